@@ -1,0 +1,353 @@
+import { parse as parseYaml } from 'yaml';
+import { parseDuration } from './duration.js';
+
+/** The whole action interface, parsed and validated in one place. */
+export interface Inputs {
+  images: ImageSpec[];
+  /** Tag for every image; undefined only when no image is configured and no commit is known. */
+  tag: string | undefined;
+  build: BuildMode;
+  createRepositories: boolean;
+  registry: string | undefined;
+  registryId: string | undefined;
+  awsRegion: string | undefined;
+  clusterName: string | undefined;
+  kubeconfig: string | undefined;
+  manifests: string[];
+  namespace: string | undefined;
+  migrationJob: string | undefined;
+  migrationTimeoutMs: number;
+  rolloutTimeoutMs: number;
+  crashloopRestarts: number;
+  rollback: boolean;
+  dryRun: boolean;
+  environment: string | undefined;
+  environmentUrl: string | undefined;
+  githubToken: string | undefined;
+}
+
+export type BuildMode = 'auto' | 'always' | 'never';
+
+export interface ImageSpec {
+  /** The ECR repository name, and the name containers are matched by. */
+  name: string;
+  context: string;
+  dockerfile: string | undefined;
+  target: string | undefined;
+  buildArgs: Record<string, string>;
+  platforms: string[];
+}
+
+/** A bad input value; the message is one sentence a user can act on. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** Reads one raw input by its kebab-case name; '' when unset (as `core.getInput` does). */
+export type InputReader = (name: string) => string;
+
+export const INPUT_DEFAULTS = {
+  build: 'auto',
+  'create-repositories': 'false',
+  manifests: 'k8s',
+  'migration-timeout': '10m',
+  'rollout-timeout': '10m',
+  'crashloop-restarts': '2',
+  rollback: 'true',
+  'dry-run': 'false',
+} as const;
+
+const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const EKS_CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const REGISTRY_HOST =
+  /^(localhost|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+|\[[0-9a-fA-F:]+\]|[A-Za-z0-9-]+)(:\d{1,5})?$/;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/;
+const BUILD_SPEC_KEYS = new Set(['context', 'dockerfile', 'target', 'build-args', 'platforms']);
+
+/**
+ * Builds the typed Inputs from raw input strings and the environment.
+ * Throws InputError, naming the input and what was expected, on the first bad value.
+ */
+export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.env): Inputs {
+  const raw = (name: string): string => {
+    const value = read(name).trim();
+    return value !== '' ? value : (INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS] ?? '');
+  };
+  const optional = (name: string): string | undefined => raw(name) || undefined;
+
+  const images = parseImages(raw('images'));
+  const tag = optional('tag') ?? (env.GITHUB_SHA?.trim() || undefined);
+  if (tag !== undefined && !IMAGE_TAG.test(tag)) {
+    fail('tag', tag, 'a tag of 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"');
+  }
+  if (images.length > 0 && tag === undefined) {
+    throw new InputError(
+      "Input 'tag' is empty and GITHUB_SHA is not set. Expected a tag for the images (the commit SHA by default).",
+    );
+  }
+
+  const registry = optional('registry');
+  if (registry !== undefined && !REGISTRY_HOST.test(registry)) {
+    fail(
+      'registry',
+      registry,
+      'a registry host with an optional port, such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com or localhost:5000',
+    );
+  }
+  const registryId = matching(
+    'registry-id',
+    optional('registry-id'),
+    ACCOUNT_ID,
+    'a 12-digit AWS account ID',
+  );
+  const clusterName = matching(
+    'cluster-name',
+    optional('cluster-name'),
+    EKS_CLUSTER,
+    'an EKS cluster name of 1 to 100 letters, digits, "-" or "_", starting with a letter or digit',
+  );
+  const awsRegion = matching(
+    'aws-region',
+    optional('aws-region') ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined),
+    AWS_REGION,
+    'an AWS region such as eu-west-1',
+  );
+  if (
+    awsRegion === undefined &&
+    (clusterName !== undefined || (images.length > 0 && registry === undefined))
+  ) {
+    throw new InputError(
+      `Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set. Expected the region of the ${
+        clusterName !== undefined ? 'EKS cluster' : 'ECR registry'
+      }, such as eu-west-1.`,
+    );
+  }
+
+  const environmentUrl = optional('environment-url');
+  if (environmentUrl !== undefined && !isHttpUrl(environmentUrl)) {
+    fail('environment-url', environmentUrl, 'an http:// or https:// URL');
+  }
+
+  return {
+    images,
+    tag,
+    build: oneOf('build', raw('build'), ['auto', 'always', 'never']),
+    createRepositories: boolean('create-repositories', raw('create-repositories')),
+    registry,
+    registryId,
+    awsRegion,
+    clusterName,
+    kubeconfig: optional('kubeconfig'),
+    manifests: parseList(raw('manifests')),
+    namespace: matching(
+      'namespace',
+      optional('namespace'),
+      DNS_LABEL,
+      'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)',
+      63,
+    ),
+    migrationJob: matching(
+      'migration-job',
+      optional('migration-job'),
+      DNS_SUBDOMAIN,
+      'the name of a Job in the manifests (a DNS-1123 subdomain)',
+      253,
+    ),
+    migrationTimeoutMs: duration('migration-timeout', raw('migration-timeout')),
+    rolloutTimeoutMs: duration('rollout-timeout', raw('rollout-timeout')),
+    crashloopRestarts: count('crashloop-restarts', raw('crashloop-restarts')),
+    rollback: boolean('rollback', raw('rollback')),
+    dryRun: boolean('dry-run', raw('dry-run')),
+    environment: optional('environment'),
+    environmentUrl,
+    githubToken: optional('github-token'),
+  };
+}
+
+function fail(input: string, value: string, expected: string): never {
+  throw new InputError(`Invalid value ${JSON.stringify(value)} for input '${input}'. Expected ${expected}.`);
+}
+
+function matching(
+  input: string,
+  value: string | undefined,
+  pattern: RegExp,
+  expected: string,
+  maxLength = Infinity,
+) {
+  if (value !== undefined && (!pattern.test(value) || value.length > maxLength)) fail(input, value, expected);
+  return value;
+}
+
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) fail(input, value, `one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function boolean(input: string, value: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  fail(input, value, 'true or false');
+}
+
+function duration(input: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) fail(input, value, 'a duration such as 90s, 10m or 1h');
+  return ms;
+}
+
+function count(input: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 1000) fail(input, value, 'a whole number from 0 to 1000');
+  return Number(value);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A multi-line or comma-separated list; blank entries and `#` comments are dropped. */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '' && !entry.startsWith('#'));
+}
+
+/**
+ * `images` is YAML: a list of names (context `.`), or a mapping name → build settings
+ * (`context`, `dockerfile`, `target`, `build-args`, `platforms`), or name → null.
+ */
+export function parseImages(value: string): ImageSpec[] {
+  if (value === '') return [];
+  let doc: unknown;
+  try {
+    doc = parseYaml(value, { maxAliasCount: 50 });
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    throw new InputError(
+      `Input 'images' is not valid YAML (${reason}). Expected a list of image names or a mapping name → build settings.`,
+    );
+  }
+  if (doc === null || doc === undefined) return [];
+  if (typeof doc === 'string') doc = parseList(doc);
+  const entries: [unknown, unknown][] = Array.isArray(doc)
+    ? doc.map((name) => [name, null])
+    : isRecord(doc)
+      ? Object.entries(doc)
+      : [];
+  if (!Array.isArray(doc) && !isRecord(doc)) {
+    throw new InputError("Input 'images' must be a list of image names or a mapping name → build settings.");
+  }
+  const seen = new Set<string>();
+  return entries.map(([name, settings]) => {
+    if (typeof name !== 'string' || !ECR_REPOSITORY.test(name) || name.length < 2 || name.length > 256) {
+      fail(
+        'images',
+        String(name),
+        'an ECR repository name (2 to 256 lower-case letters, digits, "/", ".", "_" or "-")',
+      );
+    }
+    if (seen.has(name))
+      throw new InputError(`Input 'images' names '${name}' twice. Expected each image once.`);
+    seen.add(name);
+    return imageSpec(name, settings);
+  });
+}
+
+function imageSpec(name: string, settings: unknown): ImageSpec {
+  if (settings === null || settings === undefined) {
+    return { name, context: '.', dockerfile: undefined, target: undefined, buildArgs: {}, platforms: [] };
+  }
+  if (!isRecord(settings)) {
+    throw new InputError(
+      `Input 'images': the settings of '${name}' must be a mapping of ${[...BUILD_SPEC_KEYS].join(', ')}.`,
+    );
+  }
+  for (const key of Object.keys(settings)) {
+    if (!BUILD_SPEC_KEYS.has(key)) {
+      throw new InputError(
+        `Input 'images': '${name}' has an unknown setting '${key}'. Expected ${[...BUILD_SPEC_KEYS].join(', ')}.`,
+      );
+    }
+  }
+  const text = (key: string): string | undefined => {
+    const value = settings[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new InputError(`Input 'images': '${name}.${key}' must be a non-empty string.`);
+    }
+    return value;
+  };
+  return {
+    name,
+    context: text('context') ?? '.',
+    dockerfile: text('dockerfile'),
+    target: text('target'),
+    buildArgs: buildArgs(name, settings['build-args']),
+    platforms: platforms(name, settings.platforms),
+  };
+}
+
+function buildArgs(name: string, value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  const pairs: [string, unknown][] = Array.isArray(value)
+    ? value.map((entry) => {
+        const text = String(entry);
+        const eq = text.indexOf('=');
+        if (eq <= 0)
+          throw new InputError(
+            `Input 'images': build arg ${JSON.stringify(text)} of '${name}' is not KEY=VALUE.`,
+          );
+        return [text.slice(0, eq), text.slice(eq + 1)];
+      })
+    : isRecord(value)
+      ? Object.entries(value)
+      : fail(
+          'images',
+          String(value),
+          `build-args of '${name}' as a mapping KEY: VALUE or a list of KEY=VALUE`,
+        );
+  const result: Record<string, string> = {};
+  for (const [key, arg] of pairs) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new InputError(
+        `Input 'images': build arg name ${JSON.stringify(key)} of '${name}' is not a valid variable name.`,
+      );
+    }
+    if (arg !== null && typeof arg === 'object') {
+      throw new InputError(`Input 'images': build arg '${key}' of '${name}' must be a plain value.`);
+    }
+    result[key] = arg === null || arg === undefined ? '' : String(arg);
+  }
+  return result;
+}
+
+function platforms(name: string, value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value)
+    ? value.map(String)
+    : typeof value === 'string'
+      ? parseList(value)
+      : undefined;
+  if (list === undefined)
+    fail('images', String(value), `platforms of '${name}' as a list such as linux/amd64, linux/arm64`);
+  for (const platform of list) {
+    if (!PLATFORM.test(platform))
+      fail('images', platform, `a platform of '${name}' such as linux/amd64 or linux/arm64/v8`);
+  }
+  return list;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
