@@ -107,3 +107,48 @@ export type ImagePullCheck = (
 export type TokenAuthenticator = (
   token: string,
 ) => Promise<{ ok: true; user: string } | { ok: false; reason: string }>;
+
+/*
+ * How the sandbox's entry point wires the parts (each module exports exactly these):
+ *
+ *   import { createStore, startApiServer } from '../apiserver/index.js';
+ *   import { startControllers } from '../controllers/index.js';
+ *
+ *   const store = createStore();
+ *   const controllers = startControllers({ store, imagePullCheck, timeScale: 0.05 });
+ *   const api = await startApiServer({ store, podLogs: controllers.podLogs, tls, authenticate, auditLogPath });
+ *   ...
+ *   await api.close(); controllers.stop();
+ */
+
+export interface ApiServerOptions {
+  store: ObjectStore;
+  podLogs: PodLogs;
+  /** PEM server certificate (for 127.0.0.1 and localhost) and key. */
+  tls: { cert: string; key: string };
+  authenticate: TokenAuthenticator;
+  /** Every request is appended here as one JSON line. */
+  auditLogPath: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+}
+
+export interface ApiServerHandle {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  /** Plain-HTTP admin endpoint on loopback: fault injection and the audit log. */
+  adminUrl: string;
+  close(): Promise<void>;
+}
+
+export interface ControllerOptions {
+  store: ObjectStore;
+  imagePullCheck: ImagePullCheck;
+  /** Multiplies every simulated delay (back-off, probe periods, start-up); 1 is real time. */
+  timeScale: number;
+}
+
+export interface ControllerHandle {
+  podLogs: PodLogs;
+  stop(): void;
+}
