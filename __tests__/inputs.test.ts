@@ -1,18 +1,250 @@
 import { describe, expect, it } from '@jest/globals';
-import { InputError, parseInputs } from '../src/inputs.js';
+import { InputError, parseImages, parseInputs } from '../src/inputs.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const parse = (
+  values: Record<string, string>,
+  env: NodeJS.ProcessEnv = { GITHUB_SHA: SHA, AWS_REGION: 'eu-west-1' },
+) => parseInputs(reader(values), env);
+const rejection = (values: Record<string, string>, env?: NodeJS.ProcessEnv): string => {
+  try {
+    parse(values, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the inputs to be rejected');
+};
 
-describe('parseInputs', () => {
-  it('applies the documented defaults', () => {
+describe('parseInputs defaults', () => {
+  it('applies the documented defaults when nothing is set', () => {
     const inputs = parseInputs(reader({}), {});
-    expect(inputs.build).toBe('auto');
-    expect(inputs.manifests).toEqual(['k8s']);
-    expect(inputs.rolloutTimeoutMs).toBe(600_000);
+    expect(inputs).toMatchObject({
+      images: [],
+      tag: undefined,
+      build: 'auto',
+      createRepositories: false,
+      manifests: ['k8s'],
+      migrationTimeoutMs: 600_000,
+      rolloutTimeoutMs: 600_000,
+      crashloopRestarts: 2,
+      rollback: true,
+      dryRun: false,
+      clusterName: undefined,
+      githubToken: undefined,
+    });
   });
-  it('names the input and the expectation for a bad boolean', () => {
-    expect(() => parseInputs(reader({ rollback: 'yes' }), {})).toThrow(
-      new InputError('Invalid value "yes" for input \'rollback\'. Expected true or false.'),
+
+  it('tags images with the commit SHA when no tag is given', () => {
+    expect(parse({ images: 'api' }).tag).toBe(SHA);
+  });
+
+  it('prefers an explicit tag over the commit SHA', () => {
+    expect(parse({ images: 'api', tag: 'v1.2.3' }).tag).toBe('v1.2.3');
+  });
+
+  it('takes the region from AWS_REGION, then AWS_DEFAULT_REGION', () => {
+    expect(parse({}, { AWS_REGION: 'us-east-1' }).awsRegion).toBe('us-east-1');
+    expect(parse({}, { AWS_DEFAULT_REGION: 'ap-southeast-2' }).awsRegion).toBe('ap-southeast-2');
+    expect(parse({ 'aws-region': 'eu-central-1' }, { AWS_REGION: 'us-east-1' }).awsRegion).toBe(
+      'eu-central-1',
     );
+  });
+
+  it('ignores surrounding whitespace in values', () => {
+    expect(parse({ build: '  never \n', rollback: ' false ' })).toMatchObject({
+      build: 'never',
+      rollback: false,
+    });
+  });
+});
+
+describe('parseInputs rejects bad values with one sentence naming the input', () => {
+  it.each([
+    [{ rollback: 'yes' }, `Invalid value "yes" for input 'rollback'. Expected true or false.`],
+    [{ 'dry-run': '1' }, `Invalid value "1" for input 'dry-run'. Expected true or false.`],
+    [
+      { build: 'sometimes' },
+      `Invalid value "sometimes" for input 'build'. Expected one of auto, always, never.`,
+    ],
+    [
+      { 'rollout-timeout': '10 minutes' },
+      `Invalid value "10 minutes" for input 'rollout-timeout'. Expected a duration such as 90s, 10m or 1h.`,
+    ],
+    [
+      { 'migration-timeout': '0s' },
+      `Invalid value "0s" for input 'migration-timeout'. Expected a duration such as 90s, 10m or 1h.`,
+    ],
+    [
+      { 'crashloop-restarts': '-1' },
+      `Invalid value "-1" for input 'crashloop-restarts'. Expected a whole number from 0 to 1000.`,
+    ],
+    [
+      { 'registry-id': '1234' },
+      `Invalid value "1234" for input 'registry-id'. Expected a 12-digit AWS account ID.`,
+    ],
+    [
+      { 'aws-region': 'Europe' },
+      `Invalid value "Europe" for input 'aws-region'. Expected an AWS region such as eu-west-1.`,
+    ],
+    [{ namespace: 'My_App' }, expect.stringContaining(`Invalid value "My_App" for input 'namespace'.`)],
+    [
+      { 'migration-job': 'Migrate!' },
+      expect.stringContaining(`for input 'migration-job'. Expected the name of a Job`),
+    ],
+    [
+      { 'environment-url': 'ftp://example.com' },
+      `Invalid value "ftp://example.com" for input 'environment-url'. Expected an http:// or https:// URL.`,
+    ],
+    [
+      { 'cluster-name': '-prod' },
+      expect.stringContaining(`for input 'cluster-name'. Expected an EKS cluster name`),
+    ],
+    [
+      { registry: 'https://example.com' },
+      expect.stringContaining(`for input 'registry'. Expected a registry host`),
+    ],
+    [{ tag: 'bad tag' }, expect.stringContaining(`Invalid value "bad tag" for input 'tag'.`)],
+    [{ tag: '.hidden' }, expect.stringContaining(`for input 'tag'.`)],
+  ])('rejects %j', (values, message) => {
+    expect(rejection(values as Record<string, string>)).toEqual(message);
+  });
+
+  it('rejects a namespace longer than a DNS label allows', () => {
+    expect(rejection({ namespace: 'a'.repeat(64) })).toContain("input 'namespace'");
+  });
+
+  it('needs a tag when images are configured and no commit SHA is known', () => {
+    expect(rejection({ images: 'api' }, { AWS_REGION: 'eu-west-1' })).toBe(
+      "Input 'tag' is empty and GITHUB_SHA is not set. Expected a tag for the images (the commit SHA by default).",
+    );
+  });
+
+  it('needs a region for an EKS cluster', () => {
+    expect(rejection({ 'cluster-name': 'prod' }, {})).toContain("Input 'aws-region' is empty");
+  });
+
+  it('needs a region for ECR unless a registry is given', () => {
+    expect(rejection({ images: 'api' }, { GITHUB_SHA: SHA })).toContain('region of the ECR registry');
+    expect(parse({ images: 'api', registry: 'localhost:5000' }, { GITHUB_SHA: SHA }).registry).toBe(
+      'localhost:5000',
+    );
+  });
+});
+
+describe('parseInputs accepts well-formed values', () => {
+  it.each(['90s', '10m', '1h', '1h30m', '500ms'])('accepts the duration %s', (value) => {
+    expect(parse({ 'rollout-timeout': value }).rolloutTimeoutMs).toBeGreaterThan(0);
+  });
+
+  it('converts durations to milliseconds', () => {
+    expect(parse({ 'rollout-timeout': '1h30m', 'migration-timeout': '90s' })).toMatchObject({
+      rolloutTimeoutMs: 5_400_000,
+      migrationTimeoutMs: 90_000,
+    });
+  });
+
+  it.each(['localhost:5000', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '127.0.0.1:5443', 'registry'])(
+    'accepts the registry %s',
+    (registry) => {
+      expect(parse({ registry }).registry).toBe(registry);
+    },
+  );
+
+  it('reads manifests as a multi-line or comma-separated list, skipping blanks and comments', () => {
+    expect(parse({ manifests: 'k8s/base\n\n# later\nk8s/jobs/*.yaml, extra.yaml' }).manifests).toEqual([
+      'k8s/base',
+      'k8s/jobs/*.yaml',
+      'extra.yaml',
+    ]);
+  });
+
+  it('accepts the YAML boolean spellings @actions/core accepts', () => {
+    expect(parse({ rollback: 'False', 'dry-run': 'TRUE', 'create-repositories': 'true' })).toMatchObject({
+      rollback: false,
+      dryRun: true,
+      createRepositories: true,
+    });
+  });
+});
+
+describe('parseImages', () => {
+  it('reads a bare list of names as images built from the repository root', () => {
+    expect(parseImages('- api\n- team/worker')).toEqual([
+      { name: 'api', context: '.', dockerfile: undefined, target: undefined, buildArgs: {}, platforms: [] },
+      {
+        name: 'team/worker',
+        context: '.',
+        dockerfile: undefined,
+        target: undefined,
+        buildArgs: {},
+        platforms: [],
+      },
+    ]);
+  });
+
+  it('reads a flow list and a comma-separated line alike', () => {
+    expect(parseImages('[api, worker]').map((image) => image.name)).toEqual(['api', 'worker']);
+    expect(parseImages('api, worker').map((image) => image.name)).toEqual(['api', 'worker']);
+  });
+
+  it('reads full build settings per image', () => {
+    const [image] = parseImages(
+      [
+        'laravel-app:',
+        '  context: app',
+        '  dockerfile: app/docker/Dockerfile',
+        '  target: production',
+        '  build-args:',
+        '    PHP_VERSION: 8.3',
+        '    COMPOSER_NO_DEV: 1',
+        '  platforms: linux/amd64, linux/arm64',
+      ].join('\n'),
+    );
+    expect(image).toEqual({
+      name: 'laravel-app',
+      context: 'app',
+      dockerfile: 'app/docker/Dockerfile',
+      target: 'production',
+      buildArgs: { PHP_VERSION: '8.3', COMPOSER_NO_DEV: '1' },
+      platforms: ['linux/amd64', 'linux/arm64'],
+    });
+  });
+
+  it('accepts build args as a KEY=VALUE list, keeping "=" inside values', () => {
+    expect(parseImages('api:\n  build-args: ["A=1", "B=x=y"]')[0].buildArgs).toEqual({ A: '1', B: 'x=y' });
+  });
+
+  it('treats an image with no settings as context "."', () => {
+    expect(parseImages('api:\nworker:\n  context: worker').map((image) => image.context)).toEqual([
+      '.',
+      'worker',
+    ]);
+  });
+
+  it('treats an empty value as no images', () => {
+    expect(parseImages('')).toEqual([]);
+    expect(parseImages('# nothing yet')).toEqual([]);
+  });
+
+  it.each([
+    ['API', `Invalid value "API" for input 'images'. Expected an ECR repository name`],
+    ['- api\n- api', `Input 'images' names 'api' twice. Expected each image once.`],
+    [
+      'api:\n  contxt: .',
+      `Input 'images': 'api' has an unknown setting 'contxt'. Expected context, dockerfile, target, build-args, platforms.`,
+    ],
+    ['api:\n  build-args: ["NOVALUE"]', `Input 'images': build arg "NOVALUE" of 'api' is not KEY=VALUE.`],
+    [
+      'api:\n  platforms: [amd64]',
+      `Invalid value "amd64" for input 'images'. Expected a platform of 'api' such as linux/amd64`,
+    ],
+    ['api: [1, 2]', `Input 'images': the settings of 'api' must be a mapping`],
+    ['api:\n  context: ""', `Input 'images': 'api.context' must be a non-empty string.`],
+    ['{ api: [', `Input 'images' is not valid YAML`],
+  ])('rejects %j with a sentence naming the problem', (value, message) => {
+    expect(() => parseImages(value)).toThrow(InputError);
+    expect(() => parseImages(value)).toThrow(message);
   });
 });
