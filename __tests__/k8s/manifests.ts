@@ -41,3 +41,10 @@ export function describeManifest(doc: Partial<Manifest>, index?: number): string
   const name = doc?.metadata?.name ?? (index === undefined ? '<unnamed>' : `<document ${index + 1}>`);
   return `${doc?.kind ?? '<no kind>'}/${name}`;
 }
+
+/** The spec of a manifest that must be there; a missing one fails with its name. */
+export function specOf<Spec>(docs: Manifest[], kind: string, name: string): Spec {
+  const doc = findManifest(docs, kind, name);
+  if (!doc) throw new Error(`${kind}/${name} is not in the rendered manifests.`);
+  return doc.spec as Spec;
+}

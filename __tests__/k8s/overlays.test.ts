@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { autoscalerTargets } from './autoscaling.js';
 import { containerImages, containersMatchingImage, imageRepositoryPath } from './images.js';
-import { findManifest, type Manifest, manifestsOfKind, renderKustomize } from './manifests.js';
+import { findManifest, type Manifest, manifestsOfKind, renderKustomize, specOf } from './manifests.js';
 import { podSpecSites } from './policy.js';
 
 const STAGING = 'k8s/overlays/staging';
@@ -96,14 +96,11 @@ describe('what differs between staging and production', () => {
     const facts = (docs: Manifest[]) => ({
       namespace: manifestsOfKind(docs, 'Namespace').map((doc) => doc.metadata.name),
       appEnv: config(docs).APP_ENV,
-      secretPath: (
-        findManifest(docs, 'ExternalSecret', 'laravel-secrets')?.spec as {
-          dataFrom: { extract: { key: string } }[];
-        }
-      ).dataFrom[0]?.extract.key,
-      storageClass: (
-        findManifest(docs, 'PersistentVolumeClaim', 'upload-tmp')?.spec as { storageClassName: string }
-      ).storageClassName,
+      secretPath: specOf<{
+        dataFrom: { extract: { key: string } }[];
+      }>(docs, 'ExternalSecret', 'laravel-secrets').dataFrom[0]?.extract.key,
+      storageClass: specOf<{ storageClassName: string }>(docs, 'PersistentVolumeClaim', 'upload-tmp')
+        .storageClassName,
       storageClasses: manifestsOfKind(docs, 'StorageClass').map((doc) => doc.metadata.name),
     });
     expect(facts(docsOf(STAGING))).toEqual({
@@ -207,8 +204,10 @@ describe.each(OVERLAYS)('%s is wired together', (overlay) => {
       ttlSecondsAfterFinished: 3600,
       template: { spec: { restartPolicy: 'Never' } },
     });
-    const [container] = (
-      job?.spec as { template: { spec: { containers: { image: string; args: string[] }[] } } }
+    const [container] = specOf<{ template: { spec: { containers: { image: string; args: string[] }[] } } }>(
+      docsOf(overlay),
+      'Job',
+      'migrate',
     ).template.spec.containers;
     expect(container?.image).toBe('laravel-app');
     expect(container?.args).toEqual(['php', 'artisan', 'migrate', '--force', '--isolated']);
@@ -217,11 +216,9 @@ describe.each(OVERLAYS)('%s is wired together', (overlay) => {
   it('KEDA watches the queue Laravel writes to, at the address Laravel uses', () => {
     const docs = docsOf(overlay);
     const settings = config(docs);
-    const [trigger] = (
-      findManifest(docs, 'ScaledObject', 'worker')?.spec as {
-        triggers: { type: string; metadata: Record<string, string> }[];
-      }
-    ).triggers;
+    const [trigger] = specOf<{
+      triggers: { type: string; metadata: Record<string, string> }[];
+    }>(docs, 'ScaledObject', 'worker').triggers;
     expect(trigger?.type).toBe('redis');
     expect(trigger?.metadata.listName).toBe(`${settings.REDIS_PREFIX}queues:default`);
     expect(trigger?.metadata.addressFromEnv).toBe('REDIS_ADDRESS');
@@ -234,11 +231,9 @@ describe.each(OVERLAYS)('%s is wired together', (overlay) => {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
     });
-    const [rule] = (
-      findManifest(docs, 'NetworkPolicy', 'allow-dns')?.spec as {
-        egress: { to: Record<string, unknown>[]; ports: unknown[] }[];
-      }
-    ).egress;
+    const [rule] = specOf<{
+      egress: { to: Record<string, unknown>[]; ports: unknown[] }[];
+    }>(docs, 'NetworkPolicy', 'allow-dns').egress;
     expect(rule?.to).toEqual([
       {
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
@@ -262,9 +257,21 @@ describe.each(OVERLAYS)('%s is wired together', (overlay) => {
       );
     }
     const worker = findManifest(docs, 'Deployment', 'worker')?.spec as {
-      template: { spec: { terminationGracePeriodSeconds: number; containers: { lifecycle: unknown }[] } };
+      template: {
+        spec: {
+          terminationGracePeriodSeconds: number;
+          containers: { lifecycle: unknown; args?: string[] }[];
+        };
+      };
     };
     expect(worker.template.spec.terminationGracePeriodSeconds).toBe(60);
+    // The image's stop signal is php-fpm's SIGQUIT; Horizon must receive SIGTERM instead.
+    expect(worker.template.spec.containers[0]?.args?.slice(0, 4)).toEqual([
+      'dumb-init',
+      '--single-child',
+      '--rewrite',
+      '3:15',
+    ]);
     expect(worker.template.spec.containers[0]?.lifecycle).toEqual({
       preStop: { exec: { command: ['php', 'artisan', 'horizon:terminate'] } },
     });
