@@ -3,6 +3,7 @@ import { autoscalerTargets } from './autoscaling.js';
 import { containerImages, containersMatchingImage, imageRepositoryPath } from './images.js';
 import { findManifest, type Manifest, manifestsOfKind, renderKustomize, specOf } from './manifests.js';
 import { podSpecSites } from './policy.js';
+import { type LabelSelector, podTemplates, selectorMatches } from './selectors.js';
 
 const STAGING = 'k8s/overlays/staging';
 const PRODUCTION = 'k8s/overlays/production';
@@ -275,5 +276,65 @@ describe.each(OVERLAYS)('%s is wired together', (overlay) => {
     expect(worker.template.spec.containers[0]?.lifecycle).toEqual({
       preStop: { exec: { command: ['php', 'artisan', 'horizon:terminate'] } },
     });
+  });
+
+  it('every Service, PodDisruptionBudget and NetworkPolicy selects pods the overlay runs', () => {
+    const docs = docsOf(overlay);
+    const templates = podTemplates(docs);
+    const selecting = [
+      ...manifestsOfKind(docs, 'Service').map((doc) => ({
+        doc,
+        selector: { matchLabels: (doc.spec as { selector: Record<string, string> }).selector },
+      })),
+      ...manifestsOfKind(docs, 'PodDisruptionBudget').map((doc) => ({
+        doc,
+        selector: (doc.spec as { selector: LabelSelector }).selector,
+      })),
+      ...manifestsOfKind(docs, 'NetworkPolicy').map((doc) => ({
+        doc,
+        selector: (doc.spec as { podSelector: LabelSelector }).podSelector,
+      })),
+    ];
+    const selectingNothing = selecting
+      .filter(({ selector }) => !templates.some((template) => selectorMatches(selector, template.labels)))
+      .map(({ doc }) => `${doc.kind}/${doc.metadata.name}`);
+    expect(selecting.length).toBeGreaterThanOrEqual(10);
+    expect(selectingNothing).toEqual([]);
+  });
+
+  it('every long-running workload is covered by a PodDisruptionBudget', () => {
+    const docs = docsOf(overlay);
+    const budgets = manifestsOfKind(docs, 'PodDisruptionBudget').map(
+      (doc) => (doc.spec as { selector: LabelSelector }).selector,
+    );
+    const uncovered = podTemplates(docs)
+      .filter((template) => /^(Deployment|StatefulSet)\//.test(template.owner))
+      .filter((template) => !budgets.some((selector) => selectorMatches(selector, template.labels)))
+      .map((template) => template.owner);
+    expect(uncovered).toEqual([]);
+  });
+
+  it('the Ingress reaches Services whose named target ports exist on the selected pods', () => {
+    const docs = docsOf(overlay);
+    const templates = podTemplates(docs);
+    const { routes } = ingressRoutes(docs);
+    const broken: string[] = [];
+    for (const route of routes) {
+      const serviceName = route.split(' -> ')[1] ?? '';
+      const service = specOf<{ selector: Record<string, string>; ports: { targetPort: string | number }[] }>(
+        docs,
+        'Service',
+        serviceName,
+      );
+      const pods = templates.filter((template) =>
+        selectorMatches({ matchLabels: service.selector }, template.labels),
+      );
+      for (const { targetPort } of service.ports) {
+        const served = pods.some((pod) => typeof targetPort === 'number' || pod.ports.has(targetPort));
+        if (!served) broken.push(`Service/${serviceName} -> ${targetPort}`);
+      }
+    }
+    expect(routes).toHaveLength(2);
+    expect(broken).toEqual([]);
   });
 });
