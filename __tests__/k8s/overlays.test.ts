@@ -133,6 +133,13 @@ describe.each(OVERLAYS)('%s is wired together', (overlay) => {
     expect(elsewhere.map((doc) => `${doc.kind}/${doc.metadata.name}`)).toEqual([]);
   });
 
+  it('labels every object as part of the platform, for `kubectl get all -l` and cost reports', () => {
+    const unlabelled = docsOf(overlay)
+      .filter((doc) => doc.metadata.labels?.['app.kubernetes.io/part-of'] !== 'laravel-upload')
+      .map((doc) => `${doc.kind}/${doc.metadata.name}`);
+    expect(unlabelled).toEqual([]);
+  });
+
   it('commits no secret values: no Secret objects, only an ExternalSecret producing laravel-secrets', () => {
     const docs = docsOf(overlay);
     expect(manifestsOfKind(docs, 'Secret')).toEqual([]);
