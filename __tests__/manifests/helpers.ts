@@ -4,6 +4,7 @@ import { type RenderOptions, renderManifests } from '../../src/manifests/render.
 /** Renders one in-memory file and returns the output and its objects as plain data. */
 export function render(text: string, options: RenderOptions = {}, name = 'app.yaml') {
   const result = renderManifests([{ name, text }], options);
+  // biome-ignore lint/suspicious/noExplicitAny: tests reach deep into arbitrary Kubernetes objects
   const objects = parseAllDocuments(result.yaml).map((document) => document.toJS() as Record<string, any>);
   return { result, objects };
 }

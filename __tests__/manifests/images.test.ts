@@ -112,6 +112,7 @@ spec:
   ])('finds the pod template of a %s', (kind, apiVersion, spec, path) => {
     const text = `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: { name: w }\n${spec}\n`;
     const { objects } = render(text, { images: images({ api: 'api:new' }) });
+    // biome-ignore lint/suspicious/noExplicitAny: walks an arbitrary object along the path
     const podSpec = path.reduce((value: any, key) => value[key], objects[0]);
     expect(podSpec.containers[0].image).toBe('api:new');
   });
