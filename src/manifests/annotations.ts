@@ -1,6 +1,5 @@
-import { getPath } from './images.js';
 import { podSpecPath } from './kinds.js';
-import { isRecord, type ManifestDocument } from './parse.js';
+import type { ManifestDocument } from './parse.js';
 
 /** What a deploy run knows about itself, written onto each workload. */
 export interface Traceability {
@@ -50,12 +49,8 @@ export function annotateWorkloads(documents: readonly ManifestDocument[], trace:
   };
   for (const manifest of documents) {
     if (podSpecPath(manifest.key) === undefined || manifest.key === '/PodTemplate') continue;
-    if (!isRecord(getPath(manifest.object, ['metadata', 'annotations']))) {
-      // Absent or `annotations:` with no value: start a fresh mapping.
-      manifest.document.setIn(['metadata', 'annotations'], manifest.document.createNode({}));
-    }
     for (const [key, value] of Object.entries(annotations)) {
-      manifest.document.setIn(['metadata', 'annotations', key], value);
+      manifest.edits.push({ op: 'set', path: ['metadata', 'annotations', key], value });
     }
   }
 }

@@ -75,19 +75,22 @@ export function handReplicasToAutoscalers(
     .map((manifest) => scaleTarget(manifest, namespaceOf(manifest)))
     .filter((target) => target !== undefined);
   if (targets.length === 0) return [];
+  const byWorkload = new Map<string, ScaleTarget[]>();
+  for (const target of targets) {
+    const id = `${target.namespace ?? ''}/${target.kind}/${target.name}`;
+    byWorkload.set(id, [...(byWorkload.get(id) ?? []), target]);
+  }
   const handovers: ReplicasHandover[] = [];
   for (const manifest of documents) {
     const namespace = namespaceOf(manifest);
-    const target = targets.find(
-      (candidate) =>
-        candidate.kind === manifest.kind &&
-        candidate.name === manifest.name &&
-        candidate.namespace === namespace &&
-        (candidate.group === undefined || candidate.group === apiGroup(manifest.apiVersion)),
-    );
+    const target = byWorkload
+      .get(`${namespace ?? ''}/${manifest.kind}/${manifest.name}`)
+      ?.find(
+        (candidate) => candidate.group === undefined || candidate.group === apiGroup(manifest.apiVersion),
+      );
     if (target === undefined) continue;
     const replicas = getPath(manifest.object, ['spec', 'replicas']);
-    if (replicas !== undefined) manifest.document.deleteIn(['spec', 'replicas']);
+    if (replicas !== undefined) manifest.edits.push({ op: 'delete', path: ['spec', 'replicas'] });
     handovers.push({
       apiVersion: manifest.apiVersion,
       kind: manifest.kind,

@@ -1,4 +1,3 @@
-import { isScalar } from 'yaml';
 import { ManifestError } from './errors.js';
 import { isRepositoryPath, parseImageReference } from './image-reference.js';
 import { CONTAINER_LISTS, podSpecPath } from './kinds.js';
@@ -96,23 +95,11 @@ export function getPath(object: unknown, path: readonly (string | number)[]): un
   return value;
 }
 
-/** Sets a scalar in the YAML document, keeping the node's quoting style and comments. */
+/** Records setting a value; serializeManifest applies it, keeping the source's formatting. */
 export function setScalar(
   manifest: ManifestDocument,
   path: readonly (string | number)[],
   value: string,
 ): void {
-  const node = manifest.document.getIn(path, true);
-  if (isScalar(node)) {
-    node.value = value;
-    return;
-  }
-  try {
-    manifest.document.setIn(path, value);
-  } catch {
-    throw new ManifestError(
-      `cannot set ${path.join('.')} because the path goes through a YAML alias; expected plain mappings and lists there.`,
-      manifest.location,
-    );
-  }
+  manifest.edits.push({ op: 'set', path, value });
 }

@@ -1,6 +1,8 @@
+import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { ManifestError, type SourceLocation } from './errors.js';
 import { groupKind } from './kinds.js';
+import type { Edit } from './text-edit.js';
 
 /** Manifest text and where it came from. Loading (files, globs, kustomize) happens elsewhere. */
 export interface ManifestSource {
@@ -11,11 +13,16 @@ export interface ManifestSource {
   generated?: boolean;
 }
 
-/** One Kubernetes object: its YAML document (edited in place) and what we read from it. */
+/** One Kubernetes object: its text, what we read from it, and the edits rendering made. */
 export interface ManifestDocument {
-  document: Document;
+  /** The document's own text, as written (no `---` markers). */
+  text: string;
+  /** The yaml Document, when it was needed (aliases, tags, directives) or an edit needed it. */
+  document: Document | undefined;
+  /** Recorded by the rendering rules, applied when the document is serialized. */
+  edits: Edit[];
   location: SourceLocation;
-  /** The document as plain data, read once; edits go to `document`, never here. */
+  /** The document as plain data, read once; edits go to `edits`, never here. */
   object: Record<string, unknown>;
   apiVersion: string;
   kind: string;
@@ -32,29 +39,106 @@ export interface ManifestDocument {
  */
 export const MAX_ALIAS_COUNT = 100;
 
-/** Parses every YAML document of a source; empty documents are skipped. */
+/** Anchors, aliases, tags and merge keys: documents using them take the yaml Document API. */
+const NEEDS_FULL_PARSER = /(^|[\s[{,])[&*!][^\s,\]}]|<</;
+
+/**
+ * Parses every YAML document of a source; empty documents are skipped. Plain documents are
+ * read with js-yaml (fast); any document it rejects or that uses anchors, aliases or tags
+ * goes through the yaml Document API, whose messages and alias limits are the reference.
+ */
 export function parseSource(source: ManifestSource): ManifestDocument[] {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(source.text, { lineCounter, prettyErrors: true });
+  const pieces = splitDocuments(source.text);
+  if (pieces === undefined) return parseWithDocumentApi(source, source.text, 0, { count: 0 });
+  const counter = { count: 0 };
   const parsed: ManifestDocument[] = [];
-  // parseAllDocuments returns an EmptyStream (with no documents) for text with none.
-  for (const [index, document] of [...documents].entries()) {
+  for (const piece of pieces) {
+    const contentLine = piece.lines.findIndex(
+      (line) => line.trim() !== '' && !line.trimStart().startsWith('#'),
+    );
+    if (contentLine === -1) continue;
+    const text = `${piece.lines.join('\n').trimEnd()}\n`;
+    const fast = NEEDS_FULL_PARSER.test(text) ? undefined : tryFastLoad(text);
+    if (fast === undefined || fast === null) {
+      parsed.push(...parseWithDocumentApi(source, text, piece.start, counter));
+      continue;
+    }
+    counter.count++;
+    const location: SourceLocation = {
+      source: source.name,
+      line: piece.start + contentLine + 1,
+      ...(source.generated ? { document: counter.count } : {}),
+    };
+    parsed.push(describe(text, undefined, fast, location));
+  }
+  return parsed;
+}
+
+interface Piece {
+  /** 0-based line of the piece's first line in the source. */
+  start: number;
+  lines: string[];
+}
+
+/**
+ * Splits a YAML stream at its `---` and `...` lines. A line starting with them always ends
+ * a document (YAML 1.2 "c-forbidden"), even inside a block scalar, so this split is exact.
+ * Undefined (use the full parser) for directives or content on a `---` line.
+ */
+function splitDocuments(text: string): Piece[] | undefined {
+  const lines = text.split('\n');
+  const pieces: Piece[] = [];
+  let current: Piece = { start: 0, lines: [] };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.startsWith('%')) return undefined;
+    const marker = /^(---|\.\.\.)(?=[ \t]|$)(.*)$/.exec(line);
+    if (marker === null) {
+      current.lines.push(line);
+      continue;
+    }
+    if (!/^\s*(#.*)?$/.test(marker[2] as string)) return undefined;
+    pieces.push(current);
+    current = { start: i + 1, lines: [] };
+  }
+  pieces.push(current);
+  return pieces;
+}
+
+function tryFastLoad(text: string): unknown {
+  try {
+    return loadFast(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined; // the Document API says what is wrong, with its line
+  }
+}
+
+function parseWithDocumentApi(
+  source: ManifestSource,
+  text: string,
+  lineOffset: number,
+  counter: { count: number },
+): ManifestDocument[] {
+  const lineCounter = new LineCounter();
+  const parsed: ManifestDocument[] = [];
+  for (const document of parseAllDocuments(text, { lineCounter, prettyErrors: true })) {
     const start = document.contents?.range[0] ?? document.range[0];
     const location: SourceLocation = {
       source: source.name,
-      line: lineCounter.linePos(start).line,
-      ...(source.generated ? { document: index + 1 } : {}),
+      line: lineCounter.linePos(start).line + lineOffset,
+      ...(source.generated ? { document: counter.count + 1 } : {}),
     };
     const error = document.errors[0];
     if (error) {
-      const line = error.linePos?.[0].line ?? location.line;
+      const line = (error.linePos?.[0].line ?? location.line - lineOffset) + lineOffset;
       const reason = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
       throw new ManifestError(`invalid YAML: ${reason}.`, { ...location, line });
     }
     if (document.contents === null) continue;
     const object = toPlainData(document, location);
     if (object === null || object === undefined) continue;
-    parsed.push(describe(document, object, location));
+    counter.count++;
+    parsed.push(describe(text, document, object, location));
   }
   return parsed;
 }
@@ -74,7 +158,12 @@ function toPlainData(document: Document, location: SourceLocation): unknown {
   }
 }
 
-function describe(document: Document, object: unknown, location: SourceLocation): ManifestDocument {
+function describe(
+  text: string,
+  document: Document | undefined,
+  object: unknown,
+  location: SourceLocation,
+): ManifestDocument {
   if (!isRecord(object)) {
     throw new ManifestError(
       'the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.',
@@ -96,7 +185,9 @@ function describe(document: Document, object: unknown, location: SourceLocation)
   }
   const namespace = metadata.namespace;
   return {
+    text,
     document,
+    edits: [],
     location,
     object,
     apiVersion: apiVersion as string,

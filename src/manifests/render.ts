@@ -4,6 +4,7 @@ import { formatLocation, ManifestError, type SourceLocation } from './errors.js'
 import { type ImageChange, type ImageReplacements, replaceImages } from './images.js';
 import { applyOrder, groupKind, isNamespaced } from './kinds.js';
 import { isRecord, type ManifestDocument, type ManifestSource, parseSource } from './parse.js';
+import { serializeManifest } from './serialize.js';
 
 export interface RenderOptions {
   /** Repository path → full image reference; each must match at least one container. */
@@ -84,7 +85,7 @@ export function renderManifests(
     name: manifest.name,
     namespace: namespaceOf(manifest),
     location: manifest.location,
-    yaml: serialize(manifest),
+    yaml: serializeManifest(manifest),
   }));
   return {
     objects,
@@ -109,14 +110,7 @@ function clusterScopedCustomKinds(documents: readonly ManifestDocument[]): Set<s
 }
 
 function setNamespace(manifest: ManifestDocument, namespace: string): void {
-  try {
-    manifest.document.setIn(['metadata', 'namespace'], namespace);
-  } catch {
-    throw new ManifestError(
-      'cannot set metadata.namespace because metadata is a YAML alias or not a mapping; expected a plain mapping.',
-      manifest.location,
-    );
-  }
+  manifest.edits.push({ op: 'set', path: ['metadata', 'namespace'], value: namespace });
 }
 
 function rejectDuplicates(
@@ -137,11 +131,4 @@ function rejectDuplicates(
     }
     seen.set(id, manifest);
   }
-}
-
-function serialize(manifest: ManifestDocument): string {
-  // Our stream places its own separators; a `---` kept from the source would double them.
-  if (manifest.document.directives) manifest.document.directives.docStart = null;
-  const text = manifest.document.toString({ lineWidth: 0 });
-  return text.endsWith('\n') ? text : `${text}\n`;
 }
