@@ -108,6 +108,20 @@ metadata: { name: api }
 spec:
   template: { spec: { containers: [{ name: main, image: api }], initContainers: [{ name: a, image: a }, { name: b, image: b }] } }
 `,
+  continuationThatLooksLikeAnItem: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  annotations:
+    description: a long
+      - folded plain scalar
+spec:
+  template:
+    spec:
+      containers:
+        - name: main
+          image: api
+`,
   multiLinePlainScalar: `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -164,6 +178,7 @@ describe('applyTextEdits', () => {
   it('declines flow-style parents and multi-line plain scalars (the Document API takes them)', () => {
     expect(applyTextEdits(CORPUS.flowMetadata as string, EDITS)).toBeUndefined();
     expect(applyTextEdits(CORPUS.multiLinePlainScalar as string, EDITS)).toBeUndefined();
+    expect(applyTextEdits(CORPUS.continuationThatLooksLikeAnItem as string, EDITS)).toBeUndefined();
   });
 
   it('quotes values that would read back as something other than the same string', () => {

@@ -12,9 +12,9 @@ export type EditPath = readonly (string | number)[];
 export type Edit = { op: 'set'; path: EditPath; value: string } | { op: 'delete'; path: EditPath };
 
 interface Entry {
-  path: EditPath;
-  /** indexKey(path), kept to build the children's keys cheaply. */
+  /** indexKey of the entry's path. */
   key: string;
+  depth: number;
   /** Column of the key, or of the "-" of a sequence item. */
   col: number;
   line: number;
@@ -45,7 +45,7 @@ export function applyTextEdits(text: string, edits: readonly Edit[]): string | u
   }
   const inserted = new Map<number, string[]>();
   // Where blocks end on the same line, the deeper one's new keys must come first.
-  const groups = [...plan.created.values()].sort((a, b) => b.parent.path.length - a.parent.path.length);
+  const groups = [...plan.created.values()].sort((a, b) => b.parent.depth - a.parent.depth);
   for (const { parent, keys } of groups) {
     const col = parent.childCol ?? parent.col + 2;
     const step =
@@ -86,7 +86,7 @@ function indexKey(path: EditPath): string {
 
 function scan(lines: readonly string[]): Map<string, Entry> | undefined {
   const index = new Map<string, Entry>();
-  const root: Entry = { path: [], key: '', col: -1, line: -1, lastLine: -1, isItem: false, childItems: 0 };
+  const root: Entry = { key: '', depth: 0, col: -1, line: -1, lastLine: -1, isItem: false, childItems: 0 };
   const stack: Entry[] = [root];
   let lastContent = -1;
   // An entry's block ends at the last content line before the line that closes it.
@@ -118,10 +118,11 @@ function scan(lines: readonly string[]): Map<string, Entry> | undefined {
       while (stack.length > 1 && (top(stack).col > col || (top(stack).col === col && top(stack).isItem)))
         pop();
       const parent = top(stack);
-      const path = [...parent.path, parent.childItems++];
+      if (parent.value !== undefined) return undefined; // a continuation of a multi-line scalar
+      const item = parent.childItems++;
       push({
-        path,
-        key: `${parent.key}\u0001#${path[path.length - 1]}`,
+        key: `${parent.key}\u0001#${item}`,
+        depth: parent.depth + 1,
         col,
         line: i,
         lastLine: i,
@@ -143,10 +144,11 @@ function scan(lines: readonly string[]): Map<string, Entry> | undefined {
     if (key) {
       while (stack.length > 1 && top(stack).col >= col) pop();
       const parent = top(stack);
+      if (parent.value !== undefined) return undefined; // a continuation of a multi-line scalar
       if (parent.childCol === undefined) parent.childCol = col;
       const name = unquote(key[1] as string);
       entry = {
-        path: [...parent.path, name],
+        depth: parent.depth + 1,
         key: `${parent.key}\u0001${name}`,
         col,
         line: i,
