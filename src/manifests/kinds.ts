@@ -79,7 +79,8 @@ export function isNamespaced(key: string, clusterScopedCrds: ReadonlySet<string>
 /**
  * Apply order, by group; documents keep their input order within a group.
  *  0 namespaces and CRDs — everything else may live in them or be one of their kinds;
- *  1 cluster-wide settings and configuration workloads read at start-up;
+ *  1 cluster-wide settings and configuration workloads read at start-up (including the
+ *    well-known custom resources that produce Secrets and certificates);
  *  2 workloads;
  *  3 other custom resources (their CRDs went first; they usually refer to workloads);
  *  4 autoscalers and ingresses, which point at workloads and services;
@@ -115,6 +116,13 @@ const ORDER: Record<string, number> = {
       'policy/PodDisruptionBudget',
       'keda.sh/TriggerAuthentication',
       'keda.sh/ClusterTriggerAuthentication',
+      // Custom resources that produce the Secrets and certificates workloads start with.
+      'external-secrets.io/SecretStore',
+      'external-secrets.io/ClusterSecretStore',
+      'external-secrets.io/ExternalSecret',
+      'cert-manager.io/Issuer',
+      'cert-manager.io/ClusterIssuer',
+      'cert-manager.io/Certificate',
     ].map((key) => [key, 1]),
   ),
   ...Object.fromEntries(Object.keys(POD_SPEC_PATHS).map((key) => [key, 2])),

@@ -37,7 +37,7 @@ export function applyEditsWithDocumentApi(
 function applyToDocument(document: Document, edit: Edit, manifest: ManifestDocument): void {
   try {
     if (edit.op === 'delete') {
-      document.deleteIn(edit.path);
+      if (document.hasIn(edit.path)) document.deleteIn(edit.path);
       return;
     }
     const node = document.getIn(edit.path, true);

@@ -112,6 +112,14 @@ function scan(lines: readonly string[]): Map<string, Entry> | undefined {
     }
     if (blank) continue;
     if (line.slice(0, indent).includes('\t')) return undefined;
+    const last = top(stack);
+    if (last.value !== undefined && last.line !== i && indent > last.col) {
+      // A plain scalar folded over several lines (kustomize writes long strings so).
+      if (last.value !== 'opaque' && last.value.quote !== '') return undefined;
+      last.value = 'opaque';
+      lastContent = i;
+      continue;
+    }
     let col = indent;
     let rest = body;
     while (rest === '-' || rest.startsWith('- ')) {
