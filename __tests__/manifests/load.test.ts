@@ -112,7 +112,14 @@ describe('loadManifestSources', () => {
       /^Manifest path "missing.yaml" does not exist; expected a file, folder or glob inside the workspace/,
     ],
     [['k8s/**/*.yaml'], /^Manifest glob "k8s\/\*\*\/\*.yaml" matches no files in the workspace/],
-    [['empty'], /^Manifest folder "empty" has no \*\.yaml or \*\.yml files and no kustomization\.yaml/],
+    [
+      ['empty'],
+      /^Manifest folder "empty" has no \*\.yaml or \*\.yml files and no kustomization\.yaml; expected manifests directly in it/,
+    ],
+    [
+      ['overlays/'],
+      /^Manifest folder "overlays\/" has .*; expected a kustomize folder such as overlays\/prod\.$/,
+    ],
     [
       ['../outside.yaml'],
       /^Manifest path "..\/outside.yaml" resolves to .*outside.yaml, outside the workspace/,

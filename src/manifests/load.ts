@@ -90,8 +90,21 @@ async function loadEntry(entry: string, workspace: string, options: LoadOptions)
     if ((await stat(file)).isFile()) loaded.push(await loadFile(file, entry, workspace));
   }
   if (loaded.length === 0) {
+    const folder = entry.replace(/\/+$/, '');
+    const nested = await glob(['*/kustomization.{yaml,yml}', '*/*/kustomization.{yaml,yml}'], {
+      cwd: absolute,
+    });
+    const suggestion =
+      nested.length > 0
+        ? `a kustomize folder such as ${nested
+            .map((file) => `${folder}/${path.dirname(file)}`)
+            // Overlays (deeper) first: they are what a deploy names; a base is rarely deployed alone.
+            .sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b))
+            .slice(0, 3)
+            .join(' or ')}`
+        : `manifests directly in it, or a glob such as ${folder}/**/*.yaml for subfolders`;
     throw new ManifestError(
-      `Manifest folder ${JSON.stringify(entry)} has no *.yaml or *.yml files and no kustomization.yaml; expected manifests directly in it (use a glob such as ${entry.replace(/\/+$/, '')}/**/*.yaml for subfolders).`,
+      `Manifest folder ${JSON.stringify(entry)} has no *.yaml or *.yml files and no kustomization.yaml; expected ${suggestion}.`,
     );
   }
   return loaded;
