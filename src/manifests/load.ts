@@ -91,9 +91,14 @@ async function loadEntry(entry: string, workspace: string, options: LoadOptions)
   }
   if (loaded.length === 0) {
     const folder = entry.replace(/\/+$/, '');
-    const nested = await glob(['*/kustomization.{yaml,yml}', '*/*/kustomization.{yaml,yml}'], {
+    const found = await glob(['*/kustomization.{yaml,yml}', '*/*/kustomization.{yaml,yml}'], {
       cwd: absolute,
     });
+    // Kustomize components are mixed into overlays, never rendered alone.
+    const isComponent = async (file: string) =>
+      /^kind:\s*Component\s*$/m.test(await readFile(path.join(absolute, file), 'utf8').catch(() => ''));
+    const nested: string[] = [];
+    for (const file of found) if (!(await isComponent(file))) nested.push(file);
     const suggestion =
       nested.length > 0
         ? `a kustomize folder such as ${nested
