@@ -38,9 +38,14 @@ export interface RenderResult {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * Renders manifest sources for apply: parses every document (keeping comments and key order),
- * defaults namespaces, replaces images, leaves replicas to autoscalers, annotates workloads,
- * and orders the objects for apply. Pure: no files, processes or clock.
+ * Renders manifest sources for apply: parses every document, defaults namespaces, replaces
+ * images, leaves replicas to autoscalers, annotates workloads, and orders the objects for
+ * apply. Pure: no files, processes or clock.
+ *
+ * The rules only record edits; serializeManifest applies them line by line to plain
+ * block-style documents (every other byte, comments included, stays as written) and through
+ * the yaml Document API to everything else (anchors, tags, flow-style parents), which keeps
+ * comments and key order. Both are checked against each other in text-edit.test.ts.
  */
 export function renderManifests(
   sources: readonly ManifestSource[],
