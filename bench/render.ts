@@ -98,6 +98,7 @@ renderManifests(sources.slice(0, 2), options); // warm up the JIT on a small set
 const bytes = sources.reduce((sum, source) => sum + source.text.length, 0);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const walls: number[] = [];
+const cpus: number[] = [];
 for (let run = 1; run <= runs; run++) {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -105,9 +106,12 @@ for (let run = 1; run <= runs; run++) {
   const wall = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   walls.push(wall);
+  cpus.push((cpu.user + cpu.system) / 1000);
   console.log(
     `run ${run}: rendered ${result.objects.length} documents (${(bytes / 1e6).toFixed(1)} MB of YAML, ${result.imageChanges.length} image changes, ${result.replicasHandovers.length} replica handovers) in ${wall.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`,
   );
 }
 // Other work on a shared machine only ever adds time, so the fastest run is the best estimate.
-console.log(`render ${documents} documents: best ${Math.min(...walls).toFixed(0)} ms (target < 1000 ms)`);
+console.log(
+  `render ${documents} documents: best ${Math.min(...walls).toFixed(0)} ms wall, ${Math.min(...cpus).toFixed(0)} ms CPU (target < 1000 ms; on a busy machine wall time includes waiting for a core)`,
+);
