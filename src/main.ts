@@ -2,7 +2,6 @@ import * as core from '@actions/core';
 import { InputError, parseInputs } from './inputs.js';
 import type { Logger } from './log.js';
 import { ManifestError } from './manifests/errors.js';
-import { runPipeline } from './pipeline.js';
 import { NodeProcessRunner } from './process.js';
 
 /** The pipeline's Logger on top of the runner's log commands. */
@@ -18,6 +17,9 @@ async function main(): Promise<void> {
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    // Loaded after the inputs are accepted, so a bad input is reported without parsing the
+    // pipeline's modules (YAML parsers, globbing) first.
+    const { runPipeline } = await import('./pipeline.js');
     // No images phase yet: nothing was built, so no references are patched.
     const result = await runPipeline(inputs, new Map(), {
       runner: new NodeProcessRunner(),
