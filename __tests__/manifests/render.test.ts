@@ -170,3 +170,11 @@ describe('traceability annotations', () => {
     expect(render(text, { traceability: {} }).objects[1]?.metadata.annotations).toBeUndefined();
   });
 });
+
+describe('block scalars', () => {
+  it('keeps the trailing newlines a |+ block scalar holds at the end of a document', () => {
+    const text = `${object('v1', 'ConfigMap', 'a')}data:\n  script: |+\n    echo hi\n\n---\n${object('v1', 'ConfigMap', 'b')}`;
+    const { objects } = render(text, { namespace: 'prod' });
+    expect(objects[0]?.data.script).toBe('echo hi\n\n');
+  });
+});

@@ -57,7 +57,9 @@ export function parseSource(source: ManifestSource): ManifestDocument[] {
       (line) => line.trim() !== '' && !line.trimStart().startsWith('#'),
     );
     if (contentLine === -1) continue;
-    const text = `${piece.lines.join('\n').trimEnd()}\n`;
+    // Not trimmed: trailing blank lines can belong to a `|+` block scalar.
+    const joined = piece.lines.join('\n');
+    const text = piece.closed || !joined.endsWith('\n') ? `${joined}\n` : joined;
     const fast = NEEDS_FULL_PARSER.test(text) ? undefined : tryFastLoad(text);
     if (fast === undefined || fast === null) {
       parsed.push(...parseWithDocumentApi(source, text, piece.start, counter));
@@ -78,6 +80,8 @@ interface Piece {
   /** 0-based line of the piece's first line in the source. */
   start: number;
   lines: string[];
+  /** Ended by a `---` or `...` line (so its last line had a line break). */
+  closed: boolean;
 }
 
 /**
@@ -88,7 +92,7 @@ interface Piece {
 function splitDocuments(text: string): Piece[] | undefined {
   const lines = text.split('\n');
   const pieces: Piece[] = [];
-  let current: Piece = { start: 0, lines: [] };
+  let current: Piece = { start: 0, lines: [], closed: false };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line.startsWith('%')) return undefined;
@@ -98,8 +102,9 @@ function splitDocuments(text: string): Piece[] | undefined {
       continue;
     }
     if (!/^\s*(#.*)?$/.test(marker[2] as string)) return undefined;
+    current.closed = true;
     pieces.push(current);
-    current = { start: i + 1, lines: [] };
+    current = { start: i + 1, lines: [], closed: false };
   }
   pieces.push(current);
   return pieces;
