@@ -1,0 +1,91 @@
+import { describe, expect, it } from '@jest/globals';
+import { renderManifests } from '../../src/manifests/render.js';
+import { deployment, renderError } from './helpers.js';
+
+const configMap = (name: string, extra = '') =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}`;
+
+describe('errors name the file and line', () => {
+  it('reports invalid YAML at the line of the problem', () => {
+    const text = `${configMap('a')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  labels: a: b\n`;
+    expect(renderError(text, {}, 'k8s/cm.yaml')).toMatch(/^k8s\/cm\.yaml:10: invalid YAML: /);
+  });
+
+  it('reports a document without kind, apiVersion or metadata.name at its first line', () => {
+    expect(renderError(`${configMap('a')}---\n# note\napiVersion: v1\nmetadata: { name: x }\n`)).toBe(
+      'app.yaml:7: the document has no kind; every Kubernetes object needs apiVersion, kind and metadata.name.',
+    );
+    expect(renderError('kind: ConfigMap\nmetadata: {}\n')).toBe(
+      'app.yaml:1: the document has no apiVersion, metadata.name; every Kubernetes object needs apiVersion, kind and metadata.name.',
+    );
+  });
+
+  it('reports a document that is not a mapping', () => {
+    expect(renderError('- a\n- b\n')).toMatch(/^app\.yaml:1: the document is not a mapping/);
+  });
+
+  it('reports the same kind, namespace and name twice, with both places', () => {
+    const message = (() => {
+      try {
+        renderManifests(
+          [
+            { name: 'a.yaml', text: configMap('settings', '  namespace: prod\n') },
+            { name: 'b.yaml', text: `${configMap('other')}---\n${configMap('settings')}` },
+          ],
+          { namespace: 'prod' },
+        );
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toBe(
+      'b.yaml:6: ConfigMap prod/settings is defined twice (first at a.yaml:1); expected each object once.',
+    );
+  });
+
+  it('accepts the same name in different namespaces or of different kinds', () => {
+    const text = `${configMap('x', '  namespace: a\n')}---\n${configMap('x', '  namespace: b\n')}---\n${deployment('x', 'x:1')}`;
+    expect(renderManifests([{ name: 'ok.yaml', text }]).objects).toHaveLength(3);
+  });
+
+  it('refuses a YAML alias bomb instead of expanding it', () => {
+    const bomb = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: { name: lol }',
+      'x:',
+      '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      '  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      '  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      '  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      '  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      '  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+      '',
+    ].join('\n');
+    expect(renderError(`${configMap('a')}---\n${bomb}`, {}, 'bomb.yaml')).toMatch(
+      /^bomb\.yaml:6: YAML aliases expand beyond the limit of 100/,
+    );
+  });
+
+  it('accepts a few ordinary aliases', () => {
+    const text = `${configMap('a')}data:\n  one: &v hello\n  two: *v\n`;
+    expect(renderManifests([{ name: 'a.yaml', text }]).objects).toHaveLength(1);
+  });
+
+  it('numbers documents of generated (kustomize) output', () => {
+    const source = {
+      name: 'k8s/overlays/prod (kubectl kustomize)',
+      text: `${configMap('a')}---\nkind: x\n`,
+      generated: true,
+    };
+    expect(() => renderManifests([source])).toThrow(
+      /^k8s\/overlays\/prod \(kubectl kustomize\), document 2, line 6: the document has no apiVersion, metadata\.name/,
+    );
+  });
+
+  it('fails when the manifests hold no objects at all', () => {
+    expect(renderError('# nothing here\n', {}, 'empty.yaml')).toBe(
+      'The manifests (empty.yaml) hold no Kubernetes objects; expected at least one.',
+    );
+  });
+});

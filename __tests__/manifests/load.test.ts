@@ -1,0 +1,133 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { loadManifestSources } from '../../src/manifests/load.js';
+import { renderManifests } from '../../src/manifests/render.js';
+import { NodeProcessRunner, type ProcessRunner } from '../../src/process.js';
+
+const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+const deploymentYaml = (name: string, image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers: [{ name: main, image: "${image}" }]
+`;
+
+let root: string;
+let workspace: string;
+const runner = new NodeProcessRunner();
+
+async function put(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.join(workspace, file)), { recursive: true });
+  await writeFile(path.join(workspace, file), text);
+}
+
+async function load(entries: string[], options: { runner?: ProcessRunner } = {}) {
+  return loadManifestSources(entries, { workspace, runner: options.runner ?? runner });
+}
+
+async function loadError(entries: string[]): Promise<string> {
+  return load(entries).then(
+    () => 'no error',
+    (error: Error) => error.message,
+  );
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'render-load-'));
+  workspace = path.join(root, 'repo');
+  await put('plain/b.yaml', configMap('b'));
+  await put('plain/a.yml', configMap('a'));
+  await put('plain/notes.txt', 'not a manifest');
+  await put('plain/sub/c.yaml', configMap('c'));
+  await put('base/deployment.yaml', deploymentYaml('api', 'registry.local:5000/api:old'));
+  await put('base/kustomization.yaml', 'resources:\n  - deployment.yaml\n');
+  await put(
+    'overlays/prod/kustomization.yaml',
+    'namespace: prod\nresources:\n  - ../../base\nlabels:\n  - pairs: { env: prod }\n',
+  );
+  await put('broken/kustomization.yaml', 'resources:\n  - missing.yaml\n');
+  await put('empty/README.md', '# nothing');
+  await writeFile(path.join(root, 'outside.yaml'), configMap('outside'));
+  await symlink(path.join(root, 'outside.yaml'), path.join(workspace, 'link.yaml'));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('loadManifestSources', () => {
+  it('reads a folder’s *.yaml and *.yml files sorted by name, without subfolders', async () => {
+    const sources = await load(['plain']);
+    expect(sources.map((source) => source.name)).toEqual(['plain/a.yml', 'plain/b.yaml']);
+  });
+
+  it('reads a single file, and a file listed twice only once', async () => {
+    const sources = await load(['plain/b.yaml', 'plain', './plain/b.yaml']);
+    expect(sources.map((source) => source.name)).toEqual(['plain/b.yaml', 'plain/a.yml']);
+  });
+
+  it('expands globs relative to the workspace, recursively with **, sorted', async () => {
+    const sources = await load(['plain/**/*.yaml']);
+    expect(sources.map((source) => source.name)).toEqual(['plain/b.yaml', 'plain/sub/c.yaml']);
+  });
+
+  it('renders a kustomize folder with the real kubectl kustomize', async () => {
+    const sources = await load(['overlays/prod']);
+    expect(sources).toHaveLength(1);
+    expect(sources[0]?.name).toBe('overlays/prod (kubectl kustomize)');
+    const result = renderManifests(sources, { images: new Map([['api', 'ecr.example.com/api:new']]) });
+    expect(result.objects.map((o) => [o.kind, o.namespace, o.name])).toEqual([['Deployment', 'prod', 'api']]);
+    expect(result.yaml).toMatch(/image: "?ecr\.example\.com\/api:new"?\n/);
+    expect(result.yaml).toContain('env: prod');
+  });
+
+  it('runs kustomize through the ProcessRunner it is given', async () => {
+    const calls: string[][] = [];
+    const fake: ProcessRunner = {
+      run: async (command, args) => {
+        calls.push([command, ...args]);
+        return { exitCode: 0, stdout: configMap('generated'), stderr: '' };
+      },
+    };
+    const sources = await load(['base'], { runner: fake });
+    expect(calls).toEqual([['kubectl', 'kustomize', path.join(workspace, 'base')]]);
+    expect(sources[0]).toMatchObject({ text: configMap('generated'), generated: true });
+  });
+
+  it('reports a failing kustomization with its folder and kustomize’s reason', async () => {
+    expect(await loadError(['broken'])).toMatch(/^kubectl kustomize broken failed: .*missing\.yaml/);
+  });
+
+  it.each([
+    [
+      ['missing.yaml'],
+      /^Manifest path "missing.yaml" does not exist; expected a file, folder or glob inside the workspace/,
+    ],
+    [['k8s/**/*.yaml'], /^Manifest glob "k8s\/\*\*\/\*.yaml" matches no files in the workspace/],
+    [
+      ['empty'],
+      /^Manifest folder "empty" has no \*\.yaml or \*\.yml files and no kustomization\.yaml; expected manifests directly in it/,
+    ],
+    [
+      ['overlays/'],
+      /^Manifest folder "overlays\/" has .*; expected a kustomize folder such as overlays\/prod\.$/,
+    ],
+    [
+      ['../outside.yaml'],
+      /^Manifest path "..\/outside.yaml" resolves to .*outside.yaml, outside the workspace/,
+    ],
+    [['link.yaml'], /^Manifest path "link.yaml" resolves to .*outside.yaml, outside the workspace/],
+    [['..'], /^Manifest path "\.\." resolves to .*, outside the workspace/],
+    [[], /^No manifests were given/],
+  ])('rejects %j with one sentence', async (entries, message) => {
+    expect(await loadError(entries)).toMatch(message);
+  });
+});

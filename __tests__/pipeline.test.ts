@@ -1,0 +1,45 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseInputs } from '../src/inputs.js';
+import { StreamLogger } from '../src/log.js';
+import { renderOutputPath, runPipeline } from '../src/pipeline.js';
+import { NodeProcessRunner } from '../src/process.js';
+
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'pipeline-'));
+  await mkdir(path.join(root, 'repo', 'deploy'), { recursive: true });
+  await writeFile(
+    path.join(root, 'repo', 'deploy', 'app.yaml'),
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2\n',
+  );
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('runPipeline', () => {
+  it('writes the rendered manifests to $RUNNER_TEMP/k8s-deploy/rendered.yaml, readable by the owner only, and applies nothing', async () => {
+    const env = { GITHUB_WORKSPACE: path.join(root, 'repo'), RUNNER_TEMP: path.join(root, 'tmp') };
+    const inputs = parseInputs((name) => ({ manifests: 'deploy', namespace: 'prod' })[name] ?? '', env);
+    const lines: string[] = [];
+    const result = await runPipeline(inputs, new Map(), {
+      runner: new NodeProcessRunner(),
+      logger: new StreamLogger((line) => lines.push(line)),
+      env,
+    });
+    expect(result.manifestsPath).toBe(path.join(root, 'tmp', 'k8s-deploy', 'rendered.yaml'));
+    expect(await readFile(result.manifestsPath, 'utf8')).toContain('namespace: prod');
+    expect((await stat(result.manifestsPath)).mode & 0o077).toBe(0);
+    expect(result.applied).toBe(false);
+    expect(lines).toContain(`Rendered 1 object(s) to ${result.manifestsPath}.`);
+  });
+
+  it('falls back to the OS temp dir outside a runner', () => {
+    expect(renderOutputPath({})).toBe(path.join(os.tmpdir(), 'k8s-deploy', 'rendered.yaml'));
+  });
+});

@@ -1,0 +1,208 @@
+import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { ManifestError, type SourceLocation } from './errors.js';
+import { groupKind } from './kinds.js';
+import type { Edit } from './text-edit.js';
+
+/** Manifest text and where it came from. Loading (files, globs, kustomize) happens elsewhere. */
+export interface ManifestSource {
+  /** How messages name it: a path relative to the workspace, or "DIR (kubectl kustomize)". */
+  name: string;
+  text: string;
+  /** True for generated text (kustomize output): messages add the document number. */
+  generated?: boolean;
+}
+
+/** One Kubernetes object: its text, what we read from it, and the edits rendering made. */
+export interface ManifestDocument {
+  /** The document's own text, as written (no `---` markers). */
+  text: string;
+  /** The yaml Document, when it was needed (aliases, tags, directives) or an edit needed it. */
+  document: Document | undefined;
+  /** Recorded by the rendering rules, applied when the document is serialized. */
+  edits: Edit[];
+  location: SourceLocation;
+  /** The document as plain data, read once; edits go to `edits`, never here. */
+  object: Record<string, unknown>;
+  apiVersion: string;
+  kind: string;
+  /** "group/Kind", the key the kind tables use. */
+  key: string;
+  name: string;
+  /** As written; the renderer fills in the default namespace later. */
+  namespace: string | undefined;
+}
+
+/**
+ * Expanding more aliases than this is refused: a few lines of nested aliases ("billion
+ * laughs") would otherwise expand to gigabytes here and in kubectl.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Anchors, aliases, tags and merge keys: documents using them take the yaml Document API. */
+const NEEDS_FULL_PARSER = /(^|[\s[{,])[&*!][^\s,\]}]|<</;
+
+/**
+ * Parses every YAML document of a source; empty documents are skipped. Plain documents are
+ * read with js-yaml (fast); any document it rejects or that uses anchors, aliases or tags
+ * goes through the yaml Document API, whose messages and alias limits are the reference.
+ */
+export function parseSource(source: ManifestSource): ManifestDocument[] {
+  const pieces = splitDocuments(source.text);
+  if (pieces === undefined) return parseWithDocumentApi(source, source.text, 0, { count: 0 });
+  const counter = { count: 0 };
+  const parsed: ManifestDocument[] = [];
+  for (const piece of pieces) {
+    const contentLine = piece.lines.findIndex(
+      (line) => line.trim() !== '' && !line.trimStart().startsWith('#'),
+    );
+    if (contentLine === -1) continue;
+    // Not trimmed: trailing blank lines can belong to a `|+` block scalar.
+    const joined = piece.lines.join('\n');
+    const text = piece.closed || !joined.endsWith('\n') ? `${joined}\n` : joined;
+    const fast = NEEDS_FULL_PARSER.test(text) ? undefined : tryFastLoad(text);
+    if (fast === undefined || fast === null) {
+      parsed.push(...parseWithDocumentApi(source, text, piece.start, counter));
+      continue;
+    }
+    counter.count++;
+    const location: SourceLocation = {
+      source: source.name,
+      line: piece.start + contentLine + 1,
+      ...(source.generated ? { document: counter.count } : {}),
+    };
+    parsed.push(describe(text, undefined, fast, location));
+  }
+  return parsed;
+}
+
+interface Piece {
+  /** 0-based line of the piece's first line in the source. */
+  start: number;
+  lines: string[];
+  /** Ended by a `---` or `...` line (so its last line had a line break). */
+  closed: boolean;
+}
+
+/**
+ * Splits a YAML stream at its `---` and `...` lines. A line starting with them always ends
+ * a document (YAML 1.2 "c-forbidden"), even inside a block scalar, so this split is exact.
+ * Undefined (use the full parser) for directives or content on a `---` line.
+ */
+function splitDocuments(text: string): Piece[] | undefined {
+  const lines = text.split('\n');
+  const pieces: Piece[] = [];
+  let current: Piece = { start: 0, lines: [], closed: false };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.startsWith('%')) return undefined;
+    const marker = /^(---|\.\.\.)(?=[ \t]|$)(.*)$/.exec(line);
+    if (marker === null) {
+      current.lines.push(line);
+      continue;
+    }
+    if (!/^\s*(#.*)?$/.test(marker[2] as string)) return undefined;
+    current.closed = true;
+    pieces.push(current);
+    current = { start: i + 1, lines: [], closed: false };
+  }
+  pieces.push(current);
+  return pieces;
+}
+
+function tryFastLoad(text: string): unknown {
+  try {
+    return loadFast(text, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined; // the Document API says what is wrong, with its line
+  }
+}
+
+function parseWithDocumentApi(
+  source: ManifestSource,
+  text: string,
+  lineOffset: number,
+  counter: { count: number },
+): ManifestDocument[] {
+  const lineCounter = new LineCounter();
+  const parsed: ManifestDocument[] = [];
+  for (const document of parseAllDocuments(text, { lineCounter, prettyErrors: true })) {
+    const start = document.contents?.range[0] ?? document.range[0];
+    const location: SourceLocation = {
+      source: source.name,
+      line: lineCounter.linePos(start).line + lineOffset,
+      ...(source.generated ? { document: counter.count + 1 } : {}),
+    };
+    const error = document.errors[0];
+    if (error) {
+      const line = (error.linePos?.[0].line ?? location.line - lineOffset) + lineOffset;
+      const reason = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
+      throw new ManifestError(`invalid YAML: ${reason}.`, { ...location, line });
+    }
+    if (document.contents === null) continue;
+    const object = toPlainData(document, location);
+    if (object === null || object === undefined) continue;
+    counter.count++;
+    parsed.push(describe(text, document, object, location));
+  }
+  return parsed;
+}
+
+function toPlainData(document: Document, location: SourceLocation): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/alias/i.test(message)) {
+      throw new ManifestError(
+        `YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); expected plain data or a few aliases.`,
+        location,
+      );
+    }
+    throw new ManifestError(`invalid YAML: ${message.split('\n')[0]}.`, location);
+  }
+}
+
+function describe(
+  text: string,
+  document: Document | undefined,
+  object: unknown,
+  location: SourceLocation,
+): ManifestDocument {
+  if (!isRecord(object)) {
+    throw new ManifestError(
+      'the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.',
+      location,
+    );
+  }
+  const { apiVersion, kind } = object;
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const missing = [
+    typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',
+    typeof kind === 'string' && kind !== '' ? undefined : 'kind',
+    typeof metadata.name === 'string' && metadata.name !== '' ? undefined : 'metadata.name',
+  ].filter((field) => field !== undefined);
+  if (missing.length > 0) {
+    throw new ManifestError(
+      `the document has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name.`,
+      location,
+    );
+  }
+  const namespace = metadata.namespace;
+  return {
+    text,
+    document,
+    edits: [],
+    location,
+    object,
+    apiVersion: apiVersion as string,
+    kind: kind as string,
+    key: groupKind(apiVersion as string, kind as string),
+    name: metadata.name as string,
+    namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
+  };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
