@@ -1,0 +1,83 @@
+import type { KubeObject } from '../kube/contract.js';
+import { clone, getCondition, isControlledBy, isTerminating, type Json, ownerReference, randomSuffix } from './objects.js';
+import type { Runtime } from './runtime.js';
+
+/** Pods a workload controls (by controller ownerReference, as real controllers after adoption). */
+export function podsOf(runtime: Runtime, owner: KubeObject): KubeObject[] {
+  return runtime.store
+    .list(runtime.kinds.Pod, owner.metadata.namespace)
+    .filter((pod) => isControlledBy(pod, owner));
+}
+
+export function isPodReady(pod: Json): boolean {
+  return getCondition(pod, 'Ready')?.status === 'True';
+}
+
+/** Ready for at least minReadySeconds (real seconds: the spec's own setting). */
+export function isPodAvailable(pod: Json, minReadySeconds: number, now: number): boolean {
+  const ready = getCondition(pod, 'Ready');
+  if (ready?.status !== 'True' || isTerminating(pod)) return false;
+  if (minReadySeconds <= 0) return true;
+  const since = Date.parse(ready.lastTransitionTime ?? '');
+  return Number.isNaN(since) || since + minReadySeconds * 1000 <= now;
+}
+
+export function isPodActive(pod: Json): boolean {
+  return !isTerminating(pod) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+}
+
+/** A pod from a template, owned by its controller, as the controllers' pod control creates them. */
+export function podFromTemplate(
+  owner: KubeObject,
+  template: Json,
+  name: { generateFrom: string } | { exact: string },
+  extraLabels: Record<string, string> = {},
+): KubeObject {
+  const meta = clone(template?.metadata ?? {});
+  const spec = clone(template?.spec ?? {});
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  const podName = 'exact' in name ? name.exact : `${name.generateFrom}-${randomSuffix()}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...meta,
+      name: podName,
+      ...('generateFrom' in name ? { generateName: `${name.generateFrom}-` } : {}),
+      namespace: owner.metadata.namespace,
+      labels: { ...(meta.labels ?? {}), ...extraLabels },
+      ownerReferences: [ownerReference(owner)],
+    },
+    spec,
+    status: { phase: 'Pending', qosClass: 'BestEffort' },
+  };
+}
+
+/** Graceful deletion as the API server does it for pods: mark, and let the kubelet finish it. */
+export function deletePodGracefully(runtime: Runtime, pod: Json): void {
+  const current = runtime.get(runtime.kinds.Pod, pod.metadata.namespace, pod.metadata.name) as Json;
+  if (!current || current.metadata.deletionTimestamp) return;
+  if (!current.spec?.nodeName || current.status?.phase === 'Succeeded' || current.status?.phase === 'Failed') {
+    runtime.store.delete(runtime.kinds.Pod, current.metadata.namespace, current.metadata.name);
+    return;
+  }
+  const grace = Number(current.spec.terminationGracePeriodSeconds ?? 30);
+  runtime.store.update({
+    ...current,
+    metadata: { ...current.metadata, deletionTimestamp: runtime.nowIso(), deletionGracePeriodSeconds: grace },
+  });
+}
+
+/** Which pods to remove first on scale-down: unscheduled, pending, not ready, then the newest. */
+export function deletionOrder(pods: Json[]): Json[] {
+  const rank = (pod: Json) =>
+    !pod.spec?.nodeName ? 0 : pod.status?.phase === 'Pending' ? 1 : !isPodReady(pod) ? 2 : 3;
+  return [...pods].sort((a, b) => {
+    const byRank = rank(a) - rank(b);
+    if (byRank !== 0) return byRank;
+    return String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? ''));
+  });
+}
