@@ -46,7 +46,9 @@ function syncCronJob(runtime: Runtime, cronJob: Json, schedules: Map<string, Sch
   }
   const simulatedNow = state.anchorSimulated + (now - state.anchorReal) / runtime.timeScale;
   const jobs = () =>
-    runtime.store.list(runtime.kinds.Job, cronJob.metadata.namespace).filter((job) => isControlledBy(job, cronJob)) as Json[];
+    runtime.store
+      .list(runtime.kinds.Job, cronJob.metadata.namespace)
+      .filter((job) => isControlledBy(job, cronJob)) as Json[];
   const status: Json = { ...(cronJob.status ?? {}) };
   let next: number;
   try {
@@ -58,7 +60,10 @@ function syncCronJob(runtime: Runtime, cronJob: Json, schedules: Map<string, Sch
   }
   if (next <= simulatedNow && !cronJob.spec?.suspend) {
     let due = next;
-    for (let after = nextScheduleTime(cronJob.spec.schedule, due, cronJob.spec.timeZone); after <= simulatedNow; ) {
+    for (
+      let after = nextScheduleTime(cronJob.spec.schedule, due, cronJob.spec.timeZone);
+      after <= simulatedNow;
+    ) {
       due = after;
       after = nextScheduleTime(cronJob.spec.schedule, due, cronJob.spec.timeZone);
     }
@@ -66,20 +71,32 @@ function syncCronJob(runtime: Runtime, cronJob: Json, schedules: Map<string, Sch
     if (fire(runtime, cronJob, jobs(), due)) status.lastScheduleTime = isoNow(now);
     next = nextScheduleTime(cronJob.spec.schedule, due, cronJob.spec.timeZone);
   }
-  runtime.enqueueAfter('CronJob', cronJob.metadata.namespace, cronJob.metadata.name, ((next - simulatedNow) * runtime.timeScale) / 1000 + 0.01);
+  runtime.enqueueAfter(
+    'CronJob',
+    cronJob.metadata.namespace,
+    cronJob.metadata.name,
+    ((next - simulatedNow) * runtime.timeScale) / 1000 + 0.01,
+  );
 
   const owned = jobs();
   for (const job of owned) {
     const finished = isJobFinished(job);
     if (finished && !state.seenFinished.has(job.metadata.uid)) {
       state.seenFinished.add(job.metadata.uid);
-      runtime.record(cronJob, { reason: 'SawCompletedJob', message: `Saw completed job: ${job.metadata.name}, condition: ${finished}`, component });
+      runtime.record(cronJob, {
+        reason: 'SawCompletedJob',
+        message: `Saw completed job: ${job.metadata.name}, condition: ${finished}`,
+        component,
+      });
     }
   }
   pruneHistory(runtime, cronJob, owned);
   const active = owned.filter((job) => !isJobFinished(job));
   const successful = owned.filter((job) => isJobFinished(job) === 'Complete' && job.status?.completionTime);
-  const lastSuccess = successful.map((job) => job.status.completionTime as string).sort().at(-1);
+  const lastSuccess = successful
+    .map((job) => job.status.completionTime as string)
+    .sort()
+    .at(-1);
   if (active.length > 0) {
     status.active = active.map((job) => ({
       apiVersion: 'batch/v1',
@@ -107,7 +124,11 @@ function fire(runtime: Runtime, cronJob: Json, owned: Json[], scheduled: number)
   if (policy === 'Replace') {
     for (const job of active) {
       runtime.store.delete(runtime.kinds.Job, job.metadata.namespace, job.metadata.name, 'Background');
-      runtime.record(cronJob, { reason: 'SuccessfulDelete', message: `Deleted job ${job.metadata.name}`, component });
+      runtime.record(cronJob, {
+        reason: 'SuccessfulDelete',
+        message: `Deleted job ${job.metadata.name}`,
+        component,
+      });
     }
   }
   const name = `${cronJob.metadata.name}-${Math.floor(scheduled / 60000)}`;
@@ -122,13 +143,19 @@ function fire(runtime: Runtime, cronJob: Json, owned: Json[], scheduled: number)
       labels: { ...(template.metadata?.labels ?? {}) },
       annotations: {
         ...(template.metadata?.annotations ?? {}),
-        'batch.kubernetes.io/cronjob-scheduled-timestamp': new Date(scheduled).toISOString().replace('.000Z', 'Z'),
+        'batch.kubernetes.io/cronjob-scheduled-timestamp': new Date(scheduled)
+          .toISOString()
+          .replace('.000Z', 'Z'),
       },
       ownerReferences: [ownerReference(cronJob as KubeObject)],
     },
     spec: structuredClone(template.spec ?? {}),
   });
-  runtime.record(cronJob, { reason: 'SuccessfulCreate', message: `Created job ${job.metadata.name}`, component });
+  runtime.record(cronJob, {
+    reason: 'SuccessfulCreate',
+    message: `Created job ${job.metadata.name}`,
+    component,
+  });
   return true;
 }
 
@@ -144,7 +171,11 @@ function pruneHistory(runtime: Runtime, cronJob: Json, owned: Json[]): void {
       .sort((a, b) => scheduledKey(a).localeCompare(scheduledKey(b)));
     for (const job of finished.slice(0, Math.max(0, finished.length - limit))) {
       runtime.store.delete(runtime.kinds.Job, job.metadata.namespace, job.metadata.name, 'Background');
-      runtime.record(cronJob, { reason: 'SuccessfulDelete', message: `Deleted job ${job.metadata.name}`, component });
+      runtime.record(cronJob, {
+        reason: 'SuccessfulDelete',
+        message: `Deleted job ${job.metadata.name}`,
+        component,
+      });
     }
   }
 }

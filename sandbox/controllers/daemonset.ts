@@ -1,6 +1,13 @@
 import type { KubeObject } from '../kube/contract.js';
 import { intOrPercent, type Json, matchesSelector, sameJson } from './objects.js';
-import { deletePodGracefully, isPodActive, isPodAvailable, isPodReady, podFromTemplate, podsOf } from './pods.js';
+import {
+  deletePodGracefully,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  podFromTemplate,
+  podsOf,
+} from './pods.js';
 import { currentRevision, hashOfRevision, pruneRevisions, revisionsOf } from './revisions.js';
 import type { Runtime } from './runtime.js';
 
@@ -9,7 +16,8 @@ const hashLabel = 'controller-revision-hash';
 
 function nodeOfPod(pod: Json): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  const terms =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   return terms?.[0]?.matchFields?.find((f: Json) => f.key === 'metadata.name')?.values?.[0];
 }
 
@@ -17,7 +25,10 @@ function eligibleNodes(runtime: Runtime, ds: Json): Json[] {
   const selector = ds.spec?.template?.spec?.nodeSelector ?? {};
   return runtime.store
     .list(runtime.kinds.Node)
-    .filter((node: Json) => node.spec?.unschedulable !== true && matchesSelector(node.metadata.labels, { matchLabels: selector }));
+    .filter(
+      (node: Json) =>
+        node.spec?.unschedulable !== true && matchesSelector(node.metadata.labels, { matchLabels: selector }),
+    );
 }
 
 /** The DaemonSet controller: one pod per eligible node, replaced maxUnavailable nodes at a time. */
@@ -43,7 +54,8 @@ function syncDaemonSet(runtime: Runtime, ds: Json): void {
   }
   const live = pods.filter((pod) => isPodActive(pod) && nodeNames.has(nodeOfPod(pod) ?? ''));
   const byNode = new Map<string, Json[]>();
-  for (const pod of live) byNode.set(nodeOfPod(pod) as string, [...(byNode.get(nodeOfPod(pod) as string) ?? []), pod]);
+  for (const pod of live)
+    byNode.set(nodeOfPod(pod) as string, [...(byNode.get(nodeOfPod(pod) as string) ?? []), pod]);
   for (const node of nodes) {
     const onNode = byNode.get(node.metadata.name) ?? [];
     if (onNode.length === 0) createPod(runtime, ds, node.metadata.name, hash);
@@ -51,9 +63,15 @@ function syncDaemonSet(runtime: Runtime, ds: Json): void {
   }
 
   if ((ds.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
-    const maxUnavailable = intOrPercent(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable, nodes.length, true, '1');
+    const maxUnavailable = intOrPercent(
+      ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable,
+      nodes.length,
+      true,
+      '1',
+    );
     const firstOnNode = [...byNode.values()].map((list) => list[0]);
-    let unavailable = nodes.length - firstOnNode.filter((pod) => isPodAvailable(pod, minReady, runtime.now())).length;
+    let unavailable =
+      nodes.length - firstOnNode.filter((pod) => isPodAvailable(pod, minReady, runtime.now())).length;
     for (const pod of firstOnNode.filter((p) => p.metadata.labels?.[hashLabel] !== hash)) {
       if (!isPodAvailable(pod, minReady, runtime.now())) deletePod(runtime, ds, pod);
       else if (unavailable < Math.max(1, maxUnavailable)) {
@@ -66,10 +84,15 @@ function syncDaemonSet(runtime: Runtime, ds: Json): void {
 }
 
 function createPod(runtime: Runtime, ds: Json, node: string, hash: string): void {
-  const pod = podFromTemplate(ds, ds.spec.template, { generateFrom: ds.metadata.name }, {
-    [hashLabel]: hash,
-    'pod-template-generation': String(ds.metadata.generation ?? 1),
-  }) as Json;
+  const pod = podFromTemplate(
+    ds,
+    ds.spec.template,
+    { generateFrom: ds.metadata.name },
+    {
+      [hashLabel]: hash,
+      'pod-template-generation': String(ds.metadata.generation ?? 1),
+    },
+  ) as Json;
   pod.spec.affinity = {
     ...(pod.spec.affinity ?? {}),
     nodeAffinity: {
@@ -79,7 +102,11 @@ function createPod(runtime: Runtime, ds: Json, node: string, hash: string): void
     },
   };
   const created = runtime.store.create(pod as KubeObject);
-  runtime.record(ds, { reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, component });
+  runtime.record(ds, {
+    reason: 'SuccessfulCreate',
+    message: `Created pod: ${created.metadata.name}`,
+    component,
+  });
 }
 
 function deletePod(runtime: Runtime, ds: Json, pod: Json): void {
@@ -93,7 +120,9 @@ function writeStatus(runtime: Runtime, ds: Json, hash: string, nodes: Json[], re
   const minReady = Number(fresh.spec?.minReadySeconds ?? 0);
   const pods = (podsOf(runtime, fresh) as Json[]).filter(isPodActive);
   const scheduled = new Set(pods.map(nodeOfPod));
-  const onNodes = nodes.map((node) => pods.find((pod) => nodeOfPod(pod) === node.metadata.name)).filter(Boolean) as Json[];
+  const onNodes = nodes
+    .map((node) => pods.find((pod) => nodeOfPod(pod) === node.metadata.name))
+    .filter(Boolean) as Json[];
   const available = onNodes.filter((pod) => isPodAvailable(pod, minReady, runtime.now())).length;
   const status = {
     observedGeneration: fresh.metadata.generation ?? 1,
@@ -109,7 +138,16 @@ function writeStatus(runtime: Runtime, ds: Json, hash: string, nodes: Json[], re
     runtime.enqueueAfter('DaemonSet', fresh.metadata.namespace, fresh.metadata.name, minReady / 4 + 0.05);
   }
   const revisions = revisionsOf(runtime, fresh);
-  const inUse = new Set([revisionName, ...revisions.filter((cr) => pods.some((p) => p.metadata.labels?.[hashLabel] === cr.metadata.labels?.['controller.kubernetes.io/hash'])).map((cr) => cr.metadata.name)]);
+  const inUse = new Set([
+    revisionName,
+    ...revisions
+      .filter((cr) =>
+        pods.some(
+          (p) => p.metadata.labels?.[hashLabel] === cr.metadata.labels?.['controller.kubernetes.io/hash'],
+        ),
+      )
+      .map((cr) => cr.metadata.name),
+  ]);
   pruneRevisions(runtime, fresh, revisions, inUse);
   if (!sameJson(status, fresh.status)) runtime.store.update({ ...fresh, status });
 }

@@ -1,7 +1,8 @@
 import { desiredReplicas, maxUnavailableOf } from './deployment-rollout.js';
 import { type Condition, type Json, setCondition } from './objects.js';
 
-const sum = (sets: Json[], field: (rs: Json) => unknown) => sets.reduce((n, rs) => n + (Number(field(rs)) || 0), 0);
+const sum = (sets: Json[], field: (rs: Json) => unknown) =>
+  sets.reduce((n, rs) => n + (Number(field(rs)) || 0), 0);
 
 /** The counters of DeploymentStatus, from the ReplicaSets (calculateStatus). */
 export function countersOf(deployment: Json, all: Json[], newRs: Json | undefined): Json {
@@ -59,7 +60,12 @@ export function rolloutConditions(
   conditions = setCondition(
     conditions,
     minimum
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+      ? {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
       : {
           type: 'Available',
           status: 'False',
@@ -75,7 +81,10 @@ export function rolloutConditions(
   const subject = newRsName ? `ReplicaSet "${newRsName}"` : `Deployment "${deployment.metadata.name}"`;
   const complete = next.replicas === next.updatedReplicas && current?.reason === 'NewReplicaSetAvailable';
   if (complete) return { conditions };
-  const replace = (condition: Condition) => [...conditions.filter((c) => c.type !== 'Progressing'), condition];
+  const replace = (condition: Condition) => [
+    ...conditions.filter((c) => c.type !== 'Progressing'),
+    condition,
+  ];
   if (isComplete(deployment, next)) {
     const condition: Condition = {
       type: 'Progressing',

@@ -1,5 +1,12 @@
 import type { KubeObject } from '../kube/contract.js';
-import { type RsCounts, desiredReplicas, fenceposts, isRollingUpdate, nextNewReplicas, oldScaleDowns } from './deployment-rollout.js';
+import {
+  desiredReplicas,
+  fenceposts,
+  isRollingUpdate,
+  nextNewReplicas,
+  oldScaleDowns,
+  type RsCounts,
+} from './deployment-rollout.js';
 import { countersOf, isComplete, rolloutConditions } from './deployment-status.js';
 import {
   type Condition,
@@ -66,15 +73,22 @@ class DeploymentSync {
     let newRs = this.sets.find((rs) => equalIgnoringHash(rs.spec?.template, d.spec?.template));
     const olds = () => this.sets.filter((rs) => rs !== newRs);
     if (newRs) newRs = this.adoptAsNew(newRs, olds());
-    if (d.spec?.paused) return this.writeStatus(newRs);
-    if (!isRollingUpdate(d)) return this.recreate(newRs, olds);
+    if (d.spec?.paused) {
+      this.writeStatus(newRs);
+      return;
+    }
+    if (!isRollingUpdate(d)) {
+      this.recreate(newRs, olds);
+      return;
+    }
 
     if (!newRs) newRs = this.createNew(olds());
     else {
       const next = nextNewReplicas(d, counts(newRs), this.sets.map(counts));
       if (next !== Number(newRs.spec?.replicas ?? 0)) {
         this.scale(newRs, next);
-        return this.writeStatus(newRs);
+        this.writeStatus(newRs);
+        return;
       }
     }
     const downs = oldScaleDowns(d, counts(newRs), olds().map(counts));
@@ -94,10 +108,16 @@ class DeploymentSync {
         scaledDown = true;
       }
     }
-    const oldPodsRunning = olds().some((rs) => podsOf(this.runtime, rs).some((p) => isPodActive(p) || p.metadata.deletionTimestamp));
-    if (scaledDown || oldPodsRunning) return this.writeStatus(existing);
+    const oldPodsRunning = olds().some((rs) =>
+      podsOf(this.runtime, rs).some((p) => isPodActive(p) || p.metadata.deletionTimestamp),
+    );
+    if (scaledDown || oldPodsRunning) {
+      this.writeStatus(existing);
+      return;
+    }
     const newRs = existing ?? this.createNew(olds());
-    if (Number(newRs.spec?.replicas ?? 0) !== desiredReplicas(this.deployment)) this.scale(newRs, desiredReplicas(this.deployment));
+    if (Number(newRs.spec?.replicas ?? 0) !== desiredReplicas(this.deployment))
+      this.scale(newRs, desiredReplicas(this.deployment));
     this.writeStatus(newRs);
   }
 
@@ -121,7 +141,9 @@ class DeploymentSync {
     }
     this.setDeploymentRevision(annotations[revisionKey]);
     if (sameJson(annotations, rs.metadata.annotations) && sameJson(spec, rs.spec)) return rs;
-    return this.replace(this.runtime.store.update({ ...rs, metadata: { ...rs.metadata, annotations }, spec }));
+    return this.replace(
+      this.runtime.store.update({ ...rs, metadata: { ...rs.metadata, annotations }, spec }),
+    );
   }
 
   private createNew(olds: Json[]): Json {
@@ -165,7 +187,10 @@ class DeploymentSync {
       this.progressing = this.condition('NewReplicaSetCreated', `Created new replica set "${name}"`);
       this.setDeploymentRevision(revision);
       if (collisions !== Number(d.status?.collisionCount ?? 0)) {
-        this.deployment = { ...this.deployment, status: { ...(this.deployment.status ?? {}), collisionCount: collisions } };
+        this.deployment = {
+          ...this.deployment,
+          status: { ...(this.deployment.status ?? {}), collisionCount: collisions },
+        };
       }
       return created;
     }
@@ -175,7 +200,11 @@ class DeploymentSync {
     const from = Number(rs.spec?.replicas ?? 0);
     const annotations = { ...(rs.metadata.annotations ?? {}), ...this.sizeAnnotations() };
     this.replace(
-      this.runtime.store.update({ ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...rs.spec, replicas } }),
+      this.runtime.store.update({
+        ...rs,
+        metadata: { ...rs.metadata, annotations },
+        spec: { ...rs.spec, replicas },
+      }),
     );
     this.scalingEvent(rs, from, replicas);
   }
@@ -191,18 +220,40 @@ class DeploymentSync {
 
   private writeStatus(newRs: Json | undefined): void {
     const runtime = this.runtime;
-    const d = runtime.get(runtime.kinds.Deployment, this.deployment.metadata.namespace, this.deployment.metadata.name) as Json;
+    const d = runtime.get(
+      runtime.kinds.Deployment,
+      this.deployment.metadata.namespace,
+      this.deployment.metadata.name,
+    ) as Json;
     if (!d || d.metadata.uid !== this.deployment.metadata.uid) return;
     const base = { ...d, status: { ...(d.status ?? {}), ...(this.deployment.status ?? {}) } };
     if (this.progressing) {
       base.status.conditions = setCondition(base.status.conditions ?? [], this.progressing, runtime.nowIso());
     }
     if (d.spec?.paused) {
-      const paused: Condition = { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' };
-      base.status.conditions = setCondition(base.status.conditions ?? [], { ...paused, lastUpdateTime: runtime.nowIso() }, runtime.nowIso());
+      const paused: Condition = {
+        type: 'Progressing',
+        status: 'Unknown',
+        reason: 'DeploymentPaused',
+        message: 'Deployment is paused',
+      };
+      base.status.conditions = setCondition(
+        base.status.conditions ?? [],
+        { ...paused, lastUpdateTime: runtime.nowIso() },
+        runtime.nowIso(),
+      );
     } else if (base.status.conditions?.some((c: Condition) => c.reason === 'DeploymentPaused')) {
-      const resumed: Condition = { type: 'Progressing', status: 'Unknown', reason: 'DeploymentResumed', message: 'Deployment is resumed' };
-      base.status.conditions = setCondition(base.status.conditions, { ...resumed, lastUpdateTime: runtime.nowIso() }, runtime.nowIso());
+      const resumed: Condition = {
+        type: 'Progressing',
+        status: 'Unknown',
+        reason: 'DeploymentResumed',
+        message: 'Deployment is resumed',
+      };
+      base.status.conditions = setCondition(
+        base.status.conditions,
+        { ...resumed, lastUpdateTime: runtime.nowIso() },
+        runtime.nowIso(),
+      );
     }
     const counters = countersOf(d, this.sets, newRs);
     const verdict = rolloutConditions(base, counters, newRs?.metadata.name, runtime.now(), runtime.nowIso());
@@ -210,7 +261,10 @@ class DeploymentSync {
     if (verdict.recheckAfter !== undefined) {
       runtime.enqueueAfter('Deployment', d.metadata.namespace, d.metadata.name, verdict.recheckAfter);
     }
-    const metadata = { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), ...this.deploymentAnnotations } };
+    const metadata = {
+      ...d.metadata,
+      annotations: { ...(d.metadata.annotations ?? {}), ...this.deploymentAnnotations },
+    };
     if (!sameJson(status, d.status) || !sameJson(metadata.annotations, d.metadata.annotations)) {
       runtime.store.update({ ...d, metadata, status });
     }
@@ -221,7 +275,10 @@ class DeploymentSync {
   private cleanup(newRs: Json | undefined): void {
     const limit = Number(this.deployment.spec?.revisionHistoryLimit ?? 10);
     const empty = this.sets
-      .filter((rs) => rs !== newRs && Number(rs.spec?.replicas ?? 0) === 0 && Number(rs.status?.replicas ?? 0) === 0)
+      .filter(
+        (rs) =>
+          rs !== newRs && Number(rs.spec?.replicas ?? 0) === 0 && Number(rs.status?.replicas ?? 0) === 0,
+      )
       .sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of empty.slice(0, Math.max(0, empty.length - limit))) {
       this.runtime.store.delete(this.runtime.kinds.ReplicaSet, rs.metadata.namespace, rs.metadata.name);
@@ -236,7 +293,10 @@ class DeploymentSync {
 
   private copiedAnnotations(): Record<string, string> {
     const all = this.deployment.metadata.annotations ?? {};
-    return Object.fromEntries(Object.entries(all).filter(([key]) => !notCopied.has(key))) as Record<string, string>;
+    return Object.fromEntries(Object.entries(all).filter(([key]) => !notCopied.has(key))) as Record<
+      string,
+      string
+    >;
   }
 
   private sizeAnnotations(): Record<string, string> {

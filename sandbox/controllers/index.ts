@@ -49,6 +49,12 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
     if (reconciled.has(kind) && event.type !== 'DELETED') runtime.enqueue(kind, meta.namespace, meta.name);
     const owner = controllerOf(event.object);
     if (owner) runtime.enqueue(owner.kind, meta.namespace, owner.name);
+    // Recreate waits for old pods to be gone: like the real controller, follow pod deletions up.
+    if (kind === 'Pod' && event.type === 'DELETED' && owner?.kind === 'ReplicaSet') {
+      const rs = options.store.get(runtime.kinds.ReplicaSet, meta.namespace, owner.name);
+      const deploymentRef = rs && controllerOf(rs);
+      if (deploymentRef) runtime.enqueue(deploymentRef.kind, meta.namespace, deploymentRef.name);
+    }
     if (kind === 'Node') {
       for (const ds of options.store.list(runtime.kinds.DaemonSet)) {
         runtime.enqueue('DaemonSet', ds.metadata.namespace, ds.metadata.name);

@@ -16,24 +16,40 @@ export function jobBackoffSeconds(failed: number): number {
 }
 
 /** What the Job controller decides from its counters (pure, so the rules read in one place). */
-export function jobVerdict(job: Json, counts: { succeeded: number; failed: number; restarts: number }, elapsedSeconds: number):
+export function jobVerdict(
+  job: Json,
+  counts: { succeeded: number; failed: number; restarts: number },
+  elapsedSeconds: number,
+):
   | { done: 'Complete' }
   | { done: 'Failed'; reason: string; message: string }
   | { done: false; want: number } {
   const spec = job.spec ?? {};
-  const completions: number | undefined = spec.completions ?? (spec.parallelism === undefined ? 1 : undefined);
+  const completions: number | undefined =
+    spec.completions ?? (spec.parallelism === undefined ? 1 : undefined);
   const parallelism = Number(spec.parallelism ?? 1);
   const backoffLimit = Number(spec.backoffLimit ?? 6);
-  if (completions !== undefined ? counts.succeeded >= completions : counts.succeeded > 0) return { done: 'Complete' };
+  if (completions !== undefined ? counts.succeeded >= completions : counts.succeeded > 0)
+    return { done: 'Complete' };
   if (spec.activeDeadlineSeconds !== undefined && elapsedSeconds >= Number(spec.activeDeadlineSeconds)) {
-    return { done: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
+    return {
+      done: 'Failed',
+      reason: 'DeadlineExceeded',
+      message: 'Job was active longer than specified deadline',
+    };
   }
   const onFailure = spec.template?.spec?.restartPolicy === 'OnFailure';
-  const restartsExceeded = onFailure && (backoffLimit === 0 ? counts.restarts > 0 : counts.restarts >= backoffLimit);
+  const restartsExceeded =
+    onFailure && (backoffLimit === 0 ? counts.restarts > 0 : counts.restarts >= backoffLimit);
   if (counts.failed > backoffLimit || restartsExceeded) {
-    return { done: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+    return {
+      done: 'Failed',
+      reason: 'BackoffLimitExceeded',
+      message: 'Job has reached the specified backoff limit',
+    };
   }
-  const want = completions !== undefined ? Math.min(parallelism, completions - counts.succeeded) : parallelism;
+  const want =
+    completions !== undefined ? Math.min(parallelism, completions - counts.succeeded) : parallelism;
   return { done: false, want: spec.suspend ? 0 : want };
 }
 
@@ -51,15 +67,28 @@ function syncJob(runtime: Runtime, job: Json, nextCreate: Map<string, number>): 
   const now = runtime.now();
   const nowIso = runtime.nowIso();
   const finished = isJobFinished(job);
-  if (finished) return expireFinished(runtime, job);
+  if (finished) {
+    expireFinished(runtime, job);
+    return;
+  }
 
   const pods = podsOf(runtime, job) as Json[];
   const active = pods.filter(isPodActive);
-  const succeeded = Math.max(Number(job.status?.succeeded ?? 0), pods.filter((p) => p.status?.phase === 'Succeeded').length);
-  const failed = Math.max(Number(job.status?.failed ?? 0), pods.filter((p) => p.status?.phase === 'Failed').length);
+  const succeeded = Math.max(
+    Number(job.status?.succeeded ?? 0),
+    pods.filter((p) => p.status?.phase === 'Succeeded').length,
+  );
+  const failed = Math.max(
+    Number(job.status?.failed ?? 0),
+    pods.filter((p) => p.status?.phase === 'Failed').length,
+  );
   const restarts = active.reduce(
-    (sum, pod) => sum + [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]
-      .reduce((n: number, c: Json) => n + Number(c.restartCount ?? 0), 0),
+    (sum, pod) =>
+      sum +
+      [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].reduce(
+        (n: number, c: Json) => n + Number(c.restartCount ?? 0),
+        0,
+      ),
     0,
   );
   const startTime = job.status?.startTime ?? (job.spec?.suspend ? undefined : nowIso);
@@ -70,13 +99,38 @@ function syncJob(runtime: Runtime, job: Json, nextCreate: Map<string, number>): 
 
   if (verdict.done === 'Complete') {
     for (const pod of active) deletePodGracefully(runtime, pod);
-    conditions = setCondition(conditions, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: nowIso }, nowIso);
-    conditions = setCondition(conditions, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: nowIso }, nowIso);
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'SuccessCriteriaMet',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: nowIso,
+      },
+      nowIso,
+    );
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'Complete',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: nowIso,
+      },
+      nowIso,
+    );
     completionTime = nowIso;
     runtime.record(job, { reason: 'Completed', message: 'Job completed', component });
   } else if (verdict.done === 'Failed') {
     for (const pod of active) deletePodGracefully(runtime, pod);
-    const failure = { status: 'True' as const, reason: verdict.reason, message: verdict.message, lastProbeTime: nowIso };
+    const failure = {
+      status: 'True' as const,
+      reason: verdict.reason,
+      message: verdict.message,
+      lastProbeTime: nowIso,
+    };
     conditions = setCondition(conditions, { type: 'FailureTarget', ...failure }, nowIso);
     conditions = setCondition(conditions, { type: 'Failed', ...failure }, nowIso);
     runtime.record(job, { reason: verdict.reason, message: verdict.message, type: 'Warning', component });
@@ -114,20 +168,33 @@ function syncJob(runtime: Runtime, job: Json, nextCreate: Map<string, number>): 
   if (status.active === 0) delete status.active;
   const fresh = runtime.get(runtime.kinds.Job, job.metadata.namespace, job.metadata.name) as Json;
   if (fresh && !sameJson(status, fresh.status)) runtime.store.update({ ...fresh, status });
-  if (verdict.done) expireFinished(runtime, runtime.get(runtime.kinds.Job, job.metadata.namespace, job.metadata.name) as Json);
+  if (verdict.done)
+    expireFinished(
+      runtime,
+      runtime.get(runtime.kinds.Job, job.metadata.namespace, job.metadata.name) as Json,
+    );
 }
 
 function createPod(runtime: Runtime, job: Json): void {
   const uid = job.metadata.uid;
-  const pod = podFromTemplate(job, job.spec.template, { generateFrom: job.metadata.name }, {
-    'batch.kubernetes.io/controller-uid': uid,
-    'batch.kubernetes.io/job-name': job.metadata.name,
-    'controller-uid': uid,
-    'job-name': job.metadata.name,
-  }) as Json;
+  const pod = podFromTemplate(
+    job,
+    job.spec.template,
+    { generateFrom: job.metadata.name },
+    {
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': job.metadata.name,
+      'controller-uid': uid,
+      'job-name': job.metadata.name,
+    },
+  ) as Json;
   pod.spec.restartPolicy = job.spec.template?.spec?.restartPolicy ?? 'Never';
   const created = runtime.store.create(pod as KubeObject);
-  runtime.record(job, { reason: 'SuccessfulCreate', message: `Created pod: ${created.metadata.name}`, component });
+  runtime.record(job, {
+    reason: 'SuccessfulCreate',
+    message: `Created pod: ${created.metadata.name}`,
+    component,
+  });
 }
 
 /** ttlSecondsAfterFinished: the TTL controller deletes finished Jobs (and their pods) after it. */

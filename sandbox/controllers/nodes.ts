@@ -41,12 +41,20 @@ function nodeObject(node: SimulatedNode, now: string): KubeObject {
         'eks.amazonaws.com/nodegroup': 'sandbox',
       },
     },
-    spec: { podCIDR: `${node.podPrefix}.0/24`, providerID: `aws:///${node.zone}/i-0sandbox${node.podPrefix.slice(-1)}` },
+    spec: {
+      podCIDR: `${node.podPrefix}.0/24`,
+      providerID: `aws:///${node.zone}/i-0sandbox${node.podPrefix.slice(-1)}`,
+    },
     status: {
       capacity: { cpu: '2', memory: '8Gi', pods: '110', 'ephemeral-storage': '20Gi' },
       allocatable: { cpu: '1930m', memory: '7Gi', pods: '110', 'ephemeral-storage': '18Gi' },
       conditions: [
-        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition(
+          'MemoryPressure',
+          'False',
+          'KubeletHasSufficientMemory',
+          'kubelet has sufficient memory available',
+        ),
         condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),

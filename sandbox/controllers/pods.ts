@@ -1,5 +1,13 @@
 import type { KubeObject } from '../kube/contract.js';
-import { clone, getCondition, isControlledBy, isTerminating, type Json, ownerReference, randomSuffix } from './objects.js';
+import {
+  clone,
+  getCondition,
+  isControlledBy,
+  isTerminating,
+  type Json,
+  ownerReference,
+  randomSuffix,
+} from './objects.js';
 import type { Runtime } from './runtime.js';
 
 /** Pods a workload controls (by controller ownerReference, as real controllers after adoption). */
@@ -56,19 +64,34 @@ export function podFromTemplate(
   };
 }
 
-/** Graceful deletion as the API server does it for pods: mark, and let the kubelet finish it. */
+/**
+ * The kubelet's finalizer. The store removes an object without finalizers at once; with this one,
+ * deleting a running pod only marks it (deletionTimestamp) and the kubelet removes it after
+ * stopping its containers, which is what graceful deletion looks like on a real cluster.
+ */
+export const kubeletFinalizer = 'sandbox.k8s.io/kubelet';
+
+export function withKubeletFinalizer(metadata: Json): Json {
+  const finalizers: string[] = metadata.finalizers ?? [];
+  if (finalizers.includes(kubeletFinalizer) || metadata.deletionTimestamp) return metadata;
+  return { ...metadata, finalizers: [...finalizers, kubeletFinalizer] };
+}
+
+/** Deletes a pod the way controllers do: through the API, graceful when it runs on a node. */
 export function deletePodGracefully(runtime: Runtime, pod: Json): void {
   const current = runtime.get(runtime.kinds.Pod, pod.metadata.namespace, pod.metadata.name) as Json;
-  if (!current || current.metadata.deletionTimestamp) return;
-  if (!current.spec?.nodeName || current.status?.phase === 'Succeeded' || current.status?.phase === 'Failed') {
-    runtime.store.delete(runtime.kinds.Pod, current.metadata.namespace, current.metadata.name);
-    return;
-  }
-  const grace = Number(current.spec.terminationGracePeriodSeconds ?? 30);
-  runtime.store.update({
-    ...current,
-    metadata: { ...current.metadata, deletionTimestamp: runtime.nowIso(), deletionGracePeriodSeconds: grace },
-  });
+  if (!current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp) return;
+  runtime.store.delete(runtime.kinds.Pod, current.metadata.namespace, current.metadata.name);
+}
+
+/** The kubelet is done with a deleted pod: drop its finalizer, so the store removes the pod. */
+export function releasePod(runtime: Runtime, namespace: string, name: string, uid: string): void {
+  const current = runtime.get(runtime.kinds.Pod, namespace, name) as Json;
+  if (!current || current.metadata.uid !== uid || !current.metadata.deletionTimestamp) return;
+  const finalizers = (current.metadata.finalizers ?? []).filter((f: string) => f !== kubeletFinalizer);
+  const metadata = { ...current.metadata, finalizers };
+  if (finalizers.length === 0) delete metadata.finalizers;
+  runtime.store.update({ ...current, metadata });
 }
 
 /** Which pods to remove first on scale-down: unscheduled, pending, not ready, then the newest. */
@@ -78,6 +101,8 @@ export function deletionOrder(pods: Json[]): Json[] {
   return [...pods].sort((a, b) => {
     const byRank = rank(a) - rank(b);
     if (byRank !== 0) return byRank;
-    return String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? ''));
+    return String(b.metadata.creationTimestamp ?? '').localeCompare(
+      String(a.metadata.creationTimestamp ?? ''),
+    );
   });
 }

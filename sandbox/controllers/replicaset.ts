@@ -1,6 +1,14 @@
 import type { KubeObject } from '../kube/contract.js';
-import { deletePodGracefully, deletionOrder, isPodActive, isPodAvailable, isPodReady, podFromTemplate, podsOf } from './pods.js';
 import { type Json, sameJson } from './objects.js';
+import {
+  deletePodGracefully,
+  deletionOrder,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  podFromTemplate,
+  podsOf,
+} from './pods.js';
 import type { Runtime } from './runtime.js';
 
 /** Creates pods at most this many per sync, like the real controller's slow-start batches. */
@@ -21,7 +29,9 @@ function syncReplicaSet(runtime: Runtime, rs: Json): void {
   const want = Number(rs.spec?.replicas ?? 1);
   if (active.length < want) {
     for (let i = 0; i < Math.min(want - active.length, burst); i++) {
-      const pod = runtime.store.create(podFromTemplate(rs, rs.spec.template, { generateFrom: rs.metadata.name }));
+      const pod = runtime.store.create(
+        podFromTemplate(rs, rs.spec.template, { generateFrom: rs.metadata.name }),
+      );
       runtime.record(rs, {
         reason: 'SuccessfulCreate',
         message: `Created pod: ${pod.metadata.name}`,
@@ -50,7 +60,12 @@ function writeStatus(runtime: Runtime, rs: Json): void {
   const ready = active.filter(isPodReady);
   const available = active.filter((pod) => isPodAvailable(pod, minReady, now));
   if (minReady > 0 && available.length < ready.length) {
-    runtime.enqueueAfter('ReplicaSet', current.metadata.namespace, current.metadata.name, minReady / 4 + 0.05);
+    runtime.enqueueAfter(
+      'ReplicaSet',
+      current.metadata.namespace,
+      current.metadata.name,
+      minReady / 4 + 0.05,
+    );
   }
   const status = {
     replicas: active.length,

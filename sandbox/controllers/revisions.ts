@@ -1,5 +1,13 @@
 import type { KubeObject } from '../kube/contract.js';
-import { canonicalJson, clone, isControlledBy, type Json, ownerReference, safeEncode, fnv32a } from './objects.js';
+import {
+  canonicalJson,
+  clone,
+  fnv32a,
+  isControlledBy,
+  type Json,
+  ownerReference,
+  safeEncode,
+} from './objects.js';
 import type { Runtime } from './runtime.js';
 
 /**

@@ -1,6 +1,13 @@
 import type { KubeObject } from '../kube/contract.js';
 import { type Json, ownerReference, sameJson } from './objects.js';
-import { deletePodGracefully, isPodActive, isPodAvailable, isPodReady, podFromTemplate, podsOf } from './pods.js';
+import {
+  deletePodGracefully,
+  isPodActive,
+  isPodAvailable,
+  isPodReady,
+  podFromTemplate,
+  podsOf,
+} from './pods.js';
 import { currentRevision, pruneRevisions, revisionsOf, templateOfRevision } from './revisions.js';
 import type { Runtime } from './runtime.js';
 
@@ -27,8 +34,7 @@ export function startStatefulSetController(runtime: Runtime): void {
 function syncStatefulSet(runtime: Runtime, sts: Json): void {
   const update = currentRevision(runtime, sts, revisionsOf(runtime, sts));
   const revisions = revisionsOf(runtime, sts);
-  const current =
-    revisions.find((cr) => cr.metadata.name === sts.status?.currentRevision) ?? update;
+  const current = revisions.find((cr) => cr.metadata.name === sts.status?.currentRevision) ?? update;
   const replicas = Number(sts.spec?.replicas ?? 1);
   const ordered = (sts.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
   const rolling = (sts.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
@@ -56,7 +62,11 @@ function syncStatefulSet(runtime: Runtime, sts: Json): void {
   for (const pod of ordered ? condemned.slice(0, blocked ? 0 : 1) : condemned) {
     if (!pod.metadata.deletionTimestamp) {
       deletePodGracefully(runtime, pod);
-      runtime.record(sts, { reason: 'SuccessfulDelete', message: `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`, component });
+      runtime.record(sts, {
+        reason: 'SuccessfulDelete',
+        message: `delete Pod ${pod.metadata.name} in StatefulSet ${sts.metadata.name} successful`,
+        component,
+      });
     }
     blocked = true;
   }
@@ -67,11 +77,16 @@ function syncStatefulSet(runtime: Runtime, sts: Json): void {
 function createPod(runtime: Runtime, sts: Json, ordinal: number, revision: Json): void {
   const name = `${sts.metadata.name}-${ordinal}`;
   const template = templateOfRevision(revision);
-  const pod = podFromTemplate(sts, template, { exact: name }, {
-    [revisionLabel]: revision.metadata.name,
-    'statefulset.kubernetes.io/pod-name': name,
-    'apps.kubernetes.io/pod-index': String(ordinal),
-  }) as Json;
+  const pod = podFromTemplate(
+    sts,
+    template,
+    { exact: name },
+    {
+      [revisionLabel]: revision.metadata.name,
+      'statefulset.kubernetes.io/pod-name': name,
+      'apps.kubernetes.io/pod-index': String(ordinal),
+    },
+  ) as Json;
   pod.spec.hostname = name;
   if (sts.spec?.serviceName) pod.spec.subdomain = sts.spec.serviceName;
   for (const claim of sts.spec?.volumeClaimTemplates ?? []) {
@@ -112,9 +127,17 @@ function ensureClaim(runtime: Runtime, sts: Json, claim: Json, name: string): vo
 }
 
 /** Replaces the highest-ordinal pod (at or above the partition) that runs an old revision. */
-function rollOnePod(runtime: Runtime, sts: Json, pods: Json[], replicas: number, partition: number, update: string): void {
+function rollOnePod(
+  runtime: Runtime,
+  sts: Json,
+  pods: Json[],
+  replicas: number,
+  partition: number,
+  update: string,
+): void {
   const live = pods.filter((pod) => ordinalOf(sts, pod) >= 0 && ordinalOf(sts, pod) < replicas);
-  if (live.length < replicas || live.some((pod) => pod.metadata.deletionTimestamp || !isPodReady(pod))) return;
+  if (live.length < replicas || live.some((pod) => pod.metadata.deletionTimestamp || !isPodReady(pod)))
+    return;
   const stale = live
     .filter((pod) => ordinalOf(sts, pod) >= partition && pod.metadata.labels?.[revisionLabel] !== update)
     .sort((a, b) => ordinalOf(sts, b) - ordinalOf(sts, a))[0];
@@ -151,7 +174,11 @@ function writeStatus(runtime: Runtime, sts: Json, update: string, current: strin
   if (minReady > 0 && status.availableReplicas < status.readyReplicas) {
     runtime.enqueueAfter('StatefulSet', fresh.metadata.namespace, fresh.metadata.name, minReady / 4 + 0.05);
   }
-  const inUse = new Set([status.currentRevision, update, ...pods.map((pod) => pod.metadata.labels?.[revisionLabel])]);
+  const inUse = new Set([
+    status.currentRevision,
+    update,
+    ...pods.map((pod) => pod.metadata.labels?.[revisionLabel]),
+  ]);
   pruneRevisions(runtime, fresh, revisionsOf(runtime, fresh), inUse);
   if (!sameJson(status, fresh.status)) runtime.store.update({ ...fresh, status });
 }

@@ -59,7 +59,12 @@ function bindClaim(runtime: Runtime, namespace: string | undefined, name: string
   // Pods waiting for this claim are retried by the scheduler's own back-off.
 }
 
-function publishService(runtime: Runtime, namespace: string | undefined, name: string, taken: Set<string>): void {
+function publishService(
+  runtime: Runtime,
+  namespace: string | undefined,
+  name: string,
+  taken: Set<string>,
+): void {
   const service = runtime.get(runtime.kinds.Service, namespace, name) as Json;
   if (!service || service.metadata.deletionTimestamp) return;
   const type = service.spec?.type ?? 'ClusterIP';

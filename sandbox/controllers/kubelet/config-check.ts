@@ -29,7 +29,8 @@ function check(
   if (optional) return undefined;
   const keys = lookup(kind, name);
   if (keys === undefined) return `${noun[kind]} "${name}" not found`;
-  if (key !== undefined && !keys.includes(key)) return `couldn't find key ${key} in ${kind} ${namespace}/${name}`;
+  if (key !== undefined && !keys.includes(key))
+    return `couldn't find key ${key} in ${kind} ${namespace}/${name}`;
   return undefined;
 }
 
@@ -37,7 +38,11 @@ function check(
  * The kubelet's container config check: the message of CreateContainerConfigError when an env
  * var or envFrom refers to a ConfigMap/Secret (or key) that does not exist, else undefined.
  */
-export function containerConfigError(container: Json, namespace: string, lookup: ConfigLookup): string | undefined {
+export function containerConfigError(
+  container: Json,
+  namespace: string,
+  lookup: ConfigLookup,
+): string | undefined {
   for (const source of container.envFrom ?? []) {
     const ref = source.configMapRef ?? source.secretRef;
     const kind = source.configMapRef ? 'ConfigMap' : 'Secret';
@@ -49,7 +54,14 @@ export function containerConfigError(container: Json, namespace: string, lookup:
     const secret = entry.valueFrom?.secretKeyRef;
     const ref = cm ?? secret;
     if (!ref) continue;
-    const error = check(lookup, namespace, cm ? 'ConfigMap' : 'Secret', ref.name, ref.key, ref.optional === true);
+    const error = check(
+      lookup,
+      namespace,
+      cm ? 'ConfigMap' : 'Secret',
+      ref.name,
+      ref.key,
+      ref.optional === true,
+    );
     if (error) return error;
   }
   return undefined;
@@ -63,10 +75,18 @@ export function volumeMountError(pod: Json, lookup: ConfigLookup): string | unde
   for (const volume of pod.spec?.volumes ?? []) {
     const sources: { kind: 'ConfigMap' | 'Secret'; name: string; optional: boolean }[] = [];
     if (volume.configMap) {
-      sources.push({ kind: 'ConfigMap', name: volume.configMap.name, optional: volume.configMap.optional === true });
+      sources.push({
+        kind: 'ConfigMap',
+        name: volume.configMap.name,
+        optional: volume.configMap.optional === true,
+      });
     }
     if (volume.secret) {
-      sources.push({ kind: 'Secret', name: volume.secret.secretName, optional: volume.secret.optional === true });
+      sources.push({
+        kind: 'Secret',
+        name: volume.secret.secretName,
+        optional: volume.secret.optional === true,
+      });
     }
     for (const projected of volume.projected?.sources ?? []) {
       if (projected.configMap) {
@@ -74,7 +94,11 @@ export function volumeMountError(pod: Json, lookup: ConfigLookup): string | unde
         sources.push({ kind: 'ConfigMap', name: ref.name, optional: ref.optional === true });
       }
       if (projected.secret) {
-        sources.push({ kind: 'Secret', name: projected.secret.name, optional: projected.secret.optional === true });
+        sources.push({
+          kind: 'Secret',
+          name: projected.secret.name,
+          optional: projected.secret.optional === true,
+        });
       }
     }
     for (const source of sources) {

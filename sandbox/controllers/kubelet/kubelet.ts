@@ -1,6 +1,7 @@
 import type { ImagePullCheck, KubeObject, StoreEvent } from '../../kube/contract.js';
 import { simulatedNodes } from '../nodes.js';
 import type { Json } from '../objects.js';
+import { releasePod } from '../pods.js';
 import type { Runtime } from '../runtime.js';
 import { lookupFrom } from './config-check.js';
 import { ContainerLogs } from './logs.js';
@@ -29,8 +30,7 @@ export class Kubelets {
       logs: this.logs,
       imagePullCheck,
       imageCache: new Map(),
-      lookup: (namespace) =>
-        lookupFrom((kind, name) => runtime.get(runtime.kinds[kind], namespace, name)),
+      lookup: (namespace) => lookupFrom((kind, name) => runtime.get(runtime.kinds[kind], namespace, name)),
     };
     runtime.register('Pod', (namespace, name) => this.reconcile(namespace ?? 'default', name));
   }
@@ -71,9 +71,11 @@ export class Kubelets {
     }
     if (!pod) return;
     if (pod.metadata.deletionTimestamp) {
-      const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
-      if (worker && !finished(pod)) worker.terminate(grace);
-      else this.runtime.store.delete(this.runtime.kinds.Pod, namespace, name);
+      const grace = Number(
+        pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30,
+      );
+      if (worker) worker.terminate(grace);
+      else releasePod(this.runtime, namespace, name, pod.metadata.uid);
       return;
     }
     if (!pod.spec.nodeName) {

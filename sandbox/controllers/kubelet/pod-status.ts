@@ -42,7 +42,9 @@ export interface PodView {
 export function podPhase(view: PodView): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
   if (view.initFailed) return 'Failed';
   if (!view.initialized) return 'Pending';
-  const neverStarted = view.main.filter((c) => c.state.waiting && c.restartCount === 0 && !c.lastState.terminated);
+  const neverStarted = view.main.filter(
+    (c) => c.state.waiting && c.restartCount === 0 && !c.lastState.terminated,
+  );
   if (neverStarted.length > 0) return 'Pending';
   if (view.main.some((c) => !c.done)) return 'Running';
   return view.main.every((c) => c.state.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed';
@@ -59,7 +61,9 @@ export function podConditions(view: PodView, phase: string, previous: Condition[
     conditions = setCondition(conditions, { ...condition, lastProbeTime: null }, now);
   };
   set({ type: 'PodReadyToStartContainers', status: 'True' });
-  const pendingInit = view.init.filter((c) => !(c.done && c.state.terminated?.exitCode === 0)).map((c) => c.name);
+  const pendingInit = view.init
+    .filter((c) => !(c.done && c.state.terminated?.exitCode === 0))
+    .map((c) => c.name);
   set(
     view.initialized
       ? { type: 'Initialized', status: 'True' }
@@ -77,7 +81,11 @@ export function podConditions(view: PodView, phase: string, previous: Condition[
       ? { status: 'True' }
       : finished
         ? { status: 'False', reason: 'PodCompleted' }
-        : { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: ${listed(unready)}` };
+        : {
+            status: 'False',
+            reason: 'ContainersNotReady',
+            message: `containers with unready status: ${listed(unready)}`,
+          };
   set({ type: 'ContainersReady', ...readiness });
   set({ type: 'Ready', ...readiness });
   const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
@@ -101,7 +109,9 @@ function statusOf(record: ContainerRecord): Json {
 export function qosClass(pod: Json): string {
   const containers: Json[] = pod.spec?.containers ?? [];
   const resources = containers.map((c) => c.resources ?? {});
-  const any = resources.some((r) => Object.keys(r.requests ?? {}).length + Object.keys(r.limits ?? {}).length > 0);
+  const any = resources.some(
+    (r) => Object.keys(r.requests ?? {}).length + Object.keys(r.limits ?? {}).length > 0,
+  );
   if (!any) return 'BestEffort';
   const guaranteed = resources.every(
     (r) =>

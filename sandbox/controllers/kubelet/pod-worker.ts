@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ImagePullCheck, KubeObject } from '../../kube/contract.js';
 import type { EventInput } from '../events.js';
 import type { Json } from '../objects.js';
+import { releasePod, withKubeletFinalizer } from '../pods.js';
 import type { Runtime } from '../runtime.js';
 import {
   type Behaviour,
@@ -101,22 +102,23 @@ export class PodWorker {
     if (this.terminating) return;
     this.terminating = true;
     const running = this.view.main.filter((c) => c.state.running);
-    this.cancel();
     for (const record of running) {
       this.event({ reason: 'Killing', message: `Stopping container ${record.name}` }, record.name);
     }
+    this.cancel();
     const delay = this.ctx.runtime.scaled(Math.min(gracePeriodSeconds, 1));
     this.ctx.runtime.after(delay, () => {
       const now = this.ctx.runtime.nowIso();
       for (const record of running) {
         record.lastState = {};
-        record.state = { terminated: { exitCode: 0, reason: 'Completed', finishedAt: now, containerID: record.containerID } };
+        record.state = {
+          terminated: { exitCode: 0, reason: 'Completed', finishedAt: now, containerID: record.containerID },
+        };
         record.ready = false;
         this.ctx.logs.endRun(this.namespace, this.name, record.name);
       }
       this.writeStatus();
-      const current = this.current();
-      if (current) this.ctx.runtime.store.delete(this.ctx.runtime.kinds.Pod, this.namespace, this.name);
+      releasePod(this.ctx.runtime, this.namespace, this.name, this.uid);
     });
   }
 
@@ -136,7 +138,9 @@ export class PodWorker {
     this.view.initialized = true;
     for (const record of this.view.main) record.state = { waiting: { reason: 'ContainerCreating' } };
     this.publish();
-    await Promise.all(this.pod.spec.containers.map((c: Json, i: number) => this.runContainer(c, this.view.main[i], 'main')));
+    await Promise.all(
+      this.pod.spec.containers.map((c: Json, i: number) => this.runContainer(c, this.view.main[i], 'main')),
+    );
   }
 
   private async mountVolumes(): Promise<void> {
@@ -156,7 +160,10 @@ export class PodWorker {
       behaviour = containerBehaviour(spec, role, this.restartPolicy);
     } catch (error) {
       record.state = { waiting: { reason: 'CreateContainerConfigError', message: (error as Error).message } };
-      this.event({ reason: 'Failed', message: `Error: ${(error as Error).message}`, type: 'Warning' }, spec.name);
+      this.event(
+        { reason: 'Failed', message: `Error: ${(error as Error).message}`, type: 'Warning' },
+        spec.name,
+      );
       this.publish();
       return new Promise(() => {});
     }
@@ -242,7 +249,10 @@ export class PodWorker {
     const cacheKey = `${this.node}|${image}`;
     const cached = this.ctx.imageCache.get(cacheKey);
     if (cached && pullPolicyOf(spec) !== 'Always') {
-      this.event({ reason: 'Pulled', message: `Container image "${image}" already present on machine` }, spec.name);
+      this.event(
+        { reason: 'Pulled', message: `Container image "${image}" already present on machine` },
+        spec.name,
+      );
       record.imageID = imageIdOf(image, cached);
       return cached;
     }
@@ -265,12 +275,18 @@ export class PodWorker {
       failures++;
       const error = `failed to pull and unpack image "${image}": ${result.reason}`;
       record.state = { waiting: { reason: 'ErrImagePull', message: error } };
-      this.event({ reason: 'Failed', message: `Failed to pull image "${image}": ${error}`, type: 'Warning' }, spec.name);
+      this.event(
+        { reason: 'Failed', message: `Failed to pull image "${image}": ${error}`, type: 'Warning' },
+        spec.name,
+      );
       this.event({ reason: 'Failed', message: 'Error: ErrImagePull', type: 'Warning' }, spec.name);
       this.publish();
       await this.sleep(1);
       record.state = {
-        waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${error}` },
+        waiting: {
+          reason: 'ImagePullBackOff',
+          message: `Back-off pulling image "${image}": ErrImagePull: ${error}`,
+        },
       };
       this.event({ reason: 'BackOff', message: `Back-off pulling image "${image}"` }, spec.name);
       this.event({ reason: 'Failed', message: 'Error: ImagePullBackOff', type: 'Warning' }, spec.name);
@@ -297,7 +313,9 @@ export class PodWorker {
   private event(input: Omit<EventInput, 'component'>, container?: string): void {
     const current = this.current();
     if (!current || this.cancelled) return;
-    const index = this.pod.spec.initContainers?.some((c: Json) => c.name === container) ? 'initContainers' : 'containers';
+    const index = this.pod.spec.initContainers?.some((c: Json) => c.name === container)
+      ? 'initContainers'
+      : 'containers';
     const fieldPath = container ? `spec.${index}{${container}}` : undefined;
     this.ctx.runtime.record(current, { ...input, component: 'kubelet', host: this.node, fieldPath });
   }
@@ -318,7 +336,7 @@ export class PodWorker {
       return;
     }
     const status = podStatus(pod, this.view, this.network, this.ctx.runtime.nowIso());
-    this.ctx.runtime.store.update({ ...pod, status });
+    this.ctx.runtime.store.update({ ...pod, metadata: withKubeletFinalizer(pod.metadata), status });
   }
 
   private timer(simulatedSeconds: number, fn: () => void): void {
@@ -335,14 +353,11 @@ export class PodWorker {
     return new Promise((resolve, reject) => {
       const entry = {
         reject,
-        timer: setTimeout(
-          () => {
-            this.sleeps.delete(entry);
-            if (this.cancelled || this.ctx.runtime.isStopped) reject(new Cancelled());
-            else resolve();
-          },
-          this.ctx.runtime.scaled(simulatedSeconds) * 1000,
-        ),
+        timer: setTimeout(() => {
+          this.sleeps.delete(entry);
+          if (this.cancelled || this.ctx.runtime.isStopped) reject(new Cancelled());
+          else resolve();
+        }, this.ctx.runtime.scaled(simulatedSeconds) * 1000),
       };
       this.sleeps.add(entry);
     });

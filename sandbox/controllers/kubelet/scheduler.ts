@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../kube/contract.js';
 import { type Json, matchesSelector, setCondition } from '../objects.js';
+import { withKubeletFinalizer } from '../pods.js';
 import type { Runtime } from '../runtime.js';
 
 function nodeReady(node: Json): boolean {
@@ -14,7 +15,9 @@ function affinityAllows(pod: Json, node: Json): boolean {
   if (terms.length === 0) return true;
   return terms.some((term) => {
     const fieldsOk = (term.matchFields ?? []).every((f: Json) =>
-      f.key === 'metadata.name' ? (f.values ?? []).includes(node.metadata.name) === (f.operator === 'In') : true,
+      f.key === 'metadata.name'
+        ? (f.values ?? []).includes(node.metadata.name) === (f.operator === 'In')
+        : true,
     );
     const labelsOk = matchesSelector(node.metadata.labels, { matchExpressions: term.matchExpressions ?? [] });
     return fieldsOk && labelsOk;
@@ -57,12 +60,26 @@ export class Scheduler {
     const now = runtime.nowIso();
     const status = (pod.status ?? {}) as Json;
     if (problem) {
-      const condition = { type: 'PodScheduled', status: 'False' as const, reason: 'Unschedulable', message: problem };
+      const condition = {
+        type: 'PodScheduled',
+        status: 'False' as const,
+        reason: 'Unschedulable',
+        message: problem,
+      };
       runtime.store.update({
         ...pod,
-        status: { ...status, phase: 'Pending', conditions: setCondition(status.conditions ?? [], condition, now) },
+        status: {
+          ...status,
+          phase: 'Pending',
+          conditions: setCondition(status.conditions ?? [], condition, now),
+        },
       });
-      runtime.record(pod, { reason: 'FailedScheduling', message: problem, type: 'Warning', component: 'default-scheduler' });
+      runtime.record(pod, {
+        reason: 'FailedScheduling',
+        message: problem,
+        type: 'Warning',
+        component: 'default-scheduler',
+      });
       runtime.enqueueAfter('Pod', pod.metadata.namespace, pod.metadata.name, runtime.scaled(5));
       return;
     }
@@ -72,8 +89,13 @@ export class Scheduler {
     const scheduled = { type: 'PodScheduled', status: 'True' as const };
     const bound = runtime.store.update({
       ...pod,
+      metadata: withKubeletFinalizer(pod.metadata),
       spec: { ...spec, nodeName: node.metadata.name },
-      status: { ...status, phase: 'Pending', conditions: setCondition(status.conditions ?? [], scheduled, now) },
+      status: {
+        ...status,
+        phase: 'Pending',
+        conditions: setCondition(status.conditions ?? [], scheduled, now),
+      },
     });
     const message = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.metadata.name}`;
     runtime.record(bound, { reason: 'Scheduled', message, component: 'default-scheduler' });
