@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { KubeObject } from '../kube/contract.js';
 import { isJobFinished } from './job.js';
-import { isControlledBy, isoNow, type Json, ownerReference, sameJson } from './objects.js';
+import { isoNow, type Json, ownerReference, sameJson } from './objects.js';
 import type { Runtime } from './runtime.js';
 
 const component = 'cronjob-controller';
@@ -45,10 +45,7 @@ function syncCronJob(runtime: Runtime, cronJob: Json, schedules: Map<string, Sch
     schedules.set(cronJob.metadata.uid, state);
   }
   const simulatedNow = state.anchorSimulated + (now - state.anchorReal) / runtime.timeScale;
-  const jobs = () =>
-    runtime.store
-      .list(runtime.kinds.Job, cronJob.metadata.namespace)
-      .filter((job) => isControlledBy(job, cronJob)) as Json[];
+  const jobs = () => runtime.ownedBy(cronJob, 'Job') as Json[];
   const status: Json = { ...(cronJob.status ?? {}) };
   let next: number;
   try {

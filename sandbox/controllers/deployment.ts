@@ -12,7 +12,6 @@ import {
   type Condition,
   clone,
   equalIgnoringHash,
-  isControlledBy,
   type Json,
   ownerReference,
   sameJson,
@@ -62,10 +61,7 @@ class DeploymentSync {
     private readonly runtime: Runtime,
     private deployment: Json,
   ) {
-    this.sets = runtime.store
-      .list(runtime.kinds.ReplicaSet, deployment.metadata.namespace)
-      .filter((rs) => isControlledBy(rs, deployment))
-      .sort(byAge);
+    this.sets = runtime.ownedBy(deployment, 'ReplicaSet').sort(byAge);
   }
 
   run(): void {

@@ -45,6 +45,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
   const onEvent = (event: StoreEvent) => {
     const { kind } = event.resource;
     const meta = event.object.metadata;
+    runtime.observe(event);
     kubelets.observe(event);
     if (reconciled.has(kind) && event.type !== 'DELETED') runtime.enqueue(kind, meta.namespace, meta.name);
     const owner = controllerOf(event.object);

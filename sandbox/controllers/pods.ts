@@ -1,20 +1,10 @@
 import type { KubeObject } from '../kube/contract.js';
-import {
-  clone,
-  getCondition,
-  isControlledBy,
-  isTerminating,
-  type Json,
-  ownerReference,
-  randomSuffix,
-} from './objects.js';
+import { clone, getCondition, isTerminating, type Json, ownerReference, randomSuffix } from './objects.js';
 import type { Runtime } from './runtime.js';
 
 /** Pods a workload controls (by controller ownerReference, as real controllers after adoption). */
 export function podsOf(runtime: Runtime, owner: KubeObject): KubeObject[] {
-  return runtime.store
-    .list(runtime.kinds.Pod, owner.metadata.namespace)
-    .filter((pod) => isControlledBy(pod, owner));
+  return runtime.ownedBy(owner, 'Pod');
 }
 
 export function isPodReady(pod: Json): boolean {

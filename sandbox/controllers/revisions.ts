@@ -1,13 +1,5 @@
 import type { KubeObject } from '../kube/contract.js';
-import {
-  canonicalJson,
-  clone,
-  fnv32a,
-  isControlledBy,
-  type Json,
-  ownerReference,
-  safeEncode,
-} from './objects.js';
+import { canonicalJson, clone, fnv32a, type Json, ownerReference, safeEncode } from './objects.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -26,9 +18,8 @@ export function templateOfRevision(revision: Json): Json {
 }
 
 export function revisionsOf(runtime: Runtime, owner: KubeObject): Json[] {
-  return runtime.store
-    .list(runtime.kinds.ControllerRevision, owner.metadata.namespace)
-    .filter((cr) => isControlledBy(cr, owner))
+  return runtime
+    .ownedBy(owner, 'ControllerRevision')
     .sort((a: Json, b: Json) => Number(a.revision) - Number(b.revision));
 }
 

@@ -1,7 +1,7 @@
-import type { KubeObject, ObjectStore, ResourceType } from '../kube/contract.js';
+import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
 import { type EventInput, EventRecorder } from './events.js';
 import { type Kinds, resolveKinds } from './kinds.js';
-import { isoNow } from './objects.js';
+import { controllerOf, isoNow } from './objects.js';
 
 /** A reconcile function for one kind: given namespace and name, converge the world one step. */
 export type Reconcile = (namespace: string | undefined, name: string) => void;
@@ -17,6 +17,9 @@ export class Runtime {
   private readonly pending = new Map<string, { kind: string; namespace?: string; name: string }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly delayed = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  /** Informer-style index: the objects each owner controls, kept current from store events. */
+  private readonly owned = new Map<string, Map<string, KubeObject>>();
+  private readonly ownerOfKey = new Map<string, string>();
   private flushScheduled = false;
   private stopped = false;
 
@@ -98,6 +101,35 @@ export class Runtime {
   /** Reads an object, or undefined if it is gone. */
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     return this.store.get(type, namespace, name);
+  }
+
+  /** Feeds the owner index; called for every store event before anything is queued. */
+  observe(event: StoreEvent): void {
+    const meta = event.object.metadata;
+    const key = `${event.resource.kind}/${meta.namespace ?? ''}/${meta.name}`;
+    const previous = this.ownerOfKey.get(key);
+    const owner = event.type === 'DELETED' ? undefined : controllerOf(event.object)?.uid;
+    if (previous && previous !== owner) {
+      this.owned.get(previous)?.delete(key);
+      if (this.owned.get(previous)?.size === 0) this.owned.delete(previous);
+      this.ownerOfKey.delete(key);
+    }
+    if (!owner) return;
+    let objects = this.owned.get(owner);
+    if (!objects) {
+      objects = new Map();
+      this.owned.set(owner, objects);
+    }
+    objects.set(key, event.object);
+    this.ownerOfKey.set(key, owner);
+  }
+
+  /** The objects of a kind that `owner` controls (from the index, not a list of the store). */
+  ownedBy(owner: KubeObject, kind: string): KubeObject[] {
+    const objects = this.owned.get(owner.metadata.uid ?? '');
+    if (!objects) return [];
+    const prefix = `${kind}/`;
+    return [...objects].filter(([key]) => key.startsWith(prefix)).map(([, object]) => object);
   }
 
   stop(): void {
