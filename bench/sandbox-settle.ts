@@ -9,7 +9,10 @@ const sandbox = startSandbox(timeScale);
 const names = Array.from({ length: count }, (_, i) => `svc-${i}`);
 const started = performance.now();
 for (const name of names) {
-  const app = { ...container('app', { image: `registry.local/${name}:1` }), readinessProbe: { initialDelaySeconds: 5 } };
+  const app = {
+    ...container('app', { image: `registry.local/${name}:1` }),
+    readinessProbe: { initialDelaySeconds: 5 },
+  };
   sandbox.apply(deployment(name, { replicas }, [app]));
 }
 // Poll like a client would, so the measurement is not dominated by checking after every write.
