@@ -22,6 +22,7 @@ const reconciled = new Set([
   'Pod',
   'PersistentVolumeClaim',
   'Service',
+  'Ingress',
 ]);
 
 /**

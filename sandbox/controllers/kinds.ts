@@ -22,6 +22,13 @@ const builtIn = {
     kind: 'PersistentVolume',
     namespaced: false,
   },
+  Ingress: {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'ingresses',
+    kind: 'Ingress',
+    namespaced: true,
+  },
   Deployment: { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true },
   ReplicaSet: { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
   StatefulSet: {

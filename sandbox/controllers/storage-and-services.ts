@@ -5,12 +5,25 @@ import type { Runtime } from './runtime.js';
 /**
  * The PersistentVolume binder (every claim is provisioned at once by a pretend CSI driver, as EBS
  * or EFS would) and the service side: a ClusterIP per Service, a load-balancer hostname for
- * Services of type LoadBalancer, as the AWS load balancer controller would publish.
+ * Services of type LoadBalancer and for Ingresses, as the AWS load balancer controller would.
  */
 export function startStorageAndServiceControllers(runtime: Runtime): void {
   runtime.register('PersistentVolumeClaim', (namespace, name) => bindClaim(runtime, namespace, name));
   const taken = new Set<string>();
   runtime.register('Service', (namespace, name) => publishService(runtime, namespace, name, taken));
+  runtime.register('Ingress', (namespace, name) => publishIngress(runtime, namespace, name));
+}
+
+function loadBalancerHostname(namespace: string | undefined, name: string): string {
+  return `k8s-${(namespace ?? 'default').slice(0, 8)}-${name.slice(0, 8)}-${randomSuffix(10)}.us-east-1.elb.amazonaws.com`;
+}
+
+/** Ingresses get an ALB hostname, as the AWS load balancer controller publishes it. */
+function publishIngress(runtime: Runtime, namespace: string | undefined, name: string): void {
+  const ingress = runtime.get(runtime.kinds.Ingress, namespace, name) as Json;
+  if (!ingress || ingress.metadata.deletionTimestamp || ingress.status?.loadBalancer?.ingress?.length) return;
+  const status = { loadBalancer: { ingress: [{ hostname: loadBalancerHostname(namespace, name) }] } };
+  runtime.store.update({ ...ingress, status });
 }
 
 function bindClaim(runtime: Runtime, namespace: string | undefined, name: string): void {
@@ -81,8 +94,7 @@ function publishService(
     changed = true;
   }
   if (type === 'LoadBalancer' && !status.loadBalancer?.ingress?.length) {
-    const hostname = `k8s-${(namespace ?? 'default').slice(0, 8)}-${name.slice(0, 8)}-${randomSuffix(10)}.elb.us-east-1.amazonaws.com`;
-    status = { loadBalancer: { ingress: [{ hostname }] } };
+    status = { loadBalancer: { ingress: [{ hostname: loadBalancerHostname(namespace, name) }] } };
     changed = true;
   }
   if (changed) runtime.store.update({ ...service, spec, status });
