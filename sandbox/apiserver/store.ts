@@ -136,7 +136,11 @@ export class MemoryStore implements ObjectStore {
     delete stored.metadata.deletionTimestamp;
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
-    if (options.dryRun) return this.present(type, stored);
+    if (options.dryRun) {
+      // A dry run is never stored, so it gets no resourceVersion of its own (as on a real server).
+      delete stored.metadata.resourceVersion;
+      return this.present(type, stored);
+    }
     this.version++;
     this.bucket(type).set(key, stored);
     if (type.resource === 'customresourcedefinitions') this.registerCrd(stored);
@@ -184,7 +188,10 @@ export class MemoryStore implements ObjectStore {
       // A no-op write does not produce a new resourceVersion, as on a real server.
       return this.present(type, current);
     }
-    if (options.dryRun) return this.present(type, stored);
+    if (options.dryRun) {
+      stored.metadata.resourceVersion = current.metadata.resourceVersion;
+      return this.present(type, stored);
+    }
     this.version++;
     const finished = stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0;
     if (finished) {
