@@ -20,6 +20,12 @@ export interface AuditEntry {
 export class AuditLog {
   private readonly entries: AuditEntry[] = [];
   private seq = 0;
+  private closed = false;
+
+  /** Stops writing the file (requests still finishing after close are kept in memory only). */
+  close(): void {
+    this.closed = true;
+  }
 
   constructor(private readonly path: string) {}
 
@@ -28,7 +34,7 @@ export class AuditLog {
       ['POST', 'PUT', 'PATCH', 'DELETE'].includes(entry.method) && !entry.dryRun && entry.status < 300;
     const full: AuditEntry = { seq: ++this.seq, ...entry, mutating };
     this.entries.push(full);
-    appendFileSync(this.path, `${JSON.stringify(full)}\n`);
+    if (!this.closed) appendFileSync(this.path, `${JSON.stringify(full)}\n`);
     return full;
   }
 

@@ -63,6 +63,7 @@ export function serveLogs(podLogs: PodLogs, request: LogRequest, res: ServerResp
   }
   const shown = tailLines === undefined ? lines : tailLines === 0 ? [] : lines.slice(-tailLines);
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
   for (const line of shown) res.write(`${line}\n`);
   if (!follow || previous) {
     res.end();

@@ -202,6 +202,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     adminUrl: admin.url,
     close: async () => {
       clearTimeout(reopenTimer);
+      audit.close();
       admin.server.closeAllConnections();
       await new Promise<void>((resolve) => admin.server.close(() => resolve()));
       if (!server.listening) return;

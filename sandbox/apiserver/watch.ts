@@ -30,6 +30,8 @@ export function serveWatch(store: MemoryStore, request: WatchRequest, res: Serve
     matches(event.object);
   const apiVersion = type.group === '' ? type.version : `${type.group}/${type.version}`;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+  // Clients wait for the headers before they consider the watch open.
+  res.flushHeaders();
   let sent = 0;
   let done = false;
   const write = (kind: string, object: unknown): void => {

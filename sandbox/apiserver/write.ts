@@ -22,6 +22,13 @@ import { apiVersionOf } from './types.js';
 import { validate } from './validation.js';
 
 async function jsonBody(ctx: RequestContext): Promise<unknown> {
+  if (ctx.contentType.includes('protobuf')) {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
+  }
   const text = await ctx.body();
   try {
     return ctx.contentType.includes('yaml') ? parseYaml(text) : JSON.parse(text);
