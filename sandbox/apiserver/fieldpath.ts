@@ -215,3 +215,21 @@ export function pathString(path: Path): string {
     })
     .join('');
 }
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (isMap(value)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .filter((k) => value[k] !== undefined)
+        .sort()
+        .map((k) => [k, canonical(value[k])]),
+    );
+  }
+  return value;
+}
+
+/** Deep equality of JSON values (key order ignored); independent of prototypes and realms. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}

@@ -28,7 +28,7 @@ function requirement(term: string): Requirement {
       ? (l) => l[key] !== undefined && values.includes(l[key])
       : (l) => l[key] === undefined || !values.includes(l[key]);
   }
-  const cmp = /^([^\s!=]+)\s*(==|=|!=)\s*([^\s]*)$/.exec(term);
+  const cmp = /^([^\s!=]+)\s*(==|=|!=)\s*(|[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/.exec(term);
   if (cmp) {
     const [, key, op, value] = cmp;
     return op === '!=' ? (l) => l[key] !== value : (l) => l[key] === value;

@@ -2,7 +2,6 @@
  * Server-side apply and metadata.managedFields: who owns which field, conflicts between
  * appliers, removal of fields an applier stopped sending, and ownership moved by updates.
  */
-import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../kube/contract.js';
 import {
   type FieldSet,
@@ -15,6 +14,7 @@ import {
   type Path,
   pathString,
   removeAt,
+  sameValue,
   toFieldsV1,
 } from './fieldpath.js';
 
@@ -91,8 +91,7 @@ export function mergeApplied(live: unknown, applied: unknown, path: Path = []): 
   }
   if (Array.isArray(live) && Array.isArray(applied)) {
     const kind = listKind(path);
-    if (kind === 'set')
-      return [...live, ...applied.filter((v) => !live.some((l) => isDeepStrictEqual(l, v)))];
+    if (kind === 'set') return [...live, ...applied.filter((v) => !live.some((l) => sameValue(l, v)))];
     if (kind !== 'atomic') {
       const key = (item: unknown) => JSON.stringify(keyOf(item, kind.keys));
       const merged = live.map((item) => {
@@ -134,7 +133,7 @@ export function serverSideApply(request: ApplyRequest): KubeObject {
     for (const [key, path] of appliedSet) {
       if (!other.set.has(key)) continue;
       const wanted = getAt(appliedFields, path);
-      if (isLeaf(wanted) && !isDeepStrictEqual(wanted, getAt(liveFields, path)))
+      if (isLeaf(wanted) && !sameValue(wanted, getAt(liveFields, path)))
         conflicts.push({ entry: other.entry, path });
     }
   }
@@ -193,7 +192,7 @@ export function managedFieldsAfterUpdate(request: UpdateRequest): ManagedFieldsE
   const newSet = fieldsOf(newFields);
   const changed: FieldSet = new Map();
   for (const [key, path] of newSet) {
-    if (!oldSet.has(key) || !isDeepStrictEqual(getAt(oldFields, path), getAt(newFields, path))) {
+    if (!oldSet.has(key) || !sameValue(getAt(oldFields, path), getAt(newFields, path))) {
       if (isLeaf(getAt(newFields, path)) || !oldSet.has(key)) changed.set(key, path);
     }
   }

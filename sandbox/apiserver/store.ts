@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
+import { sameValue } from './fieldpath.js';
 import { kedaScaledObjectCrd, type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
 
 export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'Gone';
@@ -57,9 +58,9 @@ function clone<T>(value: T): T {
 }
 
 /** Everything except metadata and status: what `generation` counts changes of. */
-function specPart(object: KubeObject): string {
+function specPart(object: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = object;
-  return JSON.stringify(rest);
+  return rest;
 }
 
 export class MemoryStore implements ObjectStore {
@@ -180,10 +181,15 @@ export class MemoryStore implements ObjectStore {
       stored.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
     const generation = current.metadata.generation;
     if (generation === undefined) delete stored.metadata.generation;
-    else stored.metadata.generation = specPart(stored) === specPart(current) ? generation : generation + 1;
+    else
+      stored.metadata.generation = sameValue(specPart(stored), specPart(current))
+        ? generation
+        : generation + 1;
     if (
-      JSON.stringify({ ...stored, metadata: { ...stored.metadata, resourceVersion: '' } }) ===
-      JSON.stringify({ ...current, metadata: { ...current.metadata, resourceVersion: '' } })
+      sameValue(
+        { ...stored, metadata: { ...stored.metadata, resourceVersion: '' } },
+        { ...current, metadata: { ...current.metadata, resourceVersion: '' } },
+      )
     ) {
       // A no-op write does not produce a new resourceVersion, as on a real server.
       return this.present(type, current);
