@@ -14,12 +14,16 @@ export interface RequestContext {
   subresource: string | undefined;
   query: URLSearchParams;
   contentType: string;
+  /** The Accept header: kubectl get asks for the Table form. */
+  accept: string;
   userAgent: string;
   body(): Promise<string>;
   res: ServerResponse;
   /** Warning headers to send (`299 - "..."`). */
   warnings: string[];
   closeWatchAfterEvents?: number;
+  /** What the audit log should know that only the handler finds out (a dry run asked for in the body). */
+  auditNotes: { dryRun?: boolean };
 }
 
 export interface Reply {

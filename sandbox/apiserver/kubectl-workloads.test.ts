@@ -128,6 +128,13 @@ describe('kubectl get', () => {
     expect(notBack.trim()).toBe('deployment.apps/blue');
   });
 
+  it('prints the columns a real server sends for deployments', async () => {
+    await apply(deployment('columns', 'app:1'));
+    const out = await cluster.kubectl(['get', 'deployment', 'columns', '-o', 'wide']);
+    expect(out).toMatch(/NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES/);
+    expect(out).toMatch(/columns\s+2\/2\s+2\s+2\s+\d+s\s+app\s+app:1/);
+  });
+
   it('reports a missing object as NotFound', async () => {
     const result = await cluster.kubectlResult(['get', 'deployment', 'nope']);
     expect(result.stderr).toContain('Error from server (NotFound): deployments.apps "nope" not found');
@@ -246,7 +253,10 @@ spec:
 
   it('deletes nothing with --dry-run=server', async () => {
     await apply(deployment('stays', 'app:1'));
+    const seq = await lastSeq();
     await cluster.kubectl(['delete', 'deployment', 'stays', '--dry-run=server']);
+    const deletes = (await auditSince(seq)).filter((e) => e.method === 'DELETE');
+    expect(deletes.map((e) => [e.dryRun, e.mutating])).toEqual([[true, false]]);
     expect(await cluster.kubectl(['get', 'deployment', 'stays', '-o', 'name'])).toContain(
       'deployment.apps/stays',
     );

@@ -5,6 +5,7 @@ import { ApiError, badRequest } from './http.js';
 import { serveLogs } from './logs.js';
 import { scaleOf } from './scale.js';
 import { fieldSelector, labelSelector } from './selectors.js';
+import { toTable, wantsTable } from './table.js';
 import { apiVersionOf } from './types.js';
 import { serveWatch } from './watch.js';
 
@@ -33,6 +34,7 @@ export function read(ctx: RequestContext): Outcome {
           resourceVersion: query.get('resourceVersion'),
           timeoutSeconds: Number(query.get('timeoutSeconds') ?? 0),
           closeAfterEvents: ctx.closeWatchAfterEvents,
+          asTable: wantsTable(ctx.accept),
         },
         ctx.res,
       );
@@ -43,6 +45,7 @@ export function read(ctx: RequestContext): Outcome {
       .list(type, ctx.namespace)
       .filter(matches)
       .map((o) => served(ctx, o));
+    if (wantsTable(ctx.accept)) return { code: 200, body: toTable(type, items, resourceVersion) };
     return {
       code: 200,
       body: { kind: type.listKind, apiVersion: apiVersionOf(type), metadata: { resourceVersion }, items },
@@ -51,6 +54,9 @@ export function read(ctx: RequestContext): Outcome {
   const object = requireObject(ctx);
   switch (ctx.subresource) {
     case undefined:
+      if (wantsTable(ctx.accept))
+        return { code: 200, body: toTable(type, [object], String(object.metadata.resourceVersion)) };
+      return { code: 200, body: served(ctx, object) };
     case 'status':
       return { code: 200, body: served(ctx, object) };
     case 'scale':

@@ -60,7 +60,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const audit = new AuditLog(options.auditLogPath);
   const faults = new FaultPlan();
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: URL, target: Route) {
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    target: Route,
+    auditNotes: { dryRun?: boolean },
+  ) {
     const method = req.method ?? 'GET';
     const host = req.headers.host ?? '127.0.0.1';
     const decision = faults.decide(method, url.pathname);
@@ -110,11 +116,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       subresource: target.subresource,
       query: url.searchParams,
       contentType: req.headers['content-type'] ?? 'application/json',
+      accept: req.headers.accept ?? 'application/json',
       userAgent: req.headers['user-agent'] ?? '',
       body: () => readBody(req),
       res,
       warnings: [],
       closeWatchAfterEvents: decision.closeWatchAfterEvents,
+      auditNotes,
     };
     let outcome: Outcome;
     if (method === 'GET') outcome = read(ctx);
@@ -135,6 +143,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const method = req.method ?? 'GET';
     const target = route(store.types, url.pathname);
     let user = '';
+    const auditNotes: { dryRun?: boolean } = {};
     res.on('close', () => {
       audit.record({
         time: new Date().toISOString(),
@@ -146,7 +155,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         status: res.statusCode,
         fieldManager: url.searchParams.get('fieldManager') ?? undefined,
         contentType: req.headers['content-type'],
-        dryRun: isDryRun(url.searchParams),
+        dryRun: auditNotes.dryRun ?? isDryRun(url.searchParams),
       });
     });
     const fail = (error: unknown) => {
@@ -170,7 +179,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       .then((result) => {
         if (!result.ok) return sendError(res, new ApiError(401, 'Unauthorized', 'Unauthorized'));
         user = result.user;
-        return serve(req, res, url, target);
+        return serve(req, res, url, target, auditNotes);
       })
       .catch(fail);
   });

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { KubeObject, StoreEvent } from '../kube/contract.js';
 import { statusObject } from './http.js';
 import { type MemoryStore, StoreError } from './store.js';
+import { toTable } from './table.js';
 import type { TypeInfo } from './types.js';
 
 export interface WatchRequest {
@@ -17,6 +18,8 @@ export interface WatchRequest {
   timeoutSeconds: number;
   /** Close the stream after this many events (fault injection). */
   closeAfterEvents?: number;
+  /** Send each object as a one-row Table (what `kubectl get --watch` asks for). */
+  asTable?: boolean;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 1800;
@@ -40,7 +43,13 @@ export function serveWatch(store: MemoryStore, request: WatchRequest, res: Serve
     sent++;
     if (request.closeAfterEvents !== undefined && sent >= request.closeAfterEvents) finish();
   };
-  const send = (event: StoreEvent) => write(event.type, { ...event.object, apiVersion, kind: type.kind });
+  const send = (event: StoreEvent) => {
+    const object = { ...event.object, apiVersion, kind: type.kind };
+    write(
+      event.type,
+      request.asTable ? toTable(type, [object], String(object.metadata.resourceVersion)) : object,
+    );
+  };
 
   let initial: StoreEvent[];
   try {

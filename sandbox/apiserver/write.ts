@@ -275,6 +275,7 @@ export async function remove(ctx: RequestContext): Promise<Outcome> {
     if (isMap(parsed)) options = parsed;
   }
   const dryRun = isDryRun(ctx.query) || (Array.isArray(options.dryRun) && options.dryRun.includes('All'));
+  ctx.auditNotes.dryRun = dryRun;
   const propagation = propagationOf(ctx, options);
   const targets = ctx.name === undefined ? ctx.store.list(ctx.type, ctx.namespace) : [requireObject(ctx)];
   const results = targets.map((target) =>
