@@ -262,6 +262,20 @@ describe('kubectl apply --server-side', () => {
     expect(spec(await getJson(['deployment', 'hotel'])).replicas).toBe(7);
   });
 
+  it('also serves client-side apply (create, then a strategic merge patch)', async () => {
+    await cluster.kubectl(['apply', '-f', file('k.yaml', deploymentYaml('kilo', { replicas: 1 }))]);
+    await cluster.kubectl([
+      'apply',
+      '-f',
+      file('k2.yaml', deploymentYaml('kilo', { replicas: 2, image: 'x:9' })),
+    ]);
+    const live = await getJson(['deployment', 'kilo']);
+    expect(spec(live).replicas).toBe(2);
+    expect(containers(live)[0].image).toBe('x:9');
+    const all = await cluster.kubectl(['get', 'deployments', '-A', '--show-labels']);
+    expect(all).toMatch(/default\s+kilo\s+.*app=kilo/);
+  });
+
   it('rejects an unknown field with the strict validation kubectl asks for', async () => {
     const bad = deploymentYaml('india', { extra: '  replicaz: 3' });
     const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('i.yaml', bad)]);

@@ -243,6 +243,12 @@ spec:
     expect((await cluster.kubectl(['get', 'rs', '-l', 'app=gone', '-o', 'name'])).trim()).toBe('');
   });
 
+  it('deletes the ReplicaSets first with --cascade=foreground', async () => {
+    await apply(deployment('fore', 'app:1'));
+    await cluster.kubectl(['delete', 'deployment', 'fore', '--cascade=foreground']);
+    expect((await cluster.kubectl(['get', 'rs,deploy', '-l', 'app=fore', '-o', 'name'])).trim()).toBe('');
+  });
+
   it('keeps the ReplicaSets with --cascade=orphan', async () => {
     await apply(deployment('kept', 'app:1'));
     await cluster.kubectl(['delete', 'deployment', 'kept', '--cascade=orphan']);
