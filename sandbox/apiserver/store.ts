@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
+import { sameValue } from './fieldpath.js';
 import { kedaScaledObjectCrd, type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
 
 export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'Gone';
@@ -57,9 +58,9 @@ function clone<T>(value: T): T {
 }
 
 /** Everything except metadata and status: what `generation` counts changes of. */
-function specPart(object: KubeObject): string {
+function specPart(object: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, ...rest } = object;
-  return JSON.stringify(rest);
+  return rest;
 }
 
 export class MemoryStore implements ObjectStore {
@@ -136,7 +137,11 @@ export class MemoryStore implements ObjectStore {
     delete stored.metadata.deletionTimestamp;
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
-    if (options.dryRun) return this.present(type, stored);
+    if (options.dryRun) {
+      // A dry run is never stored, so it gets no resourceVersion of its own (as on a real server).
+      delete stored.metadata.resourceVersion;
+      return this.present(type, stored);
+    }
     this.version++;
     this.bucket(type).set(key, stored);
     if (type.resource === 'customresourcedefinitions') this.registerCrd(stored);
@@ -176,15 +181,23 @@ export class MemoryStore implements ObjectStore {
       stored.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
     const generation = current.metadata.generation;
     if (generation === undefined) delete stored.metadata.generation;
-    else stored.metadata.generation = specPart(stored) === specPart(current) ? generation : generation + 1;
+    else
+      stored.metadata.generation = sameValue(specPart(stored), specPart(current))
+        ? generation
+        : generation + 1;
     if (
-      JSON.stringify({ ...stored, metadata: { ...stored.metadata, resourceVersion: '' } }) ===
-      JSON.stringify({ ...current, metadata: { ...current.metadata, resourceVersion: '' } })
+      sameValue(
+        { ...stored, metadata: { ...stored.metadata, resourceVersion: '' } },
+        { ...current, metadata: { ...current.metadata, resourceVersion: '' } },
+      )
     ) {
       // A no-op write does not produce a new resourceVersion, as on a real server.
       return this.present(type, current);
     }
-    if (options.dryRun) return this.present(type, stored);
+    if (options.dryRun) {
+      stored.metadata.resourceVersion = current.metadata.resourceVersion;
+      return this.present(type, stored);
+    }
     this.version++;
     const finished = stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0;
     if (finished) {
