@@ -66,6 +66,10 @@ export function startJobController(runtime: Runtime): void {
 function syncJob(runtime: Runtime, job: Json, nextCreate: Map<string, number>): void {
   const now = runtime.now();
   const nowIso = runtime.nowIso();
+  if (!job.spec?.selector && job.spec?.manualSelector !== true) {
+    generateSelector(runtime, job);
+    return;
+  }
   const finished = isJobFinished(job);
   if (finished) {
     expireFinished(runtime, job);
@@ -175,18 +179,40 @@ function syncJob(runtime: Runtime, job: Json, nextCreate: Map<string, number>): 
     );
 }
 
-function createPod(runtime: Runtime, job: Json): void {
+function jobLabels(job: Json): Record<string, string> {
   const uid = job.metadata.uid;
+  return {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': job.metadata.name,
+    'controller-uid': uid,
+    'job-name': job.metadata.name,
+  };
+}
+
+/**
+ * What a real API server does when it creates a Job (unless manualSelector): select the Job's own
+ * pods by its uid, which `kubectl logs job/x` and `kubectl describe job` rely on. Done here only
+ * when the server did not, so the sandbox behaves the same either way.
+ */
+function generateSelector(runtime: Runtime, job: Json): void {
+  const template = job.spec?.template ?? {};
+  const labels = { ...(template.metadata?.labels ?? {}), ...jobLabels(job) };
+  runtime.store.update({
+    ...job,
+    spec: {
+      ...job.spec,
+      selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid } },
+      template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
+    },
+  });
+}
+
+function createPod(runtime: Runtime, job: Json): void {
   const pod = podFromTemplate(
     job,
     job.spec.template,
     { generateFrom: job.metadata.name },
-    {
-      'batch.kubernetes.io/controller-uid': uid,
-      'batch.kubernetes.io/job-name': job.metadata.name,
-      'controller-uid': uid,
-      'job-name': job.metadata.name,
-    },
+    jobLabels(job),
   ) as Json;
   pod.spec.restartPolicy = job.spec.template?.spec?.restartPolicy ?? 'Never';
   const created = runtime.store.create(pod as KubeObject);

@@ -136,10 +136,28 @@ export function fnv32a(text: string): number {
   return hash >>> 0;
 }
 
+/**
+ * A template as a Go controller sees it after decoding: nulls and empty maps and lists are the
+ * same as absent. kubectl's rollback patches send `creationTimestamp: null`, `resources: {}`.
+ */
+export function normalized(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(normalized).filter((v) => v !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => [k, normalized(v)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  }
+  return value === null ? undefined : value;
+}
+
 /** A short stable hash of a pod template, spelled like the real controllers spell theirs. */
 export function templateHash(template: unknown, collisionCount = 0): string {
   const salt = collisionCount > 0 ? `#${collisionCount}` : '';
-  return safeEncode(String(fnv32a(canonicalJson(template) + salt)));
+  return safeEncode(String(fnv32a(canonicalJson(normalized(template) ?? {}) + salt)));
 }
 
 /** Compares pod templates ignoring the pod-template-hash label, as FindNewReplicaSet does. */
@@ -147,7 +165,7 @@ export function equalIgnoringHash(a: Json, b: Json): boolean {
   const strip = (template: Json) => {
     const copy = clone(template ?? {});
     if (copy.metadata?.labels) delete copy.metadata.labels['pod-template-hash'];
-    return canonicalJson(copy);
+    return canonicalJson(normalized(copy) ?? {});
   };
   return strip(a) === strip(b);
 }

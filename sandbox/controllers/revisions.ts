@@ -1,5 +1,13 @@
 import type { KubeObject } from '../kube/contract.js';
-import { canonicalJson, clone, fnv32a, type Json, ownerReference, safeEncode } from './objects.js';
+import {
+  canonicalJson,
+  clone,
+  fnv32a,
+  type Json,
+  normalized,
+  ownerReference,
+  safeEncode,
+} from './objects.js';
 import type { Runtime } from './runtime.js';
 
 /**
@@ -28,7 +36,9 @@ export function currentRevision(runtime: Runtime, owner: Json, revisions: Json[]
   const data = revisionData(owner.spec?.template ?? {});
   const latest = revisions.at(-1);
   const next = Number(latest?.revision ?? 0) + 1;
-  const equal = revisions.find((cr) => canonicalJson(cr.data) === canonicalJson(data));
+  const same = (a: unknown, b: unknown) =>
+    canonicalJson(normalized(a) ?? {}) === canonicalJson(normalized(b) ?? {});
+  const equal = revisions.find((cr) => same(cr.data, data));
   if (equal) {
     if (equal === latest) return equal;
     return runtime.store.update({ ...equal, revision: next });

@@ -20,6 +20,8 @@ export class Runtime {
   /** Informer-style index: the objects each owner controls, kept current from store events. */
   private readonly owned = new Map<string, Map<string, KubeObject>>();
   private readonly ownerOfKey = new Map<string, string>();
+  /** Consecutive failed reconciles per object, for the retry back-off. */
+  private readonly failures = new Map<string, number>();
   private flushScheduled = false;
   private stopped = false;
 
@@ -149,10 +151,14 @@ export class Runtime {
       const reconcile = this.reconcilers.get(item.kind);
       try {
         reconcile?.(item.namespace, item.name);
+        this.failures.delete(`${item.kind}/${item.namespace ?? ''}/${item.name}`);
       } catch (error) {
         // Another writer won a race (object deleted or changed underneath): try again shortly.
-        reportOnce(`${item.kind} ${item.namespace ?? ''}/${item.name}: ${(error as Error).message}`);
-        this.enqueueAfter(item.kind, item.namespace, item.name, 0.05);
+        const key = `${item.kind}/${item.namespace ?? ''}/${item.name}`;
+        const failures = (this.failures.get(key) ?? 0) + 1;
+        this.failures.set(key, failures);
+        reportOnce(`${key}: ${(error as Error).message}`);
+        this.enqueueAfter(item.kind, item.namespace, item.name, Math.min(5, 0.05 * 2 ** (failures - 1)));
       }
     }
   }
