@@ -218,4 +218,57 @@ spec:
     expect(names).toHaveLength(2);
     expect(names).not.toContain(`pod/${name}`);
   });
+
+  it('rolls a DaemonSet out on every node and back with rollout undo', async () => {
+    const ds = (image: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "${image}"}]
+`;
+    await apply(ds('registry.local/agent:1'));
+    const first = await kubectl(['rollout', 'status', 'daemonset/agent', '--timeout=20s']);
+    expect(first.out).toContain('daemon set "agent" successfully rolled out');
+    await apply(ds('registry.local/agent:2'));
+    expect((await kubectl(['rollout', 'status', 'daemonset/agent', '--timeout=20s'])).code).toBe(0);
+    expect((await kubectl(['rollout', 'undo', 'daemonset/agent'])).out).toContain('rolled back');
+    expect((await kubectl(['rollout', 'status', 'daemonset/agent', '--timeout=20s'])).code).toBe(0);
+    const images = await kubectl([
+      'get',
+      'pods',
+      '-l',
+      'app=agent',
+      '-o',
+      'jsonpath={.items[*].spec.containers[0].image}',
+    ]);
+    expect(images.out.split(' ').sort()).toEqual(Array(3).fill('registry.local/agent:1'));
+  });
+
+  it('runs the Jobs a CronJob schedules (a minute passes in 1.2 s at timeScale 0.02)', async () => {
+    const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cleaner}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    metadata: {labels: {app: cleaner}}
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: clean, image: "registry.local/api:1", env: [{name: SANDBOX_LOG, value: "cleaned 3 files"}]}]
+`;
+    await apply(cronJob);
+    let job = '';
+    for (let i = 0; i < 100 && !job; i++) {
+      job = (await kubectl(['get', 'jobs', '-l', 'app=cleaner', '-o', 'name'])).out.trim().split('\n')[0];
+    }
+    expect(job).toMatch(/^job\.batch\/cleaner-\d+$/);
+    expect((await kubectl(['wait', '--for=condition=complete', job, '--timeout=20s'])).code).toBe(0);
+    expect((await kubectl(['logs', job])).out).toBe('cleaned 3 files\n');
+  });
 });
