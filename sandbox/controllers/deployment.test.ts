@@ -291,4 +291,17 @@ describe('Deployment controller', () => {
     expect(sandbox.events(marked[0]).map((e) => e.reason)).toContain('Killing');
     expect(rolloutStatusOf(sandbox.get('Deployment', 'down')).done).toBe(true);
   });
+
+  it('counts a pod available only after minReadySeconds of readiness', async () => {
+    sandbox.apply(deployment('steady', { replicas: 1, minReadySeconds: 1 }));
+    const readyNotAvailable = await sandbox.until('ready, not yet available', () => {
+      const d = sandbox.get('Deployment', 'steady');
+      return d.status?.readyReplicas === 1 && d.status.availableReplicas === 0 ? d : undefined;
+    });
+    expect(readyNotAvailable.status.conditions.map((c: Json) => c.type)).toEqual([
+      'Available',
+      'Progressing',
+    ]);
+    await sandbox.until('available', rolledOut('steady'));
+  });
 });

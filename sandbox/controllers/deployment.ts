@@ -253,7 +253,9 @@ class DeploymentSync {
     }
     const counters = countersOf(d, this.sets, newRs);
     const verdict = rolloutConditions(base, counters, newRs?.metadata.name, runtime.now(), runtime.nowIso());
-    const status = { ...counters, conditions: verdict.conditions };
+    const order = ['Available', 'Progressing', 'ReplicaFailure'];
+    const conditions = [...verdict.conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+    const status = { ...counters, conditions };
     if (verdict.recheckAfter !== undefined) {
       runtime.enqueueAfter('Deployment', d.metadata.namespace, d.metadata.name, verdict.recheckAfter);
     }
