@@ -2,6 +2,7 @@ import type { ControllerHandle, ControllerOptions, StoreEvent } from '../kube/co
 import { startCronJobController } from './cronjob.js';
 import { startDaemonSetController } from './daemonset.js';
 import { startDeploymentController } from './deployment.js';
+import { endpointsKind, startEndpointsController } from './endpoints.js';
 import { startJobController } from './job.js';
 import { Kubelets } from './kubelet/kubelet.js';
 import { registerNodes } from './nodes.js';
@@ -42,6 +43,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
   startJobController(runtime);
   startCronJobController(runtime);
   startStorageAndServiceControllers(runtime);
+  startEndpointsController(runtime);
 
   const onEvent = (event: StoreEvent) => {
     const { kind } = event.resource;
@@ -56,6 +58,10 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
       const rs = options.store.get(runtime.kinds.ReplicaSet, meta.namespace, owner.name);
       const deploymentRef = rs && controllerOf(rs);
       if (deploymentRef) runtime.enqueue(deploymentRef.kind, meta.namespace, deploymentRef.name);
+    }
+    if (kind === 'Pod' || kind === 'Service') {
+      // One recomputation per namespace and batch of changes, not one per pod and service.
+      runtime.enqueueAfter(endpointsKind, undefined, meta.namespace ?? 'default', 0.05);
     }
     if (kind === 'Node') {
       for (const ds of options.store.list(runtime.kinds.DaemonSet)) {

@@ -8,6 +8,7 @@ const builtIn = {
   ConfigMap: { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true },
   Secret: { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
   Service: { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
+  Endpoints: { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true },
   PersistentVolumeClaim: {
     group: '',
     version: 'v1',

@@ -94,4 +94,33 @@ describe('volumes and services', () => {
     );
     expect(web.hostname).toMatch(/^k8s-default-web-\w+\.us-east-1\.elb\.amazonaws\.com$/);
   });
+
+  it('lists the ready pods of a Service in its Endpoints, and removes them with the Service', async () => {
+    sandbox.apply({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'front', namespace: 'default' },
+      spec: { selector: { app: 'front' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    });
+    const app = { ...container('nginx'), ports: [{ name: 'http', containerPort: 8080 }] };
+    sandbox.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'front', namespace: 'default' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'front' } },
+        template: { metadata: { labels: { app: 'front' } }, spec: { containers: [app] } },
+      },
+    });
+    const subset: Json = await sandbox.until('two ready addresses', () => {
+      const s = sandbox.get('Endpoints', 'front')?.subsets?.[0];
+      return s?.addresses?.length === 2 ? s : undefined;
+    });
+    expect(subset.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    expect(subset.addresses[0].ip).toMatch(/^10\.244\./);
+    expect(subset.addresses[0].targetRef.kind).toBe('Pod');
+    sandbox.store.delete(sandbox.kinds.Service, 'default', 'front');
+    await sandbox.until('endpoints removed', () => sandbox.get('Endpoints', 'front') === undefined);
+  });
 });
