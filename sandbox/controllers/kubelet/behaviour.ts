@@ -11,6 +11,8 @@ export interface Behaviour {
   neverReady: boolean;
   /** The lines each run writes to its log. */
   logLines: string[];
+  /** How long the process takes to exit after SIGTERM (killed at the grace period). */
+  stopSeconds: number;
 }
 
 export type ContainerRole = 'init' | 'main';
@@ -66,7 +68,18 @@ export function containerBehaviour(container: Json, role: ContainerRole, restart
     readyAfterSeconds: number(env.SANDBOX_READY_AFTER_SECONDS, 'SANDBOX_READY_AFTER_SECONDS', probeDelay),
     neverReady: truthy(env.SANDBOX_NEVER_READY),
     logLines: logLinesOf(env.SANDBOX_LOG),
+    stopSeconds: number(env.SANDBOX_TERMINATION_SECONDS, 'SANDBOX_TERMINATION_SECONDS', 1),
   };
+}
+
+/** The exit of a container asked to stop: in time (0) or killed at the grace period (137). */
+export function stopOutcome(
+  stopSeconds: number,
+  gracePeriodSeconds: number,
+): { seconds: number; exitCode: number } {
+  return stopSeconds <= gracePeriodSeconds
+    ? { seconds: stopSeconds, exitCode: 0 }
+    : { seconds: gracePeriodSeconds, exitCode: 137 };
 }
 
 /** Whether the kubelet starts the container again after it exited with this code. */

@@ -275,4 +275,22 @@ describe('kubelet', () => {
     expect(condition(p, 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
     expect(p.status.containerStatuses[0].ready).toBe(false);
   });
+
+  it('kills a container that outlives terminationGracePeriodSeconds with exit code 137', async () => {
+    const slow = container('worker', { env: { SANDBOX_TERMINATION_SECONDS: '120' } });
+    sandbox.apply(pod('stubborn', [slow], { terminationGracePeriodSeconds: 30 }));
+    await sandbox.until(
+      'running',
+      () => podNamed('stubborn')()?.status?.containerStatuses?.[0]?.state?.running,
+    );
+    const exits: Json[] = [];
+    const stop = sandbox.watch(() => {
+      const terminated = podNamed('stubborn')()?.status?.containerStatuses?.[0]?.state?.terminated;
+      if (terminated) exits.push(terminated);
+    });
+    sandbox.store.delete(sandbox.kinds.Pod, 'default', 'stubborn');
+    await sandbox.until('gone', () => podNamed('stubborn')() === undefined);
+    stop();
+    expect(exits[0]).toMatchObject({ exitCode: 137, reason: 'Error' });
+  });
 });

@@ -13,6 +13,7 @@ import {
   pullPolicyOf,
   restartBackoffSeconds,
   restartsAfterExit,
+  stopOutcome,
 } from './behaviour.js';
 import { type ConfigLookup, containerConfigError, volumeMountError } from './config-check.js';
 import type { ContainerLogs } from './logs.js';
@@ -106,14 +107,26 @@ export class PodWorker {
       this.event({ reason: 'Killing', message: `Stopping container ${record.name}` }, record.name);
     }
     this.cancel();
-    const delay = this.ctx.runtime.scaled(Math.min(gracePeriodSeconds, 1));
-    this.ctx.runtime.after(delay, () => {
+    const specs: Json[] = this.pod.spec.containers ?? [];
+    const stopSeconds = (name: string) => {
+      const spec = specs.find((c) => c.name === name);
+      try {
+        return containerBehaviour(spec, 'main', this.restartPolicy).stopSeconds;
+      } catch {
+        return 1;
+      }
+    };
+    const outcomes = new Map(
+      running.map((r) => [r.name, stopOutcome(stopSeconds(r.name), gracePeriodSeconds)]),
+    );
+    const slowest = Math.max(0, ...[...outcomes.values()].map((o) => o.seconds));
+    this.ctx.runtime.after(this.ctx.runtime.scaled(slowest), () => {
       const now = this.ctx.runtime.nowIso();
       for (const record of running) {
+        const exitCode = outcomes.get(record.name)?.exitCode ?? 0;
+        const reason = exitCode === 0 ? 'Completed' : 'Error';
         record.lastState = {};
-        record.state = {
-          terminated: { exitCode: 0, reason: 'Completed', finishedAt: now, containerID: record.containerID },
-        };
+        record.state = { terminated: { exitCode, reason, finishedAt: now, containerID: record.containerID } };
         record.ready = false;
         this.ctx.logs.endRun(this.namespace, this.name, record.name);
       }
