@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/contract.js';
+import { qosClass } from './kubelet/pod-status.js';
 import { clone, getCondition, isTerminating, type Json, ownerReference, randomSuffix } from './objects.js';
 import type { Runtime } from './runtime.js';
 
@@ -50,7 +51,7 @@ export function podFromTemplate(
       ownerReferences: [ownerReference(owner)],
     },
     spec,
-    status: { phase: 'Pending', qosClass: 'BestEffort' },
+    status: { phase: 'Pending', qosClass: qosClass({ spec }) },
   };
 }
 
