@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../kube/contract.js';
 import type { Json } from './objects.js';
-import { container, podsOwnedBy, type Sandbox, startSandbox } from './test-support.js';
+import { container, deployment, podsOwnedBy, type Sandbox, startSandbox } from './test-support.js';
 
 let sandbox: Sandbox;
 beforeEach(() => {
@@ -85,5 +85,25 @@ describe('DaemonSet controller and nodes', () => {
       expect(pod.spec.containers[0].image).toBe('registry.local/fluentbit:2');
     const revisions = sandbox.list('ControllerRevision', 'default').map((cr) => cr.revision);
     expect(revisions.sort()).toEqual([1, 2]);
+  });
+
+  it('keeps ordinary pods off a cordoned node while daemon pods still run there', async () => {
+    const [cordoned] = sandbox.list('Node');
+    sandbox.store.update({ ...cordoned, spec: { ...cordoned.spec, unschedulable: true } });
+    sandbox.apply(daemonSet('node-exporter', 'registry.local/node-exporter:1'));
+    sandbox.apply(deployment('many', { replicas: 6 }));
+    const ds = await sandbox.until('daemons everywhere', () => rolledOut('node-exporter', 1));
+    expect(ds.status.desiredNumberScheduled).toBe(3);
+    await sandbox.until('six scheduled', () =>
+      sandbox.list('Pod', 'default').filter((p) => p.metadata.labels?.app === 'many' && p.spec.nodeName)
+        .length === 6
+        ? true
+        : undefined,
+    );
+    const nodes = sandbox
+      .list('Pod', 'default')
+      .filter((p) => p.metadata.labels?.app === 'many')
+      .map((p) => p.spec.nodeName);
+    expect(nodes).not.toContain(cordoned.metadata.name);
   });
 });

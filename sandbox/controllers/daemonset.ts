@@ -21,14 +21,12 @@ function nodeOfPod(pod: Json): string | undefined {
   return terms?.[0]?.matchFields?.find((f: Json) => f.key === 'metadata.name')?.values?.[0];
 }
 
+/** Nodes matching the template's nodeSelector; cordoned ones too (daemons tolerate it). */
 function eligibleNodes(runtime: Runtime, ds: Json): Json[] {
   const selector = ds.spec?.template?.spec?.nodeSelector ?? {};
   return runtime.store
     .list(runtime.kinds.Node)
-    .filter(
-      (node: Json) =>
-        node.spec?.unschedulable !== true && matchesSelector(node.metadata.labels, { matchLabels: selector }),
-    );
+    .filter((node: Json) => matchesSelector(node.metadata.labels, { matchLabels: selector }));
 }
 
 /** The DaemonSet controller: one pod per eligible node, replaced maxUnavailable nodes at a time. */
@@ -93,6 +91,16 @@ function createPod(runtime: Runtime, ds: Json, node: string, hash: string): void
       'pod-template-generation': String(ds.metadata.generation ?? 1),
     },
   ) as Json;
+  // The tolerations the real controller adds, so daemons also run on cordoned or pressured nodes.
+  const tolerations = [
+    ['node.kubernetes.io/not-ready', 'NoExecute'],
+    ['node.kubernetes.io/unreachable', 'NoExecute'],
+    ['node.kubernetes.io/disk-pressure', 'NoSchedule'],
+    ['node.kubernetes.io/memory-pressure', 'NoSchedule'],
+    ['node.kubernetes.io/pid-pressure', 'NoSchedule'],
+    ['node.kubernetes.io/unschedulable', 'NoSchedule'],
+  ].map(([key, effect]) => ({ key, operator: 'Exists', effect }));
+  pod.spec.tolerations = [...(pod.spec.tolerations ?? []), ...tolerations];
   pod.spec.affinity = {
     ...(pod.spec.affinity ?? {}),
     nodeAffinity: {

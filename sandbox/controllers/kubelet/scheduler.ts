@@ -3,9 +3,13 @@ import { type Json, matchesSelector, setCondition } from '../objects.js';
 import { withKubeletFinalizer } from '../pods.js';
 import type { Runtime } from '../runtime.js';
 
-function nodeReady(node: Json): boolean {
+/** Ready, and not cordoned unless the pod tolerates it (DaemonSet pods do). */
+function nodeAccepts(node: Json, pod: Json): boolean {
   const ready = node.status?.conditions?.find((c: Json) => c.type === 'Ready');
-  return ready?.status === 'True' && node.spec?.unschedulable !== true;
+  const toleratesCordon = (pod.spec?.tolerations ?? []).some(
+    (t: Json) => t.key === 'node.kubernetes.io/unschedulable' || (t.operator === 'Exists' && !t.key),
+  );
+  return ready?.status === 'True' && (node.spec?.unschedulable !== true || toleratesCordon);
 }
 
 /** Required node affinity: matchFields on metadata.name (DaemonSets) and matchExpressions on labels. */
@@ -48,7 +52,7 @@ export class Scheduler {
     const nodes = runtime.store.list(runtime.kinds.Node);
     const fitting = nodes.filter(
       (node) =>
-        nodeReady(node) &&
+        nodeAccepts(node, pod) &&
         matchesSelector(node.metadata.labels, { matchLabels: spec.nodeSelector ?? {} }) &&
         affinityAllows(pod, node),
     );
