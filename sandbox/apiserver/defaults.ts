@@ -1,0 +1,80 @@
+/** The defaults a real API server fills in that controllers and kubectl rely on. */
+import type { KubeObject } from '../kube/contract.js';
+import { isMap } from './fieldpath.js';
+
+function set(target: Record<string, unknown>, name: string, value: unknown): void {
+  if (target[name] === undefined) target[name] = value;
+}
+
+function defaultPodSpec(spec: unknown): void {
+  if (!isMap(spec)) return;
+  set(spec, 'restartPolicy', 'Always');
+  set(spec, 'terminationGracePeriodSeconds', 30);
+  set(spec, 'dnsPolicy', 'ClusterFirst');
+  for (const list of ['containers', 'initContainers']) {
+    for (const container of Array.isArray(spec[list]) ? spec[list] : []) {
+      if (!isMap(container)) continue;
+      set(
+        container,
+        'imagePullPolicy',
+        String(container.image ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent',
+      );
+      for (const port of Array.isArray(container.ports) ? container.ports : [])
+        if (isMap(port)) set(port, 'protocol', 'TCP');
+    }
+  }
+}
+
+/** Fills defaults in place (the object is a fresh copy owned by the caller). */
+export function applyDefaults(object: KubeObject): void {
+  const spec = object.spec;
+  if (!isMap(spec)) return;
+  const template = isMap(spec.template) ? spec.template : undefined;
+  switch (object.kind) {
+    case 'Deployment':
+      set(spec, 'replicas', 1);
+      set(spec, 'revisionHistoryLimit', 10);
+      set(spec, 'progressDeadlineSeconds', 600);
+      set(spec, 'strategy', {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' },
+      });
+      break;
+    case 'StatefulSet':
+      set(spec, 'replicas', 1);
+      set(spec, 'revisionHistoryLimit', 10);
+      set(spec, 'podManagementPolicy', 'OrderedReady');
+      set(spec, 'updateStrategy', { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+      break;
+    case 'DaemonSet':
+      set(spec, 'revisionHistoryLimit', 10);
+      set(spec, 'updateStrategy', {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: 0, maxUnavailable: 1 },
+      });
+      break;
+    case 'ReplicaSet':
+      set(spec, 'replicas', 1);
+      break;
+    case 'Job':
+      set(spec, 'backoffLimit', 6);
+      set(spec, 'completions', 1);
+      set(spec, 'parallelism', 1);
+      if (isMap(spec.template) && isMap(spec.template.spec))
+        set(spec.template.spec, 'restartPolicy', 'Never');
+      break;
+    case 'Service':
+      set(spec, 'type', 'ClusterIP');
+      set(spec, 'sessionAffinity', 'None');
+      for (const port of Array.isArray(spec.ports) ? spec.ports : []) {
+        if (!isMap(port)) continue;
+        set(port, 'protocol', 'TCP');
+        set(port, 'targetPort', port.port);
+      }
+      break;
+    case 'Pod':
+      defaultPodSpec(spec);
+      break;
+  }
+  if (template) defaultPodSpec(template.spec);
+}
