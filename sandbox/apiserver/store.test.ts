@@ -81,6 +81,25 @@ describe('the in-memory store', () => {
     );
   });
 
+  it("selects a Job's pods by its uid and labels its template, as the Job registry does", () => {
+    const { store } = setup();
+    const job = store.create({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'default' },
+      spec: { template: { spec: { containers: [{ name: 'm', image: 'app:1' }] } } },
+    });
+    const spec = job.spec as {
+      selector: unknown;
+      template: { metadata: { labels: Record<string, string> } };
+    };
+    expect(spec.selector).toEqual({
+      matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid },
+    });
+    expect(spec.template.metadata.labels['job-name']).toBe('migrate');
+    expect(spec.template.metadata.labels['batch.kubernetes.io/controller-uid']).toBe(job.metadata.uid);
+  });
+
   it('names objects from generateName', () => {
     const { store } = setup();
     const pod = store.create({

@@ -135,6 +135,7 @@ export class MemoryStore implements ObjectStore {
     };
     if (namespace === undefined) delete stored.metadata.namespace;
     delete stored.metadata.deletionTimestamp;
+    if (stored.kind === 'Job') generateJobSelector(stored);
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
     if (options.dryRun) {
@@ -369,6 +370,31 @@ export class MemoryStore implements ObjectStore {
     this.types.removeCrd(crd.metadata.name);
     for (const type of served) this.types.add(type);
   }
+}
+
+/**
+ * What the Job registry does on create (unless spec.manualSelector): select the Job's pods by
+ * its uid, and label the template so (`kubectl logs job/x` and the Job controller rely on it).
+ */
+function generateJobSelector(job: KubeObject): void {
+  const spec = job.spec as
+    | {
+        manualSelector?: boolean;
+        selector?: unknown;
+        template?: { metadata?: { labels?: Record<string, string> } };
+      }
+    | undefined;
+  if (!spec || spec.manualSelector || !spec.template) return;
+  const uid = job.metadata.uid ?? '';
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  spec.template.metadata = spec.template.metadata ?? {};
+  spec.template.metadata.labels = {
+    ...spec.template.metadata.labels,
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': job.metadata.name,
+    'controller-uid': uid,
+    'job-name': job.metadata.name,
+  };
 }
 
 function now(): string {

@@ -56,9 +56,9 @@ function podStatus(o: KubeObject): string {
   }>;
   for (const s of statuses) {
     const reason = s.state?.waiting?.reason ?? s.state?.terminated?.reason;
-    if (reason && reason !== 'Completed') return reason;
+    if (reason) return reason;
   }
-  return String(get(o, 'status.phase') ?? 'Pending');
+  return String(get(o, 'status.reason') ?? get(o, 'status.phase') ?? 'Pending');
 }
 
 function conditionTrue(o: KubeObject, type: string): boolean {
