@@ -276,6 +276,23 @@ describe('kubectl apply --server-side', () => {
     expect(all).toMatch(/default\s+kilo\s+.*app=kilo/);
   });
 
+  it('upgrades an object from client-side to server-side apply without a conflict, as kubectl expects', async () => {
+    await cluster.kubectl(['apply', '-f', file('l.yaml', deploymentYaml('lima', { replicas: 1 }))]);
+    await cluster.kubectl([
+      'apply',
+      '--server-side',
+      '-f',
+      file('l2.yaml', deploymentYaml('lima', { replicas: 1, image: 'x:2' })),
+    ]);
+    const live = await getJson(['deployment', 'lima', '--show-managed-fields']);
+    expect(containers(live)[0].image).toBe('x:2');
+    const managers = (live.metadata.managedFields as Array<{ manager: string; operation: string }>).map(
+      (m) => m.manager,
+    );
+    expect(managers).toContain('kubectl');
+    expect(managers).not.toContain('kubectl-client-side-apply');
+  });
+
   it('rejects an unknown field with the strict validation kubectl asks for', async () => {
     const bad = deploymentYaml('india', { extra: '  replicaz: 3' });
     const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('i.yaml', bad)]);

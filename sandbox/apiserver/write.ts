@@ -12,7 +12,7 @@ import {
   served,
 } from './context.js';
 import { applyDefaults } from './defaults.js';
-import { isMap } from './fieldpath.js';
+import { isMap, sameValue } from './fieldpath.js';
 import { ApiError, badRequest, statusObject } from './http.js';
 import { jsonPatch, mergePatch, PATCH_TYPES, PatchError, strategicMergePatch } from './patch.js';
 import { scaleOf, withScale } from './scale.js';
@@ -135,7 +135,13 @@ function store(
   }
   if (!before && ctx.type.subresources.status) delete after.status;
   applyDefaults(after);
-  if (managed === 'update') {
+  // A client that sends managedFields different from the stored ones sets them (kubectl does
+  // this to migrate client-side-apply ownership to server-side apply).
+  const setByClient =
+    before !== undefined &&
+    Array.isArray(after.metadata.managedFields) &&
+    !sameValue(after.metadata.managedFields, before.metadata.managedFields ?? []);
+  if (managed === 'update' && !setByClient) {
     after.metadata.managedFields = managedFieldsAfterUpdate({
       before,
       after,
