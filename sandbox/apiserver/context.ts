@@ -18,6 +18,8 @@ export interface RequestContext {
   accept: string;
   userAgent: string;
   body(): Promise<string>;
+  /** The body as bytes (protobuf); the same bytes `body()` reads as text. */
+  rawBody(): Promise<Buffer>;
   res: ServerResponse;
   /** Warning headers to send (`299 - "..."`). */
   warnings: string[];

@@ -48,6 +48,7 @@ function dropNulls(value: unknown): void {
 /** Fills defaults in place (the object is a fresh copy owned by the caller). */
 export function applyDefaults(object: KubeObject): void {
   dropNulls(object);
+  if (object.kind === 'Namespace' && !isMap(object.spec)) object.spec = {};
   const spec = object.spec;
   if (!isMap(spec)) return;
   const template = isMap(spec.template) ? spec.template : undefined;
@@ -95,6 +96,14 @@ export function applyDefaults(object: KubeObject): void {
       break;
     case 'Pod':
       defaultPodSpec(spec);
+      break;
+    case 'Namespace':
+      set(spec, 'finalizers', ['kubernetes']);
+      object.status = { phase: 'Active', ...(isMap(object.status) ? object.status : {}) };
+      object.metadata.labels = {
+        ...object.metadata.labels,
+        'kubernetes.io/metadata.name': object.metadata.name,
+      };
       break;
   }
   if (template) defaultPodSpec(template.spec);

@@ -268,3 +268,43 @@ spec:
     );
   });
 });
+
+describe('kubectl create (protobuf request bodies)', () => {
+  it('creates namespaces, config maps, secrets and service accounts', async () => {
+    await cluster.kubectl(['create', 'namespace', 'team-a']);
+    await cluster.kubectl(['create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=mode=fast']);
+    await cluster.kubectl([
+      'create',
+      'secret',
+      'generic',
+      'db',
+      '-n',
+      'team-a',
+      '--from-literal=password=s3cret',
+    ]);
+    await cluster.kubectl(['create', 'serviceaccount', 'robot', '-n', 'team-a']);
+    expect(
+      await cluster.kubectl(['get', 'configmap', 'settings', '-n', 'team-a', '-o', 'jsonpath={.data.mode}']),
+    ).toBe('fast');
+    const password = await cluster.kubectl([
+      'get',
+      'secret',
+      'db',
+      '-n',
+      'team-a',
+      '-o',
+      'jsonpath={.data.password}',
+    ]);
+    expect(Buffer.from(password, 'base64').toString()).toBe('s3cret');
+    expect(await cluster.kubectl(['get', 'namespace', 'team-a', '-o', 'jsonpath={.status.phase}'])).toBe(
+      'Active',
+    );
+  });
+
+  it('names the kinds it can decode when kubectl sends another one as protobuf', async () => {
+    const result = await cluster.kubectlResult(['create', 'deployment', 'made', '--image=app:1']);
+    expect(result.stderr).toContain(
+      'the sandbox decodes protobuf only for Namespace, ConfigMap, Secret, ServiceAccount',
+    );
+  });
+});

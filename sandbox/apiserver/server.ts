@@ -18,7 +18,7 @@ import {
   VERSION_INFO,
 } from './discovery.js';
 import { FaultPlan } from './faults.js';
-import { ApiError, readBody, sendError, sendJson, statusObject } from './http.js';
+import { ApiError, readRawBody, sendError, sendJson, statusObject } from './http.js';
 import { read } from './read.js';
 import { type Route, route } from './routing.js';
 import { MemoryStore, StoreError } from './store.js';
@@ -107,6 +107,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       case 'notFound':
         throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
+    let bodyRead: Promise<Buffer> | undefined;
+    const rawBody = () => {
+      bodyRead ??= readRawBody(req);
+      return bodyRead;
+    };
     const ctx: RequestContext = {
       store,
       podLogs: options.podLogs,
@@ -118,7 +123,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       contentType: req.headers['content-type'] ?? 'application/json',
       accept: req.headers.accept ?? 'application/json',
       userAgent: req.headers['user-agent'] ?? '',
-      body: () => readBody(req),
+      body: async () => (await rawBody()).toString('utf8'),
+      rawBody,
       res,
       warnings: [],
       closeWatchAfterEvents: decision.closeWatchAfterEvents,

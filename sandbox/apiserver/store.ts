@@ -77,8 +77,9 @@ export class MemoryStore implements ObjectStore {
       this.create({
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name },
+        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
         spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
       });
     }
     this.create(kedaScaledObjectCrd());

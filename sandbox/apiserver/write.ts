@@ -15,6 +15,7 @@ import { applyDefaults } from './defaults.js';
 import { isMap, sameValue } from './fieldpath.js';
 import { ApiError, badRequest, statusObject } from './http.js';
 import { jsonPatch, mergePatch, PATCH_TYPES, PatchError, strategicMergePatch } from './patch.js';
+import { decodeProtobuf } from './protobuf.js';
 import { scaleOf, withScale } from './scale.js';
 import { ApplyConflict, conflictCauses, managedFieldsAfterUpdate, serverSideApply } from './ssa.js';
 import type { Propagation } from './store.js';
@@ -23,11 +24,9 @@ import { validate } from './validation.js';
 
 async function jsonBody(ctx: RequestContext): Promise<unknown> {
   if (ctx.contentType.includes('protobuf')) {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
-    );
+    const decoded = decodeProtobuf(await ctx.rawBody());
+    if (typeof decoded === 'string') throw new ApiError(415, 'UnsupportedMediaType', decoded);
+    return decoded;
   }
   const text = await ctx.body();
   try {
