@@ -100,6 +100,25 @@ describe('fault injection', () => {
   });
 });
 
+describe('filtered watches', () => {
+  it('sends DELETED when an object stops matching the label selector, ADDED when it starts', async () => {
+    const configMaps = cluster.store.typeOf('v1', 'ConfigMap');
+    if (!configMaps) throw new Error('no configmaps');
+    const from = cluster.store.resourceVersion;
+    const cm = cluster.store.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'flip', namespace: 'default', labels: { tier: 'a' } },
+    });
+    const moved = cluster.store.update({ ...cm, metadata: { ...cm.metadata, labels: { tier: 'b' } } });
+    cluster.store.update({ ...moved, metadata: { ...moved.metadata, labels: { tier: 'a' } } });
+    const lines = await rawWatch(
+      `/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Da&resourceVersion=${from}&timeoutSeconds=1`,
+    );
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
+  });
+});
+
 describe('audit log', () => {
   it('shows that a dry run and reads mutated nothing, and that a real apply did', async () => {
     const since = new Date().toISOString();
