@@ -3,8 +3,9 @@
  * uid, resourceVersion, generation, finalizers, garbage collection by ownerReferences, and a
  * change stream with enough history that a watch can resume from a list's resourceVersion.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
+import { generateJobSelector, randomSuffix } from './create-rules.js';
 import { sameValue } from './fieldpath.js';
 import { kedaScaledObjectCrd, type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
 
@@ -373,38 +374,8 @@ export class MemoryStore implements ObjectStore {
   }
 }
 
-/**
- * What the Job registry does on create (unless spec.manualSelector): select the Job's pods by
- * its uid, and label the template so (`kubectl logs job/x` and the Job controller rely on it).
- */
-function generateJobSelector(job: KubeObject): void {
-  const spec = job.spec as
-    | {
-        manualSelector?: boolean;
-        selector?: unknown;
-        template?: { metadata?: { labels?: Record<string, string> } };
-      }
-    | undefined;
-  if (!spec || spec.manualSelector || !spec.template) return;
-  const uid = job.metadata.uid ?? '';
-  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-  spec.template.metadata = spec.template.metadata ?? {};
-  spec.template.metadata.labels = {
-    ...spec.template.metadata.labels,
-    'batch.kubernetes.io/controller-uid': uid,
-    'batch.kubernetes.io/job-name': job.metadata.name,
-    'controller-uid': uid,
-    'job-name': job.metadata.name,
-  };
-}
-
 function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function randomSuffix(): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
 function groupSuffix(type: ResourceType): string {
