@@ -8,6 +8,7 @@ import {
   fieldsOf,
   fromFieldsV1,
   getAt,
+  isAtomicMap,
   isMap,
   keyOf,
   listKind,
@@ -81,7 +82,7 @@ function now(): string {
 
 /** Applied values win; maps merge; associative lists merge item by item on their keys. */
 export function mergeApplied(live: unknown, applied: unknown, path: Path = []): unknown {
-  if (isMap(live) && isMap(applied)) {
+  if (isMap(live) && isMap(applied) && !isAtomicMap(path, applied)) {
     const out: Record<string, unknown> = { ...live };
     for (const [name, value] of Object.entries(applied)) {
       if (value === null || value === undefined) continue;

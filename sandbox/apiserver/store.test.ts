@@ -100,6 +100,20 @@ describe('the in-memory store', () => {
     expect(spec.template.metadata.labels['batch.kubernetes.io/controller-uid']).toBe(job.metadata.uid);
   });
 
+  it('gives each ClusterIP Service its own cluster IP and none to an ExternalName one', () => {
+    const { store } = setup();
+    const service = (name: string, spec: Record<string, unknown>) =>
+      store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec })
+        .spec as {
+        clusterIP?: string;
+      };
+    const a = service('a', { ports: [{ port: 80 }] });
+    const b = service('b', { ports: [{ port: 80 }] });
+    expect(a.clusterIP).toMatch(/^10\.100\.\d+\.\d+$/);
+    expect(b.clusterIP).not.toBe(a.clusterIP);
+    expect(service('c', { type: 'ExternalName', externalName: 'example.com' }).clusterIP).toBeUndefined();
+  });
+
   it('names objects from generateName', () => {
     const { store } = setup();
     const pod = store.create({

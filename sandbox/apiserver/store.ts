@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
-import { generateJobSelector, randomSuffix } from './create-rules.js';
+import { allocateClusterIp, generateJobSelector, randomSuffix } from './create-rules.js';
 import { sameValue } from './fieldpath.js';
 import { kedaScaledObjectCrd, type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
 
@@ -72,6 +72,7 @@ export class MemoryStore implements ObjectStore {
   private readonly pending: StoreEvent[] = [];
   private dispatching = false;
   private version = 0;
+  private servicesCreated = 0;
 
   constructor() {
     for (const name of DEFAULT_NAMESPACES) {
@@ -138,6 +139,7 @@ export class MemoryStore implements ObjectStore {
     if (namespace === undefined) delete stored.metadata.namespace;
     delete stored.metadata.deletionTimestamp;
     if (stored.kind === 'Job') generateJobSelector(stored);
+    if (stored.kind === 'Service' && !options.dryRun) allocateClusterIp(stored, this.servicesCreated++);
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
     if (options.dryRun) {
