@@ -188,6 +188,26 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Replicas', type: 'integer', cell: (o) => num(o, 'status.currentReplicas') },
     age,
   ],
+  Node: [
+    name,
+    { name: 'Status', cell: (o) => (conditionTrue(o, 'Ready') ? 'Ready' : 'NotReady') },
+    {
+      name: 'Roles',
+      cell: (o) =>
+        Object.keys(o.metadata.labels ?? {})
+          .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+          .map((l) => l.slice('node-role.kubernetes.io/'.length))
+          .join(',') || '<none>',
+    },
+    age,
+    { name: 'Version', cell: (o) => String(get(o, 'status.nodeInfo.kubeletVersion') ?? '') },
+  ],
+  PersistentVolumeClaim: [
+    name,
+    { name: 'Status', cell: (o) => String(get(o, 'status.phase') ?? 'Pending') },
+    { name: 'Volume', cell: (o) => String(get(o, 'spec.volumeName') ?? '') },
+    age,
+  ],
   Namespace: [
     name,
     { name: 'Status', cell: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : 'Active') },
