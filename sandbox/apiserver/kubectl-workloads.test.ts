@@ -216,6 +216,46 @@ describe('kubectl logs', () => {
   });
 });
 
+describe('status and scale subresources', () => {
+  it('changes only the status through /status, and ignores status sent to the main resource', async () => {
+    await apply(deployment('subres', 'app:1'));
+    const before = JSON.parse(await cluster.kubectl(['get', 'deployment', 'subres', '-o', 'json']));
+    await cluster.kubectl([
+      'patch',
+      'deployment',
+      'subres',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"replicas":9},"spec":{"replicas":7}}',
+    ]);
+    await cluster.kubectl([
+      'patch',
+      'deployment',
+      'subres',
+      '--type=merge',
+      '-p',
+      '{"status":{"replicas":1}}',
+    ]);
+    const after = JSON.parse(await cluster.kubectl(['get', 'deployment', 'subres', '-o', 'json']));
+    expect(after.status.replicas).toBe(9);
+    expect(after.spec.replicas).toBe(2);
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+  });
+
+  it('serves the Scale of a deployment with its selector', async () => {
+    const scale = JSON.parse(
+      await cluster.kubectl(['get', 'deployment', 'subres', '--subresource=scale', '-o', 'json']),
+    );
+    expect(scale).toMatchObject({
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      spec: { replicas: 2 },
+      status: { selector: 'app=subres' },
+    });
+  });
+});
+
 describe('kubectl scale and delete', () => {
   it('scales a StatefulSet through the scale subresource', async () => {
     await apply(`apiVersion: apps/v1
