@@ -144,6 +144,17 @@ describe('kubectl apply --server-side', () => {
     expect(containers(await getJson(['deployment', 'charlie']))[0].image).toBe('registry.local/app:1');
   });
 
+  it('leaves the object untouched when the same manifest is applied again', async () => {
+    const path = file('n.yaml', deploymentYaml('november', { replicas: 1 }));
+    await cluster.kubectl(['apply', '--server-side', '-f', path]);
+    const before = await getJson(['deployment', 'november']);
+    // managedFields times have one-second resolution: make sure a new one would differ.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await cluster.kubectl(['apply', '--server-side', '-f', path]);
+    const after = await getJson(['deployment', 'november']);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  });
+
   it('bumps generation on a spec change and not on a label change', async () => {
     await cluster.kubectl(['apply', '--server-side', '-f', file('d.yaml', deploymentYaml('delta'))]);
     await cluster.kubectl(['label', 'deployment', 'delta', 'team=web']);

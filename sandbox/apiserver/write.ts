@@ -107,6 +107,10 @@ function checkFields(
   }
 }
 
+function withoutTimes(entries: unknown[] | undefined): unknown[] {
+  return (entries ?? []).map((entry) => (isMap(entry) ? { ...entry, time: undefined } : entry));
+}
+
 function requireNamespace(ctx: RequestContext, object: KubeObject): void {
   if (!ctx.type.namespaced) return;
   const namespaces = ctx.store.typeOf('v1', 'Namespace');
@@ -150,6 +154,14 @@ function store(
     });
   }
   if (after.metadata.managedFields?.length === 0) delete after.metadata.managedFields;
+  // Ownership unchanged: keep the old timestamps, so a no-op write (say, re-applying the same
+  // manifest) stays a no-op and gets no new resourceVersion, as on a real server.
+  if (
+    before &&
+    sameValue(withoutTimes(after.metadata.managedFields), withoutTimes(before.metadata.managedFields))
+  ) {
+    after.metadata.managedFields = before.metadata.managedFields;
+  }
   const dryRun = isDryRun(ctx.query);
   if (!before) {
     requireNamespace(ctx, after);
