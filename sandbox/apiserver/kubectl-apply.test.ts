@@ -153,6 +153,8 @@ describe('kubectl apply --server-side', () => {
     await cluster.kubectl(['apply', '--server-side', '-f', path]);
     const after = await getJson(['deployment', 'november']);
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    const patches = (await audit()).filter((e) => e.method === 'PATCH' && e.path.endsWith('/november'));
+    expect(patches.map((e) => e.changed)).toEqual([true, false]);
   });
 
   it('bumps generation on a spec change and not on a label change', async () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApiServerHandle, ApiServerOptions } from '../kube/contract.js';
 import { startAdmin } from './admin.js';
 import { AuditLog } from './audit.js';
-import { isDryRun, type Outcome, type RequestContext } from './context.js';
+import { type AuditNotes, isDryRun, type Outcome, type RequestContext } from './context.js';
 import {
   apiGroupList,
   apiResourceList,
@@ -65,7 +65,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     res: ServerResponse,
     url: URL,
     target: Route,
-    auditNotes: { dryRun?: boolean },
+    auditNotes: AuditNotes,
   ) {
     const method = req.method ?? 'GET';
     const host = req.headers.host ?? '127.0.0.1';
@@ -149,7 +149,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const method = req.method ?? 'GET';
     const target = route(store.types, url.pathname);
     let user = '';
-    const auditNotes: { dryRun?: boolean } = {};
+    const auditNotes: AuditNotes = {};
     res.on('close', () => {
       audit.record({
         time: new Date().toISOString(),
@@ -162,6 +162,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         fieldManager: url.searchParams.get('fieldManager') ?? undefined,
         contentType: req.headers['content-type'],
         dryRun: auditNotes.dryRun ?? isDryRun(url.searchParams),
+        changed: auditNotes.changed ?? false,
       });
     });
     const fail = (error: unknown) => {

@@ -165,10 +165,14 @@ function store(
   const dryRun = isDryRun(ctx.query);
   if (!before) {
     requireNamespace(ctx, after);
-    return ctx.store.create(after, { dryRun });
+    const created = ctx.store.create(after, { dryRun });
+    ctx.auditNotes.changed = !dryRun;
+    return created;
   }
   after.metadata.resourceVersion ||= before.metadata.resourceVersion;
-  return ctx.store.update(after, { dryRun });
+  const updated = ctx.store.update(after, { dryRun });
+  ctx.auditNotes.changed = !dryRun && updated.metadata.resourceVersion !== before.metadata.resourceVersion;
+  return updated;
 }
 
 export async function create(ctx: RequestContext): Promise<Outcome> {
@@ -293,11 +297,13 @@ export async function remove(ctx: RequestContext): Promise<Outcome> {
   }
   const dryRun = isDryRun(ctx.query) || (Array.isArray(options.dryRun) && options.dryRun.includes('All'));
   ctx.auditNotes.dryRun = dryRun;
+  ctx.auditNotes.changed = false;
   const propagation = propagationOf(ctx, options);
   const targets = ctx.name === undefined ? ctx.store.list(ctx.type, ctx.namespace) : [requireObject(ctx)];
   const results = targets.map((target) =>
     ctx.store.delete(ctx.type, target.metadata.namespace, target.metadata.name, propagation, { dryRun }),
   );
+  ctx.auditNotes.changed = !dryRun && results.some((r) => r !== undefined);
   if (ctx.name === undefined) {
     return {
       code: 200,
