@@ -314,6 +314,23 @@ describe('kubectl apply --server-side', () => {
     expect((await cluster.kubectlResult(['get', 'deployment', 'india'])).stderr).toContain('not found');
   });
 
+  it('names an unknown container field by the container, as apply errors do', async () => {
+    const bad = deploymentYaml('oscar').replace(
+      '        ports:',
+      '        imagePullPolicyy: Always\n        ports:',
+    );
+    const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('o.yaml', bad)]);
+    expect(result.stderr).toContain(
+      '.spec.template.spec.containers[name="app"].imagePullPolicyy: field not declared in schema',
+    );
+  });
+
+  it('rejects an unknown field in a client-side apply with a strict decoding error', async () => {
+    const bad = deploymentYaml('papa', { extra: '  replicaz: 3' });
+    const result = await cluster.kubectlResult(['apply', '-f', file('p.yaml', bad)]);
+    expect(result.stderr).toContain('strict decoding error: unknown field "spec.replicaz"');
+  });
+
   it('rejects a wrongly typed key field as Invalid', async () => {
     const bad = deploymentYaml('juliet').replace('  selector:', '  replicas: "three"\n  selector:');
     const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('j.yaml', bad)]);

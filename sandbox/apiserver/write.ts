@@ -74,7 +74,7 @@ function checkFields(
   forApply: boolean,
   check: 'unknown' | 'invalid' | 'both' = 'both',
 ): void {
-  const result = validate(ctx.type, object);
+  const result = validate(ctx.type, object, forApply);
   const unknown = check === 'invalid' ? [] : result.unknown;
   const invalid = check === 'unknown' ? [] : result.invalid;
   const mode = ctx.query.get('fieldValidation') ?? 'Warn';
@@ -82,7 +82,7 @@ function checkFields(
     const ns = object.metadata.namespace ? `${object.metadata.namespace}/` : '';
     const message = forApply
       ? `failed to create typed patch object (${ns}${object.metadata.name}; ${apiVersionOf(ctx.type)}, Kind=${ctx.type.kind}): ${unknown.map((f) => `${f}: field not declared in schema`).join(', ')}`
-      : `strict decoding error: ${unknown.map((f) => `unknown field "${f.slice(1)}"`).join(', ')}`;
+      : `${ctx.type.kind} in version "${ctx.type.version}" cannot be handled as a ${ctx.type.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f.slice(1)}"`).join(', ')}`;
     throw badRequest(message);
   }
   if (unknown.length > 0 && mode === 'Warn')
