@@ -210,7 +210,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      reopenTimer = setTimeout(() => void listen(port), seconds * 1000);
+      // Listen on the same port again; if something else grabbed it meanwhile, keep trying.
+      const reopen = () => {
+        listen(port).catch(() => {
+          reopenTimer = setTimeout(reopen, 100);
+        });
+      };
+      reopenTimer = setTimeout(reopen, seconds * 1000);
     },
   });
   return {
