@@ -43,7 +43,7 @@ function owned(kind: string, name: string, owner: KubeObject): KubeObject {
 }
 
 describe('the in-memory store', () => {
-  it('serves the built-in kinds a Laravel deployment uses and KEDA ScaledObject', () => {
+  it('serves the built-in kinds a Laravel deployment uses and the KEDA and External Secrets kinds', () => {
     const { store } = setup();
     const kinds = [
       ['v1', 'Service'],
@@ -59,6 +59,9 @@ describe('the in-memory store', () => {
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['storage.k8s.io/v1', 'StorageClass'],
       ['keda.sh/v1alpha1', 'ScaledObject'],
+      ['keda.sh/v1alpha1', 'TriggerAuthentication'],
+      ['external-secrets.io/v1', 'ExternalSecret'],
+      ['external-secrets.io/v1beta1', 'ExternalSecret'],
     ];
     for (const [apiVersion, kind] of kinds) expect(store.typeOf(apiVersion, kind)?.kind).toBe(kind);
     expect(store.typeOf('apps/v1', 'Nonsense')).toBeUndefined();
@@ -112,6 +115,20 @@ describe('the in-memory store', () => {
     expect(a.clusterIP).toMatch(/^10\.100\.\d+\.\d+$/);
     expect(b.clusterIP).not.toBe(a.clusterIP);
     expect(service('c', { type: 'ExternalName', externalName: 'example.com' }).clusterIP).toBeUndefined();
+  });
+
+  it('serves one object under every version of a multi-version CRD', () => {
+    const { store } = setup();
+    const v1 = store.typeOf('external-secrets.io/v1', 'ExternalSecret');
+    const v1beta1 = store.typeOf('external-secrets.io/v1beta1', 'ExternalSecret');
+    if (!v1 || !v1beta1) throw new Error('External Secrets kinds missing');
+    store.create({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: {},
+    });
+    expect(store.get(v1beta1, 'default', 'db')?.apiVersion).toBe('external-secrets.io/v1beta1');
   });
 
   it('names objects from generateName', () => {

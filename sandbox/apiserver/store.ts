@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
 import { allocateClusterIp, generateJobSelector, randomSuffix } from './create-rules.js';
 import { sameValue } from './fieldpath.js';
-import { kedaScaledObjectCrd, type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
+import { preinstalledCrds } from './preinstalled-crds.js';
+import { type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
 
 export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'Gone';
 
@@ -84,7 +85,7 @@ export class MemoryStore implements ObjectStore {
         status: { phase: 'Active' },
       });
     }
-    this.create(kedaScaledObjectCrd());
+    for (const crd of preinstalledCrds()) this.create(crd);
   }
 
   /** The resourceVersion of the latest change (what a list reports). */
