@@ -99,7 +99,7 @@ export class MemoryStore implements ObjectStore {
 
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.bucket(type).get(keyOf(type.namespaced ? namespace : undefined, name));
-    return found && clone(found);
+    return found && this.present(type, found);
   }
 
   list(type: ResourceType, namespace?: string): KubeObject[] {
