@@ -271,14 +271,19 @@ describe('the in-memory store', () => {
     expect(store.get(deployments, 'default', 'web')).toBeUndefined();
   });
 
-  it('deletes everything in a namespace with the namespace', () => {
-    const { store, deployments } = setup();
+  it('marks a deleted namespace Terminating, then deletes everything in it', async () => {
+    const store = createStore({ namespaceCleanupMs: 0 });
     const namespaces = store.typeOf('v1', 'Namespace');
-    if (!namespaces) throw new Error('no namespaces');
+    const deployments = store.typeOf('apps/v1', 'Deployment');
+    if (!namespaces || !deployments) throw new Error('built-in types missing');
     store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     store.create({ ...deployment('web'), metadata: { name: 'web', namespace: 'shop' } });
-    store.delete(namespaces, undefined, 'shop');
+    const marked = store.delete(namespaces, undefined, 'shop');
+    expect(marked?.status).toMatchObject({ phase: 'Terminating' });
+    expect(store.list(deployments, 'shop')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(store.list(deployments, 'shop')).toEqual([]);
+    expect(store.get(namespaces, undefined, 'shop')).toBeUndefined();
   });
 
   it('registers the kind a CustomResourceDefinition declares and forgets it on delete', () => {

@@ -118,8 +118,16 @@ function requireNamespace(ctx: RequestContext, object: KubeObject): void {
   if (!ctx.type.namespaced) return;
   const namespaces = ctx.store.typeOf('v1', 'Namespace');
   const ns = object.metadata.namespace ?? 'default';
-  if (namespaces && !ctx.store.get(namespaces, undefined, ns)) {
+  const found = namespaces && ctx.store.get(namespaces, undefined, ns);
+  if (namespaces && !found) {
     throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+  }
+  if (found?.metadata.deletionTimestamp) {
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `${ctx.type.resource} "${object.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+    );
   }
 }
 
