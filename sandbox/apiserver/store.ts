@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
-import { allocateClusterIp, generateJobSelector, randomSuffix } from './create-rules.js';
+import { generateJobSelector, randomSuffix } from './create-rules.js';
 import { sameValue } from './fieldpath.js';
 import { preinstalledCrds } from './preinstalled-crds.js';
 import { type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
@@ -73,7 +73,6 @@ export class MemoryStore implements ObjectStore {
   private readonly pending: StoreEvent[] = [];
   private dispatching = false;
   private version = 0;
-  private servicesCreated = 0;
   private readonly removingNamespaces = new Set<string>();
 
   /** @param namespaceCleanupMs how long a deleted namespace stays Terminating before it is emptied. */
@@ -142,7 +141,6 @@ export class MemoryStore implements ObjectStore {
     if (namespace === undefined) delete stored.metadata.namespace;
     delete stored.metadata.deletionTimestamp;
     if (stored.kind === 'Job') generateJobSelector(stored);
-    if (stored.kind === 'Service' && !options.dryRun) allocateClusterIp(stored, this.servicesCreated++);
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
     if (options.dryRun) {
