@@ -1,11 +1,10 @@
 /** The admin endpoint (faults, audit log) and authentication, seen through the real kubectl. */
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { get } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuditEntry } from './audit.js';
-import { startTestCluster, TEST_TOKEN, type TestCluster } from './test-support.js';
+import { startTestCluster, type TestCluster, rawWatch as watchOn } from './test-support.js';
 
 let cluster: TestCluster;
 
@@ -21,20 +20,6 @@ afterEach(async () => {
 
 async function postFault(rule: unknown): Promise<Response> {
   return fetch(`${cluster.api.adminUrl}/faults`, { method: 'POST', body: JSON.stringify(rule) });
-}
-
-/** A raw watch request; resolves with the event lines once the server ends the stream. */
-function rawWatch(path: string): Promise<string[]> {
-  const ca = readFileSync(join(cluster.dir, 'cert.pem'));
-  return new Promise((resolve, reject) => {
-    get(`${cluster.api.url}${path}`, { ca, headers: { Authorization: `Bearer ${TEST_TOKEN}` } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      res.on('end', () => resolve(body.split('\n').filter((l) => l !== '')));
-    }).on('error', reject);
-  });
 }
 
 describe('authentication', () => {
@@ -74,7 +59,7 @@ describe('fault injection', () => {
         spec: {},
       });
     }
-    const lines = await rawWatch('/api/v1/namespaces/default/services?watch=true');
+    const lines = await watchOn(cluster, '/api/v1/namespaces/default/services?watch=true');
     expect(lines.map((l) => JSON.parse(l).type)).toEqual(['ADDED', 'ADDED']);
   });
 
@@ -97,6 +82,26 @@ describe('fault injection', () => {
     expect(((await res.json()) as { error: string }).error).toContain(
       '"path" is not a valid regular expression',
     );
+  });
+});
+
+describe('filtered watches', () => {
+  it('sends DELETED when an object stops matching the label selector, ADDED when it starts', async () => {
+    const configMaps = cluster.store.typeOf('v1', 'ConfigMap');
+    if (!configMaps) throw new Error('no configmaps');
+    const from = cluster.store.resourceVersion;
+    const cm = cluster.store.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'flip', namespace: 'default', labels: { tier: 'a' } },
+    });
+    const moved = cluster.store.update({ ...cm, metadata: { ...cm.metadata, labels: { tier: 'b' } } });
+    cluster.store.update({ ...moved, metadata: { ...moved.metadata, labels: { tier: 'a' } } });
+    const lines = await watchOn(
+      cluster,
+      `/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Da&resourceVersion=${from}&timeoutSeconds=1`,
+    );
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
   });
 });
 

@@ -13,6 +13,8 @@ export interface AuditEntry {
   fieldManager?: string;
   contentType?: string;
   dryRun: boolean;
+  /** The request changed a stored object (a no-op update, a dry run or a read did not). */
+  changed: boolean;
   /** POST/PUT/PATCH/DELETE that was not a dry run and was answered with a 2xx. */
   mutating: boolean;
 }

@@ -5,6 +5,14 @@ import { ApiError } from './http.js';
 import type { MemoryStore } from './store.js';
 import { apiVersionOf, type TypeInfo } from './types.js';
 
+/** What the audit log should know that only the handler finds out. */
+export interface AuditNotes {
+  /** A dry run asked for in a DeleteOptions body. */
+  dryRun?: boolean;
+  /** Whether the store changed (a no-op update or a dry run does not). */
+  changed?: boolean;
+}
+
 export interface RequestContext {
   store: MemoryStore;
   podLogs: PodLogs;
@@ -18,12 +26,13 @@ export interface RequestContext {
   accept: string;
   userAgent: string;
   body(): Promise<string>;
+  /** The body as bytes (protobuf); the same bytes `body()` reads as text. */
+  rawBody(): Promise<Buffer>;
   res: ServerResponse;
   /** Warning headers to send (`299 - "..."`). */
   warnings: string[];
   closeWatchAfterEvents?: number;
-  /** What the audit log should know that only the handler finds out (a dry run asked for in the body). */
-  auditNotes: { dryRun?: boolean };
+  auditNotes: AuditNotes;
 }
 
 export interface Reply {

@@ -11,6 +11,8 @@ function defaultPodSpec(spec: unknown): void {
   set(spec, 'restartPolicy', 'Always');
   set(spec, 'terminationGracePeriodSeconds', 30);
   set(spec, 'dnsPolicy', 'ClusterFirst');
+  set(spec, 'schedulerName', 'default-scheduler');
+  set(spec, 'securityContext', {});
   for (const list of ['containers', 'initContainers']) {
     for (const container of Array.isArray(spec[list]) ? spec[list] : []) {
       if (!isMap(container)) continue;
@@ -19,14 +21,34 @@ function defaultPodSpec(spec: unknown): void {
         'imagePullPolicy',
         String(container.image ?? '').endsWith(':latest') ? 'Always' : 'IfNotPresent',
       );
+      set(container, 'resources', {});
+      set(container, 'terminationMessagePath', '/dev/termination-log');
+      set(container, 'terminationMessagePolicy', 'File');
       for (const port of Array.isArray(container.ports) ? container.ports : [])
         if (isMap(port)) set(port, 'protocol', 'TCP');
     }
   }
 }
 
+/**
+ * Drops null values, as decoding into typed structs does on a real server: kubectl sends
+ * `creationTimestamp: null` inside pod templates (e.g. in `rollout undo`), which must compare
+ * equal to a template without it.
+ */
+function dropNulls(value: unknown): void {
+  if (Array.isArray(value)) for (const item of value) dropNulls(item);
+  else if (isMap(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (child === null) delete value[key];
+      else dropNulls(child);
+    }
+  }
+}
+
 /** Fills defaults in place (the object is a fresh copy owned by the caller). */
 export function applyDefaults(object: KubeObject): void {
+  dropNulls(object);
+  if (object.kind === 'Namespace' && !isMap(object.spec)) object.spec = {};
   const spec = object.spec;
   if (!isMap(spec)) return;
   const template = isMap(spec.template) ? spec.template : undefined;
@@ -74,6 +96,14 @@ export function applyDefaults(object: KubeObject): void {
       break;
     case 'Pod':
       defaultPodSpec(spec);
+      break;
+    case 'Namespace':
+      set(spec, 'finalizers', ['kubernetes']);
+      object.status = { phase: 'Active', ...(isMap(object.status) ? object.status : {}) };
+      object.metadata.labels = {
+        ...object.metadata.labels,
+        'kubernetes.io/metadata.name': object.metadata.name,
+      };
       break;
   }
   if (template) defaultPodSpec(template.spec);

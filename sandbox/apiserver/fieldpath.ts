@@ -76,10 +76,29 @@ export function pathKey(path: Path): string {
   return JSON.stringify(path);
 }
 
+/**
+ * LabelSelectors (`matchLabels`/`matchExpressions`) are atomic maps in the Kubernetes schemas
+ * (`x-kubernetes-map-type: atomic`): owned, compared and replaced as one value.
+ */
+export function isAtomicMap(path: Path, value: unknown): boolean {
+  const last = path[path.length - 1];
+  return (
+    isMap(value) &&
+    last !== undefined &&
+    'f' in last &&
+    /^(selector|labelSelector|namespaceSelector)$/.test(last.f) &&
+    ('matchLabels' in value || 'matchExpressions' in value)
+  );
+}
+
 /** Every owned position in a value: leaves, empty maps, atomic lists, and list items as nodes. */
 export function fieldsOf(value: Record<string, unknown>): FieldSet {
   const out: FieldSet = new Map();
   const walk = (node: unknown, path: Path): void => {
+    if (isAtomicMap(path, node)) {
+      out.set(pathKey(path), path);
+      return;
+    }
     if (isMap(node)) {
       const entries = Object.entries(node).filter(([, v]) => v !== undefined);
       if (entries.length === 0 && path.length > 0) out.set(pathKey(path), path);

@@ -144,6 +144,19 @@ describe('kubectl apply --server-side', () => {
     expect(containers(await getJson(['deployment', 'charlie']))[0].image).toBe('registry.local/app:1');
   });
 
+  it('leaves the object untouched when the same manifest is applied again', async () => {
+    const path = file('n.yaml', deploymentYaml('november', { replicas: 1 }));
+    await cluster.kubectl(['apply', '--server-side', '-f', path]);
+    const before = await getJson(['deployment', 'november']);
+    // managedFields times have one-second resolution: make sure a new one would differ.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await cluster.kubectl(['apply', '--server-side', '-f', path]);
+    const after = await getJson(['deployment', 'november']);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    const patches = (await audit()).filter((e) => e.method === 'PATCH' && e.path.endsWith('/november'));
+    expect(patches.map((e) => e.changed)).toEqual([true, false]);
+  });
+
   it('bumps generation on a spec change and not on a label change', async () => {
     await cluster.kubectl(['apply', '--server-side', '-f', file('d.yaml', deploymentYaml('delta'))]);
     await cluster.kubectl(['label', 'deployment', 'delta', 'team=web']);
@@ -276,12 +289,73 @@ describe('kubectl apply --server-side', () => {
     expect(all).toMatch(/default\s+kilo\s+.*app=kilo/);
   });
 
+  it('upgrades an object from client-side to server-side apply without a conflict, as kubectl expects', async () => {
+    await cluster.kubectl(['apply', '-f', file('l.yaml', deploymentYaml('lima', { replicas: 1 }))]);
+    await cluster.kubectl([
+      'apply',
+      '--server-side',
+      '-f',
+      file('l2.yaml', deploymentYaml('lima', { replicas: 1, image: 'x:2' })),
+    ]);
+    const live = await getJson(['deployment', 'lima', '--show-managed-fields']);
+    expect(containers(live)[0].image).toBe('x:2');
+    const managers = (live.metadata.managedFields as Array<{ manager: string; operation: string }>).map(
+      (m) => m.manager,
+    );
+    expect(managers).toContain('kubectl');
+    expect(managers).not.toContain('kubectl-client-side-apply');
+  });
+
   it('rejects an unknown field with the strict validation kubectl asks for', async () => {
     const bad = deploymentYaml('india', { extra: '  replicaz: 3' });
     const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('i.yaml', bad)]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('.spec.replicaz: field not declared in schema');
     expect((await cluster.kubectlResult(['get', 'deployment', 'india'])).stderr).toContain('not found');
+  });
+
+  it('names an unknown container field by the container, as apply errors do', async () => {
+    const bad = deploymentYaml('oscar').replace(
+      '        ports:',
+      '        imagePullPolicyy: Always\n        ports:',
+    );
+    const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('o.yaml', bad)]);
+    expect(result.stderr).toContain(
+      '.spec.template.spec.containers[name="app"].imagePullPolicyy: field not declared in schema',
+    );
+  });
+
+  it('rejects an unknown field in a client-side apply with a strict decoding error', async () => {
+    const bad = deploymentYaml('papa', { extra: '  replicaz: 3' });
+    const result = await cluster.kubectlResult(['apply', '-f', file('p.yaml', bad)]);
+    expect(result.stderr).toContain('strict decoding error: unknown field "spec.replicaz"');
+  });
+
+  it("refuses to change a Job's pod template, as a real server does", async () => {
+    const job = (image: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: "${image}"}]\n`;
+    await cluster.kubectl(['apply', '--server-side', '-f', file('q.yaml', job('app:1'))]);
+    expect(
+      (await cluster.kubectlResult(['apply', '--server-side', '-f', file('q.yaml', job('app:1'))])).code,
+    ).toBe(0);
+    const changed = await cluster.kubectlResult([
+      'apply',
+      '--server-side',
+      '-f',
+      file('q2.yaml', job('app:2')),
+    ]);
+    expect(changed.stderr).toContain('The Job "migrate" is invalid: spec.template: Invalid value');
+    expect(changed.stderr).toContain('field is immutable');
+  });
+
+  it("refuses to change a Deployment's selector", async () => {
+    await cluster.kubectl(['apply', '--server-side', '-f', file('r.yaml', deploymentYaml('romeo'))]);
+    const moved = deploymentYaml('romeo').replace(
+      'selector: {matchLabels: {app: romeo}}',
+      'selector: {matchLabels: {app: romeo, v: "2"}}',
+    );
+    const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('r2.yaml', moved)]);
+    expect(result.stderr).toContain('The Deployment "romeo" is invalid: spec.selector: Invalid value');
   });
 
   it('rejects a wrongly typed key field as Invalid', async () => {

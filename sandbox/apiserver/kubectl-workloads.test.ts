@@ -216,6 +216,46 @@ describe('kubectl logs', () => {
   });
 });
 
+describe('status and scale subresources', () => {
+  it('changes only the status through /status, and ignores status sent to the main resource', async () => {
+    await apply(deployment('subres', 'app:1'));
+    const before = JSON.parse(await cluster.kubectl(['get', 'deployment', 'subres', '-o', 'json']));
+    await cluster.kubectl([
+      'patch',
+      'deployment',
+      'subres',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"replicas":9},"spec":{"replicas":7}}',
+    ]);
+    await cluster.kubectl([
+      'patch',
+      'deployment',
+      'subres',
+      '--type=merge',
+      '-p',
+      '{"status":{"replicas":1}}',
+    ]);
+    const after = JSON.parse(await cluster.kubectl(['get', 'deployment', 'subres', '-o', 'json']));
+    expect(after.status.replicas).toBe(9);
+    expect(after.spec.replicas).toBe(2);
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+  });
+
+  it('serves the Scale of a deployment with its selector', async () => {
+    const scale = JSON.parse(
+      await cluster.kubectl(['get', 'deployment', 'subres', '--subresource=scale', '-o', 'json']),
+    );
+    expect(scale).toMatchObject({
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      spec: { replicas: 2 },
+      status: { selector: 'app=subres' },
+    });
+  });
+});
+
 describe('kubectl scale and delete', () => {
   it('scales a StatefulSet through the scale subresource', async () => {
     await apply(`apiVersion: apps/v1
@@ -257,6 +297,24 @@ spec:
     expect(rs.items[0].metadata.ownerReferences).toBeUndefined();
   });
 
+  it('deletes a namespace and what follows it in a file, and refuses new content while it terminates', async () => {
+    const manifest = join(cluster.dir, 'ns.yaml');
+    writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: temp}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: temp}\n',
+    );
+    await cluster.kubectl(['apply', '--server-side', '-f', manifest]);
+    await cluster.kubectl(['delete', '-f', manifest, '--wait=false']);
+    const refused = await cluster.kubectlResult(['create', 'configmap', 'late', '-n', 'temp']);
+    expect(refused.stderr).toContain(
+      'unable to create new content in namespace temp because it is being terminated',
+    );
+    await cluster.kubectl(['wait', '--for=delete', 'namespace/temp', '--timeout=10s']);
+    expect((await cluster.kubectlResult(['get', 'configmap', 'c', '-n', 'temp'])).stderr).toContain(
+      'not found',
+    );
+  });
+
   it('deletes nothing with --dry-run=server', async () => {
     await apply(deployment('stays', 'app:1'));
     const seq = await lastSeq();
@@ -265,6 +323,46 @@ spec:
     expect(deletes.map((e) => [e.dryRun, e.mutating])).toEqual([[true, false]]);
     expect(await cluster.kubectl(['get', 'deployment', 'stays', '-o', 'name'])).toContain(
       'deployment.apps/stays',
+    );
+  });
+});
+
+describe('kubectl create (protobuf request bodies)', () => {
+  it('creates namespaces, config maps, secrets and service accounts', async () => {
+    await cluster.kubectl(['create', 'namespace', 'team-a']);
+    await cluster.kubectl(['create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=mode=fast']);
+    await cluster.kubectl([
+      'create',
+      'secret',
+      'generic',
+      'db',
+      '-n',
+      'team-a',
+      '--from-literal=password=s3cret',
+    ]);
+    await cluster.kubectl(['create', 'serviceaccount', 'robot', '-n', 'team-a']);
+    expect(
+      await cluster.kubectl(['get', 'configmap', 'settings', '-n', 'team-a', '-o', 'jsonpath={.data.mode}']),
+    ).toBe('fast');
+    const password = await cluster.kubectl([
+      'get',
+      'secret',
+      'db',
+      '-n',
+      'team-a',
+      '-o',
+      'jsonpath={.data.password}',
+    ]);
+    expect(Buffer.from(password, 'base64').toString()).toBe('s3cret');
+    expect(await cluster.kubectl(['get', 'namespace', 'team-a', '-o', 'jsonpath={.status.phase}'])).toBe(
+      'Active',
+    );
+  });
+
+  it('names the kinds it can decode when kubectl sends another one as protobuf', async () => {
+    const result = await cluster.kubectlResult(['create', 'deployment', 'made', '--image=app:1']);
+    expect(result.stderr).toContain(
+      'the sandbox decodes protobuf only for Namespace, ConfigMap, Secret, ServiceAccount',
     );
   });
 });

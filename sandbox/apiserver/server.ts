@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApiServerHandle, ApiServerOptions } from '../kube/contract.js';
 import { startAdmin } from './admin.js';
 import { AuditLog } from './audit.js';
-import { isDryRun, type Outcome, type RequestContext } from './context.js';
+import { type AuditNotes, isDryRun, type Outcome, type RequestContext } from './context.js';
 import {
   apiGroupList,
   apiResourceList,
@@ -18,7 +18,7 @@ import {
   VERSION_INFO,
 } from './discovery.js';
 import { FaultPlan } from './faults.js';
-import { ApiError, readBody, sendError, sendJson, statusObject } from './http.js';
+import { ApiError, readRawBody, sendError, sendJson, statusObject } from './http.js';
 import { read } from './read.js';
 import { type Route, route } from './routing.js';
 import { MemoryStore, StoreError } from './store.js';
@@ -65,7 +65,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     res: ServerResponse,
     url: URL,
     target: Route,
-    auditNotes: { dryRun?: boolean },
+    auditNotes: AuditNotes,
   ) {
     const method = req.method ?? 'GET';
     const host = req.headers.host ?? '127.0.0.1';
@@ -107,6 +107,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       case 'notFound':
         throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }
+    let bodyRead: Promise<Buffer> | undefined;
+    const rawBody = () => {
+      bodyRead ??= readRawBody(req);
+      return bodyRead;
+    };
     const ctx: RequestContext = {
       store,
       podLogs: options.podLogs,
@@ -118,7 +123,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       contentType: req.headers['content-type'] ?? 'application/json',
       accept: req.headers.accept ?? 'application/json',
       userAgent: req.headers['user-agent'] ?? '',
-      body: () => readBody(req),
+      body: async () => (await rawBody()).toString('utf8'),
+      rawBody,
       res,
       warnings: [],
       closeWatchAfterEvents: decision.closeWatchAfterEvents,
@@ -143,7 +149,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const method = req.method ?? 'GET';
     const target = route(store.types, url.pathname);
     let user = '';
-    const auditNotes: { dryRun?: boolean } = {};
+    const auditNotes: AuditNotes = {};
     res.on('close', () => {
       audit.record({
         time: new Date().toISOString(),
@@ -156,6 +162,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         fieldManager: url.searchParams.get('fieldManager') ?? undefined,
         contentType: req.headers['content-type'],
         dryRun: auditNotes.dryRun ?? isDryRun(url.searchParams),
+        changed: auditNotes.changed ?? false,
       });
     });
     const fail = (error: unknown) => {
@@ -203,7 +210,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      reopenTimer = setTimeout(() => void listen(port), seconds * 1000);
+      // Listen on the same port again; if something else grabbed it meanwhile, keep trying.
+      const reopen = () => {
+        listen(port).catch(() => {
+          reopenTimer = setTimeout(reopen, 100);
+        });
+      };
+      reopenTimer = setTimeout(reopen, seconds * 1000);
     },
   });
   return {

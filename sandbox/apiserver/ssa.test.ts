@@ -93,6 +93,13 @@ describe('server-side apply', () => {
     expect(managers.map((m) => m.manager).sort()).toEqual(['kubectl', 'ops']);
   });
 
+  it('owns and replaces a label selector as one value, like the atomic map it is', () => {
+    const live = apply(undefined, deployment({ selector: { matchLabels: { app: 'web', tier: 'x' } } }));
+    expect(JSON.stringify(live.metadata.managedFields)).toContain('"f:selector":{}');
+    const changed = apply(live, deployment({ selector: { matchLabels: { app: 'web' } } }));
+    expect((changed.spec as { selector: unknown }).selector).toEqual({ matchLabels: { app: 'web' } });
+  });
+
   it('moves ownership to the forcing applier', () => {
     const live = apply(undefined, deployment({ replicas: 2 }));
     const forced = apply(live, deployment({ replicas: 5 }), 'ops', true);

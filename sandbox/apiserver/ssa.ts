@@ -8,6 +8,7 @@ import {
   fieldsOf,
   fromFieldsV1,
   getAt,
+  isAtomicMap,
   isMap,
   keyOf,
   listKind,
@@ -81,7 +82,7 @@ function now(): string {
 
 /** Applied values win; maps merge; associative lists merge item by item on their keys. */
 export function mergeApplied(live: unknown, applied: unknown, path: Path = []): unknown {
-  if (isMap(live) && isMap(applied)) {
+  if (isMap(live) && isMap(applied) && !isAtomicMap(path, applied)) {
     const out: Record<string, unknown> = { ...live };
     for (const [name, value] of Object.entries(applied)) {
       if (value === null || value === undefined) continue;
@@ -137,7 +138,10 @@ export function serverSideApply(request: ApplyRequest): KubeObject {
         conflicts.push({ entry: other.entry, path });
     }
   }
-  if (conflicts.length > 0 && !force) throw new ApplyConflict(conflicts);
+  if (conflicts.length > 0 && !force && !upgradesClientSideApply(request, conflicts)) {
+    throw new ApplyConflict(conflicts);
+  }
+  // Forced, or upgraded from client-side apply: the conflicting fields change hands.
   for (const { entry, path } of conflicts) {
     others.find((o) => o.entry === entry)?.set.delete(JSON.stringify(path));
   }
@@ -165,6 +169,30 @@ export function serverSideApply(request: ApplyRequest): KubeObject {
   };
   result.metadata.managedFields = toEntries([...others, mine]);
   return result;
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The API server's upgrade path from client-side apply: when the manager is `kubectl` and every
+ * conflicting field is in the last-applied annotation with the value it still has, the apply
+ * goes through as if forced (apimachinery's lastAppliedManager).
+ */
+function upgradesClientSideApply(request: ApplyRequest, conflicts: Conflict[]): boolean {
+  const annotation = request.live?.metadata.annotations?.[LAST_APPLIED];
+  if (request.manager !== 'kubectl' || typeof annotation !== 'string') return false;
+  let lastApplied: KubeObject;
+  try {
+    lastApplied = JSON.parse(annotation) as KubeObject;
+  } catch {
+    return false;
+  }
+  const fields = trackable(lastApplied, 'main');
+  const live = trackable(request.live, 'main');
+  const allowed = fieldsOf(fields);
+  return conflicts.every(
+    ({ path }) => allowed.has(JSON.stringify(path)) && sameValue(getAt(fields, path), getAt(live, path)),
+  );
 }
 
 function isLeaf(value: unknown): boolean {

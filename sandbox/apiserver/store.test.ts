@@ -43,7 +43,7 @@ function owned(kind: string, name: string, owner: KubeObject): KubeObject {
 }
 
 describe('the in-memory store', () => {
-  it('serves the built-in kinds a Laravel deployment uses and KEDA ScaledObject', () => {
+  it('serves the built-in kinds a Laravel deployment uses and the KEDA and External Secrets kinds', () => {
     const { store } = setup();
     const kinds = [
       ['v1', 'Service'],
@@ -59,6 +59,9 @@ describe('the in-memory store', () => {
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['storage.k8s.io/v1', 'StorageClass'],
       ['keda.sh/v1alpha1', 'ScaledObject'],
+      ['keda.sh/v1alpha1', 'TriggerAuthentication'],
+      ['external-secrets.io/v1', 'ExternalSecret'],
+      ['external-secrets.io/v1beta1', 'ExternalSecret'],
     ];
     for (const [apiVersion, kind] of kinds) expect(store.typeOf(apiVersion, kind)?.kind).toBe(kind);
     expect(store.typeOf('apps/v1', 'Nonsense')).toBeUndefined();
@@ -79,6 +82,25 @@ describe('the in-memory store', () => {
     expect(() => store.create(deployment('web'))).toThrow(
       expect.objectContaining({ reason: 'AlreadyExists', code: 409 }) as unknown as Error,
     );
+  });
+
+  it("selects a Job's pods by its uid and labels its template, as the Job registry does", () => {
+    const { store } = setup();
+    const job = store.create({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'default' },
+      spec: { template: { spec: { containers: [{ name: 'm', image: 'app:1' }] } } },
+    });
+    const spec = job.spec as {
+      selector: unknown;
+      template: { metadata: { labels: Record<string, string> } };
+    };
+    expect(spec.selector).toEqual({
+      matchLabels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid },
+    });
+    expect(spec.template.metadata.labels['job-name']).toBe('migrate');
+    expect(spec.template.metadata.labels['batch.kubernetes.io/controller-uid']).toBe(job.metadata.uid);
   });
 
   it('names objects from generateName', () => {
@@ -221,14 +243,19 @@ describe('the in-memory store', () => {
     expect(store.get(deployments, 'default', 'web')).toBeUndefined();
   });
 
-  it('deletes everything in a namespace with the namespace', () => {
-    const { store, deployments } = setup();
+  it('marks a deleted namespace Terminating, then deletes everything in it', async () => {
+    const store = createStore({ namespaceCleanupMs: 0 });
     const namespaces = store.typeOf('v1', 'Namespace');
-    if (!namespaces) throw new Error('no namespaces');
+    const deployments = store.typeOf('apps/v1', 'Deployment');
+    if (!namespaces || !deployments) throw new Error('built-in types missing');
     store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     store.create({ ...deployment('web'), metadata: { name: 'web', namespace: 'shop' } });
-    store.delete(namespaces, undefined, 'shop');
+    const marked = store.delete(namespaces, undefined, 'shop');
+    expect(marked?.status).toMatchObject({ phase: 'Terminating' });
+    expect(store.list(deployments, 'shop')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(store.list(deployments, 'shop')).toEqual([]);
+    expect(store.get(namespaces, undefined, 'shop')).toBeUndefined();
   });
 
   it('registers the kind a CustomResourceDefinition declares and forgets it on delete', () => {

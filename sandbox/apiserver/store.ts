@@ -3,10 +3,12 @@
  * uid, resourceVersion, generation, finalizers, garbage collection by ownerReferences, and a
  * change stream with enough history that a watch can resume from a list's resourceVersion.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
+import { generateJobSelector, randomSuffix } from './create-rules.js';
 import { sameValue } from './fieldpath.js';
-import { kedaScaledObjectCrd, type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
+import { preinstalledCrds } from './preinstalled-crds.js';
+import { type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
 
 export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'Gone';
 
@@ -71,17 +73,20 @@ export class MemoryStore implements ObjectStore {
   private readonly pending: StoreEvent[] = [];
   private dispatching = false;
   private version = 0;
+  private readonly removingNamespaces = new Set<string>();
 
-  constructor() {
+  /** @param namespaceCleanupMs how long a deleted namespace stays Terminating before it is emptied. */
+  constructor(private readonly namespaceCleanupMs = 1000) {
     for (const name of DEFAULT_NAMESPACES) {
       this.create({
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name },
+        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
         spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
       });
     }
-    this.create(kedaScaledObjectCrd());
+    for (const crd of preinstalledCrds()) this.create(crd);
   }
 
   /** The resourceVersion of the latest change (what a list reports). */
@@ -95,7 +100,7 @@ export class MemoryStore implements ObjectStore {
 
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.bucket(type).get(keyOf(type.namespaced ? namespace : undefined, name));
-    return found && clone(found);
+    return found && this.present(type, found);
   }
 
   list(type: ResourceType, namespace?: string): KubeObject[] {
@@ -135,6 +140,7 @@ export class MemoryStore implements ObjectStore {
     };
     if (namespace === undefined) delete stored.metadata.namespace;
     delete stored.metadata.deletionTimestamp;
+    if (stored.kind === 'Job') generateJobSelector(stored);
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
     if (options.dryRun) {
@@ -199,7 +205,10 @@ export class MemoryStore implements ObjectStore {
       return this.present(type, stored);
     }
     this.version++;
-    const finished = stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0;
+    const finished =
+      stored.metadata.deletionTimestamp &&
+      (stored.metadata.finalizers ?? []).length === 0 &&
+      type.resource !== 'namespaces';
     if (finished) {
       this.bucket(type).delete(key);
       this.afterRemoval(type, stored);
@@ -223,6 +232,8 @@ export class MemoryStore implements ObjectStore {
     const current = this.bucket(type).get(keyOf(ns, name));
     if (!current) return undefined;
     if (options.dryRun) return this.present(type, current);
+    if (type.resource === 'namespaces' && !this.removingNamespaces.has(name))
+      return this.terminate(type, current);
     if (propagation === 'Foreground') this.deleteDependents(current, propagation);
     if ((current.metadata.finalizers ?? []).length > 0) {
       if (current.metadata.deletionTimestamp) return this.present(type, current);
@@ -236,6 +247,30 @@ export class MemoryStore implements ObjectStore {
     if (propagation === 'Orphan') this.orphanDependents(current);
     else this.afterRemoval(type, current);
     return this.present(type, removed);
+  }
+
+  /**
+   * Namespaces go Terminating first and are emptied a moment later, as the namespace
+   * controller does: `kubectl delete -f` can still delete what follows the namespace in a file.
+   */
+  private terminate(type: ResourceType, namespace: KubeObject): KubeObject {
+    if (namespace.metadata.deletionTimestamp) return this.present(type, namespace);
+    const name = namespace.metadata.name;
+    const marked = this.update({
+      ...namespace,
+      metadata: { ...namespace.metadata, deletionTimestamp: now() },
+      status: { ...(namespace.status as object), phase: 'Terminating' },
+    });
+    const timer = setTimeout(() => {
+      this.removingNamespaces.add(name);
+      try {
+        this.delete(type, undefined, name);
+      } finally {
+        this.removingNamespaces.delete(name);
+      }
+    }, this.namespaceCleanupMs);
+    timer.unref();
+    return marked;
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -375,11 +410,6 @@ function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function randomSuffix(): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...randomBytes(5)].map((b) => alphabet[b % alphabet.length]).join('');
-}
-
 function groupSuffix(type: ResourceType): string {
   return type.group === '' ? '' : `.${type.group}`;
 }
@@ -388,6 +418,6 @@ export function notFound(type: ResourceType, name: string): StoreError {
   return new StoreError('NotFound', `${type.resource}${groupSuffix(type)} "${name}" not found`);
 }
 
-export function createStore(): MemoryStore {
-  return new MemoryStore();
+export function createStore(options: { namespaceCleanupMs?: number } = {}): MemoryStore {
+  return new MemoryStore(options.namespaceCleanupMs);
 }

@@ -56,9 +56,9 @@ function podStatus(o: KubeObject): string {
   }>;
   for (const s of statuses) {
     const reason = s.state?.waiting?.reason ?? s.state?.terminated?.reason;
-    if (reason && reason !== 'Completed') return reason;
+    if (reason) return reason;
   }
-  return String(get(o, 'status.phase') ?? 'Pending');
+  return String(get(o, 'status.reason') ?? get(o, 'status.phase') ?? 'Pending');
 }
 
 function conditionTrue(o: KubeObject, type: string): boolean {
@@ -186,6 +186,26 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'MinPods', type: 'integer', cell: (o) => num(o, 'spec.minReplicas') || 1 },
     { name: 'MaxPods', type: 'integer', cell: (o) => num(o, 'spec.maxReplicas') },
     { name: 'Replicas', type: 'integer', cell: (o) => num(o, 'status.currentReplicas') },
+    age,
+  ],
+  Node: [
+    name,
+    { name: 'Status', cell: (o) => (conditionTrue(o, 'Ready') ? 'Ready' : 'NotReady') },
+    {
+      name: 'Roles',
+      cell: (o) =>
+        Object.keys(o.metadata.labels ?? {})
+          .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+          .map((l) => l.slice('node-role.kubernetes.io/'.length))
+          .join(',') || '<none>',
+    },
+    age,
+    { name: 'Version', cell: (o) => String(get(o, 'status.nodeInfo.kubeletVersion') ?? '') },
+  ],
+  PersistentVolumeClaim: [
+    name,
+    { name: 'Status', cell: (o) => String(get(o, 'status.phase') ?? 'Pending') },
+    { name: 'Volume', cell: (o) => String(get(o, 'spec.volumeName') ?? '') },
     age,
   ],
   Namespace: [

@@ -1,6 +1,7 @@
 /** For tests: a running API server with a self-signed certificate, a static token and real kubectl. */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiServerHandle, PodLogs } from '../kube/contract.js';
@@ -165,4 +166,18 @@ export function kubectlStream(cluster: TestCluster, args: string[]) {
     exited,
     stop: () => child.kill('SIGTERM'),
   };
+}
+
+/** A raw watch request; resolves with the event lines once the server ends the stream. */
+export function rawWatch(cluster: TestCluster, path: string): Promise<string[]> {
+  const ca = readFileSync(join(cluster.dir, 'cert.pem'));
+  return new Promise((resolve, reject) => {
+    get(`${cluster.api.url}${path}`, { ca, headers: { Authorization: `Bearer ${TEST_TOKEN}` } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => resolve(body.split('\n').filter((l) => l !== '')));
+    }).on('error', reject);
+  });
 }

@@ -119,46 +119,6 @@ export function builtinTypes(): TypeInfo[] {
   ];
 }
 
-/** The CustomResourceDefinition KEDA installs for ScaledObject (abridged schema: spec is free-form). */
-export function kedaScaledObjectCrd(): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'scaledobjects.keda.sh' },
-    spec: {
-      group: 'keda.sh',
-      scope: 'Namespaced',
-      names: {
-        kind: 'ScaledObject',
-        listKind: 'ScaledObjectList',
-        plural: 'scaledobjects',
-        singular: 'scaledobject',
-        shortNames: ['so'],
-      },
-      versions: [
-        {
-          name: 'v1alpha1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                apiVersion: { type: 'string' },
-                kind: { type: 'string' },
-                metadata: { type: 'object' },
-                spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
-
 interface CrdVersion {
   name?: string;
   served?: boolean;

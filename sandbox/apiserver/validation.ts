@@ -196,6 +196,8 @@ const SPECS: Record<string, string[]> = {
 };
 
 export interface ValidationResult {
+  /** Name list items by their key (`containers[name="app"]`, as apply errors do) or by index. */
+  keyed: boolean;
   /** Unknown fields, as `.spec.foo` paths. */
   unknown: string[];
   /** Wrong values (always rejected). */
@@ -218,7 +220,10 @@ function checkPodSpec(spec: unknown, prefix: string, result: ValidationResult): 
       continue;
     }
     for (const [i, container] of list.entries()) {
-      const at = `${prefix}.${listName}[${i}]`;
+      const named = isMap(container) && typeof container.name === 'string' && result.keyed;
+      const at = named
+        ? `${prefix}.${listName}[name=${JSON.stringify(container.name)}]`
+        : `${prefix}.${listName}[${i}]`;
       if (!isMap(container)) {
         result.invalid.push(`${at}: Invalid value: must be an object`);
         continue;
@@ -240,8 +245,8 @@ function checkPodSpec(spec: unknown, prefix: string, result: ValidationResult): 
 }
 
 /** Checks an object of a type before it is stored. */
-export function validate(type: TypeInfo, object: KubeObject): ValidationResult {
-  const result: ValidationResult = { unknown: [], invalid: [] };
+export function validate(type: TypeInfo, object: KubeObject, keyed = false): ValidationResult {
+  const result: ValidationResult = { keyed, unknown: [], invalid: [] };
   const meta = object.metadata as Record<string, unknown>;
   if (
     typeof meta.name !== 'string' ||

@@ -26,11 +26,27 @@ const DEFAULT_TIMEOUT_SECONDS = 1800;
 
 export function serveWatch(store: MemoryStore, request: WatchRequest, res: ServerResponse): void {
   const { type, namespace, matches } = request;
-  const relevant = (event: StoreEvent) =>
+  const inScope = (event: StoreEvent) =>
     event.resource.group === type.group &&
     event.resource.resource === type.resource &&
-    (namespace === undefined || event.object.metadata.namespace === namespace) &&
-    matches(event.object);
+    (namespace === undefined || event.object.metadata.namespace === namespace);
+  // Objects this stream has shown; one that stops matching the selectors is sent as DELETED,
+  // one that starts matching as ADDED, as a real server does for filtered watches.
+  const visible = new Set<string>();
+  const keyOf = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+  const deliver = (event: StoreEvent): void => {
+    if (!inScope(event)) return;
+    const key = keyOf(event.object);
+    const shown = visible.has(key);
+    const matching = event.type !== 'DELETED' && matches(event.object);
+    if (matching) {
+      visible.add(key);
+      send({ ...event, type: shown ? event.type : 'ADDED' });
+    } else if (shown || (event.type === 'DELETED' && matches(event.object))) {
+      visible.delete(key);
+      send({ ...event, type: 'DELETED' });
+    }
+  };
   const apiVersion = type.group === '' ? type.version : `${type.group}/${type.version}`;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
   // Clients wait for the headers before they consider the watch open.
@@ -63,9 +79,15 @@ export function serveWatch(store: MemoryStore, request: WatchRequest, res: Serve
     res.end();
     return;
   }
-  const unsubscribe = store.subscribe((event) => {
-    if (relevant(event)) send(event);
-  });
+  const replaying = Boolean(request.resourceVersion && request.resourceVersion !== '0');
+  if (replaying) {
+    // The client's list showed the objects that matched then; those unchanged since still match.
+    const since = Number(request.resourceVersion);
+    for (const object of store.list(type, namespace)) {
+      if (Number(object.metadata.resourceVersion) <= since && matches(object)) visible.add(keyOf(object));
+    }
+  }
+  const unsubscribe = store.subscribe(deliver);
   const timer = setTimeout(finish, (request.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS) * 1000);
   function finish(): void {
     if (done) return;
@@ -75,5 +97,5 @@ export function serveWatch(store: MemoryStore, request: WatchRequest, res: Serve
     res.end();
   }
   res.on('close', finish);
-  for (const event of initial) if (relevant(event)) send(event);
+  for (const event of initial) deliver(event);
 }

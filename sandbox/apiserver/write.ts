@@ -12,9 +12,11 @@ import {
   served,
 } from './context.js';
 import { applyDefaults } from './defaults.js';
-import { isMap } from './fieldpath.js';
+import { isMap, sameValue } from './fieldpath.js';
 import { ApiError, badRequest, statusObject } from './http.js';
+import { immutableViolations } from './immutability.js';
 import { jsonPatch, mergePatch, PATCH_TYPES, PatchError, strategicMergePatch } from './patch.js';
+import { decodeProtobuf } from './protobuf.js';
 import { scaleOf, withScale } from './scale.js';
 import { ApplyConflict, conflictCauses, managedFieldsAfterUpdate, serverSideApply } from './ssa.js';
 import type { Propagation } from './store.js';
@@ -23,11 +25,9 @@ import { validate } from './validation.js';
 
 async function jsonBody(ctx: RequestContext): Promise<unknown> {
   if (ctx.contentType.includes('protobuf')) {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
-    );
+    const decoded = decodeProtobuf(await ctx.rawBody());
+    if (typeof decoded === 'string') throw new ApiError(415, 'UnsupportedMediaType', decoded);
+    return decoded;
   }
   const text = await ctx.body();
   try {
@@ -75,7 +75,7 @@ function checkFields(
   forApply: boolean,
   check: 'unknown' | 'invalid' | 'both' = 'both',
 ): void {
-  const result = validate(ctx.type, object);
+  const result = validate(ctx.type, object, forApply);
   const unknown = check === 'invalid' ? [] : result.unknown;
   const invalid = check === 'unknown' ? [] : result.invalid;
   const mode = ctx.query.get('fieldValidation') ?? 'Warn';
@@ -83,37 +83,51 @@ function checkFields(
     const ns = object.metadata.namespace ? `${object.metadata.namespace}/` : '';
     const message = forApply
       ? `failed to create typed patch object (${ns}${object.metadata.name}; ${apiVersionOf(ctx.type)}, Kind=${ctx.type.kind}): ${unknown.map((f) => `${f}: field not declared in schema`).join(', ')}`
-      : `strict decoding error: ${unknown.map((f) => `unknown field "${f.slice(1)}"`).join(', ')}`;
+      : `${ctx.type.kind} in version "${ctx.type.version}" cannot be handled as a ${ctx.type.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f.slice(1)}"`).join(', ')}`;
     throw badRequest(message);
   }
   if (unknown.length > 0 && mode === 'Warn')
     ctx.warnings.push(...unknown.map((f) => `unknown field "${f.slice(1)}"`));
-  if (invalid.length > 0) {
-    const list = invalid.length === 1 ? invalid[0] : `[${invalid.join(', ')}]`;
-    throw new ApiError(
-      422,
-      'Invalid',
-      `${qualifiedKind(ctx.type)} "${object.metadata.name}" is invalid: ${list}`,
-      {
-        name: object.metadata.name,
-        group: ctx.type.group,
-        kind: ctx.type.kind,
-        causes: invalid.map((message) => ({
-          reason: 'FieldValueInvalid',
-          message,
-          field: message.split(':')[0],
-        })),
-      },
-    );
-  }
+  if (invalid.length > 0) throw invalidError(ctx, object, invalid);
+}
+
+function withoutTimes(entries: unknown[] | undefined): unknown[] {
+  return (entries ?? []).map((entry) => (isMap(entry) ? { ...entry, time: undefined } : entry));
+}
+
+/** 422 Invalid, worded as a real server words it: `Kind.group "name" is invalid: field: ...`. */
+function invalidError(ctx: RequestContext, object: KubeObject, invalid: string[]): ApiError {
+  const list = invalid.length === 1 ? invalid[0] : `[${invalid.join(', ')}]`;
+  return new ApiError(
+    422,
+    'Invalid',
+    `${qualifiedKind(ctx.type)} "${object.metadata.name}" is invalid: ${list}`,
+    {
+      name: object.metadata.name,
+      group: ctx.type.group,
+      kind: ctx.type.kind,
+      causes: invalid.map((text) => {
+        const at = text.indexOf(': ');
+        return { reason: 'FieldValueInvalid', field: text.slice(0, at), message: text.slice(at + 2) };
+      }),
+    },
+  );
 }
 
 function requireNamespace(ctx: RequestContext, object: KubeObject): void {
   if (!ctx.type.namespaced) return;
   const namespaces = ctx.store.typeOf('v1', 'Namespace');
   const ns = object.metadata.namespace ?? 'default';
-  if (namespaces && !ctx.store.get(namespaces, undefined, ns)) {
+  const found = namespaces && ctx.store.get(namespaces, undefined, ns);
+  if (namespaces && !found) {
     throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+  }
+  if (found?.metadata.deletionTimestamp) {
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `${ctx.type.resource} "${object.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+    );
   }
 }
 
@@ -135,7 +149,17 @@ function store(
   }
   if (!before && ctx.type.subresources.status) delete after.status;
   applyDefaults(after);
-  if (managed === 'update') {
+  if (before && part === 'main') {
+    const violations = immutableViolations(before, after);
+    if (violations.length > 0) throw invalidError(ctx, after, violations);
+  }
+  // A client that sends managedFields different from the stored ones sets them (kubectl does
+  // this to migrate client-side-apply ownership to server-side apply).
+  const setByClient =
+    before !== undefined &&
+    Array.isArray(after.metadata.managedFields) &&
+    !sameValue(after.metadata.managedFields, before.metadata.managedFields ?? []);
+  if (managed === 'update' && !setByClient) {
     after.metadata.managedFields = managedFieldsAfterUpdate({
       before,
       after,
@@ -145,13 +169,25 @@ function store(
     });
   }
   if (after.metadata.managedFields?.length === 0) delete after.metadata.managedFields;
+  // Ownership unchanged: keep the old timestamps, so a no-op write (say, re-applying the same
+  // manifest) stays a no-op and gets no new resourceVersion, as on a real server.
+  if (
+    before &&
+    sameValue(withoutTimes(after.metadata.managedFields), withoutTimes(before.metadata.managedFields))
+  ) {
+    after.metadata.managedFields = before.metadata.managedFields;
+  }
   const dryRun = isDryRun(ctx.query);
   if (!before) {
     requireNamespace(ctx, after);
-    return ctx.store.create(after, { dryRun });
+    const created = ctx.store.create(after, { dryRun });
+    ctx.auditNotes.changed = !dryRun;
+    return created;
   }
   after.metadata.resourceVersion ||= before.metadata.resourceVersion;
-  return ctx.store.update(after, { dryRun });
+  const updated = ctx.store.update(after, { dryRun });
+  ctx.auditNotes.changed = !dryRun && updated.metadata.resourceVersion !== before.metadata.resourceVersion;
+  return updated;
 }
 
 export async function create(ctx: RequestContext): Promise<Outcome> {
@@ -276,11 +312,13 @@ export async function remove(ctx: RequestContext): Promise<Outcome> {
   }
   const dryRun = isDryRun(ctx.query) || (Array.isArray(options.dryRun) && options.dryRun.includes('All'));
   ctx.auditNotes.dryRun = dryRun;
+  ctx.auditNotes.changed = false;
   const propagation = propagationOf(ctx, options);
   const targets = ctx.name === undefined ? ctx.store.list(ctx.type, ctx.namespace) : [requireObject(ctx)];
   const results = targets.map((target) =>
     ctx.store.delete(ctx.type, target.metadata.namespace, target.metadata.name, propagation, { dryRun }),
   );
+  ctx.auditNotes.changed = !dryRun && results.some((r) => r !== undefined);
   if (ctx.name === undefined) {
     return {
       code: 200,
