@@ -1,6 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { createEksToken, execCredential, stsHost, TOKEN_PREFIX } from '../../src/cluster/token.js';
+import { expectedSignature } from './sigv4.js';
 
 const now = new Date('2026-03-04T05:06:07.000Z');
 const credentials = {
@@ -67,36 +67,6 @@ describe('createEksToken', () => {
     );
   });
 });
-
-/** SigV4 recomputed from the AWS specification with node:crypto, independently of the signer. */
-function expectedSignature(url: URL, headers: Record<string, string>, secret: string): string {
-  const enc = (t: string) =>
-    encodeURIComponent(t).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const query = [...url.searchParams]
-    .filter(([key]) => key !== 'X-Amz-Signature')
-    .map(([key, value]) => `${enc(key)}=${enc(value)}`)
-    .sort()
-    .join('&');
-  const names = Object.keys(headers).sort();
-  const canonical = [
-    'GET',
-    '/',
-    query,
-    ...names.map((name) => `${name}:${headers[name]}`),
-    '',
-    names.join(';'),
-    createHash('sha256').update('').digest('hex'),
-  ].join('\n');
-  const date = url.searchParams.get('X-Amz-Date') as string;
-  const scope = (url.searchParams.get('X-Amz-Credential') as string).split('/').slice(1).join('/');
-  const toSign = ['AWS4-HMAC-SHA256', date, scope, createHash('sha256').update(canonical).digest('hex')].join(
-    '\n',
-  );
-  const [day, region, service] = scope.split('/');
-  const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
-  return createHmac('sha256', key).update(toSign).digest('hex');
-}
 
 describe('token signature', () => {
   it('matches SigV4 computed independently over host and x-k8s-aws-id, session token included', async () => {
