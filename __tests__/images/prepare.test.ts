@@ -201,6 +201,19 @@ describe('prepareImages', () => {
     expect(builds(docker)).toEqual([]);
   });
 
+  it("names the account from ECR's answer when the registry host does not show it", async () => {
+    ecrMock.on(DescribeImagesCommand).rejects(
+      new RepositoryNotFoundException({
+        message: "The repository with name 'api' does not exist in the registry with id '555555555555'",
+        $metadata: {},
+      }),
+    );
+    const { deps } = setUp();
+    await expect(prepareImages(inputs({ registry: 'localhost:5000' }), deps)).rejects.toThrow(
+      "The ECR repository 'api' in account 555555555555, region eu-west-1 does not exist.",
+    );
+  });
+
   it('creates a missing repository with immutable tags and scan on push when create-repositories is true', async () => {
     ecrMock
       .on(DescribeImagesCommand)

@@ -14,7 +14,12 @@ export interface RepositoryRef {
   region: string;
 }
 
-export type TagState = { kind: 'present'; digest: string } | { kind: 'missing' } | { kind: 'no-repository' };
+/** What ECR holds for a tag; `registryId` is the account ECR named in its answer, if it did. */
+export type TagState = (
+  | { kind: 'present'; digest: string }
+  | { kind: 'missing' }
+  | { kind: 'no-repository' }
+) & { registryId?: string };
 
 export interface AuthorizationData {
   username: string;
@@ -78,12 +83,17 @@ export async function lookupTag(client: ECRClient, ref: RepositoryRef, tag: stri
         imageIds: [{ imageTag: tag }],
       }),
     );
-    const digest = answer.imageDetails?.[0]?.imageDigest;
-    return digest ? { kind: 'present', digest } : { kind: 'missing' };
+    const detail = answer.imageDetails?.[0];
+    const registryId = detail?.registryId;
+    return detail?.imageDigest
+      ? { kind: 'present', digest: detail.imageDigest, registryId }
+      : { kind: 'missing' };
   } catch (error) {
     const name = errorName(error);
-    if (name === 'ImageNotFoundException') return { kind: 'missing' };
-    if (name === 'RepositoryNotFoundException') return { kind: 'no-repository' };
+    // ECR names the account in these messages: "... in the registry with id '123456789012'".
+    const registryId = /registry with id '(\d{12})'/.exec((error as Error).message ?? '')?.[1];
+    if (name === 'ImageNotFoundException') return { kind: 'missing', registryId };
+    if (name === 'RepositoryNotFoundException') return { kind: 'no-repository', registryId };
     return callAws(context('DescribeImages', ref), () => Promise.reject(error));
   }
 }

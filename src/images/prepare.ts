@@ -74,8 +74,8 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
   const planned: Planned[] = [];
   for (const spec of inputs.images) {
     const ref = { repositoryName: spec.name, registryId: inputs.registryId, region };
-    const repo = { name: spec.name, account: login.account, region, tag };
     const state = await lookupTag(deps.ecr, ref, tag);
+    const repo = { name: spec.name, account: state.registryId ?? login.account, region, tag };
     planned.push({
       spec,
       ref,
