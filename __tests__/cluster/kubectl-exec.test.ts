@@ -1,17 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { connectCluster } from '../../src/cluster/connect.js';
+import { type ConnectDeps, connectCluster } from '../../src/cluster/connect.js';
 import { NodeProcessRunner } from '../../src/process.js';
 import { RecordingLogger } from '../fakes.js';
-import { expectedSignature, tokenUrl } from './sigv4.js';
+import { CREDENTIALS, startTokenServer, type TokenServer } from './token-server.js';
 
 /*
  * The real kubectl, reading the kubeconfig connectCluster writes, runs our eks-token plugin
@@ -19,89 +19,19 @@ import { expectedSignature, tokenUrl } from './sigv4.js';
  * does: a presigned GetCallerIdentity for this cluster, correctly signed.
  */
 
-const SECRET = 'test-secret-access-key/with+specials';
-const CREDENTIALS = {
-  AWS_ACCESS_KEY_ID: 'AKIATESTTESTTEST',
-  AWS_SECRET_ACCESS_KEY: SECRET,
-  AWS_SESSION_TOKEN: 'sess/tok=',
-};
 const fixture = fileURLToPath(new URL('./fixtures/cli-entry.ts', import.meta.url));
 const eksMock = mockClient(EKSClient);
-const seen: { token: string; ok: boolean }[] = [];
-let server: Server;
-let endpoint: string;
-let caData: string;
-
-function accepts(token: string, cluster: string): boolean {
-  try {
-    const url = tokenUrl(token);
-    const headers = { host: url.host, 'x-k8s-aws-id': cluster };
-    return (
-      url.host === 'sts.eu-west-1.amazonaws.com' &&
-      url.searchParams.get('Action') === 'GetCallerIdentity' &&
-      url.searchParams.get('X-Amz-SignedHeaders') === 'host;x-k8s-aws-id' &&
-      url.searchParams.get('X-Amz-Security-Token') === CREDENTIALS.AWS_SESSION_TOKEN &&
-      url.searchParams.get('X-Amz-Signature') === expectedSignature(url, headers, SECRET)
-    );
-  } catch {
-    return false;
-  }
-}
+let server: TokenServer;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  caData = Buffer.from(cert).toString('base64');
-  server = createServer({ cert, key: readFileSync(join(dir, 'key.pem')) }, (req, res) => {
-    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-    const ok = accepts(token, 'prod');
-    seen.push({ token, ok });
-    res.setHeader('content-type', 'application/json');
-    if (!ok) {
-      res.statusCode = 401;
-      res.end(
-        JSON.stringify({
-          kind: 'Status',
-          apiVersion: 'v1',
-          status: 'Failure',
-          reason: 'Unauthorized',
-          code: 401,
-        }),
-      );
-      return;
-    }
-    res.end(JSON.stringify({ major: '1', minor: '32', gitVersion: 'v1.32.0-test', platform: 'linux/amd64' }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startTokenServer('prod');
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
-function deps(logger: RecordingLogger) {
+function deps(logger: RecordingLogger, pluginEnv?: Record<string, string>): ConnectDeps {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tmpdir(), ...CREDENTIALS };
   env.RUNNER_TEMP = mkdtempSync(join(tmpdir(), 'runner-temp-'));
   return {
@@ -110,49 +40,100 @@ function deps(logger: RecordingLogger) {
     env,
     eks: async (region: string) => new EKSClient({ region }),
     credentialCommand: () => ({ command: process.execPath, args: ['--import', 'tsx', fixture] }),
+    pluginEnv,
   };
 }
 
+function activeCluster(authenticationMode = 'API') {
+  eksMock.on(DescribeClusterCommand).resolves({
+    cluster: {
+      status: 'ACTIVE',
+      endpoint: server.endpoint,
+      certificateAuthority: { data: server.caData },
+      accessConfig: { authenticationMode },
+    },
+  });
+}
+
+const inputs = (clusterName: string) => ({
+  clusterName,
+  awsRegion: 'eu-west-1',
+  kubeconfig: undefined,
+  namespace: undefined,
+});
+
 describe('the written kubeconfig with the real kubectl', () => {
   it('gets a token from the eks-token plugin that the cluster accepts', async () => {
-    eksMock.on(DescribeClusterCommand).resolves({
-      cluster: { status: 'ACTIVE', endpoint, certificateAuthority: { data: caData } },
-    });
+    activeCluster();
     const logger = new RecordingLogger();
-    seen.length = 0;
-    const connection = await connectCluster(
-      { clusterName: 'prod', awsRegion: 'eu-west-1', kubeconfig: undefined, namespace: undefined },
-      deps(logger),
-    );
+    server.seen.length = 0;
+    const connection = await connectCluster(inputs('prod'), deps(logger));
     expect(connection?.serverVersion).toBe('v1.32.0-test');
-    expect(seen.length).toBeGreaterThan(0);
-    expect(seen.every((s) => s.ok)).toBe(true);
+    expect(server.seen.length).toBeGreaterThan(0);
+    expect(server.seen.every((s) => s.ok)).toBe(true);
     const file = readFileSync(connection?.kubeconfigPath as string, 'utf8');
-    for (const { token } of seen) {
+    for (const { token } of server.seen) {
       expect(file).not.toContain(token);
       expect(logger.messages().join('\n')).not.toContain(token);
     }
-    expect(file).not.toContain(SECRET);
+    expect(file).not.toContain(CREDENTIALS.AWS_SECRET_ACCESS_KEY);
   });
 
   it('explains the 401 when the cluster does not accept the identity', async () => {
-    eksMock.on(DescribeClusterCommand).resolves({
-      cluster: {
-        status: 'ACTIVE',
-        endpoint,
-        certificateAuthority: { data: caData },
-        accessConfig: { authenticationMode: 'API' },
-      },
-    });
-    seen.length = 0;
+    activeCluster('API');
+    server.seen.length = 0;
     // A token for 'staging' is not valid for the server, which only serves 'prod'.
-    const attempt = connectCluster(
-      { clusterName: 'staging', awsRegion: 'eu-west-1', kubeconfig: undefined, namespace: undefined },
-      deps(new RecordingLogger()),
-    );
+    const attempt = connectCluster(inputs('staging'), deps(new RecordingLogger()));
     await expect(attempt).rejects.toThrow(
       "EKS cluster 'staging' does not accept this job's IAM role (401 Unauthorized). The cluster authenticates with access entries only",
     );
-    expect(seen.length).toBeGreaterThan(0);
+    expect(server.seen.length).toBeGreaterThan(0);
   });
+
+  it('lets one long-running kubectl renew its token when the lifetime runs out', async () => {
+    activeCluster();
+    const lifetime = { K8S_DEPLOY_TOKEN_LIFETIME: '1s' };
+    const connection = await connectCluster(inputs('prod'), deps(new RecordingLogger(), lifetime));
+    server.seen.length = 0;
+    // kubectl proxy keeps one client (and its cached credential) for all requests it forwards.
+    const proxy = spawn('kubectl', ['proxy', '--port=0', `--kubeconfig=${connection?.kubeconfigPath}`], {
+      env: deps(new RecordingLogger()).env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const port = await listeningPort(proxy);
+      expect(await getVersion(port)).toBe(200);
+      await sleep(2_500); // past the 1 s lifetime, and into the next X-Amz-Date second
+      expect(await getVersion(port)).toBe(200);
+      expect(server.seen.every((s) => s.ok)).toBe(true);
+      const signedAt = new Set(server.seen.map((s) => s.signedAt));
+      expect(signedAt.size).toBeGreaterThanOrEqual(2);
+    } finally {
+      proxy.kill('SIGTERM');
+    }
+  }, 30_000);
 });
+
+function listeningPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`kubectl proxy exited (${code}): ${output}`)));
+  });
+}
+
+function getVersion(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(`http://127.0.0.1:${port}/version`, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
