@@ -44,7 +44,7 @@ function deps(logger: RecordingLogger, pluginEnv?: Record<string, string>): Conn
   };
 }
 
-function activeCluster(authenticationMode = 'API') {
+function activeCluster(authenticationMode: 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP' = 'API') {
   eksMock.on(DescribeClusterCommand).resolves({
     cluster: {
       status: 'ACTIVE',
