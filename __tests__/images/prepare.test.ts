@@ -83,14 +83,16 @@ const pushes = (docker: RecordingRunner) =>
 const builds = (docker: RecordingRunner) => docker.calls().filter((a) => a.includes('build'));
 
 describe('prepareImages', () => {
-  it('reuses an image whose tag ECR already has: nothing built, nothing pushed, digest from ECR', async () => {
+  it('reuses an image whose tag ECR already has without running docker at all, digest from ECR', async () => {
     ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: OLD }] });
     const { docker, deps } = setUp();
     const result = await prepareImages(inputs(), deps);
-    expect(result.images).toEqual({ api: `${HOST}/api:${SHA}@${OLD}` });
-    expect(result.built).toEqual([]);
-    expect(builds(docker)).toEqual([]);
-    expect(pushes(docker)).toEqual([]);
+    expect(result).toEqual({
+      images: { api: `${HOST}/api:${SHA}@${OLD}` },
+      built: [],
+      loggedInTo: undefined,
+    });
+    expect(docker.calls()).toEqual([]);
   });
 
   it('builds and pushes a missing tag with docker build + docker push, then reads the digest from ECR', async () => {
@@ -151,7 +153,10 @@ describe('prepareImages', () => {
   });
 
   it('logs in with the password on standard input only, registered as a secret before docker sees it', async () => {
-    ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: OLD }] });
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound())
+      .resolves({ imageDetails: [{ imageDigest: NEW }] });
     const { events, docker, deps } = setUp();
     await prepareImages(inputs(), deps);
     const login = docker.events.findIndex((e) => e.type === 'run' && e.args[0] === 'login');
@@ -168,7 +173,10 @@ describe('prepareImages', () => {
   });
 
   it('asks for the registry-id account and names images by the registry input when given', async () => {
-    ecrMock.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: OLD }] });
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound())
+      .resolves({ imageDetails: [{ imageDigest: OLD }] });
     const { docker, deps } = setUp();
     const result = await prepareImages(
       inputs({ registryId: '210987654321', registry: 'localhost:5000' }),

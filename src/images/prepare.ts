@@ -15,7 +15,7 @@ import {
 } from './commands.js';
 import { decideImage, type ImageDecision, immutableConflict, type RepositoryDescription } from './decide.js';
 import { configDigest, createRepository, lookupTag, type RepositoryRef, tagMutability } from './ecr.js';
-import { lastLine, loginToEcr } from './login.js';
+import { authorizeEcr, dockerLogin, lastLine } from './login.js';
 
 export type ImageInputs = Pick<
   Inputs,
@@ -37,7 +37,7 @@ export interface PreparedImages {
   images: Record<string, string>;
   /** The names of the images this run built and pushed. */
   built: string[];
-  /** The registry docker logged in to (for the post step's logout); undefined if none. */
+  /** The registry docker logged in to (for the post step's logout); undefined when nothing was built. */
   loggedInTo: string | undefined;
 }
 
@@ -65,7 +65,7 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
     );
   }
 
-  const login = await loginToEcr({
+  const login = await authorizeEcr({
     ...deps,
     region,
     registryId: inputs.registryId,
@@ -96,6 +96,8 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
       buildx,
     );
     logger.info(`Building with ${buildx ? 'BuildKit (docker buildx)' : 'docker build + docker push'}.`);
+    // Only a build needs docker: promoting existing images works on a runner without it.
+    await dockerLogin(deps.docker, logger, login);
   }
   const created = (deps.clock ?? (() => new Date()))();
   for (const { spec, ref, repo, decision } of planned) {
@@ -130,7 +132,7 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
     }
     images[spec.name] = `${reference}@${state.digest}`;
   }
-  return { images, built, loggedInTo: login.host };
+  return { images, built, loggedInTo: toBuild.length > 0 ? login.host : undefined };
 }
 
 /** `docker buildx version` exits 0 only where BuildKit's CLI is installed. */
