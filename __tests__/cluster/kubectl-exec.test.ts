@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type ConnectDeps, connectCluster } from '../../src/cluster/connect.js';
 import { NodeProcessRunner } from '../../src/process.js';
 import { RecordingLogger } from '../fakes.js';
+import { startKubectlProxy } from './kubectl-proxy.js';
 import { CREDENTIALS, startTokenServer, type TokenServer } from './token-server.js';
 
 /*
@@ -95,45 +94,19 @@ describe('the written kubeconfig with the real kubectl', () => {
     const lifetime = { K8S_DEPLOY_TOKEN_LIFETIME: '1s' };
     const connection = await connectCluster(inputs('prod'), deps(new RecordingLogger(), lifetime));
     server.seen.length = 0;
-    // kubectl proxy keeps one client (and its cached credential) for all requests it forwards.
-    const proxy = spawn('kubectl', ['proxy', '--port=0', `--kubeconfig=${connection?.kubeconfigPath}`], {
-      env: deps(new RecordingLogger()).env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proxy = await startKubectlProxy(
+      connection?.kubeconfigPath as string,
+      deps(new RecordingLogger()).env,
+    );
     try {
-      const port = await listeningPort(proxy);
-      expect(await getVersion(port)).toBe(200);
+      expect(await proxy.get('/version')).toBe(200);
       await sleep(2_500); // past the 1 s lifetime, and into the next X-Amz-Date second
-      expect(await getVersion(port)).toBe(200);
+      expect(await proxy.get('/version')).toBe(200);
       expect(server.seen.every((s) => s.ok)).toBe(true);
       const signedAt = new Set(server.seen.map((s) => s.signedAt));
       expect(signedAt.size).toBeGreaterThanOrEqual(2);
     } finally {
-      proxy.kill('SIGTERM');
+      proxy.stop();
     }
   }, 30_000);
 });
-
-function listeningPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`kubectl proxy exited (${code}): ${output}`)));
-  });
-}
-
-function getVersion(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get(`http://127.0.0.1:${port}/version`, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    }).on('error', reject);
-  });
-}
