@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   type BuildPlan,
   buildxArgs,
+  buildxDriver,
   dockerBuildArgs,
   dockerPushArgs,
   ociLabels,
@@ -24,7 +25,7 @@ const plan: BuildPlan = {
 
 describe('buildxArgs', () => {
   it('pushes with provenance off and a registry cache on its own tag in the ECR-compatible layout', () => {
-    expect(buildxArgs(plan, { push: true })).toEqual([
+    expect(buildxArgs(plan, { push: true, cacheExport: true })).toEqual([
       'buildx',
       'build',
       '--provenance=false',
@@ -52,7 +53,7 @@ describe('buildxArgs', () => {
   });
 
   it('builds without pushing or writing the cache when only the digest is wanted', () => {
-    const args = buildxArgs(plan, { push: false, metadataFile: '/tmp/m.json' });
+    const args = buildxArgs(plan, { push: false, cacheExport: true, metadataFile: '/tmp/m.json' });
     expect(args.slice(0, 7)).toEqual([
       'buildx',
       'build',
@@ -64,6 +65,25 @@ describe('buildxArgs', () => {
     ]);
     expect(args).not.toContain('--push');
     expect(args).not.toContain('--cache-to');
+  });
+});
+
+describe('buildx cache on the docker driver', () => {
+  it('reads the registry cache but does not write it where the driver cannot export', () => {
+    const args = buildxArgs(plan, { push: true, cacheExport: false });
+    expect(args).toContain('--push');
+    expect(args).toEqual(
+      expect.arrayContaining(['--cache-from', 'type=registry,ref=reg.example:5000/shop/api:buildcache']),
+    );
+    expect(args).not.toContain('--cache-to');
+  });
+
+  it('reads the driver from docker buildx inspect', () => {
+    const inspect =
+      'Name:          builder-1\nDriver:        docker-container\nLast Activity: 2026-01-01\n\nNodes:\n';
+    expect(buildxDriver(inspect)).toBe('docker-container');
+    expect(buildxDriver('Name: default\nDriver: docker\n')).toBe('docker');
+    expect(buildxDriver('garbage')).toBeUndefined();
   });
 });
 

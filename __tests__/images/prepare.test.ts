@@ -50,11 +50,11 @@ function inputs(extra: Partial<ImageInputs> = {}): ImageInputs {
 const notFound = () => new ImageNotFoundException({ message: 'not found', $metadata: {} });
 const noRepo = () => new RepositoryNotFoundException({ message: 'no repo', $metadata: {} });
 
-function setUp(buildx = false) {
+function setUp(buildx = false, driver = 'docker-container') {
   const events: Event[] = [];
-  const docker = new RecordingRunner(events).on(['docker', 'buildx', 'version'], {
-    exitCode: buildx ? 0 : 1,
-  });
+  const docker = new RecordingRunner(events)
+    .on(['docker', 'buildx', 'version'], { exitCode: buildx ? 0 : 1 })
+    .on(['docker', 'buildx', 'inspect'], { stdout: `Name: builder\nDriver: ${driver}\n` });
   const logger = new RecordingLogger(events);
   const deps = {
     ecr: new ECRClient({ region: 'eu-west-1' }),
@@ -143,6 +143,7 @@ describe('prepareImages', () => {
     ];
     const result = await prepareImages(inputs({ images }), deps);
     const [api, web] = builds(docker);
+    expect(api).toContain('--cache-to');
     expect(api).toEqual(expect.arrayContaining(['--file', 'api/Dockerfile.prod', '--target', 'fpm']));
     expect(api).toEqual(expect.arrayContaining(['--build-arg', 'PHP=8.3']));
     expect(api[api.length - 1]).toBe('api');
@@ -294,6 +295,20 @@ describe('prepareImages', () => {
     expect(builds(docker)[0]).toContain(`type=image,name=${HOST}/api:${SHA},push=false`);
     expect(pushes(docker)).toEqual([]);
     expect(result).toMatchObject({ images: { api: `${HOST}/api:${SHA}@${OLD}` }, built: [] });
+  });
+
+  it("only reads the registry cache on BuildKit's docker driver, and says how to get the cache written", async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound())
+      .resolves({ imageDetails: [{ imageDigest: NEW }] });
+    const { docker, logger, deps } = setUp(true, 'docker');
+    await prepareImages(inputs(), deps);
+    const [build] = builds(docker);
+    expect(build).toContain('--push');
+    expect(build).toContain('--cache-from');
+    expect(build).not.toContain('--cache-to');
+    expect(logger.messages().join('\n')).toContain('docker/setup-buildx-action');
   });
 
   it('refuses several platforms without BuildKit before building anything', async () => {

@@ -51,8 +51,13 @@ function commonFlags(plan: BuildPlan): string[] {
  * consumers (and ECR's console and scanning) handle poorly. The registry cache uses the
  * image-manifest layout ECR accepts; `ignore-error` keeps a cache that cannot be written (an
  * IMMUTABLE repository without an exclusion for the cache tag) from failing the deploy.
+ * `cacheExport` is false on BuildKit's `docker` driver, which refuses to export a cache (unless
+ * the daemon uses the containerd image store); the cache is then only read.
  */
-export function buildxArgs(plan: BuildPlan, options: { push: boolean; metadataFile?: string }): string[] {
+export function buildxArgs(
+  plan: BuildPlan,
+  options: { push: boolean; cacheExport: boolean; metadataFile?: string },
+): string[] {
   const cache = `${plan.repository}:${CACHE_TAG}`;
   const args = ['buildx', 'build', '--provenance=false'];
   if (options.push) args.push('--push');
@@ -62,7 +67,7 @@ export function buildxArgs(plan: BuildPlan, options: { push: boolean; metadataFi
   if (plan.spec.platforms.length > 0) args.push('--platform', plan.spec.platforms.join(','));
   args.push(...commonFlags(plan));
   args.push('--cache-from', `type=registry,ref=${cache}`);
-  if (options.push) {
+  if (options.push && options.cacheExport) {
     args.push(
       '--cache-to',
       `type=registry,ref=${cache},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`,
@@ -87,6 +92,11 @@ export function dockerBuildArgs(plan: BuildPlan, options: { iidFile?: string } =
 
 export function dockerPushArgs(plan: BuildPlan): string[] {
   return ['push', plan.reference];
+}
+
+/** The BuildKit driver `docker buildx inspect` names ("docker", "docker-container", ...). */
+export function buildxDriver(inspectOutput: string): string | undefined {
+  return /^Driver:\s+(\S+)/m.exec(inspectOutput)?.[1];
 }
 
 /** The images that ask for more platforms than classic `docker build` can make. */

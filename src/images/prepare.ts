@@ -8,6 +8,7 @@ import type { ProcessRunner } from '../process.js';
 import {
   type BuildPlan,
   buildxArgs,
+  buildxDriver,
   dockerBuildArgs,
   dockerPushArgs,
   needingBuildx,
@@ -89,13 +90,20 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
   const images: Record<string, string> = {};
   const built: string[] = [];
   const toBuild = planned.filter((p) => p.decision.action === 'build');
-  const buildx = toBuild.length > 0 && (await hasBuildx(deps.docker));
+  const builder =
+    toBuild.length > 0 ? await detectBuilder(deps.docker) : { buildx: false, cacheExport: false };
+  const { buildx } = builder;
   if (toBuild.length > 0) {
     checkPlatforms(
       toBuild.map((p) => p.spec),
       buildx,
     );
     logger.info(`Building with ${buildx ? 'BuildKit (docker buildx)' : 'docker build + docker push'}.`);
+    if (buildx && !builder.cacheExport) {
+      logger.info(
+        "BuildKit's docker driver cannot write a registry cache: reading it only. Set up a builder (e.g. docker/setup-buildx-action) to cache layers in ECR.",
+      );
+    }
     // Only a build needs docker: promoting existing images works on a runner without it.
     await dockerLogin(deps.docker, logger, login);
   }
@@ -121,7 +129,7 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
       await createRepository(deps.ecr, ref);
     }
     const pushed = await logger.group(`Build ${reference}`, () =>
-      buildImage(plan, decision.existingDigest, { deps, ref, repo, buildx }),
+      buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder }),
     );
     if (pushed) built.push(spec.name);
     const state = await lookupTag(deps.ecr, ref, tag);
@@ -135,10 +143,18 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
   return { images, built, loggedInTo: toBuild.length > 0 ? login.host : undefined };
 }
 
-/** `docker buildx version` exits 0 only where BuildKit's CLI is installed. */
-export async function hasBuildx(docker: ProcessRunner): Promise<boolean> {
-  const result = await docker.run('docker', ['buildx', 'version']);
-  return result.exitCode === 0;
+/**
+ * BuildKit when `docker buildx version` works; its driver decides whether a registry cache can
+ * be exported (not by the `docker` driver, the default builder of a plain Docker install).
+ */
+export async function detectBuilder(
+  docker: ProcessRunner,
+): Promise<{ buildx: boolean; cacheExport: boolean }> {
+  const version = await docker.run('docker', ['buildx', 'version']);
+  if (version.exitCode !== 0) return { buildx: false, cacheExport: false };
+  const inspect = await docker.run('docker', ['buildx', 'inspect']);
+  const driver = inspect.exitCode === 0 ? buildxDriver(inspect.stdout) : undefined;
+  return { buildx: true, cacheExport: driver !== undefined && driver !== 'docker' };
 }
 
 function checkPlatforms(specs: ImageSpec[], buildx: boolean): void {
@@ -156,6 +172,7 @@ interface BuildContext {
   ref: RepositoryRef;
   repo: RepositoryDescription;
   buildx: boolean;
+  cacheExport: boolean;
 }
 
 /** Builds and pushes one image; returns false when an identical image was already there. */
@@ -166,7 +183,11 @@ async function buildImage(plan: BuildPlan, existingDigest: string | undefined, c
     if (mutability.startsWith('IMMUTABLE')) return buildAgainstImmutableTag(plan, existingDigest, ctx);
   }
   if (ctx.buildx) {
-    await docker(deps, buildxArgs(plan, { push: true }), `build and push ${plan.reference}`);
+    await docker(
+      deps,
+      buildxArgs(plan, { push: true, cacheExport: ctx.cacheExport }),
+      `build and push ${plan.reference}`,
+    );
   } else {
     await docker(deps, dockerBuildArgs(plan), `build ${plan.reference}`);
     await docker(deps, dockerPushArgs(plan), `push ${plan.reference}`);
@@ -187,7 +208,11 @@ async function buildAgainstImmutableTag(plan: BuildPlan, existingDigest: string,
     let builtDigest: string | undefined;
     if (ctx.buildx) {
       const metadataFile = join(dir, 'metadata.json');
-      await docker(deps, buildxArgs(plan, { push: false, metadataFile }), `build ${plan.reference}`);
+      await docker(
+        deps,
+        buildxArgs(plan, { push: false, cacheExport: false, metadataFile }),
+        `build ${plan.reference}`,
+      );
       const metadata = JSON.parse(await readFile(metadataFile, 'utf8')) as Record<string, unknown>;
       builtDigest = metadata['containerimage.digest'] as string | undefined;
       same = builtDigest === existingDigest;
