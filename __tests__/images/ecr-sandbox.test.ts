@@ -75,6 +75,7 @@ const deps = (logger: RecordingLogger) => ({
   docker,
   logger,
   env: { GITHUB_SHA: SHA, GITHUB_REPOSITORY: 'acme/shop' },
+  clock: () => new Date('2026-01-01T00:00:00Z'),
   tempDir: workspace,
 });
 
@@ -145,6 +146,22 @@ describe('prepareImages in the sandbox', () => {
       .map((argv) => argv[0]);
     expect(since).toContain('build');
     expect(since).not.toContain('push');
+  }, 120_000);
+
+  it('accepts build: always over the IMMUTABLE tag when the rebuild is identical (layer cache), pushing nothing', async () => {
+    const before = dockerLog().length;
+    const logger = new RecordingLogger();
+    const result = await prepareImages(inputs({ build: 'always', images: images.slice(0, 1) }), deps(logger));
+    expect(result.images).toEqual({ 'shop/api': firstImages['shop/api'] });
+    expect(result.built).toEqual([]);
+    const since = dockerLog()
+      .slice(before)
+      .map((argv) => argv[0]);
+    expect(since).toContain('build');
+    expect(since).not.toContain('push');
+    expect(logger.messages().join('\n')).toContain(
+      'is identical to the image ECR already holds; nothing pushed.',
+    );
   }, 120_000);
 
   it('with build: never, fails clearly on a tag that was never built', async () => {
