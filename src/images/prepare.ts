@@ -16,7 +16,7 @@ import {
 } from './commands.js';
 import { decideImage, type ImageDecision, immutableConflict, type RepositoryDescription } from './decide.js';
 import { configDigest, createRepository, lookupTag, type RepositoryRef, tagMutability } from './ecr.js';
-import { authorizeEcr, dockerLogin, lastLine } from './login.js';
+import { authorizeEcr, dockerLogin, lastLine, type RegistryAuthorization } from './login.js';
 
 export type ImageInputs = Pick<
   Inputs,
@@ -55,28 +55,74 @@ interface Planned {
  * and every refusal raised, before the first build starts.
  */
 export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promise<PreparedImages> {
-  const { logger } = deps;
   if (inputs.images.length === 0) return { images: {}, built: [], loggedInTo: undefined };
-  const tag = inputs.tag;
-  const region = inputs.awsRegion;
+  const { tag, awsRegion: region } = inputs;
   if (tag === undefined) throw new Error('No image tag: set the tag input or GITHUB_SHA.');
   if (region === undefined) {
     throw new Error(
       "Input 'aws-region' is empty. Expected the region of the ECR registry, such as eu-west-1.",
     );
   }
-
   const login = await authorizeEcr({
     ...deps,
     region,
     registryId: inputs.registryId,
     registry: inputs.registry,
   });
+  const planned = await planImages(inputs, deps, { tag, region, account: login.account });
+  const toBuild = planned.filter((p) => p.decision.action === 'build');
+  const builder = toBuild.length > 0 ? await readyToBuild(toBuild, deps, login) : undefined;
+
+  const images: Record<string, string> = {};
+  const built: string[] = [];
+  const created = (deps.clock ?? (() => new Date()))();
+  for (const { spec, ref, repo, decision } of planned) {
+    const reference = `${login.host}/${spec.name}:${tag}`;
+    if (decision.action === 'reuse') {
+      deps.logger.info(
+        `${spec.name}: ${reference} is already in ECR (${decision.digest}); reusing it, nothing built.`,
+      );
+      images[spec.name] = `${reference}@${decision.digest}`;
+    } else if (decision.action === 'build' && builder) {
+      const plan = {
+        spec,
+        reference,
+        repository: `${login.host}/${spec.name}`,
+        labels: ociLabels(deps.env, created),
+      };
+      if (decision.createRepository) {
+        deps.logger.info(
+          `${spec.name}: creating ECR repository '${spec.name}' (immutable tags, scan on push).`,
+        );
+        await createRepository(deps.ecr, ref);
+      }
+      const pushed = await deps.logger.group(`Build ${reference}`, () =>
+        buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder }),
+      );
+      if (pushed) built.push(spec.name);
+      images[spec.name] = `${reference}@${await digestAfterPush(deps.ecr, ref, tag, reference)}`;
+    }
+  }
+  return { images, built, loggedInTo: builder ? login.host : undefined };
+}
+
+/** Asks ECR about every image and decides; all refusals are raised together, before any build. */
+async function planImages(
+  inputs: ImageInputs,
+  deps: ImageDeps,
+  where: { tag: string; region: string; account: string | undefined },
+): Promise<Planned[]> {
   const planned: Planned[] = [];
   for (const spec of inputs.images) {
-    const ref = { repositoryName: spec.name, registryId: inputs.registryId, region };
-    const state = await lookupTag(deps.ecr, ref, tag);
-    const repo = { name: spec.name, account: state.registryId ?? login.account, region, tag };
+    const ref = { repositoryName: spec.name, registryId: inputs.registryId, region: where.region };
+    const state = await lookupTag(deps.ecr, ref, where.tag);
+    // ECR's own answer names the account more surely than a host name does.
+    const repo = {
+      name: spec.name,
+      account: state.registryId ?? where.account,
+      region: where.region,
+      tag: where.tag,
+    };
     planned.push({
       spec,
       ref,
@@ -86,61 +132,37 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
   }
   const refusals = planned.flatMap((p) => (p.decision.action === 'fail' ? [p.decision.message] : []));
   if (refusals.length > 0) throw new Error(refusals.join('\n'));
+  return planned;
+}
 
-  const images: Record<string, string> = {};
-  const built: string[] = [];
-  const toBuild = planned.filter((p) => p.decision.action === 'build');
-  const builder =
-    toBuild.length > 0 ? await detectBuilder(deps.docker) : { buildx: false, cacheExport: false };
-  const { buildx } = builder;
-  if (toBuild.length > 0) {
-    checkPlatforms(
-      toBuild.map((p) => p.spec),
-      buildx,
+/** Picks the build path, checks it can build every image, and logs docker in. */
+async function readyToBuild(toBuild: Planned[], deps: ImageDeps, login: RegistryAuthorization) {
+  const builder = await detectBuilder(deps.docker);
+  checkPlatforms(
+    toBuild.map((p) => p.spec),
+    builder.buildx,
+  );
+  deps.logger.info(
+    `Building with ${builder.buildx ? 'BuildKit (docker buildx)' : 'docker build + docker push'}.`,
+  );
+  if (builder.buildx && !builder.cacheExport) {
+    deps.logger.info(
+      "BuildKit's docker driver cannot write a registry cache: reading it only. Set up a builder (e.g. docker/setup-buildx-action) to cache layers in ECR.",
     );
-    logger.info(`Building with ${buildx ? 'BuildKit (docker buildx)' : 'docker build + docker push'}.`);
-    if (buildx && !builder.cacheExport) {
-      logger.info(
-        "BuildKit's docker driver cannot write a registry cache: reading it only. Set up a builder (e.g. docker/setup-buildx-action) to cache layers in ECR.",
-      );
-    }
-    // Only a build needs docker: promoting existing images works on a runner without it.
-    await dockerLogin(deps.docker, logger, login);
   }
-  const created = (deps.clock ?? (() => new Date()))();
-  for (const { spec, ref, repo, decision } of planned) {
-    const reference = `${login.host}/${spec.name}:${tag}`;
-    if (decision.action === 'reuse') {
-      logger.info(
-        `${spec.name}: ${reference} is already in ECR (${decision.digest}); reusing it, nothing built.`,
-      );
-      images[spec.name] = `${reference}@${decision.digest}`;
-      continue;
-    }
-    if (decision.action !== 'build') continue;
-    const plan: BuildPlan = {
-      spec,
-      reference,
-      repository: `${login.host}/${spec.name}`,
-      labels: ociLabels(deps.env, created),
-    };
-    if (decision.createRepository) {
-      logger.info(`${spec.name}: creating ECR repository '${spec.name}' (immutable tags, scan on push).`);
-      await createRepository(deps.ecr, ref);
-    }
-    const pushed = await logger.group(`Build ${reference}`, () =>
-      buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder }),
+  // Only a build needs docker: promoting existing images works on a runner without it.
+  await dockerLogin(deps.docker, deps.logger, login);
+  return builder;
+}
+
+async function digestAfterPush(ecr: ECRClient, ref: RepositoryRef, tag: string, reference: string) {
+  const state = await lookupTag(ecr, ref, tag);
+  if (state.kind !== 'present') {
+    throw new Error(
+      `${reference} was pushed, but ECR does not list tag '${tag}' in repository '${ref.repositoryName}'.`,
     );
-    if (pushed) built.push(spec.name);
-    const state = await lookupTag(deps.ecr, ref, tag);
-    if (state.kind !== 'present') {
-      throw new Error(
-        `${reference} was pushed, but ECR does not list tag '${tag}' in repository '${spec.name}'.`,
-      );
-    }
-    images[spec.name] = `${reference}@${state.digest}`;
   }
-  return { images, built, loggedInTo: toBuild.length > 0 ? login.host : undefined };
+  return state.digest;
 }
 
 /**
