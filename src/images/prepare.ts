@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
+import { createEcrClient } from '../aws/clients.js';
 import type { ImageSpec, Inputs } from '../inputs.js';
 import type { Logger } from '../log.js';
 import type { ProcessRunner } from '../process.js';
@@ -24,7 +25,8 @@ export type ImageInputs = Pick<
 >;
 
 export interface ImageDeps {
-  ecr: ECRClient;
+  /** The ECR client; made for the region (SDK loaded lazily) when not given. */
+  ecr?: ECRClient;
   docker: ProcessRunner;
   logger: Logger;
   env: NodeJS.ProcessEnv;
@@ -32,6 +34,8 @@ export interface ImageDeps {
   /** Where build metadata files go (RUNNER_TEMP in the action); the OS temp dir otherwise. */
   tempDir?: string;
 }
+
+type Deps = ImageDeps & { ecr: ECRClient };
 
 export interface PreparedImages {
   /** image name → registry/repository:tag@sha256:… */
@@ -54,7 +58,7 @@ interface Planned {
  * push it (one image after another), then read its digest back from ECR. Every decision is made,
  * and every refusal raised, before the first build starts.
  */
-export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promise<PreparedImages> {
+export async function prepareImages(inputs: ImageInputs, given: ImageDeps): Promise<PreparedImages> {
   if (inputs.images.length === 0) return { images: {}, built: [], loggedInTo: undefined };
   const { tag, awsRegion: region } = inputs;
   if (tag === undefined) throw new Error('No image tag: set the tag input or GITHUB_SHA.');
@@ -63,6 +67,7 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
       "Input 'aws-region' is empty. Expected the region of the ECR registry, such as eu-west-1.",
     );
   }
+  const deps: Deps = { ...given, ecr: given.ecr ?? (await createEcrClient(region)) };
   const login = await authorizeEcr({
     ...deps,
     region,
@@ -109,7 +114,7 @@ export async function prepareImages(inputs: ImageInputs, deps: ImageDeps): Promi
 /** Asks ECR about every image and decides; all refusals are raised together, before any build. */
 async function planImages(
   inputs: ImageInputs,
-  deps: ImageDeps,
+  deps: Deps,
   where: { tag: string; region: string; account: string | undefined },
 ): Promise<Planned[]> {
   const planned: Planned[] = [];
@@ -136,7 +141,7 @@ async function planImages(
 }
 
 /** Picks the build path, checks it can build every image, and logs docker in. */
-async function readyToBuild(toBuild: Planned[], deps: ImageDeps, login: RegistryAuthorization) {
+async function readyToBuild(toBuild: Planned[], deps: Deps, login: RegistryAuthorization) {
   const builder = await detectBuilder(deps.docker);
   checkPlatforms(
     toBuild.map((p) => p.spec),
@@ -190,7 +195,7 @@ function checkPlatforms(specs: ImageSpec[], buildx: boolean): void {
 }
 
 interface BuildContext {
-  deps: ImageDeps;
+  deps: Deps;
   ref: RepositoryRef;
   repo: RepositoryDescription;
   buildx: boolean;
@@ -253,7 +258,7 @@ async function buildAgainstImmutableTag(plan: BuildPlan, existingDigest: string,
   }
 }
 
-async function docker(deps: ImageDeps, args: string[], what: string): Promise<void> {
+async function docker(deps: Deps, args: string[], what: string): Promise<void> {
   const result = await deps.docker.run('docker', args, {
     onStdout: (chunk) => deps.logger.info(chunk.trimEnd()),
     onStderr: (chunk) => deps.logger.info(chunk.trimEnd()),
