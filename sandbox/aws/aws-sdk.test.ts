@@ -147,6 +147,10 @@ describe('ECR through the real AWS SDK', () => {
     });
     expect(imageDetails?.[0]?.imageSizeInBytes).toBeGreaterThan(0);
     expect(imageDetails?.[0]?.imagePushedAt).toBeInstanceOf(Date);
+    const byDigest = await ecr().send(
+      new DescribeImagesCommand({ repositoryName: 'shop/web', imageIds: [{ imageDigest: registry }] }),
+    );
+    expect(byDigest.imageDetails?.map((d) => d.imageTags)).toEqual([['abc123']]);
 
     const batch = await ecr().send(
       new BatchGetImageCommand({
