@@ -1,70 +1,38 @@
-import { parseArgs } from 'node:util';
-import { type SandboxOptions, startSandbox } from './sandbox.js';
+import { parseSandboxArgs } from './args.js';
+import { type Sandbox, startSandbox } from './sandbox.js';
 
-const USAGE = `Usage: npm run sandbox -- --state-dir DIR [--time-scale 0.05] [--without-kubernetes]
-  [--region us-east-1] [--cluster-name sandbox] [--account-id 123456789012] [--stop-on-stdin-close]`;
+let starting: Promise<Sandbox> | undefined;
+let stopping = false;
 
-/** Turns the command line into sandbox options; throws one sentence per bad flag. */
-export function parseSandboxArgs(argv: string[]): SandboxOptions & { stopOnStdinClose: boolean } {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'state-dir': { type: 'string' },
-      'time-scale': { type: 'string', default: '0.05' },
-      'without-kubernetes': { type: 'boolean', default: false },
-      region: { type: 'string', default: 'us-east-1' },
-      'cluster-name': { type: 'string', default: 'sandbox' },
-      'account-id': { type: 'string', default: '123456789012' },
-      'stop-on-stdin-close': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (!values['state-dir']) throw new Error(`--state-dir is required.\n${USAGE}`);
-  const timeScale = Number(values['time-scale']);
-  if (!(timeScale > 0 && timeScale <= 1)) {
-    throw new Error(`--time-scale must be a number above 0 and at most 1, got '${values['time-scale']}'.`);
-  }
-  if (!/^\d{12}$/.test(values['account-id'])) {
-    throw new Error(`--account-id must be 12 digits, got '${values['account-id']}'.`);
-  }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) {
-    throw new Error(`--region must look like us-east-1, got '${values.region}'.`);
-  }
-  if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(values['cluster-name'])) {
-    throw new Error(
-      `--cluster-name must be an EKS cluster name (letters, digits, - and _), got '${values['cluster-name']}'.`,
-    );
-  }
-  return {
-    stateDir: values['state-dir'],
-    timeScale,
-    kubernetes: !values['without-kubernetes'],
-    region: values.region,
-    clusterName: values['cluster-name'],
-    accountId: values['account-id'],
-    stopOnStdinClose: values['stop-on-stdin-close'],
-  };
+/**
+ * Stops every part, then exits. Safe from signals at any moment: during start-up it waits for the
+ * start to finish (a failed start has already stopped what it started) and then stops it all.
+ */
+async function stop(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const sandbox = await starting?.catch(() => undefined);
+  await sandbox?.close();
+  process.stdout.write('sandbox stopped\n');
+  process.exit(exitCode);
+}
+
+function fail(error: unknown): void {
+  process.stderr.write(`sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+  void stop(1);
 }
 
 async function main(): Promise<void> {
   const options = parseSandboxArgs(process.argv.slice(2));
-  const sandbox = await startSandbox(options);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await sandbox.close();
-    process.stdout.write('sandbox stopped\n');
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
   // A test runner that dies cannot send a signal; its end of our stdin closing is the sign.
-  if (options.stopOnStdinClose) process.stdin.on('end', stop).resume();
-  process.stdout.write(`sandbox ready: source ${options.stateDir}/env\n`);
+  if (options.stopOnStdinClose) process.stdin.on('end', () => void stop(0)).resume();
+  starting = startSandbox(options);
+  await starting;
+  if (!stopping) process.stdout.write(`sandbox ready: source ${options.stateDir}/env\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(fail);

@@ -58,6 +58,19 @@ function pushedAtFromStorage(dataDir: string) {
   };
 }
 
+/** The sandbox CA, and server certificates for the registry and the API server. */
+async function createCertificates(dir: string) {
+  const ca = await createCertificateAuthority(dir);
+  const [registryTls, apiTls] = await Promise.all([
+    issueServerCertificate(ca, dir, 'registry'),
+    issueServerCertificate(ca, dir, 'apiserver'),
+  ]);
+  // podman's --cert-dir: a directory whose *.crt files are trusted for the registry.
+  await mkdir(join(dir, 'registry-trust'), { recursive: true });
+  await copyFile(ca.certPath, join(dir, 'registry-trust', 'ca.crt'));
+  return { ca, registryTls, apiTls };
+}
+
 /** Starts every part in this process; the caller (main.ts) owns signals. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const state = resolve(options.stateDir);
@@ -74,19 +87,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const registryPassword = randomBytes(24).toString('base64url');
     const staticToken = `sandbox-${randomBytes(24).toString('base64url')}`;
 
-    const certs = join(state, 'certs');
-    const ca = await createCertificateAuthority(certs);
-    const [registryTls, apiTls] = await Promise.all([
-      issueServerCertificate(ca, certs, 'registry'),
-      issueServerCertificate(ca, certs, 'apiserver'),
-    ]);
-    // podman's --cert-dir: a directory whose *.crt files are trusted for the registry.
-    await mkdir(join(certs, 'registry-trust'), { recursive: true });
-    await copyFile(ca.certPath, join(certs, 'registry-trust', 'ca.crt'));
-
+    // Start-up time is mostly waiting (openssl, docker-registry, loading the cluster modules), so
+    // these run side by side. A failure still stops whatever did start.
+    const loadingCluster = options.kubernetes ? import('./cluster.js') : undefined;
+    loadingCluster?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const registryDir = join(state, 'registry');
-    const backend = await startRegistry({ dir: registryDir, user: 'AWS', password: registryPassword });
-    closers.push(backend.close);
+    const [certsResult, backendResult] = await Promise.allSettled([
+      createCertificates(join(state, 'certs')),
+      startRegistry({ dir: registryDir, user: 'AWS', password: registryPassword }),
+    ]);
+    if (backendResult.status === 'fulfilled') closers.push(backendResult.value.close);
+    if (certsResult.status === 'rejected') throw certsResult.reason;
+    if (backendResult.status === 'rejected') throw backendResult.reason;
+    const { ca, registryTls, apiTls } = certsResult.value;
+    const backend = backendResult.value;
     const registry = new RegistryClient(backend.backendUrl, 'AWS', registryPassword);
     const registryHost = `127.0.0.1:${await freePort()}`;
     const account = { accountId: options.accountId, region: options.region, registryHost };
@@ -115,7 +129,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     };
     let kube: ClusterHandle | undefined;
     if (options.kubernetes) {
-      const { startCluster } = await import('./cluster.js');
+      const { startCluster } = await (loadingCluster ?? import('./cluster.js'));
       kube = await startCluster({
         tls: apiTls,
         authenticate: createTokenAuthenticator({

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -51,8 +51,16 @@ export function parseQuery(raw: string): Record<string, string | string[]> {
   return query;
 }
 
+/** A signer that adds nothing on its own (no x-amz-content-sha256), so it recomputes exactly what it is given. */
 export function signer(credentials: SandboxCredentials, region: string, service: string): SignatureV4 {
-  return new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath: true });
+  return new SignatureV4({
+    credentials,
+    region,
+    service,
+    sha256: Sha256,
+    uriEscapePath: true,
+    applyChecksum: false,
+  });
 }
 
 export function sameSignature(a: string, b: string): boolean {
@@ -106,6 +114,16 @@ export async function verifySignedRequest(
     throw new AwsServiceError(
       'InvalidSignatureException',
       `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(new Date(now.getTime() - MAX_CLOCK_SKEW_MS))} (${formatAmzDate(now)} - 5 min.)`,
+      403,
+    );
+  }
+
+  // The signer trusts a signed x-amz-content-sha256 header as the body's hash; AWS checks it.
+  const contentHash = single(request.headers['x-amz-content-sha256']);
+  if (contentHash !== undefined && contentHash !== createHash('sha256').update(request.body).digest('hex')) {
+    throw new AwsServiceError(
+      'InvalidSignatureException',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
       403,
     );
   }

@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 /** Every manifest type a registry may store; asking for all keeps the registry from converting. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -24,8 +25,9 @@ interface RawResponse {
 }
 
 /**
- * Reads the real registry through its HTTP API (plain HTTP on loopback, basic auth). The ECR
- * control plane, the push proxy and the kubelet's image pulls all see the same contents.
+ * Reads the real registry through its HTTP API with basic auth: in the sandbox process over plain
+ * HTTP on loopback, from tests over TLS. The ECR control plane, the push proxy and the kubelet's
+ * image pulls all see the same contents.
  */
 export class RegistryClient {
   private readonly authorization: string;
@@ -34,6 +36,8 @@ export class RegistryClient {
     private readonly baseUrl: string,
     user: string,
     password: string,
+    /** PEM CA to trust when baseUrl is https (the sandbox registry's public face). */
+    private readonly ca?: string,
   ) {
     this.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
@@ -84,9 +88,14 @@ export class RegistryClient {
 
   private get(path: string, method: 'GET' | 'HEAD'): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
+      const request = this.baseUrl.startsWith('https:') ? httpsRequest : httpRequest;
       const req = request(
         `${this.baseUrl}${path}`,
-        { method, headers: { authorization: this.authorization, accept: MANIFEST_MEDIA_TYPES.join(', ') } },
+        {
+          method,
+          ca: this.ca,
+          headers: { authorization: this.authorization, accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        },
         (res) => {
           let body = '';
           res.setEncoding('utf8').on('data', (chunk: string) => {
