@@ -1,0 +1,60 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { bundledCliCommand, writeKubeconfig } from '../../src/cluster/kubeconfig.js';
+import { cleanUp } from '../../src/post.js';
+import { RecordingLogger, RecordingRunner } from '../fakes.js';
+
+function fakeDist(): string {
+  const root = mkdtempSync(join(tmpdir(), 'dist-'));
+  mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'index.js'), '');
+  writeFileSync(join(root, 'dist', 'cli', 'index.js'), '');
+  return join(root, 'dist');
+}
+
+describe('bundledCliCommand', () => {
+  it('finds dist/cli/index.js next to the action bundle dist/index.js, run by this node', () => {
+    const dist = fakeDist();
+    expect(bundledCliCommand(join(dist, 'index.js'), '/usr/local/bin/node')).toEqual({
+      command: '/usr/local/bin/node',
+      args: [join(dist, 'cli', 'index.js')],
+    });
+  });
+
+  it('uses the CLI bundle itself when the CLI is what runs', () => {
+    const dist = fakeDist();
+    expect(bundledCliCommand(join(dist, 'cli', 'index.js'), 'node').args).toEqual([
+      join(dist, 'cli', 'index.js'),
+    ]);
+  });
+
+  it('fails clearly when the CLI bundle is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nodist-'));
+    expect(() => bundledCliCommand(join(dir, 'index.js'))).toThrow(
+      `The k8s-deploy CLI bundle is missing at ${join(dir, 'cli', 'index.js')}; kubectl needs it to get EKS tokens.`,
+    );
+  });
+});
+
+describe('cleanUp (post step)', () => {
+  it('logs docker out and removes the kubeconfig this run wrote, folder included', async () => {
+    const path = await writeKubeconfig(mkdtempSync(join(tmpdir(), 'runner-temp-')), 'kind: Config\n');
+    const docker = new RecordingRunner();
+    await cleanUp(
+      { registry: 'reg.example:5000', kubeconfigPath: path },
+      { docker, logger: new RecordingLogger() },
+    );
+    expect(docker.calls()).toEqual([['logout', 'reg.example:5000']]);
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(path, '..'))).toBe(false);
+  });
+
+  it('warns instead of failing when docker logout fails', async () => {
+    const docker = new RecordingRunner().on(['docker', 'logout'], { exitCode: 1, stderr: 'not logged in' });
+    const logger = new RecordingLogger();
+    await cleanUp({ registry: 'reg.example' }, { docker, logger });
+    expect(logger.messages()).toEqual(['warning: docker logout reg.example failed (exit 1): not logged in']);
+  });
+});

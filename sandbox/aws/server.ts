@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEcrOperations, type EcrDependencies } from './ecr.js';
+import { CLUSTER_STATUSES, type ClusterStatus, describeCluster, type SimulatedCluster } from './eks.js';
+import { AwsServiceError } from './errors.js';
+import { type SandboxCredentials, verifySignedRequest } from './sigv4.js';
+
+export interface AwsServiceOptions {
+  credentials: SandboxCredentials;
+  region: string;
+  ecr: EcrDependencies;
+  cluster: SimulatedCluster;
+  port?: number;
+}
+
+export interface AwsServiceHandle {
+  /** http://127.0.0.1:PORT: the value of AWS_ENDPOINT_URL_ECR and AWS_ENDPOINT_URL_EKS. */
+  url: string;
+  /** Unsigned admin routes, e.g. POST {adminUrl}/eks/status {"status":"CREATING"}. */
+  adminUrl: string;
+  close(): Promise<void>;
+}
+
+const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
+const ADMIN_PREFIX = '/_sandbox';
+
+type Protocol = 'json' | 'rest';
+
+/**
+ * One loopback HTTP service for the ECR (JSON 1.1, X-Amz-Target) and EKS (REST) control planes.
+ * Every request must be SigV4-signed with the sandbox's credentials for the right service and region.
+ */
+export async function startAwsService(options: AwsServiceOptions): Promise<AwsServiceHandle> {
+  const ecr = createEcrOperations(options.ecr);
+
+  async function route(req: IncomingMessage, body: Buffer, protocol: Protocol): Promise<unknown> {
+    const url = req.url ?? '/';
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const service = protocol === 'json' ? 'ecr' : 'eks';
+    const signed = await verifySignedRequest(
+      { method: req.method ?? 'GET', url, headers: req.headers, body },
+      options.credentials,
+      options.ecr.now(),
+    );
+    if (signed.service !== service) {
+      throw authError(`Credential should be scoped to correct service: '${service}'.`);
+    }
+    if (signed.region !== options.region) {
+      throw authError(
+        `Credential should be scoped to a valid region. This sandbox simulates '${options.region}', not '${signed.region}'.`,
+      );
+    }
+    if (protocol === 'json') {
+      const operation = target.startsWith(ECR_TARGET_PREFIX)
+        ? ecr[target.slice(ECR_TARGET_PREFIX.length)]
+        : undefined;
+      if (!operation) throw new AwsServiceError('UnknownOperationException', `Unknown operation ${target}`);
+      const input = body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
+      return operation(input);
+    }
+    const cluster = /^\/clusters\/([^/?]+)$/.exec(url.split('?')[0] ?? '');
+    if (req.method === 'GET' && cluster) {
+      return describeCluster(options.cluster, decodeURIComponent(cluster[1] ?? ''));
+    }
+    throw new AwsServiceError(
+      'ResourceNotFoundException',
+      `The sandbox does not simulate ${req.method} ${url}.`,
+      404,
+    );
+  }
+
+  /** Unsigned test controls: the cluster's status (e.g. CREATING), and a health probe. */
+  function admin(method: string, path: string, body: string): { status: number; body: unknown } {
+    if (method === 'GET' && path === '/health') return { status: 200, body: { ok: true } };
+    if (method === 'POST' && path === '/eks/status') {
+      let status: unknown;
+      try {
+        status = (JSON.parse(body || '{}') as { status?: unknown }).status;
+      } catch {
+        return { status: 400, body: { message: 'The body must be JSON like {"status":"CREATING"}.' } };
+      }
+      if (!CLUSTER_STATUSES.includes(status as ClusterStatus)) {
+        const message = `status must be one of ${CLUSTER_STATUSES.join(', ')}, got ${String(status)}.`;
+        return { status: 400, body: { message } };
+      }
+      options.cluster.status = status as ClusterStatus;
+      return { status: 200, body: { status } };
+    }
+    return { status: 404, body: { message: `No admin route ${method} ${path}.` } };
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const url = req.url ?? '';
+      if (url.startsWith(`${ADMIN_PREFIX}/`)) {
+        const answer = admin(req.method ?? 'GET', url.slice(ADMIN_PREFIX.length), body.toString('utf8'));
+        sendJson(res, answer.status, answer.body);
+        return;
+      }
+      const protocol: Protocol = req.headers['x-amz-target'] ? 'json' : 'rest';
+      route(req, body, protocol).then(
+        (result) => sendJson(res, 200, result, contentTypes[protocol]),
+        (error: unknown) => sendError(res, error, protocol),
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    adminUrl: `${url}${ADMIN_PREFIX}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const contentTypes: Record<Protocol, string> = {
+  json: 'application/x-amz-json-1.1',
+  rest: 'application/json',
+};
+
+function authError(message: string): AwsServiceError {
+  return new AwsServiceError('InvalidSignatureException', message, 403);
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(text);
+}
+
+/** JSON 1.1 names the error in `__type`; REST JSON in the x-amzn-ErrorType header. Both get the header. */
+function sendError(res: ServerResponse, thrown: unknown, protocol: Protocol): void {
+  const error =
+    thrown instanceof AwsServiceError
+      ? thrown
+      : thrown instanceof SyntaxError
+        ? new AwsServiceError('SerializationException', 'The request body is not valid JSON.')
+        : new AwsServiceError('ServerException', String(thrown), 500);
+  const body =
+    protocol === 'json'
+      ? { __type: error.code, message: error.message }
+      : { message: error.message, ...error.fields };
+  res.setHeader('x-amzn-errortype', error.code);
+  sendJson(res, error.status, body, contentTypes[protocol]);
+}

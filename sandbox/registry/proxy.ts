@@ -1,0 +1,119 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { RepositoryCatalog } from '../aws/repositories.js';
+import type { RegistryClient } from './client.js';
+import { ecrRegistryVerdict, parseRepositoryRoute } from './push-rules.js';
+
+export interface RegistryProxyOptions {
+  tls: { cert: string; key: string };
+  /** The real registry, plain HTTP on loopback. */
+  backendUrl: string;
+  /** The only credentials the registry accepts (ECR's user is always AWS). */
+  user: string;
+  password: string;
+  catalog: RepositoryCatalog;
+  registry: RegistryClient;
+  port?: number;
+}
+
+export interface RegistryProxyHandle {
+  /** host:port as clients (podman, kubelet) name the registry. */
+  host: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The registry's public face: TLS with the sandbox CA, then ECR's rules (repositories must exist,
+ * IMMUTABLE tags never move), then the real registry, which still does the authentication itself.
+ */
+export async function startRegistryProxy(options: RegistryProxyOptions): Promise<RegistryProxyHandle> {
+  const expected = Buffer.from(
+    `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`,
+  );
+  const authenticated = (req: IncomingMessage): boolean => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  const server: Server = createServer(options.tls, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) reply(res, 500, 'UNKNOWN', `sandbox registry proxy: ${String(error)}`);
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const route = parseRepositoryRoute(req.url ?? '');
+    // Unauthenticated requests go straight through: the registry answers with its own challenge.
+    if (!route || !authenticated(req)) return forward(req, res);
+    const repository = await options.catalog.find(route.repository);
+    const isManifestPut = req.method === 'PUT' && route.kind === 'manifests';
+    const body = isManifestPut ? await readBody(req) : undefined;
+    const verdict = ecrRegistryVerdict({
+      method: req.method ?? 'GET',
+      route,
+      registryId: options.catalog.registryId,
+      mutability: repository?.imageTagMutability,
+      currentDigest:
+        isManifestPut && repository?.imageTagMutability === 'IMMUTABLE'
+          ? await options.registry.digestOf(route.repository, route.reference)
+          : undefined,
+      pushedDigest: body ? `sha256:${createHash('sha256').update(body).digest('hex')}` : undefined,
+    });
+    if (verdict) return reply(res, verdict.status, verdict.code, verdict.message);
+    return forward(req, res, body);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, body?: Buffer): void {
+    const upstream = request(
+      `${options.backendUrl}${req.url ?? '/'}`,
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      if (!res.headersSent) reply(res, 502, 'UNAVAILABLE', `registry unreachable: ${error.message}`);
+      else res.destroy();
+    });
+    if (body) upstream.end(body);
+    else req.pipe(upstream);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The registry API's error shape; docker and podman print "<code lower-cased>: <message>". */
+function reply(res: ServerResponse, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ errors: [{ code, message, detail: null }] });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'docker-distribution-api-version': 'registry/2.0',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}

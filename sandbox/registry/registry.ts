@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { stringify } from 'yaml';
+
+export interface RegistryOptions {
+  /** Holds config.yml, htpasswd, the image data and registry.log. */
+  dir: string;
+  user: string;
+  password: string;
+}
+
+export interface RegistryHandle {
+  /** http://127.0.0.1:PORT, loopback only; the public face is the TLS proxy. */
+  backendUrl: string;
+  close(): Promise<void>;
+}
+
+/** A free loopback port, for programs that cannot be told to pick one themselves. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export function registryConfig(options: { dataDir: string; htpasswdPath: string; port: number }): string {
+  return stringify({
+    version: 0.1,
+    log: { level: 'warn', accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: options.dataDir }, delete: { enabled: true } },
+    http: {
+      addr: `127.0.0.1:${options.port}`,
+      // Clients reach the registry through the TLS proxy, so upload locations must be relative.
+      relativeurls: true,
+      secret: randomBytes(16).toString('hex'),
+    },
+    auth: { htpasswd: { realm: 'sandbox-registry', path: options.htpasswdPath } },
+  });
+}
+
+/**
+ * Runs Debian's docker-registry (the real distribution registry) on loopback, with basic auth
+ * from an htpasswd file holding the one bcrypt-hashed user.
+ */
+export async function startRegistry(options: RegistryOptions): Promise<RegistryHandle> {
+  await mkdir(join(options.dir, 'data'), { recursive: true });
+  const port = await freePort();
+  const htpasswdPath = join(options.dir, 'htpasswd');
+  await writeFile(htpasswdPath, `${options.user}:${bcrypt.hashSync(options.password, 8)}\n`, { mode: 0o600 });
+  const configPath = join(options.dir, 'config.yml');
+  await writeFile(configPath, registryConfig({ dataDir: join(options.dir, 'data'), htpasswdPath, port }), {
+    mode: 0o600,
+  });
+  const log = createWriteStream(join(options.dir, 'registry.log'), { flags: 'a' });
+  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const backendUrl = `http://127.0.0.1:${port}`;
+  await waitUntilAnswering(child, `${backendUrl}/v2/`);
+  return { backendUrl, close: () => stopChild(child) };
+}
+
+async function waitUntilAnswering(child: ChildProcess, url: string): Promise<void> {
+  let exited: string | undefined;
+  child.once('error', (error) => {
+    exited = error.message;
+  });
+  child.once('exit', (code) => {
+    exited = `exited with code ${code}`;
+  });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (exited) throw new Error(`docker-registry did not start: ${exited} (see registry.log).`);
+    const answered = await fetch(url).then(
+      (response) => response.status === 401 || response.ok,
+      () => false,
+    );
+    if (answered) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await stopChild(child);
+  throw new Error(`docker-registry did not answer on ${url} within 5 s (see registry.log).`);
+}
+
+/** SIGTERM, then SIGKILL if the process is still there after 2 s; resolves once it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 2000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from '@jest/globals';
+import { parseSandboxArgs } from './args.js';
+import { envFile } from './sandbox.js';
+import { parseEnvFile, startSandbox } from './testing.js';
+
+/** Every running process whose command line mentions `text` (e.g. the state directory). */
+async function processesMentioning(text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(text)) found.push(`${pid}: ${cmdline.replaceAll('\0', ' ')}`);
+  }
+  return found;
+}
+
+describe('sandbox orchestrator', () => {
+  it('writes a sourceable env file when ready, and leaves no process behind when stopped', async () => {
+    const sandbox = await startSandbox({ kubernetes: false });
+    const { env, stateDir } = sandbox;
+    try {
+      for (const name of [
+        'AWS_REGION',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'AWS_ENDPOINT_URL_ECR',
+        'AWS_ENDPOINT_URL_EKS',
+        'SANDBOX_CLUSTER_NAME',
+        'SANDBOX_REGISTRY',
+        'SANDBOX_AUDIT_LOG',
+        'SANDBOX_DOCKER_LOG',
+      ]) {
+        expect(env[name]).toBeTruthy();
+      }
+      expect(env.PATH?.split(':')[0]).toMatch(/sandbox\/bin$/);
+      expect(((await stat(join(stateDir, 'env'))).mode & 0o077).toString(8)).toBe('0');
+      const { stdout } = await promisify(execFile)('bash', [
+        '-c',
+        `. '${join(stateDir, 'env')}' && command -v docker && echo "$SANDBOX_REGISTRY"`,
+      ]);
+      expect(stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(/sandbox\/bin\/docker$/),
+        env.SANDBOX_REGISTRY,
+      ]);
+      expect(await processesMentioning(stateDir)).not.toEqual([]);
+    } finally {
+      await sandbox.stop();
+    }
+    expect(await processesMentioning(stateDir)).toEqual([]);
+  });
+
+  it('round-trips values with quotes through the env file', () => {
+    const env = { A: "it's", B: 'x=y z', C: '' };
+    expect(parseEnvFile(envFile(env))).toEqual(env);
+  });
+
+  it('rejects a bad time scale with a sentence naming the flag', () => {
+    expect(() => parseSandboxArgs(['--state-dir', '/tmp/x', '--time-scale', 'fast'])).toThrow(
+      "--time-scale must be a number above 0 and at most 1, got 'fast'.",
+    );
+    expect(() => parseSandboxArgs([])).toThrow('--state-dir is required.');
+  });
+});

@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { SimulatedCluster } from './aws/eks.js';
+import { createTokenAuthenticator } from './aws/eks-token.js';
+import { RepositoryCatalog } from './aws/repositories.js';
+import { startAwsService } from './aws/server.js';
+import type { ClusterHandle } from './cluster.js';
+import { createCertificateAuthority, issueServerCertificate } from './pki.js';
+import { RegistryClient } from './registry/client.js';
+import { createImagePullCheck } from './registry/image-pull.js';
+import { startRegistryProxy } from './registry/proxy.js';
+import { freePort, startRegistry } from './registry/registry.js';
+
+export interface SandboxOptions {
+  stateDir: string;
+  /** Multiplies the simulated cluster's delays (back-off, probes); small values make tests fast. */
+  timeScale: number;
+  /** false: registry, docker and ECR/EKS only (no simulated API server or controllers). */
+  kubernetes: boolean;
+  region: string;
+  clusterName: string;
+  accountId: string;
+}
+
+export interface Sandbox {
+  /** The variables written to STATE/env. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const SHIM_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'bin');
+export const KUBERNETES_VERSION = '1.32';
+
+/** Random letters and digits, e.g. for an access key id (AKIA + 16 upper-case characters). */
+function randomId(length: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'): string {
+  return [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+/** When a manifest was pushed: the registry's revision link is written at push time. */
+function pushedAtFromStorage(dataDir: string) {
+  return async (repository: string, digest: string): Promise<Date | undefined> => {
+    const hex = digest.replace(/^sha256:/, '');
+    const link = join(
+      dataDir,
+      'docker/registry/v2/repositories',
+      repository,
+      '_manifests/revisions/sha256',
+      hex,
+      'link',
+    );
+    return stat(link).then(
+      (info) => info.mtime,
+      () => undefined,
+    );
+  };
+}
+
+/** The sandbox CA, and server certificates for the registry and the API server. */
+async function createCertificates(dir: string) {
+  const ca = await createCertificateAuthority(dir);
+  const [registryTls, apiTls] = await Promise.all([
+    issueServerCertificate(ca, dir, 'registry'),
+    issueServerCertificate(ca, dir, 'apiserver'),
+  ]);
+  // podman's --cert-dir: a directory whose *.crt files are trusted for the registry.
+  await mkdir(join(dir, 'registry-trust'), { recursive: true });
+  await copyFile(ca.certPath, join(dir, 'registry-trust', 'ca.crt'));
+  return { ca, registryTls, apiTls };
+}
+
+/** Starts every part in this process; the caller (main.ts) owns signals. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const state = resolve(options.stateDir);
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => {});
+  };
+  try {
+    await mkdir(state, { recursive: true, mode: 0o700 });
+    const credentials = {
+      accessKeyId: `AKIA${randomId(16)}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+    };
+    const registryPassword = randomBytes(24).toString('base64url');
+    const staticToken = `sandbox-${randomBytes(24).toString('base64url')}`;
+
+    // Start-up time is mostly waiting (openssl, docker-registry, loading the cluster modules), so
+    // these run side by side. A failure still stops whatever did start.
+    const loadingCluster = options.kubernetes ? import('./cluster.js') : undefined;
+    loadingCluster?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    const registryDir = join(state, 'registry');
+    const [certsResult, backendResult] = await Promise.allSettled([
+      createCertificates(join(state, 'certs')),
+      startRegistry({ dir: registryDir, user: 'AWS', password: registryPassword }),
+    ]);
+    if (backendResult.status === 'fulfilled') closers.push(backendResult.value.close);
+    if (certsResult.status === 'rejected') throw certsResult.reason;
+    if (backendResult.status === 'rejected') throw backendResult.reason;
+    const { ca, registryTls, apiTls } = certsResult.value;
+    const backend = backendResult.value;
+    const registry = new RegistryClient(backend.backendUrl, 'AWS', registryPassword);
+    const registryHost = `127.0.0.1:${await freePort()}`;
+    const account = { accountId: options.accountId, region: options.region, registryHost };
+    const catalog = await RepositoryCatalog.open(join(state, 'ecr-repositories.json'), account, registry);
+    const proxy = await startRegistryProxy({
+      tls: registryTls,
+      backendUrl: backend.backendUrl,
+      user: 'AWS',
+      password: registryPassword,
+      catalog,
+      registry,
+      port: Number(registryHost.split(':')[1]),
+    });
+    closers.push(proxy.close);
+
+    const auditLogPath = join(state, 'audit.log');
+    const cluster: SimulatedCluster = {
+      name: options.clusterName,
+      accountId: options.accountId,
+      region: options.region,
+      endpoint: undefined,
+      caPem: ca.cert,
+      kubernetesVersion: KUBERNETES_VERSION,
+      status: 'ACTIVE',
+      createdAt: new Date(),
+    };
+    let kube: ClusterHandle | undefined;
+    if (options.kubernetes) {
+      const { startCluster } = await (loadingCluster ?? import('./cluster.js'));
+      kube = await startCluster({
+        tls: apiTls,
+        authenticate: createTokenAuthenticator({
+          clusterName: options.clusterName,
+          accountId: options.accountId,
+          credentials,
+          staticToken,
+        }),
+        imagePullCheck: createImagePullCheck(registryHost, registry),
+        auditLogPath,
+        timeScale: options.timeScale,
+      });
+      closers.push(kube.close);
+      cluster.endpoint = kube.url;
+    }
+
+    const aws = await startAwsService({
+      credentials,
+      region: options.region,
+      cluster,
+      ecr: {
+        catalog,
+        registry,
+        proxyEndpoint: `https://${registryHost}`,
+        registryPassword,
+        pushedAt: pushedAtFromStorage(join(registryDir, 'data')),
+        now: () => new Date(),
+      },
+    });
+    closers.push(aws.close);
+
+    const kubeconfigPath = join(state, 'kubeconfig');
+    if (kube) {
+      await writeFile(kubeconfigPath, kubeconfig(options.clusterName, kube.url, ca.cert, staticToken), {
+        mode: 0o600,
+      });
+    }
+    const env: Record<string, string> = {
+      ...(kube ? { KUBECONFIG: kubeconfigPath, SANDBOX_ADMIN_URL: kube.adminUrl } : {}),
+      AWS_REGION: options.region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_ECR: aws.url,
+      AWS_ENDPOINT_URL_EKS: aws.url,
+      // Keep the SDK away from ~/.aws and instance metadata: only the variables above count.
+      AWS_EC2_METADATA_DISABLED: 'true',
+      SANDBOX_STATE_DIR: state,
+      SANDBOX_CLUSTER_NAME: options.clusterName,
+      SANDBOX_ACCOUNT_ID: options.accountId,
+      SANDBOX_REGISTRY: registryHost,
+      SANDBOX_CA_CERT: ca.certPath,
+      SANDBOX_AWS_ADMIN_URL: aws.adminUrl,
+      SANDBOX_AUDIT_LOG: auditLogPath,
+      SANDBOX_DOCKER_LOG: join(state, 'docker.log'),
+      PATH: `${SHIM_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    };
+    const envPath = join(state, 'env');
+    await writeFile(envPath, envFile(env), { mode: 0o600 });
+    await chmod(envPath, 0o600);
+    return { env, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A kubeconfig for the simulated cluster with the static test token. */
+export function kubeconfig(clusterName: string, server: string, caPem: string, token: string): string {
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      {
+        name: clusterName,
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
+    users: [{ name: 'sandbox-admin', user: { token } }],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: 'sandbox-admin' } }],
+    'current-context': clusterName,
+  });
+}
+
+/** Shell-sourceable `export NAME='value'` lines (single quotes escaped). */
+export function envFile(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([name, value]) => `export ${name}='${value.replaceAll("'", "'\\''")}'\n`)
+    .join('');
+}

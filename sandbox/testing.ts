@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface StartSandboxOptions {
+  /** Default: a fresh temporary directory, removed on stop. */
+  stateDir?: string;
+  timeScale?: number;
+  /** false: registry, docker shim and ECR/EKS only. Default true. */
+  kubernetes?: boolean;
+  clusterName?: string;
+}
+
+export interface RunningSandbox {
+  /** The variables of STATE/env, to spread into a child process's environment. */
+  env: Record<string, string>;
+  stateDir: string;
+  /** The sandbox's process id, so tests can prove it is gone after stop(). */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const READY_TIMEOUT_MS = 20_000;
+
+/** Parses the `export NAME='value'` lines the sandbox writes. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^export ([A-Z_][A-Z0-9_]*)='(.*)'$/.exec(line);
+    if (match?.[1]) env[match[1]] = (match[2] ?? '').replaceAll("'\\''", "'");
+  }
+  return env;
+}
+
+/**
+ * Starts the sandbox the way `npm run sandbox` does (same entry point, in a child process),
+ * waits for "sandbox ready" and reads STATE/env. stop() sends SIGTERM and waits for the exit.
+ */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'k8s-deploy-sandbox-')));
+  const args = ['--import', 'tsx', join(REPO_ROOT, 'sandbox/main.ts'), '--state-dir', stateDir];
+  args.push('--time-scale', String(options.timeScale ?? 0.05), '--stop-on-stdin-close');
+  if (options.kubernetes === false) args.push('--without-kubernetes');
+  if (options.clusterName) args.push('--cluster-name', options.clusterName);
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  try {
+    await waitForReady(child);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const env = parseEnvFile(await readFile(join(stateDir, 'env'), 'utf8'));
+  return {
+    env,
+    stateDir,
+    pid: child.pid ?? 0,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function waitForReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`The sandbox did not get ready within ${READY_TIMEOUT_MS} ms:\n${output}`)),
+      READY_TIMEOUT_MS,
+    );
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('sandbox ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The sandbox exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+}

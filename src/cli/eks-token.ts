@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { loadDefaultCredentials } from '../aws/clients.js';
+import { explainAwsError } from '../aws/errors.js';
+import { createEksToken, DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/token.js';
+import { parseDuration } from '../duration.js';
+
+export const EKS_TOKEN_USAGE =
+  'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
+
+export interface EksTokenIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env?: NodeJS.ProcessEnv;
+  /** The default AWS provider chain unless replaced (tests). */
+  credentials?: () => Promise<AwsCredentialIdentity>;
+  clock?: () => Date;
+}
+
+/**
+ * `eks-token`: the exec credential plugin kubectl runs (see cluster/kubeconfig.ts). Prints one
+ * ExecCredential on standard output — the only place the token ever appears — and explains
+ * failures on standard error, which kubectl shows to the user.
+ *
+ * The lifetime kubectl may cache the token is --token-lifetime, else K8S_DEPLOY_TOKEN_LIFETIME,
+ * else 14 minutes (one short of EKS's 15, as aws-iam-authenticator does).
+ */
+export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> {
+  const env = io.env ?? process.env;
+  let values: { 'cluster-name'?: string; region?: string; 'token-lifetime'?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'cluster-name': { type: 'string' },
+        region: { type: 'string' },
+        'token-lifetime': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}. ${EKS_TOKEN_USAGE}\n`);
+    return 2;
+  }
+  const clusterName = values['cluster-name'];
+  const region = values.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!clusterName) {
+    io.stderr.write(`Missing --cluster-name. ${EKS_TOKEN_USAGE}\n`);
+    return 2;
+  }
+  if (!region) {
+    io.stderr.write(
+      `Missing --region (and neither AWS_REGION nor AWS_DEFAULT_REGION is set). ${EKS_TOKEN_USAGE}\n`,
+    );
+    return 2;
+  }
+  const lifetimeText = values['token-lifetime'] ?? env.K8S_DEPLOY_TOKEN_LIFETIME;
+  const lifetimeMs = lifetimeText === undefined ? DEFAULT_TOKEN_LIFETIME_MS : parseDuration(lifetimeText);
+  if (lifetimeMs === undefined || lifetimeMs <= 0) {
+    io.stderr.write(
+      `Invalid token lifetime ${JSON.stringify(lifetimeText)}. Expected a duration such as 90s or 14m.\n`,
+    );
+    return 2;
+  }
+
+  try {
+    const credentials = await (io.credentials ?? loadDefaultCredentials)();
+    const now = (io.clock ?? (() => new Date()))();
+    const token = await createEksToken({ clusterName, region, credentials, now, lifetimeMs });
+    io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
+    return 0;
+  } catch (error) {
+    const explained = explainAwsError(error, { service: 'sts', operation: 'GetCallerIdentity', region });
+    io.stderr.write(`eks-token: ${explained.message}\n`);
+    return 1;
+  }
+}
