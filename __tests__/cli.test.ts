@@ -156,7 +156,7 @@ describe('k8s-deploy render (as a process)', () => {
     [['render', '--manifests'], 2, /^error: Option --manifests needs a value\./],
     [['render'], 2, /^error: Option --manifests is required\./],
     [['render', 'k8s'], 2, /^error: Unexpected argument "k8s"\./],
-    [['deploy'], 2, /^Unknown command "deploy"\. Usage: k8s-deploy <render>/],
+    [['deploy'], 2, /^Unknown command "deploy"\. Usage: k8s-deploy <render\|eks-token>/],
   ])('%j fails with exit code %i and one line on stderr', async (args, code, message) => {
     const run = await cli(args);
     expect(run.code).toBe(code);

@@ -125,10 +125,10 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     expect(rejection({ 'cluster-name': 'prod' }, {})).toContain("Input 'aws-region' is empty");
   });
 
-  it('needs a region for ECR unless a registry is given', () => {
+  it('needs a region for ECR even when the registry host is given, since ECR is asked about every tag', () => {
     expect(rejection({ images: 'api' }, { GITHUB_SHA: SHA })).toContain('region of the ECR registry');
-    expect(parse({ images: 'api', registry: 'localhost:5000' }, { GITHUB_SHA: SHA }).registry).toBe(
-      'localhost:5000',
+    expect(rejection({ images: 'api', registry: 'localhost:5000' }, { GITHUB_SHA: SHA })).toContain(
+      'region of the ECR registry',
     );
   });
 });

@@ -27,7 +27,7 @@ describe('runPipeline', () => {
     const env = { GITHUB_WORKSPACE: path.join(root, 'repo'), RUNNER_TEMP: path.join(root, 'tmp') };
     const inputs = parseInputs((name) => ({ manifests: 'deploy', namespace: 'prod' })[name] ?? '', env);
     const lines: string[] = [];
-    const result = await runPipeline(inputs, new Map(), {
+    const result = await runPipeline(inputs, {
       runner: new NodeProcessRunner(),
       logger: new StreamLogger((line) => lines.push(line)),
       env,

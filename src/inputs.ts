@@ -117,10 +117,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     AWS_REGION,
     'an AWS region such as eu-west-1',
   );
-  if (
-    awsRegion === undefined &&
-    (clusterName !== undefined || (images.length > 0 && registry === undefined))
-  ) {
+  if (awsRegion === undefined && (clusterName !== undefined || images.length > 0)) {
     throw new InputError(
       `Input 'aws-region' is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set. Expected the region of the ${
         clusterName !== undefined ? 'EKS cluster' : 'ECR registry'

@@ -1,36 +1,37 @@
 import * as core from '@actions/core';
+import { actionLogger } from './action-logger.js';
 import { InputError, parseInputs } from './inputs.js';
-import type { Logger } from './log.js';
-import { ManifestError } from './manifests/errors.js';
 import { NodeProcessRunner } from './process.js';
-
-/** The pipeline's Logger on top of the runner's log commands. */
-const coreLogger: Logger = {
-  info: (message) => core.info(message),
-  warning: (message) => core.warning(message),
-  debug: (message) => core.debug(message),
-  setSecret: (value) => core.setSecret(value),
-  group: (title, work) => core.group(title, work),
-};
+import { STATE } from './state.js';
 
 async function main(): Promise<void> {
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
-    // Loaded after the inputs are accepted, so a bad input is reported without parsing the
-    // pipeline's modules (YAML parsers, globbing) first.
+    // Loaded after the inputs are accepted, so a bad input is reported without loading the
+    // pipeline's modules (YAML parsers, globbing, AWS clients) first.
     const { runPipeline } = await import('./pipeline.js');
-    // No images phase yet: nothing was built, so no references are patched.
-    const result = await runPipeline(inputs, new Map(), {
+    const result = await runPipeline(inputs, {
       runner: new NodeProcessRunner(),
-      logger: coreLogger,
+      logger: actionLogger,
       env: process.env,
+      onCleanup: (state) => {
+        if (state.registry) core.saveState(STATE.registry, state.registry);
+        if (state.kubeconfigPath) core.saveState(STATE.kubeconfig, state.kubeconfigPath);
+      },
     });
+    core.setOutput('images', JSON.stringify(result.images));
+    core.setOutput('built', JSON.stringify(result.built));
     core.setOutput('manifests', result.manifestsPath);
-    core.info('Nothing was applied to any cluster: this build renders the manifests only.');
+    const { runSummary } = await import('./report/summary.js');
+    await core.summary.addRaw(runSummary(result)).write();
+    core.info(
+      'Nothing was applied to the cluster: this version of the action builds, connects and renders only.',
+    );
   } catch (error) {
-    const known = error instanceof InputError || error instanceof ManifestError;
-    core.setFailed(known ? (error as Error).message : `Unexpected error: ${(error as Error).message}`);
+    // Every phase words its own errors for the user; anything else is a bug worth its stack.
+    if (!(error instanceof InputError)) core.debug((error as Error).stack ?? '');
+    core.setFailed((error as Error).message);
   }
 }
 

@@ -1,12 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type ClusterConnection, type ConnectDeps, connectCluster } from './cluster/connect.js';
+import { type ImageDeps, prepareImages } from './images/prepare.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './log.js';
 import { runUrlFromEnv, type Traceability } from './manifests/annotations.js';
 import type { ImageReplacements } from './manifests/images.js';
 import { loadManifestSources } from './manifests/load.js';
 import { type RenderResult, renderManifests } from './manifests/render.js';
+import type { CleanupState } from './post.js';
 import type { ProcessRunner } from './process.js';
 
 /** The effects the pipeline needs, handed in by the front end (action or CLI). */
@@ -14,9 +17,20 @@ export interface PipelineDeps {
   runner: ProcessRunner;
   logger: Logger;
   env: NodeJS.ProcessEnv;
+  /** Replace the real AWS clients (tests); the SDK is loaded lazily when they are not given. */
+  ecr?: ImageDeps['ecr'];
+  eks?: ConnectDeps['eks'];
+  /** Told what the post step must clean up, as soon as it exists (a later phase may still fail). */
+  onCleanup?: (state: CleanupState) => void;
 }
 
 export interface PipelineResult {
+  /** image name → registry/repository:tag@sha256:… */
+  images: Record<string, string>;
+  /** The images this run built and pushed (the rest were reused). */
+  built: string[];
+  /** The cluster connection, when a cluster was configured. */
+  cluster: ClusterConnection | undefined;
   /** Path of the rendered multi-document YAML. */
   manifestsPath: string;
   render: RenderResult;
@@ -64,30 +78,40 @@ export async function renderPhase(
 }
 
 /**
- * The action's run, phase by phase. Today: render, then stop. `images` comes from the images
- * phase (build/promote) once it lands; until then it is empty and nothing is patched.
+ * The action's run, phase by phase: build (or reuse) the images, connect to the cluster, render
+ * the manifests with the images' full references. Nothing is applied yet (a later phase).
  */
-export async function runPipeline(
-  inputs: Inputs,
-  images: ImageReplacements,
-  deps: PipelineDeps,
-): Promise<PipelineResult> {
-  if (inputs.images.length > 0 && images.size === 0) {
-    deps.logger.warning(
-      `The images phase is not part of this build, so ${inputs.images.map((image) => image.name).join(', ')} were neither built nor patched into the manifests.`,
-    );
-  }
-  const render = await deps.logger.group('Render manifests', () =>
+export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<PipelineResult> {
+  const { logger, env } = deps;
+  const prepared = await logger.group('Images', () =>
+    prepareImages(inputs, {
+      ecr: deps.ecr,
+      docker: deps.runner,
+      logger,
+      env,
+      tempDir: env.RUNNER_TEMP || undefined,
+      onLogin: (registry) => deps.onCleanup?.({ registry }),
+    }),
+  );
+  const cluster = await logger.group('Cluster', () =>
+    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }),
+  );
+  if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
+  const render = await logger.group('Render manifests', () =>
     renderPhase(
       inputs.manifests,
-      { images, namespace: inputs.namespace, traceability: traceabilityOf(inputs.tag, deps.env) },
+      {
+        images: new Map(Object.entries(prepared.images)),
+        namespace: inputs.namespace,
+        traceability: traceabilityOf(inputs.tag, env),
+      },
       deps,
     ),
   );
-  const manifestsPath = renderOutputPath(deps.env);
+  const manifestsPath = renderOutputPath(env);
   await mkdir(path.dirname(manifestsPath), { recursive: true });
   // Owner-only: rendered Secrets carry their data.
   await writeFile(manifestsPath, render.yaml, { mode: 0o600 });
-  deps.logger.info(`Rendered ${render.objects.length} object(s) to ${manifestsPath}.`);
-  return { manifestsPath, render, applied: false };
+  logger.info(`Rendered ${render.objects.length} object(s) to ${manifestsPath}.`);
+  return { images: prepared.images, built: prepared.built, cluster, manifestsPath, render, applied: false };
 }

@@ -33,6 +33,8 @@ export interface ImageDeps {
   clock?: () => Date;
   /** Where build metadata files go (RUNNER_TEMP in the action); the OS temp dir otherwise. */
   tempDir?: string;
+  /** Told the registry host as soon as docker is logged in, so a later failure still logs out. */
+  onLogin?: (registry: string) => void;
 }
 
 type Deps = ImageDeps & { ecr: ECRClient };
@@ -157,6 +159,7 @@ async function readyToBuild(toBuild: Planned[], deps: Deps, login: RegistryAutho
   }
   // Only a build needs docker: promoting existing images works on a runner without it.
   await dockerLogin(deps.docker, deps.logger, login);
+  deps.onLogin?.(login.host);
   return builder;
 }
 
