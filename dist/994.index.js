@@ -21,7 +21,7 @@ function runSummary(result) {
         lines.push('');
     }
     if (result.cluster) {
-        const version = result.cluster.serverVersion ? ` (Kubernetes ${result.cluster.serverVersion})` : '';
+        const version = result.cluster.serverVersion ? `, Kubernetes ${result.cluster.serverVersion}` : '';
         lines.push(`Cluster: connected through ${describeSource(result.cluster.source)}${version}.`, '');
     }
     const kinds = countKinds(result.render.objects.map((object) => object.kind));
@@ -40,7 +40,7 @@ function runSummary(result) {
 }
 function describeSource(source) {
     if (source === 'eks')
-        return 'EKS (exec-plugin tokens)';
+        return 'EKS with exec-plugin tokens';
     return source === 'input' ? "the 'kubeconfig' input" : 'KUBECONFIG';
 }
 function countKinds(kinds) {

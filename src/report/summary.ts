@@ -15,7 +15,7 @@ export function runSummary(result: PipelineResult): string {
     lines.push('');
   }
   if (result.cluster) {
-    const version = result.cluster.serverVersion ? ` (Kubernetes ${result.cluster.serverVersion})` : '';
+    const version = result.cluster.serverVersion ? `, Kubernetes ${result.cluster.serverVersion}` : '';
     lines.push(`Cluster: connected through ${describeSource(result.cluster.source)}${version}.`, '');
   }
   const kinds = countKinds(result.render.objects.map((object) => object.kind));
@@ -36,7 +36,7 @@ export function runSummary(result: PipelineResult): string {
 }
 
 function describeSource(source: 'eks' | 'input' | 'environment'): string {
-  if (source === 'eks') return 'EKS (exec-plugin tokens)';
+  if (source === 'eks') return 'EKS with exec-plugin tokens';
   return source === 'input' ? "the 'kubeconfig' input" : 'KUBECONFIG';
 }
 

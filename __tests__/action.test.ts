@@ -1,0 +1,158 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type ActionRun, runAction } from '../sandbox/runner.js';
+import { type RunningSandbox, startSandbox } from '../sandbox/testing.js';
+
+// The bundled action (dist/), run as a GitHub runner runs it, against the sandbox: real podman,
+// registry and kubectl; the real AWS SDK against the simulated ECR/EKS.
+
+let sandbox: RunningSandbox;
+let env: Record<string, string>;
+let ecrPassword: string;
+let first: ActionRun;
+let second: ActionRun;
+const commit = `${Date.now().toString(16)}${'0'.repeat(40)}`.slice(0, 40);
+
+const inputs = {
+  images: 'laravel-app:\n  context: sandbox/demo/laravel-app\nfrontend:\n  context: sandbox/demo/frontend',
+  'create-repositories': 'true',
+  manifests: 'k8s/overlays/staging',
+};
+
+function dockerCalls(): string[][] {
+  const log = sandbox.env.SANDBOX_DOCKER_LOG;
+  if (!log || !existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { argv: string[] }).argv);
+}
+
+function auditEntries(): { path: string; mutating?: boolean; user?: string }[] {
+  const audit = sandbox.env.SANDBOX_AUDIT_LOG;
+  if (!audit || !existsSync(audit)) return [];
+  return readFileSync(audit, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+const mutatingRequests = () => auditEntries().filter((entry) => entry.mutating);
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  env = { ...sandbox.env, GITHUB_SHA: commit, GITHUB_REPOSITORY: 'acme/upload-platform' };
+  delete env.KUBECONFIG;
+  const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
+  const ecr = new ECRClient({
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL_ECR,
+    credentials: {
+      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    },
+  });
+  const auth = await ecr.send(new GetAuthorizationTokenCommand({}));
+  ecrPassword = Buffer.from(auth.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
+    .toString()
+    .replace(/^AWS:/, '');
+  ecr.destroy();
+  const withCluster = { ...inputs, 'cluster-name': env.SANDBOX_CLUSTER_NAME ?? '' };
+  first = await runAction({ inputs: withCluster, env });
+  second = await runAction({ inputs: withCluster, env });
+}, 240_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('the action in the sandbox', () => {
+  it('builds and pushes both images on the first run and patches their digests into the manifests', () => {
+    expect(first.exitCode).toBe(0);
+    expect(JSON.parse(first.outputs.built ?? '')).toEqual(['laravel-app', 'frontend']);
+    const images = JSON.parse(first.outputs.images ?? '{}') as Record<string, string>;
+    expect(Object.keys(images)).toEqual(['laravel-app', 'frontend']);
+    const rendered = readFileSync(first.outputs.manifests ?? '', 'utf8');
+    for (const reference of Object.values(images)) {
+      expect(reference).toMatch(
+        new RegExp(`^${env.SANDBOX_REGISTRY}/[a-z-]+:${commit}@sha256:[0-9a-f]{64}$`),
+      );
+      expect(rendered).toContain(`image: ${reference}`);
+    }
+  });
+
+  it('promotes the same commit on the second run without building or pushing anything', () => {
+    expect(second.exitCode).toBe(0);
+    expect(JSON.parse(second.outputs.built ?? '')).toEqual([]);
+    expect(second.outputs.images).toBe(first.outputs.images);
+    const builds = dockerCalls().filter((argv) => argv[0] === 'build' || argv[0] === 'push');
+    // Two builds and two pushes, all from the first run.
+    expect(builds.map((argv) => argv[0]).sort()).toEqual(['build', 'build', 'push', 'push']);
+    expect(second.log).toContain('reusing it, nothing built');
+  });
+
+  it('connects through the exec-plugin kubeconfig, applies nothing, and says so', () => {
+    expect(first.log).toMatch(/Connected: the cluster runs Kubernetes v1\.32/);
+    // kubectl reached the API server with an EKS token from the plugin, not the sandbox's static one.
+    const versionCalls = auditEntries().filter((entry) => entry.path === '/version');
+    expect(versionCalls.length).toBeGreaterThan(0);
+    for (const call of versionCalls) expect(call.user).toMatch(/^arn:aws:iam::\d{12}:/);
+    expect(first.summary).toContain('Nothing was applied to the cluster');
+    expect(mutatingRequests()).toEqual([]);
+  });
+
+  it('logs docker out and removes the kubeconfig it wrote in the post step', () => {
+    expect(first.postExitCode).toBe(0);
+    expect(first.state.kubeconfig).toBeDefined();
+    expect(existsSync(first.state.kubeconfig ?? '')).toBe(false);
+    expect(dockerCalls().filter((argv) => argv[0] === 'logout')).toEqual([['logout', first.state.registry]]);
+  });
+
+  it('never shows the ECR password or an EKS token, except in the runner mask commands', () => {
+    expect(ecrPassword.length).toBeGreaterThan(8);
+    for (const run of [first, second]) {
+      expect(run.masked).toContain(ecrPassword);
+      const unmaskedLines = run.rawOutput.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+      const everything = [
+        ...unmaskedLines,
+        run.log,
+        run.summary,
+        JSON.stringify(run.outputs),
+        JSON.stringify(run.state),
+        ...filesUnder(run.runnerTemp).map((file) => readFileSync(file, 'utf8')),
+        readFileSync(sandbox.env.SANDBOX_DOCKER_LOG ?? '', 'utf8'),
+      ].join('\n');
+      expect(everything).not.toContain(ecrPassword);
+      expect(everything).not.toContain(Buffer.from(`AWS:${ecrPassword}`).toString('base64'));
+      expect(everything).not.toMatch(/k8s-aws-v1\.[A-Za-z0-9_-]{20,}/);
+    }
+  });
+});
+
+describe('the action with a bad input', () => {
+  it('fails with one sentence naming the input, and touches neither the registry nor the cluster', async () => {
+    const before = { docker: dockerCalls().length, mutating: mutatingRequests().length };
+    const run = await runAction({
+      inputs: { ...inputs, 'cluster-name': env.SANDBOX_CLUSTER_NAME ?? '', 'rollout-timeout': 'ten minutes' },
+      env,
+    });
+    expect(run.exitCode).toBe(1);
+    const errors = run.log.split('\n').filter((line) => line.startsWith('::error::'));
+    expect(errors).toEqual([
+      `::error::Invalid value "ten minutes" for input 'rollout-timeout'. Expected a duration such as 90s, 10m or 1h.`,
+    ]);
+    expect({ docker: dockerCalls().length, mutating: mutatingRequests().length }).toEqual(before);
+    expect(run.outputs).toEqual({});
+  });
+});

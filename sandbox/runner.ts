@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A stand-in for the GitHub Actions runner: runs the bundled action (dist/index.js, then its post
+ * step dist/post/index.js) with INPUT_* variables and the runner's file commands, and reads back
+ * what a runner would: outputs, saved state, the job summary, and the log with secrets masked.
+ */
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ActionRun {
+  exitCode: number;
+  postExitCode: number;
+  /** What the processes printed, unmasked, exactly as the runner receives it. */
+  rawOutput: string;
+  /** The log as the runner shows it: `::add-mask::` values replaced by `***`. */
+  log: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+  /** RUNNER_TEMP of this run, to inspect what the action left behind. */
+  runnerTemp: string;
+  /** The values the action asked the runner to mask. */
+  masked: string[];
+}
+
+export interface RunActionOptions {
+  /** Action inputs by their kebab-case names. */
+  inputs: Record<string, string>;
+  /** The environment (the sandbox's env, GITHUB_SHA, ...), on top of PATH and HOME. */
+  env: Record<string, string>;
+  /** Where the workflow's checkout is; default the repository root. */
+  workspace?: string;
+  /** Echo the log (masked) as it arrives. */
+  echo?: (text: string) => void;
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const home = await mkdtemp(join(tmpdir(), 'k8s-deploy-runner-'));
+  const runnerTemp = join(home, 'temp');
+  await mkdir(runnerTemp, { recursive: true });
+  const files = {
+    GITHUB_OUTPUT: join(home, 'output'),
+    GITHUB_STATE: join(home, 'state'),
+    GITHUB_STEP_SUMMARY: join(home, 'summary.md'),
+    GITHUB_ENV: join(home, 'env'),
+    GITHUB_PATH: join(home, 'path'),
+  };
+  await Promise.all(Object.values(files).map((file) => writeFile(file, '')));
+  const inputEnv = Object.fromEntries(
+    Object.entries(options.inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+  );
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? home,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.workspace ?? REPO_ROOT,
+    RUNNER_TEMP: runnerTemp,
+    ...files,
+    ...options.env,
+    ...inputEnv,
+  };
+  const masked: string[] = [];
+  const mask = (text: string) => masked.reduce((out, secret) => out.split(secret).join('***'), text);
+  let rawOutput = '';
+  let log = '';
+  const onOutput = (chunk: string) => {
+    rawOutput += chunk;
+    for (const match of chunk.matchAll(/^::add-mask::(.*)$/gm)) if (match[1]) masked.push(match[1]);
+    const shown = mask(chunk);
+    log += shown;
+    options.echo?.(shown);
+  };
+
+  const exitCode = await runNode(
+    join(REPO_ROOT, 'dist/index.js'),
+    env,
+    options.workspace ?? REPO_ROOT,
+    onOutput,
+  );
+  const state = parseFileCommands(await readFile(files.GITHUB_STATE, 'utf8'));
+  const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]));
+  const postExitCode = await runNode(
+    join(REPO_ROOT, 'dist/post/index.js'),
+    { ...env, ...stateEnv },
+    options.workspace ?? REPO_ROOT,
+    onOutput,
+  );
+  return {
+    exitCode,
+    postExitCode,
+    rawOutput,
+    log,
+    outputs: parseFileCommands(await readFile(files.GITHUB_OUTPUT, 'utf8')),
+    state,
+    summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    runnerTemp,
+    masked,
+  };
+}
+
+function runNode(
+  script: string,
+  env: Record<string, string>,
+  cwd: string,
+  onOutput: (chunk: string) => void,
+) {
+  return new Promise<number>((done, fail) => {
+    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8').on('data', onOutput);
+    child.stderr.setEncoding('utf8').on('data', onOutput);
+    child.on('error', fail);
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
+
+/** Reads the runner's file-command format: `name=value` lines and `name<<DELIM … DELIM` blocks. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const end = lines.indexOf(delimiter ?? '', i + 1);
+      if (end < 0) throw new Error(`File command '${name}' has no closing delimiter.`);
+      values[name ?? ''] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (line.includes('=')) {
+      values[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return values;
+}
