@@ -109,6 +109,8 @@ describe('ECR through the real AWS SDK', () => {
       ['team/api', 'IMMUTABLE'],
     ]);
     expect(described.repositories?.[0]?.createdAt).toBeInstanceOf(Date);
+    const all = await ecr().send(new DescribeRepositoriesCommand({}));
+    expect(all.repositories?.map((r) => r.repositoryName)).toContain('team/api');
     await expect(
       ecr().send(new CreateRepositoryCommand({ repositoryName: 'team/api' })),
     ).rejects.toMatchObject({
@@ -261,6 +263,48 @@ describe('EKS through the real AWS SDK', () => {
       name: 'ResourceNotFoundException',
       message: 'No cluster found for name: prod.',
     });
+  });
+});
+
+describe('injected control-plane faults', () => {
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${sandbox.env.SANDBOX_AWS_ADMIN_URL}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('throttles the next call of an operation; the SDK retries it and the call log shows both', async () => {
+    await admin('DELETE', '/calls');
+    const set = await admin('POST', '/faults', {
+      operation: 'DescribeRepositories',
+      code: 'ThrottlingException',
+      times: 1,
+    });
+    expect(set.status).toBe(200);
+    const { repositories } = await ecr().send(new DescribeRepositoriesCommand({}));
+    expect(repositories).toBeDefined();
+    const calls = (await (await admin('GET', '/calls')).json()) as {
+      operation: string;
+      status: number;
+      error?: string;
+    }[];
+    expect(calls.map((c) => [c.operation, c.status, c.error])).toEqual([
+      ['DescribeRepositories', 400, 'ThrottlingException'],
+      ['DescribeRepositories', 200, undefined],
+    ]);
+  });
+
+  it('fails every call with a fault that has no count, with the injected code, until reset', async () => {
+    await admin('POST', '/faults', { service: 'eks', code: 'ServiceUnavailableException', status: 503 });
+    try {
+      await expect(
+        new EKSClient({ maxAttempts: 1 }).send(new DescribeClusterCommand({ name: 'sandbox' })),
+      ).rejects.toMatchObject({ name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } });
+    } finally {
+      await admin('DELETE', '/faults');
+    }
+    const { cluster } = await new EKSClient({}).send(new DescribeClusterCommand({ name: 'sandbox' }));
+    expect(cluster?.name).toBe('sandbox');
   });
 });
 
