@@ -52,6 +52,19 @@ describe('sandbox orchestrator', () => {
     expect(await processesMentioning(stateDir)).toEqual([]);
   });
 
+  it('stops the registry even when the sandbox process is killed outright', async () => {
+    const sandbox = await startSandbox({ kubernetes: false });
+    expect((await processesMentioning(sandbox.stateDir)).join('\n')).toContain('docker-registry');
+    process.kill(sandbox.pid, 'SIGKILL');
+    let left = await processesMentioning(sandbox.stateDir);
+    for (let attempt = 0; attempt < 100 && left.length > 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = await processesMentioning(sandbox.stateDir);
+    }
+    await sandbox.stop();
+    expect(left).toEqual([]);
+  });
+
   it('round-trips values with quotes through the env file', () => {
     const env = { A: "it's", B: 'x=y z', C: '' };
     expect(parseEnvFile(envFile(env))).toEqual(env);
