@@ -309,6 +309,40 @@ describe('injected control-plane faults', () => {
 });
 
 describe('docker shim', () => {
+  it('builds with -f, --target, --build-arg, --label and --platform, and image inspect shows the result', async () => {
+    const context = await mkdtemp(join(tmpdir(), 'sandbox-flags-'));
+    await writeFile(join(context, 'a.txt'), 'a');
+    await writeFile(
+      join(context, 'Build.dockerfile'),
+      'FROM scratch AS app\nARG VERSION\nLABEL stage=app version=$VERSION\nCOPY a.txt /a.txt\n' +
+        'FROM scratch AS other\nLABEL stage=other\n',
+    );
+    const image = 'sandbox-local/flags:1';
+    const built = await docker([
+      'build',
+      '-f',
+      join(context, 'Build.dockerfile'),
+      '--target',
+      'app',
+      '--build-arg',
+      'VERSION=1.2.3',
+      '--label',
+      'org.opencontainers.image.revision=abc',
+      '--platform',
+      'linux/amd64',
+      '-t',
+      image,
+      context,
+    ]);
+    expect(built.exitCode).toBe(0);
+    const inspected = await docker(['image', 'inspect', '--format', '{{json .Config.Labels}}', image]);
+    expect(JSON.parse(inspected.stdout)).toEqual({
+      stage: 'app',
+      version: '1.2.3',
+      'org.opencontainers.image.revision': 'abc',
+    });
+  });
+
   it('answers "docker buildx version" like a runner without BuildKit and logs every invocation', async () => {
     const buildx = await docker(['buildx', 'version']);
     expect(buildx.exitCode).toBe(1);
