@@ -170,6 +170,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const env: Record<string, string> = {
       ...(kube ? { KUBECONFIG: kubeconfigPath, SANDBOX_ADMIN_URL: kube.adminUrl } : {}),
       AWS_REGION: options.region,
+      AWS_DEFAULT_REGION: options.region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_ECR: aws.url,
