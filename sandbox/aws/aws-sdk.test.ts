@@ -182,7 +182,7 @@ describe('ECR through the real AWS SDK', () => {
     });
   });
 
-  it('rejects a push that would move a tag in an IMMUTABLE repository and keeps the first image', async () => {
+  it('rejects any re-push of a tag in an IMMUTABLE repository, even of the same image, and keeps the first', async () => {
     await ecr().send(
       new CreateRepositoryCommand({ repositoryName: 'locked', imageTagMutability: 'IMMUTABLE' }),
     );
@@ -198,6 +198,14 @@ describe('ECR through the real AWS SDK', () => {
       "tag invalid: The image tag 'v1' already exists in the 'locked' repository and cannot be overwritten because the repository is immutable.",
     );
     expect(await registryDigest('locked', 'v1')).toBe(first);
+
+    await buildImage(`${sandbox.env.SANDBOX_REGISTRY}/locked:v2`);
+    expect((await docker(['push', `${sandbox.env.SANDBOX_REGISTRY}/locked:v2`])).exitCode).toBe(0);
+    const again = await docker(['push', `${sandbox.env.SANDBOX_REGISTRY}/locked:v2`]); // the very same image
+    expect(again.exitCode).not.toBe(0);
+    expect(again.stderr).toContain(
+      "tag invalid: The image tag 'v2' already exists in the 'locked' repository",
+    );
   });
 
   it('rejects a push to a repository ECR does not know, as real ECR does', async () => {
