@@ -26,6 +26,8 @@ export interface AwsServiceHandle {
 
 const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 const ADMIN_PREFIX = '/_sandbox';
+/** The call log is for tests; a long demo must not grow it without bound. */
+const MAX_CALLS_KEPT = 10_000;
 
 type Protocol = 'json' | 'rest';
 
@@ -100,7 +102,7 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
         return;
       }
       const protocol: Protocol = req.headers['x-amz-target'] ? 'json' : 'rest';
-      const record = (status: number, error?: string) =>
+      const record = (status: number, error?: string) => {
         admin.calls.push({
           time: new Date().toISOString(),
           service: protocol === 'json' ? 'ecr' : 'eks',
@@ -108,6 +110,8 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
           status,
           ...(error ? { error } : {}),
         });
+        if (admin.calls.length > MAX_CALLS_KEPT) admin.calls.splice(0, admin.calls.length - MAX_CALLS_KEPT);
+      };
       route(req, body, protocol).then(
         (result) => {
           record(200);
