@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  containerBehaviour,
+  imageIdOf,
+  logLinesOf,
+  pullBackoffSeconds,
+  pullPolicyOf,
+  restartBackoffSeconds,
+  restartsAfterExit,
+} from './behaviour.js';
+
+const withEnv = (env: Record<string, string>, extra = {}) => ({
+  name: 'c',
+  image: 'x:1',
+  env: Object.entries(env).map(([name, value]) => ({ name, value })),
+  ...extra,
+});
+
+describe('container behaviour from SANDBOX_* env', () => {
+  it('runs an ordinary container forever and ready at once', () => {
+    expect(containerBehaviour(withEnv({}), 'main', 'Always')).toMatchObject({
+      exits: false,
+      readyAfterSeconds: 0,
+      neverReady: false,
+      logLines: [],
+    });
+  });
+
+  it('takes the readiness delay from the readiness probe unless SANDBOX_READY_AFTER_SECONDS says otherwise', () => {
+    const probe = { readinessProbe: { initialDelaySeconds: 7 } };
+    expect(containerBehaviour(withEnv({}, probe), 'main', 'Always').readyAfterSeconds).toBe(7);
+    expect(
+      containerBehaviour(withEnv({ SANDBOX_READY_AFTER_SECONDS: '2' }, probe), 'main', 'Always')
+        .readyAfterSeconds,
+    ).toBe(2);
+  });
+
+  it('exits 0 after a second in Job-like pods and init containers', () => {
+    expect(containerBehaviour(withEnv({}), 'main', 'Never')).toMatchObject({
+      exits: true,
+      exitCode: 0,
+      runSeconds: 1,
+    });
+    expect(containerBehaviour(withEnv({}), 'init', 'Always')).toMatchObject({ exits: true, exitCode: 0 });
+  });
+
+  it('crashes with exit code 1 unless SANDBOX_EXIT_CODE names another non-zero code', () => {
+    expect(containerBehaviour(withEnv({ SANDBOX_CRASH: 'true' }), 'main', 'Always')).toMatchObject({
+      exits: true,
+      exitCode: 1,
+    });
+    expect(
+      containerBehaviour(withEnv({ SANDBOX_CRASH: '1', SANDBOX_EXIT_CODE: '137' }), 'main', 'Always')
+        .exitCode,
+    ).toBe(137);
+    expect(containerBehaviour(withEnv({ SANDBOX_CRASH: 'false' }), 'main', 'Always').exits).toBe(false);
+  });
+
+  it('ignores env values that come from ConfigMaps or Secrets', () => {
+    const container = {
+      name: 'c',
+      env: [{ name: 'SANDBOX_CRASH', valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } } }],
+    };
+    expect(containerBehaviour(container, 'main', 'Always').exits).toBe(false);
+  });
+
+  it('rejects a SANDBOX_RUN_SECONDS that is not a number, naming the variable', () => {
+    expect(() => containerBehaviour(withEnv({ SANDBOX_RUN_SECONDS: 'soon' }), 'main', 'Always')).toThrow(
+      'SANDBOX_RUN_SECONDS is "soon"; expected a number of seconds or an exit code (0 or more).',
+    );
+  });
+
+  it('splits SANDBOX_LOG on newlines and on the two characters \\n', () => {
+    expect(logLinesOf('a\nb\\nc')).toEqual(['a', 'b', 'c']);
+    expect(logLinesOf('one | two')).toEqual(['one | two']);
+    expect(logLinesOf('')).toEqual([]);
+  });
+});
+
+describe('kubelet rules', () => {
+  it('restarts per restartPolicy', () => {
+    expect(restartsAfterExit('Always', 0)).toBe(true);
+    expect(restartsAfterExit('OnFailure', 0)).toBe(false);
+    expect(restartsAfterExit('OnFailure', 2)).toBe(true);
+    expect(restartsAfterExit('Never', 2)).toBe(false);
+  });
+
+  it('backs off crash restarts 0, 10, 20, 40 ... up to 300 seconds', () => {
+    expect([1, 2, 3, 4, 10].map(restartBackoffSeconds)).toEqual([0, 10, 20, 40, 300]);
+    expect([1, 2, 3, 10].map(pullBackoffSeconds)).toEqual([10, 20, 40, 300]);
+  });
+
+  it('defaults the pull policy to Always only for :latest or untagged images', () => {
+    expect(pullPolicyOf({ image: 'nginx' })).toBe('Always');
+    expect(pullPolicyOf({ image: 'nginx:latest' })).toBe('Always');
+    expect(pullPolicyOf({ image: 'localhost:5000/nginx:1.27' })).toBe('IfNotPresent');
+    expect(pullPolicyOf({ image: 'localhost:5000/nginx' })).toBe('Always');
+    expect(pullPolicyOf({ image: 'nginx@sha256:abc' })).toBe('IfNotPresent');
+  });
+
+  it('writes imageID as the repository at the pulled digest, registry port included', () => {
+    expect(imageIdOf('127.0.0.1:5000/app/api:abc123', 'sha256:ff')).toBe('127.0.0.1:5000/app/api@sha256:ff');
+    expect(imageIdOf('app@sha256:ee', 'sha256:ee')).toBe('app@sha256:ee');
+  });
+});

@@ -1,0 +1,99 @@
+import type { KubeObject } from '../kube/contract.js';
+import { qosClass } from './kubelet/pod-status.js';
+import { clone, getCondition, isTerminating, type Json, ownerReference, randomSuffix } from './objects.js';
+import type { Runtime } from './runtime.js';
+
+/** Pods a workload controls (by controller ownerReference, as real controllers after adoption). */
+export function podsOf(runtime: Runtime, owner: KubeObject): KubeObject[] {
+  return runtime.ownedBy(owner, 'Pod');
+}
+
+export function isPodReady(pod: Json): boolean {
+  return getCondition(pod, 'Ready')?.status === 'True';
+}
+
+/** Ready for at least minReadySeconds (real seconds: the spec's own setting). */
+export function isPodAvailable(pod: Json, minReadySeconds: number, now: number): boolean {
+  const ready = getCondition(pod, 'Ready');
+  if (ready?.status !== 'True' || isTerminating(pod)) return false;
+  if (minReadySeconds <= 0) return true;
+  const since = Date.parse(ready.lastTransitionTime ?? '');
+  return Number.isNaN(since) || since + minReadySeconds * 1000 <= now;
+}
+
+export function isPodActive(pod: Json): boolean {
+  return !isTerminating(pod) && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+}
+
+/** A pod from a template, owned by its controller, as the controllers' pod control creates them. */
+export function podFromTemplate(
+  owner: KubeObject,
+  template: Json,
+  name: { generateFrom: string } | { exact: string },
+  extraLabels: Record<string, string> = {},
+): KubeObject {
+  const meta = clone(template?.metadata ?? {});
+  const spec = clone(template?.spec ?? {});
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  const podName = 'exact' in name ? name.exact : `${name.generateFrom}-${randomSuffix()}`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...meta,
+      name: podName,
+      ...('generateFrom' in name ? { generateName: `${name.generateFrom}-` } : {}),
+      namespace: owner.metadata.namespace,
+      labels: { ...(meta.labels ?? {}), ...extraLabels },
+      ownerReferences: [ownerReference(owner)],
+    },
+    spec,
+    status: { phase: 'Pending', qosClass: qosClass({ spec }) },
+  };
+}
+
+/**
+ * The kubelet's finalizer. The store removes an object without finalizers at once; with this one,
+ * deleting a running pod only marks it (deletionTimestamp) and the kubelet removes it after
+ * stopping its containers, which is what graceful deletion looks like on a real cluster.
+ */
+export const kubeletFinalizer = 'sandbox.k8s.io/kubelet';
+
+export function withKubeletFinalizer(metadata: Json): Json {
+  const finalizers: string[] = metadata.finalizers ?? [];
+  if (finalizers.includes(kubeletFinalizer) || metadata.deletionTimestamp) return metadata;
+  return { ...metadata, finalizers: [...finalizers, kubeletFinalizer] };
+}
+
+/** Deletes a pod the way controllers do: through the API, graceful when it runs on a node. */
+export function deletePodGracefully(runtime: Runtime, pod: Json): void {
+  const current = runtime.get(runtime.kinds.Pod, pod.metadata.namespace, pod.metadata.name) as Json;
+  if (!current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp) return;
+  runtime.store.delete(runtime.kinds.Pod, current.metadata.namespace, current.metadata.name);
+}
+
+/** The kubelet is done with a deleted pod: drop its finalizer, so the store removes the pod. */
+export function releasePod(runtime: Runtime, namespace: string, name: string, uid: string): void {
+  const current = runtime.get(runtime.kinds.Pod, namespace, name) as Json;
+  if (!current || current.metadata.uid !== uid || !current.metadata.deletionTimestamp) return;
+  const finalizers = (current.metadata.finalizers ?? []).filter((f: string) => f !== kubeletFinalizer);
+  const metadata = { ...current.metadata, finalizers };
+  if (finalizers.length === 0) delete metadata.finalizers;
+  runtime.store.update({ ...current, metadata });
+}
+
+/** Which pods to remove first on scale-down: unscheduled, pending, not ready, then the newest. */
+export function deletionOrder(pods: Json[]): Json[] {
+  const rank = (pod: Json) =>
+    !pod.spec?.nodeName ? 0 : pod.status?.phase === 'Pending' ? 1 : !isPodReady(pod) ? 2 : 3;
+  return [...pods].sort((a, b) => {
+    const byRank = rank(a) - rank(b);
+    if (byRank !== 0) return byRank;
+    return String(b.metadata.creationTimestamp ?? '').localeCompare(
+      String(a.metadata.creationTimestamp ?? ''),
+    );
+  });
+}
