@@ -19,10 +19,12 @@ async function processesMentioning(text: string): Promise<string[]> {
 
 describe('sandbox orchestrator', () => {
   it('writes a sourceable env file when ready, and leaves no process behind when stopped', async () => {
-    const sandbox = await startSandbox({ kubernetes: false });
+    const sandbox = await startSandbox();
     const { env, stateDir } = sandbox;
     try {
       for (const name of [
+        'KUBECONFIG',
+        'SANDBOX_ADMIN_URL',
         'AWS_REGION',
         'AWS_ACCESS_KEY_ID',
         'AWS_SECRET_ACCESS_KEY',
