@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
@@ -119,7 +118,7 @@ describe('the simulated cluster behind the sandbox', () => {
       .toString()
       .slice('AWS:'.length);
     const registry = sandbox.env.SANDBOX_REGISTRY ?? '';
-    const context = await mkdtemp(join(tmpdir(), 'sandbox-cluster-'));
+    const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
     await writeFile(join(context, 'id'), randomUUID());
     await writeFile(join(context, 'Dockerfile'), 'FROM scratch\nCOPY id /id\n');
     for (const args of [

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BatchGetImageCommand,
@@ -27,7 +26,7 @@ function docker(args: string[], stdin?: string): Promise<RunResult> {
 
 /** Builds a FROM-scratch image whose content is unique, so every build has its own digest. */
 async function buildImage(reference: string): Promise<void> {
-  const context = await mkdtemp(join(tmpdir(), 'sandbox-build-'));
+  const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
   await writeFile(join(context, 'content.txt'), randomUUID());
   await writeFile(join(context, 'Dockerfile'), 'FROM scratch\nCOPY content.txt /content.txt\n');
   const built = await docker(['build', '-t', reference, '--label', 'test=sandbox', context]);
@@ -318,7 +317,7 @@ describe('injected control-plane faults', () => {
 
 describe('docker shim', () => {
   it('builds with -f, --target, --build-arg, --label and --platform, and image inspect shows the result', async () => {
-    const context = await mkdtemp(join(tmpdir(), 'sandbox-flags-'));
+    const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
     await writeFile(join(context, 'a.txt'), 'a');
     await writeFile(
       join(context, 'Build.dockerfile'),
