@@ -20,8 +20,8 @@ let password: string;
 const savedEnv = { ...process.env };
 const runner = new NodeProcessRunner();
 
-function docker(args: string[], stdin?: string): Promise<RunResult> {
-  return runner.run('docker', args, { env: { ...process.env, ...sandbox.env }, stdin });
+function docker(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<RunResult> {
+  return runner.run('docker', args, { env: { ...process.env, ...sandbox.env, ...env }, stdin });
 }
 
 /** Builds a FROM-scratch image whose content is unique, so every build has its own digest. */
@@ -316,6 +316,24 @@ describe('injected control-plane faults', () => {
 });
 
 describe('docker shim', () => {
+  it('keeps credentials where DOCKER_CONFIG says, and cannot push after docker logout', async () => {
+    await ecr().send(new CreateRepositoryCommand({ repositoryName: 'auth/check' }));
+    const registry = sandbox.env.SANDBOX_REGISTRY ?? '';
+    const image = `${registry}/auth/check:v1`;
+    await buildImage(image);
+    const config = { DOCKER_CONFIG: await mkdtemp(join(sandbox.stateDir, 'docker-config-')) };
+    expect(
+      (await docker(['login', '--password-stdin', '-u', 'AWS', registry], password, config)).exitCode,
+    ).toBe(0);
+    const stored = JSON.parse(await readFile(join(config.DOCKER_CONFIG, 'config.json'), 'utf8'));
+    expect(Object.keys(stored.auths)).toEqual([registry]);
+
+    expect((await docker(['logout', registry], undefined, config)).exitCode).toBe(0);
+    const pushed = await docker(['push', image], undefined, config);
+    expect(pushed.exitCode).not.toBe(0);
+    expect(pushed.stderr).toMatch(/authentication required|unauthorized/);
+  });
+
   it('builds with -f, --target, --build-arg, --label and --platform, and image inspect shows the result', async () => {
     const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
     await writeFile(join(context, 'a.txt'), 'a');
