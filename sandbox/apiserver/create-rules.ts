@@ -32,15 +32,3 @@ export function generateJobSelector(job: KubeObject): void {
     'job-name': job.metadata.name,
   };
 }
-
-/**
- * Allocates a cluster IP for a Service that needs one, from 10.100.0.0/16 in creation order
- * (the sandbox routes nothing to it; `kubectl get svc` and the controllers show it).
- */
-export function allocateClusterIp(service: KubeObject, sequence: number): void {
-  const spec = service.spec as { type?: string; clusterIP?: string; clusterIPs?: string[] } | undefined;
-  if (!spec || spec.type === 'ExternalName' || spec.clusterIP) return;
-  const ip = `10.100.${Math.floor(sequence / 250) % 256}.${(sequence % 250) + 1}`;
-  spec.clusterIP = ip;
-  spec.clusterIPs = [ip];
-}

@@ -331,6 +331,33 @@ describe('kubectl apply --server-side', () => {
     expect(result.stderr).toContain('strict decoding error: unknown field "spec.replicaz"');
   });
 
+  it("refuses to change a Job's pod template, as a real server does", async () => {
+    const job = (image: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: "${image}"}]\n`;
+    await cluster.kubectl(['apply', '--server-side', '-f', file('q.yaml', job('app:1'))]);
+    expect(
+      (await cluster.kubectlResult(['apply', '--server-side', '-f', file('q.yaml', job('app:1'))])).code,
+    ).toBe(0);
+    const changed = await cluster.kubectlResult([
+      'apply',
+      '--server-side',
+      '-f',
+      file('q2.yaml', job('app:2')),
+    ]);
+    expect(changed.stderr).toContain('The Job "migrate" is invalid: spec.template: Invalid value');
+    expect(changed.stderr).toContain('field is immutable');
+  });
+
+  it("refuses to change a Deployment's selector", async () => {
+    await cluster.kubectl(['apply', '--server-side', '-f', file('r.yaml', deploymentYaml('romeo'))]);
+    const moved = deploymentYaml('romeo').replace(
+      'selector: {matchLabels: {app: romeo}}',
+      'selector: {matchLabels: {app: romeo, v: "2"}}',
+    );
+    const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('r2.yaml', moved)]);
+    expect(result.stderr).toContain('The Deployment "romeo" is invalid: spec.selector: Invalid value');
+  });
+
   it('rejects a wrongly typed key field as Invalid', async () => {
     const bad = deploymentYaml('juliet').replace('  selector:', '  replicas: "three"\n  selector:');
     const result = await cluster.kubectlResult(['apply', '--server-side', '-f', file('j.yaml', bad)]);

@@ -297,6 +297,24 @@ spec:
     expect(rs.items[0].metadata.ownerReferences).toBeUndefined();
   });
 
+  it('deletes a namespace and what follows it in a file, and refuses new content while it terminates', async () => {
+    const manifest = join(cluster.dir, 'ns.yaml');
+    writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: temp}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: temp}\n',
+    );
+    await cluster.kubectl(['apply', '--server-side', '-f', manifest]);
+    await cluster.kubectl(['delete', '-f', manifest, '--wait=false']);
+    const refused = await cluster.kubectlResult(['create', 'configmap', 'late', '-n', 'temp']);
+    expect(refused.stderr).toContain(
+      'unable to create new content in namespace temp because it is being terminated',
+    );
+    await cluster.kubectl(['wait', '--for=delete', 'namespace/temp', '--timeout=10s']);
+    expect((await cluster.kubectlResult(['get', 'configmap', 'c', '-n', 'temp'])).stderr).toContain(
+      'not found',
+    );
+  });
+
   it('deletes nothing with --dry-run=server', async () => {
     await apply(deployment('stays', 'app:1'));
     const seq = await lastSeq();

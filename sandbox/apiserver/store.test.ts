@@ -103,34 +103,6 @@ describe('the in-memory store', () => {
     expect(spec.template.metadata.labels['batch.kubernetes.io/controller-uid']).toBe(job.metadata.uid);
   });
 
-  it('gives each ClusterIP Service its own cluster IP and none to an ExternalName one', () => {
-    const { store } = setup();
-    const service = (name: string, spec: Record<string, unknown>) =>
-      store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec })
-        .spec as {
-        clusterIP?: string;
-      };
-    const a = service('a', { ports: [{ port: 80 }] });
-    const b = service('b', { ports: [{ port: 80 }] });
-    expect(a.clusterIP).toMatch(/^10\.100\.\d+\.\d+$/);
-    expect(b.clusterIP).not.toBe(a.clusterIP);
-    expect(service('c', { type: 'ExternalName', externalName: 'example.com' }).clusterIP).toBeUndefined();
-  });
-
-  it('serves one object under every version of a multi-version CRD', () => {
-    const { store } = setup();
-    const v1 = store.typeOf('external-secrets.io/v1', 'ExternalSecret');
-    const v1beta1 = store.typeOf('external-secrets.io/v1beta1', 'ExternalSecret');
-    if (!v1 || !v1beta1) throw new Error('External Secrets kinds missing');
-    store.create({
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
-      metadata: { name: 'db', namespace: 'default' },
-      spec: {},
-    });
-    expect(store.get(v1beta1, 'default', 'db')?.apiVersion).toBe('external-secrets.io/v1beta1');
-  });
-
   it('names objects from generateName', () => {
     const { store } = setup();
     const pod = store.create({
@@ -271,14 +243,19 @@ describe('the in-memory store', () => {
     expect(store.get(deployments, 'default', 'web')).toBeUndefined();
   });
 
-  it('deletes everything in a namespace with the namespace', () => {
-    const { store, deployments } = setup();
+  it('marks a deleted namespace Terminating, then deletes everything in it', async () => {
+    const store = createStore({ namespaceCleanupMs: 0 });
     const namespaces = store.typeOf('v1', 'Namespace');
-    if (!namespaces) throw new Error('no namespaces');
+    const deployments = store.typeOf('apps/v1', 'Deployment');
+    if (!namespaces || !deployments) throw new Error('built-in types missing');
     store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     store.create({ ...deployment('web'), metadata: { name: 'web', namespace: 'shop' } });
-    store.delete(namespaces, undefined, 'shop');
+    const marked = store.delete(namespaces, undefined, 'shop');
+    expect(marked?.status).toMatchObject({ phase: 'Terminating' });
+    expect(store.list(deployments, 'shop')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(store.list(deployments, 'shop')).toEqual([]);
+    expect(store.get(namespaces, undefined, 'shop')).toBeUndefined();
   });
 
   it('registers the kind a CustomResourceDefinition declares and forgets it on delete', () => {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from '../kube/contract.js';
-import { allocateClusterIp, generateJobSelector, randomSuffix } from './create-rules.js';
+import { generateJobSelector, randomSuffix } from './create-rules.js';
 import { sameValue } from './fieldpath.js';
 import { preinstalledCrds } from './preinstalled-crds.js';
 import { type TypeInfo, TypeRegistry, typesFromCrd } from './types.js';
@@ -73,9 +73,10 @@ export class MemoryStore implements ObjectStore {
   private readonly pending: StoreEvent[] = [];
   private dispatching = false;
   private version = 0;
-  private servicesCreated = 0;
+  private readonly removingNamespaces = new Set<string>();
 
-  constructor() {
+  /** @param namespaceCleanupMs how long a deleted namespace stays Terminating before it is emptied. */
+  constructor(private readonly namespaceCleanupMs = 1000) {
     for (const name of DEFAULT_NAMESPACES) {
       this.create({
         apiVersion: 'v1',
@@ -140,7 +141,6 @@ export class MemoryStore implements ObjectStore {
     if (namespace === undefined) delete stored.metadata.namespace;
     delete stored.metadata.deletionTimestamp;
     if (stored.kind === 'Job') generateJobSelector(stored);
-    if (stored.kind === 'Service' && !options.dryRun) allocateClusterIp(stored, this.servicesCreated++);
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
     if (options.dryRun) {
@@ -205,7 +205,10 @@ export class MemoryStore implements ObjectStore {
       return this.present(type, stored);
     }
     this.version++;
-    const finished = stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0;
+    const finished =
+      stored.metadata.deletionTimestamp &&
+      (stored.metadata.finalizers ?? []).length === 0 &&
+      type.resource !== 'namespaces';
     if (finished) {
       this.bucket(type).delete(key);
       this.afterRemoval(type, stored);
@@ -229,6 +232,8 @@ export class MemoryStore implements ObjectStore {
     const current = this.bucket(type).get(keyOf(ns, name));
     if (!current) return undefined;
     if (options.dryRun) return this.present(type, current);
+    if (type.resource === 'namespaces' && !this.removingNamespaces.has(name))
+      return this.terminate(type, current);
     if (propagation === 'Foreground') this.deleteDependents(current, propagation);
     if ((current.metadata.finalizers ?? []).length > 0) {
       if (current.metadata.deletionTimestamp) return this.present(type, current);
@@ -242,6 +247,30 @@ export class MemoryStore implements ObjectStore {
     if (propagation === 'Orphan') this.orphanDependents(current);
     else this.afterRemoval(type, current);
     return this.present(type, removed);
+  }
+
+  /**
+   * Namespaces go Terminating first and are emptied a moment later, as the namespace
+   * controller does: `kubectl delete -f` can still delete what follows the namespace in a file.
+   */
+  private terminate(type: ResourceType, namespace: KubeObject): KubeObject {
+    if (namespace.metadata.deletionTimestamp) return this.present(type, namespace);
+    const name = namespace.metadata.name;
+    const marked = this.update({
+      ...namespace,
+      metadata: { ...namespace.metadata, deletionTimestamp: now() },
+      status: { ...(namespace.status as object), phase: 'Terminating' },
+    });
+    const timer = setTimeout(() => {
+      this.removingNamespaces.add(name);
+      try {
+        this.delete(type, undefined, name);
+      } finally {
+        this.removingNamespaces.delete(name);
+      }
+    }, this.namespaceCleanupMs);
+    timer.unref();
+    return marked;
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -389,6 +418,6 @@ export function notFound(type: ResourceType, name: string): StoreError {
   return new StoreError('NotFound', `${type.resource}${groupSuffix(type)} "${name}" not found`);
 }
 
-export function createStore(): MemoryStore {
-  return new MemoryStore();
+export function createStore(options: { namespaceCleanupMs?: number } = {}): MemoryStore {
+  return new MemoryStore(options.namespaceCleanupMs);
 }

@@ -14,6 +14,7 @@ import {
 import { applyDefaults } from './defaults.js';
 import { isMap, sameValue } from './fieldpath.js';
 import { ApiError, badRequest, statusObject } from './http.js';
+import { immutableViolations } from './immutability.js';
 import { jsonPatch, mergePatch, PATCH_TYPES, PatchError, strategicMergePatch } from './patch.js';
 import { decodeProtobuf } from './protobuf.js';
 import { scaleOf, withScale } from './scale.js';
@@ -87,36 +88,46 @@ function checkFields(
   }
   if (unknown.length > 0 && mode === 'Warn')
     ctx.warnings.push(...unknown.map((f) => `unknown field "${f.slice(1)}"`));
-  if (invalid.length > 0) {
-    const list = invalid.length === 1 ? invalid[0] : `[${invalid.join(', ')}]`;
-    throw new ApiError(
-      422,
-      'Invalid',
-      `${qualifiedKind(ctx.type)} "${object.metadata.name}" is invalid: ${list}`,
-      {
-        name: object.metadata.name,
-        group: ctx.type.group,
-        kind: ctx.type.kind,
-        causes: invalid.map((message) => ({
-          reason: 'FieldValueInvalid',
-          message,
-          field: message.split(':')[0],
-        })),
-      },
-    );
-  }
+  if (invalid.length > 0) throw invalidError(ctx, object, invalid);
 }
 
 function withoutTimes(entries: unknown[] | undefined): unknown[] {
   return (entries ?? []).map((entry) => (isMap(entry) ? { ...entry, time: undefined } : entry));
 }
 
+/** 422 Invalid, worded as a real server words it: `Kind.group "name" is invalid: field: ...`. */
+function invalidError(ctx: RequestContext, object: KubeObject, invalid: string[]): ApiError {
+  const list = invalid.length === 1 ? invalid[0] : `[${invalid.join(', ')}]`;
+  return new ApiError(
+    422,
+    'Invalid',
+    `${qualifiedKind(ctx.type)} "${object.metadata.name}" is invalid: ${list}`,
+    {
+      name: object.metadata.name,
+      group: ctx.type.group,
+      kind: ctx.type.kind,
+      causes: invalid.map((text) => {
+        const at = text.indexOf(': ');
+        return { reason: 'FieldValueInvalid', field: text.slice(0, at), message: text.slice(at + 2) };
+      }),
+    },
+  );
+}
+
 function requireNamespace(ctx: RequestContext, object: KubeObject): void {
   if (!ctx.type.namespaced) return;
   const namespaces = ctx.store.typeOf('v1', 'Namespace');
   const ns = object.metadata.namespace ?? 'default';
-  if (namespaces && !ctx.store.get(namespaces, undefined, ns)) {
+  const found = namespaces && ctx.store.get(namespaces, undefined, ns);
+  if (namespaces && !found) {
     throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+  }
+  if (found?.metadata.deletionTimestamp) {
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `${ctx.type.resource} "${object.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+    );
   }
 }
 
@@ -138,6 +149,10 @@ function store(
   }
   if (!before && ctx.type.subresources.status) delete after.status;
   applyDefaults(after);
+  if (before && part === 'main') {
+    const violations = immutableViolations(before, after);
+    if (violations.length > 0) throw invalidError(ctx, after, violations);
+  }
   // A client that sends managedFields different from the stored ones sets them (kubectl does
   // this to migrate client-side-apply ownership to server-side apply).
   const setByClient =
