@@ -1,12 +1,6 @@
-import type {
-  ApiServerHandle,
-  ApiServerOptions,
-  ControllerHandle,
-  ControllerOptions,
-  ImagePullCheck,
-  ObjectStore,
-  TokenAuthenticator,
-} from './kube/contract.js';
+import { createStore, startApiServer } from './apiserver/index.js';
+import { startControllers } from './controllers/index.js';
+import type { ImagePullCheck, TokenAuthenticator } from './kube/contract.js';
 
 export interface ClusterOptions {
   tls: { cert: string; key: string };
@@ -23,23 +17,11 @@ export interface ClusterHandle {
   close(): Promise<void>;
 }
 
-interface ApiServerModule {
-  createStore(): ObjectStore;
-  startApiServer(options: ApiServerOptions): Promise<ApiServerHandle>;
-}
-interface ControllersModule {
-  startControllers(options: ControllerOptions): ControllerHandle;
-}
-
-// The simulated API server and controllers are built on their own branches against
-// kube/contract.ts; they are loaded by path so that this file compiles before they are merged.
-const API_SERVER_MODULE = './apiserver/index.js';
-const CONTROLLERS_MODULE = './controllers/index.js';
-
-/** Starts the simulated Kubernetes cluster: object store, controllers/kubelet, API server. */
+/**
+ * Starts the simulated Kubernetes cluster as kube/contract.ts describes: one object store, the
+ * controllers and kubelets writing to it, and the API server kubectl talks to.
+ */
 export async function startCluster(options: ClusterOptions): Promise<ClusterHandle> {
-  const { createStore, startApiServer } = (await import(API_SERVER_MODULE)) as ApiServerModule;
-  const { startControllers } = (await import(CONTROLLERS_MODULE)) as ControllersModule;
   const store = createStore();
   const controllers = startControllers({
     store,

@@ -19,10 +19,12 @@ async function processesMentioning(text: string): Promise<string[]> {
 
 describe('sandbox orchestrator', () => {
   it('writes a sourceable env file when ready, and leaves no process behind when stopped', async () => {
-    const sandbox = await startSandbox({ kubernetes: false });
+    const sandbox = await startSandbox();
     const { env, stateDir } = sandbox;
     try {
       for (const name of [
+        'KUBECONFIG',
+        'SANDBOX_ADMIN_URL',
         'AWS_REGION',
         'AWS_ACCESS_KEY_ID',
         'AWS_SECRET_ACCESS_KEY',
@@ -50,6 +52,19 @@ describe('sandbox orchestrator', () => {
       await sandbox.stop();
     }
     expect(await processesMentioning(stateDir)).toEqual([]);
+  });
+
+  it('stops the registry even when the sandbox process is killed outright', async () => {
+    const sandbox = await startSandbox({ kubernetes: false });
+    expect((await processesMentioning(sandbox.stateDir)).join('\n')).toContain('docker-registry');
+    process.kill(sandbox.pid, 'SIGKILL');
+    let left = await processesMentioning(sandbox.stateDir);
+    for (let attempt = 0; attempt < 100 && left.length > 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = await processesMentioning(sandbox.stateDir);
+    }
+    await sandbox.stop();
+    expect(left).toEqual([]);
   });
 
   it('round-trips values with quotes through the env file', () => {

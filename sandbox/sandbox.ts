@@ -167,25 +167,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         mode: 0o600,
       });
     }
-    const env: Record<string, string> = {
-      ...(kube ? { KUBECONFIG: kubeconfigPath, SANDBOX_ADMIN_URL: kube.adminUrl } : {}),
-      AWS_REGION: options.region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_ECR: aws.url,
-      AWS_ENDPOINT_URL_EKS: aws.url,
-      // Keep the SDK away from ~/.aws and instance metadata: only the variables above count.
-      AWS_EC2_METADATA_DISABLED: 'true',
-      SANDBOX_STATE_DIR: state,
-      SANDBOX_CLUSTER_NAME: options.clusterName,
-      SANDBOX_ACCOUNT_ID: options.accountId,
-      SANDBOX_REGISTRY: registryHost,
-      SANDBOX_CA_CERT: ca.certPath,
-      SANDBOX_AWS_ADMIN_URL: aws.adminUrl,
-      SANDBOX_AUDIT_LOG: auditLogPath,
-      SANDBOX_DOCKER_LOG: join(state, 'docker.log'),
-      PATH: `${SHIM_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-    };
+    const env = sandboxEnv({
+      state,
+      options,
+      credentials,
+      awsUrl: aws.url,
+      awsAdminUrl: aws.adminUrl,
+      registryHost,
+      caPath: ca.certPath,
+      auditLogPath,
+      kube: kube && { kubeconfigPath, adminUrl: kube.adminUrl },
+    });
     const envPath = join(state, 'env');
     await writeFile(envPath, envFile(env), { mode: 0o600 });
     await chmod(envPath, 0o600);
@@ -194,6 +186,43 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     await close();
     throw error;
   }
+}
+
+interface EnvFacts {
+  state: string;
+  options: SandboxOptions;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  awsUrl: string;
+  awsAdminUrl: string;
+  registryHost: string;
+  caPath: string;
+  auditLogPath: string;
+  kube: { kubeconfigPath: string; adminUrl: string } | undefined;
+}
+
+/** The variables of STATE/env: what a shell, a test or the demo needs to use the sandbox. */
+export function sandboxEnv(facts: EnvFacts): Record<string, string> {
+  const { options, credentials } = facts;
+  return {
+    ...(facts.kube ? { KUBECONFIG: facts.kube.kubeconfigPath, SANDBOX_ADMIN_URL: facts.kube.adminUrl } : {}),
+    AWS_REGION: options.region,
+    AWS_DEFAULT_REGION: options.region,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_ECR: facts.awsUrl,
+    AWS_ENDPOINT_URL_EKS: facts.awsUrl,
+    // No instance-metadata lookups: the credentials above are the only ones that can work.
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SANDBOX_STATE_DIR: facts.state,
+    SANDBOX_CLUSTER_NAME: options.clusterName,
+    SANDBOX_ACCOUNT_ID: options.accountId,
+    SANDBOX_REGISTRY: facts.registryHost,
+    SANDBOX_CA_CERT: facts.caPath,
+    SANDBOX_AWS_ADMIN_URL: facts.awsAdminUrl,
+    SANDBOX_AUDIT_LOG: facts.auditLogPath,
+    SANDBOX_DOCKER_LOG: join(facts.state, 'docker.log'),
+    PATH: `${SHIM_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+  };
 }
 
 /** A kubeconfig for the simulated cluster with the static test token. */

@@ -49,7 +49,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   try {
     await waitForReady(child);
   } catch (error) {
-    child.kill('SIGKILL');
+    child.kill('SIGKILL'); // docker-registry follows: its supervising pipe closes with the sandbox
+    if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
     throw error;
   }
   const env = parseEnvFile(await readFile(join(stateDir, 'env'), 'utf8'));

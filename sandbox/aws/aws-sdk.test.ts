@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BatchGetImageCommand,
@@ -21,13 +20,13 @@ let password: string;
 const savedEnv = { ...process.env };
 const runner = new NodeProcessRunner();
 
-function docker(args: string[], stdin?: string): Promise<RunResult> {
-  return runner.run('docker', args, { env: { ...process.env, ...sandbox.env }, stdin });
+function docker(args: string[], stdin?: string, env: Record<string, string> = {}): Promise<RunResult> {
+  return runner.run('docker', args, { env: { ...process.env, ...sandbox.env, ...env }, stdin });
 }
 
 /** Builds a FROM-scratch image whose content is unique, so every build has its own digest. */
 async function buildImage(reference: string): Promise<void> {
-  const context = await mkdtemp(join(tmpdir(), 'sandbox-build-'));
+  const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
   await writeFile(join(context, 'content.txt'), randomUUID());
   await writeFile(join(context, 'Dockerfile'), 'FROM scratch\nCOPY content.txt /content.txt\n');
   const built = await docker(['build', '-t', reference, '--label', 'test=sandbox', context]);
@@ -109,6 +108,8 @@ describe('ECR through the real AWS SDK', () => {
       ['team/api', 'IMMUTABLE'],
     ]);
     expect(described.repositories?.[0]?.createdAt).toBeInstanceOf(Date);
+    const all = await ecr().send(new DescribeRepositoriesCommand({}));
+    expect(all.repositories?.map((r) => r.repositoryName)).toContain('team/api');
     await expect(
       ecr().send(new CreateRepositoryCommand({ repositoryName: 'team/api' })),
     ).rejects.toMatchObject({
@@ -180,7 +181,7 @@ describe('ECR through the real AWS SDK', () => {
     });
   });
 
-  it('rejects a push that would move a tag in an IMMUTABLE repository and keeps the first image', async () => {
+  it('rejects any re-push of a tag in an IMMUTABLE repository, even of the same image, and keeps the first', async () => {
     await ecr().send(
       new CreateRepositoryCommand({ repositoryName: 'locked', imageTagMutability: 'IMMUTABLE' }),
     );
@@ -196,6 +197,14 @@ describe('ECR through the real AWS SDK', () => {
       "tag invalid: The image tag 'v1' already exists in the 'locked' repository and cannot be overwritten because the repository is immutable.",
     );
     expect(await registryDigest('locked', 'v1')).toBe(first);
+
+    await buildImage(`${sandbox.env.SANDBOX_REGISTRY}/locked:v2`);
+    expect((await docker(['push', `${sandbox.env.SANDBOX_REGISTRY}/locked:v2`])).exitCode).toBe(0);
+    const again = await docker(['push', `${sandbox.env.SANDBOX_REGISTRY}/locked:v2`]); // the very same image
+    expect(again.exitCode).not.toBe(0);
+    expect(again.stderr).toContain(
+      "tag invalid: The image tag 'v2' already exists in the 'locked' repository",
+    );
   });
 
   it('rejects a push to a repository ECR does not know, as real ECR does', async () => {
@@ -264,7 +273,101 @@ describe('EKS through the real AWS SDK', () => {
   });
 });
 
+describe('injected control-plane faults', () => {
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${sandbox.env.SANDBOX_AWS_ADMIN_URL}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('throttles the next call of an operation; the SDK retries it and the call log shows both', async () => {
+    await admin('DELETE', '/calls');
+    const set = await admin('POST', '/faults', {
+      operation: 'DescribeRepositories',
+      code: 'ThrottlingException',
+      times: 1,
+    });
+    expect(set.status).toBe(200);
+    const { repositories } = await ecr().send(new DescribeRepositoriesCommand({}));
+    expect(repositories).toBeDefined();
+    const calls = (await (await admin('GET', '/calls')).json()) as {
+      operation: string;
+      status: number;
+      error?: string;
+    }[];
+    expect(calls.map((c) => [c.operation, c.status, c.error])).toEqual([
+      ['DescribeRepositories', 400, 'ThrottlingException'],
+      ['DescribeRepositories', 200, undefined],
+    ]);
+  });
+
+  it('fails every call with a fault that has no count, with the injected code, until reset', async () => {
+    await admin('POST', '/faults', { service: 'eks', code: 'ServiceUnavailableException', status: 503 });
+    try {
+      await expect(
+        new EKSClient({ maxAttempts: 1 }).send(new DescribeClusterCommand({ name: 'sandbox' })),
+      ).rejects.toMatchObject({ name: 'ServiceUnavailableException', $metadata: { httpStatusCode: 503 } });
+    } finally {
+      await admin('DELETE', '/faults');
+    }
+    const { cluster } = await new EKSClient({}).send(new DescribeClusterCommand({ name: 'sandbox' }));
+    expect(cluster?.name).toBe('sandbox');
+  });
+});
+
 describe('docker shim', () => {
+  it('keeps credentials where DOCKER_CONFIG says, and cannot push after docker logout', async () => {
+    await ecr().send(new CreateRepositoryCommand({ repositoryName: 'auth/check' }));
+    const registry = sandbox.env.SANDBOX_REGISTRY ?? '';
+    const image = `${registry}/auth/check:v1`;
+    await buildImage(image);
+    const config = { DOCKER_CONFIG: await mkdtemp(join(sandbox.stateDir, 'docker-config-')) };
+    expect(
+      (await docker(['login', '--password-stdin', '-u', 'AWS', registry], password, config)).exitCode,
+    ).toBe(0);
+    const stored = JSON.parse(await readFile(join(config.DOCKER_CONFIG, 'config.json'), 'utf8'));
+    expect(Object.keys(stored.auths)).toEqual([registry]);
+
+    expect((await docker(['logout', registry], undefined, config)).exitCode).toBe(0);
+    const pushed = await docker(['push', image], undefined, config);
+    expect(pushed.exitCode).not.toBe(0);
+    expect(pushed.stderr).toMatch(/authentication required|unauthorized/);
+  });
+
+  it('builds with -f, --target, --build-arg, --label and --platform, and image inspect shows the result', async () => {
+    const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
+    await writeFile(join(context, 'a.txt'), 'a');
+    await writeFile(
+      join(context, 'Build.dockerfile'),
+      'FROM scratch AS app\nARG VERSION\nLABEL stage=app version=$VERSION\nCOPY a.txt /a.txt\n' +
+        'FROM scratch AS other\nLABEL stage=other\n',
+    );
+    const image = 'sandbox-local/flags:1';
+    const built = await docker([
+      'build',
+      '-f',
+      join(context, 'Build.dockerfile'),
+      '--target',
+      'app',
+      '--build-arg',
+      'VERSION=1.2.3',
+      '--label',
+      'org.opencontainers.image.revision=abc',
+      '--platform',
+      'linux/amd64',
+      '-t',
+      image,
+      context,
+    ]);
+    expect(built.exitCode).toBe(0);
+    const inspected = await docker(['image', 'inspect', '--format', '{{json .Config.Labels}}', image]);
+    expect(JSON.parse(inspected.stdout)).toEqual({
+      stage: 'app',
+      version: '1.2.3',
+      'org.opencontainers.image.revision': 'abc',
+    });
+  });
+
   it('answers "docker buildx version" like a runner without BuildKit and logs every invocation', async () => {
     const buildx = await docker(['buildx', 'version']);
     expect(buildx.exitCode).toBe(1);

@@ -147,8 +147,12 @@ export function createEcrOperations(deps: EcrDependencies): Record<string, (inpu
       const repository = await repositoryFrom(input);
       const images = await taggedImages(repository.repositoryName);
       const ids = imageIdsFrom(input);
-      if (ids.length === 0)
-        return { imageDetails: await Promise.all(images.map((i) => detail(repository, i))) };
+      if (ids.length === 0) {
+        // Untagged manifests cannot be listed through the registry API, so UNTAGGED finds none.
+        const untaggedOnly = (input.filter as { tagStatus?: string } | undefined)?.tagStatus === 'UNTAGGED';
+        const listed = untaggedOnly ? [] : images;
+        return { imageDetails: await Promise.all(listed.map((i) => detail(repository, i))) };
+      }
       const imageDetails: Json[] = [];
       for (const id of ids) {
         const image = await findImage(repository.repositoryName, images, id);

@@ -17,6 +17,7 @@ interface TokenSpec {
   host?: string;
   expiresIn?: number;
   secretAccessKey?: string;
+  sessionToken?: string;
   extraQuery?: Record<string, string>;
   signClusterHeader?: boolean;
   padded?: boolean;
@@ -27,7 +28,11 @@ async function eksToken(spec: TokenSpec = {}): Promise<string> {
   const region = spec.region ?? 'us-east-1';
   const host = spec.host ?? `sts.${region}.amazonaws.com`;
   const signer = new SignatureV4({
-    credentials: { ...credentials, secretAccessKey: spec.secretAccessKey ?? credentials.secretAccessKey },
+    credentials: {
+      ...credentials,
+      secretAccessKey: spec.secretAccessKey ?? credentials.secretAccessKey,
+      ...(spec.sessionToken ? { sessionToken: spec.sessionToken } : {}),
+    },
     region,
     service: 'sts',
     sha256: Sha256,
@@ -78,6 +83,14 @@ describe('EKS token authenticator', () => {
   it('accepts a token signed against the global STS endpoint', async () => {
     const verdict = await authenticatorAt(minutes(1))(await eksToken({ host: 'sts.amazonaws.com' }));
     expect(verdict.ok).toBe(true);
+  });
+
+  it('accepts a token signed with temporary credentials (X-Amz-Security-Token in the URL)', async () => {
+    const token = await eksToken({ sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE/session+token=' });
+    expect(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString()).toContain(
+      'X-Amz-Security-Token=',
+    );
+    expect((await authenticatorAt(minutes(1))(token)).ok).toBe(true);
   });
 
   it('accepts the static token of the sandbox kubeconfig', async () => {

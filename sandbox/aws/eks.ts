@@ -49,7 +49,8 @@ export function describeCluster(cluster: SimulatedCluster, name: string): Record
         endpointPrivateAccess: false,
         publicAccessCidrs: ['0.0.0.0/0'],
       },
-      kubernetesNetworkConfig: { serviceIpv4Cidr: '10.100.0.0/16', ipFamily: 'ipv4' },
+      // The range the simulated controllers allocate Service cluster IPs from.
+      kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
       logging: { clusterLogging: [{ types: ['api', 'audit'], enabled: false }] },
       identity: { oidc: { issuer: `https://oidc.eks.${region}.amazonaws.com/id/SANDBOX${accountId}` } },
       status: cluster.status,

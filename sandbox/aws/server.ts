@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type AdminState, answerAdmin } from './admin.js';
 import { createEcrOperations, type EcrDependencies } from './ecr.js';
-import { CLUSTER_STATUSES, type ClusterStatus, describeCluster, type SimulatedCluster } from './eks.js';
+import { describeCluster, type SimulatedCluster } from './eks.js';
 import { AwsServiceError } from './errors.js';
+import { FaultPlan } from './faults.js';
 import { type SandboxCredentials, verifySignedRequest } from './sigv4.js';
 
 export interface AwsServiceOptions {
@@ -17,13 +19,15 @@ export interface AwsServiceOptions {
 export interface AwsServiceHandle {
   /** http://127.0.0.1:PORT: the value of AWS_ENDPOINT_URL_ECR and AWS_ENDPOINT_URL_EKS. */
   url: string;
-  /** Unsigned admin routes, e.g. POST {adminUrl}/eks/status {"status":"CREATING"}. */
+  /** Unsigned admin routes (see admin.ts), e.g. POST {adminUrl}/eks/status {"status":"CREATING"}. */
   adminUrl: string;
   close(): Promise<void>;
 }
 
 const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 const ADMIN_PREFIX = '/_sandbox';
+/** The call log is for tests; a long demo must not grow it without bound. */
+const MAX_CALLS_KEPT = 10_000;
 
 type Protocol = 'json' | 'rest';
 
@@ -33,6 +37,15 @@ type Protocol = 'json' | 'rest';
  */
 export async function startAwsService(options: AwsServiceOptions): Promise<AwsServiceHandle> {
   const ecr = createEcrOperations(options.ecr);
+  const admin: AdminState = { cluster: options.cluster, faults: new FaultPlan(), calls: [] };
+
+  /** The operation a request names: the X-Amz-Target suffix for ECR, the REST route for EKS. */
+  function operationOf(req: IncomingMessage, protocol: Protocol): string {
+    if (protocol === 'json') return String(req.headers['x-amz-target'] ?? '').replace(ECR_TARGET_PREFIX, '');
+    return req.method === 'GET' && /^\/clusters\/[^/?]+$/.test((req.url ?? '').split('?')[0] ?? '')
+      ? 'DescribeCluster'
+      : `${req.method} ${req.url}`;
+  }
 
   async function route(req: IncomingMessage, body: Buffer, protocol: Protocol): Promise<unknown> {
     const url = req.url ?? '/';
@@ -51,6 +64,8 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
         `Credential should be scoped to a valid region. This sandbox simulates '${options.region}', not '${signed.region}'.`,
       );
     }
+    const fault = admin.faults.take(service, operationOf(req, protocol));
+    if (fault) throw fault;
     if (protocol === 'json') {
       const operation = target.startsWith(ECR_TARGET_PREFIX)
         ? ecr[target.slice(ECR_TARGET_PREFIX.length)]
@@ -70,26 +85,6 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
     );
   }
 
-  /** Unsigned test controls: the cluster's status (e.g. CREATING), and a health probe. */
-  function admin(method: string, path: string, body: string): { status: number; body: unknown } {
-    if (method === 'GET' && path === '/health') return { status: 200, body: { ok: true } };
-    if (method === 'POST' && path === '/eks/status') {
-      let status: unknown;
-      try {
-        status = (JSON.parse(body || '{}') as { status?: unknown }).status;
-      } catch {
-        return { status: 400, body: { message: 'The body must be JSON like {"status":"CREATING"}.' } };
-      }
-      if (!CLUSTER_STATUSES.includes(status as ClusterStatus)) {
-        const message = `status must be one of ${CLUSTER_STATUSES.join(', ')}, got ${String(status)}.`;
-        return { status: 400, body: { message } };
-      }
-      options.cluster.status = status as ClusterStatus;
-      return { status: 200, body: { status } };
-    }
-    return { status: 404, body: { message: `No admin route ${method} ${path}.` } };
-  }
-
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -97,14 +92,32 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
       const body = Buffer.concat(chunks);
       const url = req.url ?? '';
       if (url.startsWith(`${ADMIN_PREFIX}/`)) {
-        const answer = admin(req.method ?? 'GET', url.slice(ADMIN_PREFIX.length), body.toString('utf8'));
+        const answer = answerAdmin(
+          admin,
+          req.method ?? 'GET',
+          url.slice(ADMIN_PREFIX.length),
+          body.toString(),
+        );
         sendJson(res, answer.status, answer.body);
         return;
       }
       const protocol: Protocol = req.headers['x-amz-target'] ? 'json' : 'rest';
+      const record = (status: number, error?: string) => {
+        admin.calls.push({
+          time: new Date().toISOString(),
+          service: protocol === 'json' ? 'ecr' : 'eks',
+          operation: operationOf(req, protocol),
+          status,
+          ...(error ? { error } : {}),
+        });
+        if (admin.calls.length > MAX_CALLS_KEPT) admin.calls.splice(0, admin.calls.length - MAX_CALLS_KEPT);
+      };
       route(req, body, protocol).then(
-        (result) => sendJson(res, 200, result, contentTypes[protocol]),
-        (error: unknown) => sendError(res, error, protocol),
+        (result) => {
+          record(200);
+          sendJson(res, 200, result, contentTypes[protocol]);
+        },
+        (error: unknown) => record(...sendError(res, error, protocol)),
       );
     });
   });
@@ -149,7 +162,8 @@ function sendJson(
 }
 
 /** JSON 1.1 names the error in `__type`; REST JSON in the x-amzn-ErrorType header. Both get the header. */
-function sendError(res: ServerResponse, thrown: unknown, protocol: Protocol): void {
+/** Returns the status and code it answered with. */
+function sendError(res: ServerResponse, thrown: unknown, protocol: Protocol): [number, string] {
   const error =
     thrown instanceof AwsServiceError
       ? thrown
@@ -162,4 +176,5 @@ function sendError(res: ServerResponse, thrown: unknown, protocol: Protocol): vo
       : { message: error.message, ...error.fields };
   res.setHeader('x-amzn-errortype', error.code);
   sendJson(res, error.status, body, contentTypes[protocol]);
+  return [error.status, error.code];
 }

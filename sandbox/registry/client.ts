@@ -53,9 +53,16 @@ export class RegistryClient {
 
   /** Repository names the registry holds. */
   async repositories(): Promise<string[]> {
-    const response = await this.get('/v2/_catalog?n=10000', 'GET');
-    this.expectOk(response, 'list repositories');
-    return (JSON.parse(response.body) as { repositories?: string[] }).repositories ?? [];
+    const pageSize = 1000; // the registry's maximum page
+    const names: string[] = [];
+    for (;;) {
+      const after = names.length > 0 ? `&last=${encodeURIComponent(names[names.length - 1] ?? '')}` : '';
+      const response = await this.get(`/v2/_catalog?n=${pageSize}${after}`, 'GET');
+      this.expectOk(response, 'list repositories');
+      const page = (JSON.parse(response.body) as { repositories?: string[] }).repositories ?? [];
+      names.push(...page);
+      if (page.length < pageSize) return names;
+    }
   }
 
   /** The digest a tag (or digest) currently resolves to, without downloading the manifest. */

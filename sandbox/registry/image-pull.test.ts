@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -48,7 +47,7 @@ describe('image pull check against the real registry', () => {
     check = createImagePullCheck(host, new RegistryClient(`https://${host}`, 'AWS', password, ca));
 
     const runner = new NodeProcessRunner();
-    const context = await mkdtemp(join(tmpdir(), 'sandbox-pull-'));
+    const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
     await writeFile(join(context, 'id'), randomUUID());
     await writeFile(join(context, 'Dockerfile'), 'FROM scratch\nCOPY id /id\n');
     for (const args of [

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +50,6 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
     if (!route || !authenticated(req)) return forward(req, res);
     const repository = await options.catalog.find(route.repository);
     const isManifestPut = req.method === 'PUT' && route.kind === 'manifests';
-    const body = isManifestPut ? await readBody(req) : undefined;
     const verdict = ecrRegistryVerdict({
       method: req.method ?? 'GET',
       route,
@@ -60,13 +59,12 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
         isManifestPut && repository?.imageTagMutability === 'IMMUTABLE'
           ? await options.registry.digestOf(route.repository, route.reference)
           : undefined,
-      pushedDigest: body ? `sha256:${createHash('sha256').update(body).digest('hex')}` : undefined,
     });
     if (verdict) return reply(res, verdict.status, verdict.code, verdict.message);
-    return forward(req, res, body);
+    return forward(req, res);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, body?: Buffer): void {
+  function forward(req: IncomingMessage, res: ServerResponse): void {
     const upstream = request(
       `${options.backendUrl}${req.url ?? '/'}`,
       { method: req.method, headers: req.headers },
@@ -79,8 +77,7 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
       if (!res.headersSent) reply(res, 502, 'UNAVAILABLE', `registry unreachable: ${error.message}`);
       else res.destroy();
     });
-    if (body) upstream.end(body);
-    else req.pipe(upstream);
+    req.pipe(upstream);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -96,15 +93,6 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
         server.closeAllConnections();
       }),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** The registry API's error shape; docker and podman print "<code lower-cased>: <message>". */

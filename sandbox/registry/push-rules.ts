@@ -28,14 +28,14 @@ export interface PushFacts {
   mutability: 'MUTABLE' | 'IMMUTABLE' | undefined;
   /** For a manifest PUT by tag: the digest the tag points to now, if any. */
   currentDigest?: string;
-  /** For a manifest PUT: the digest of the manifest being pushed. */
-  pushedDigest?: string;
 }
 
 /**
  * What real ECR adds on top of a plain registry: repositories must exist before anything is pushed
- * to or pulled from them, and a tag in an IMMUTABLE repository never moves. Returns the error ECR
- * would answer with, or undefined when the registry may handle the request.
+ * to or pulled from them, and a tag in an IMMUTABLE repository is written once. ECR refuses even a
+ * re-push of the very same image to an existing tag (aws/containers-roadmap#2179, #2380), so the
+ * digest being pushed does not matter. Returns the error ECR would answer with, or undefined when
+ * the registry may handle the request.
  */
 export function ecrRegistryVerdict(facts: PushFacts): RegistryErrorReply | undefined {
   const { route } = facts;
@@ -46,13 +46,12 @@ export function ecrRegistryVerdict(facts: PushFacts): RegistryErrorReply | undef
       message: `The repository with name '${route.repository}' does not exist in the registry with id '${facts.registryId}'`,
     };
   }
-  const movesTag =
+  const rewritesTag =
     facts.method === 'PUT' &&
     route.kind === 'manifests' &&
     !route.reference.includes(':') &&
-    facts.currentDigest !== undefined &&
-    facts.currentDigest !== facts.pushedDigest;
-  if (facts.mutability === 'IMMUTABLE' && movesTag) {
+    facts.currentDigest !== undefined;
+  if (facts.mutability === 'IMMUTABLE' && rewritesTag) {
     return {
       status: 400,
       code: 'TAG_INVALID',

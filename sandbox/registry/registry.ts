@@ -20,6 +20,21 @@ export interface RegistryHandle {
   close(): Promise<void>;
 }
 
+/**
+ * Runs docker-registry so that it stops when its stdin pipe from the sandbox closes: on a normal
+ * stop (we close it), and also when the sandbox process is killed outright and cannot clean up.
+ * (A background job's stdin is /dev/null in sh, hence the pipe is handed over as fd 3.)
+ */
+const SUPERVISOR = `
+exec 3<&0
+docker-registry serve "$1" </dev/null 3<&- &
+registry=$!
+(read -r _ <&3; kill -TERM "$registry" 2>/dev/null) &
+trap 'kill -TERM "$registry" 2>/dev/null' TERM INT
+wait "$registry"
+wait "$registry"
+`;
+
 /** A free loopback port, for programs that cannot be told to pick one themselves. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,7 +77,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RegistryH
     mode: 0o600,
   });
   const log = createWriteStream(join(options.dir, 'registry.log'), { flags: 'a' });
-  const child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('sh', ['-c', SUPERVISOR, 'sandbox-registry', configPath], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const backendUrl = `http://127.0.0.1:${port}`;
@@ -91,8 +108,9 @@ async function waitUntilAnswering(child: ChildProcess, url: string): Promise<voi
   throw new Error(`docker-registry did not answer on ${url} within 5 s (see registry.log).`);
 }
 
-/** SIGTERM, then SIGKILL if the process is still there after 2 s; resolves once it has exited. */
+/** Closes the supervisor's stdin (it stops the registry), SIGKILL after 2 s; resolves on exit. */
 export function stopChild(child: ChildProcess): Promise<void> {
+  child.stdin?.end();
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 2000);
@@ -100,6 +118,5 @@ export function stopChild(child: ChildProcess): Promise<void> {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
   });
 }

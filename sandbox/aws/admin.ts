@@ -1,0 +1,75 @@
+import { CLUSTER_STATUSES, type ClusterStatus, type SimulatedCluster } from './eks.js';
+import { type FaultPlan, parseFaultRule } from './faults.js';
+
+/** One answered control-plane call, for tests that count calls or prove retries. */
+export interface CallRecord {
+  time: string;
+  service: 'ecr' | 'eks';
+  operation: string;
+  status: number;
+  error?: string;
+}
+
+export interface AdminState {
+  cluster: SimulatedCluster;
+  faults: FaultPlan;
+  calls: CallRecord[];
+}
+
+export interface AdminAnswer {
+  status: number;
+  body: unknown;
+}
+
+function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(body || '{}') };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * The control plane's unsigned test controls (under SANDBOX_AWS_ADMIN_URL):
+ *   GET /health; POST /eks/status {"status":"CREATING"};
+ *   POST /faults {service?, operation?, status?, code, message?, times?}; DELETE /faults;
+ *   GET /calls (every answered call); DELETE /calls.
+ */
+export function answerAdmin(state: AdminState, method: string, path: string, body: string): AdminAnswer {
+  const route = `${method} ${path}`;
+  if (route === 'GET /health') return { status: 200, body: { ok: true } };
+  if (route === 'GET /calls') return { status: 200, body: state.calls };
+  if (route === 'DELETE /calls') {
+    state.calls.length = 0;
+    return { status: 200, body: {} };
+  }
+  if (route === 'DELETE /faults') {
+    state.faults.reset();
+    return { status: 200, body: {} };
+  }
+  if (route !== 'POST /eks/status' && route !== 'POST /faults') {
+    return { status: 404, body: { message: `No admin route ${route}.` } };
+  }
+  const parsed = parseJson(body);
+  if (!parsed.ok) return { status: 400, body: { message: `The body of ${route} must be JSON.` } };
+  if (route === 'POST /faults') {
+    try {
+      const rule = parseFaultRule(parsed.value);
+      state.faults.add(rule);
+      return { status: 200, body: rule };
+    } catch (error) {
+      return { status: 400, body: { message: (error as Error).message } };
+    }
+  }
+  const status = (parsed.value as { status?: unknown }).status;
+  if (!CLUSTER_STATUSES.includes(status as ClusterStatus)) {
+    return {
+      status: 400,
+      body: {
+        message: `status must be one of ${CLUSTER_STATUSES.join(', ')}, got ${JSON.stringify(status)}.`,
+      },
+    };
+  }
+  state.cluster.status = status as ClusterStatus;
+  return { status: 200, body: { status } };
+}
