@@ -25,7 +25,7 @@ function deploymentYaml(
     'kind: Deployment',
     'metadata:',
     `  name: ${name}`,
-    '  labels: {app: ' + name + '}',
+    `  labels: {app: ${name}}`,
     'spec:',
     ...(opts.replicas === undefined ? [] : [`  replicas: ${opts.replicas}`]),
     `  selector: {matchLabels: {app: ${name}}}`,
