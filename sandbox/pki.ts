@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +54,8 @@ export async function issueServerCertificate(ca: KeyPair, dir: string, name: str
   const keyPath = join(dir, `${name}.key`);
   const csrPath = join(dir, `${name}.csr`);
   const extPath = join(dir, `${name}.ext`);
+  // A random serial per certificate: -CAcreateserial shares one ca.srl, which parallel issues race on.
+  const serial = `0x${randomBytes(16).toString('hex')}`;
   // biome-ignore format: openssl arguments read best as flag/value pairs
   await openssl([
     'req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
@@ -64,7 +67,7 @@ export async function issueServerCertificate(ca: KeyPair, dir: string, name: str
   );
   // biome-ignore format: openssl arguments read best as flag/value pairs
   await openssl([
-    'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-CAcreateserial',
+    'x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', serial,
     '-out', certPath, '-days', '30', '-extfile', extPath,
   ]);
   return readPair(certPath, keyPath);
