@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A stand-in for the GitHub Actions runner: runs the bundled action (dist/index.js, then its post
- * step dist/post/index.js) with INPUT_* variables and the runner's file commands, and reads back
+ * A stand-in for the GitHub Actions runner: runs the bundled action (dist/index.js, then again as
+ * its post step, with the state the main step saved) with INPUT_* variables and the runner's file commands, and reads back
  * what a runner would: outputs, saved state, the job summary, and the log with secrets masked.
  */
 
@@ -85,7 +85,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const state = parseFileCommands(await readFile(files.GITHUB_STATE, 'utf8'));
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]));
   const postExitCode = await runNode(
-    join(REPO_ROOT, 'dist/post/index.js'),
+    join(REPO_ROOT, 'dist/index.js'),
     { ...env, ...stateEnv },
     options.workspace ?? REPO_ROOT,
     onOutput,

@@ -5,6 +5,7 @@ import { NodeProcessRunner } from './process.js';
 import { STATE } from './state.js';
 
 async function main(): Promise<void> {
+  core.saveState(STATE.isPost, 'true');
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
@@ -35,4 +36,21 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** The post step (action.yml `post:`, always): log docker out, delete the kubeconfig we wrote. */
+async function post(): Promise<void> {
+  try {
+    const { cleanUp } = await import('./post.js');
+    await cleanUp(
+      {
+        registry: core.getState(STATE.registry) || undefined,
+        kubeconfigPath: core.getState(STATE.kubeconfig) || undefined,
+      },
+      { docker: new NodeProcessRunner(), logger: actionLogger },
+    );
+  } catch (error) {
+    core.warning(`Cleanup failed: ${(error as Error).message}`);
+  }
+}
+
+// One bundle for both steps, as actions/checkout does: the post step is told apart by state.
+await (core.getState(STATE.isPost) === 'true' ? post() : main());

@@ -1,2 +1,7 @@
 /** Names of what the main step saves for the post step (core.saveState / core.getState). */
-export const STATE = { registry: 'registry', kubeconfig: 'kubeconfig' } as const;
+export const STATE = {
+  /** Set by the main step: when the same bundle runs again with it, it is the post step. */
+  isPost: 'isPost',
+  registry: 'registry',
+  kubeconfig: 'kubeconfig',
+} as const;

@@ -1,55 +1,16 @@
-export const id = 973;
-export const ids = [973];
+export const id = 665;
+export const ids = [665];
 export const modules = {
 
-/***/ 9973:
+/***/ 9378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  runPipeline: () => (/* binding */ runPipeline)
-});
-
-// UNUSED EXPORTS: renderOutputPath, renderPhase, traceabilityOf, workspaceOf
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/aws/clients.ts
-/*
- * The SDK is loaded with `await import()` only when a phase needs it, so that a run which
- * fails on its inputs (or only renders) never pays for loading it.
- */
-/**
- * Throttling and transient 5xx are retried by the SDK's own adaptive strategy (client-side
- * rate limiting plus exponential back-off with jitter); we never loop ourselves.
- */
-const RETRY_SETTINGS = { maxAttempts: 6, retryMode: 'adaptive' };
-/** An ECR client for the region; endpoints follow AWS_ENDPOINT_URL_ECR as the SDK does. */
-async function createEcrClient(region) {
-    const { ECRClient } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
-    return new ECRClient({ region, ...RETRY_SETTINGS });
-}
-/** An EKS client for the region; endpoints follow AWS_ENDPOINT_URL_EKS as the SDK does. */
-async function createEksClient(region) {
-    const { EKSClient } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
-    return new EKSClient({ region, ...RETRY_SETTINGS });
-}
-/** Credentials from the default chain (env, web identity, SSO, profile, container, IMDS). */
-async function loadDefaultCredentials() {
-    const { defaultProvider } = await __webpack_require__.e(/* import() */ 861).then(__webpack_require__.t.bind(__webpack_require__, 5861, 19));
-    return defaultProvider()();
-}
-
-;// CONCATENATED MODULE: ./src/aws/errors.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Gy: () => (/* binding */ AwsError),
+/* harmony export */   IY: () => (/* binding */ callAws),
+/* harmony export */   Is: () => (/* binding */ errorName)
+/* harmony export */ });
+/* unused harmony exports principalFromMessage, explainAwsError */
 /**
  * Turns AWS SDK errors into one sentence a user can act on. Throttling never reaches here: the
  * clients retry it with the SDK's own strategy (see clients.ts).
@@ -122,6 +83,291 @@ async function callAws(context, call) {
     }
 }
 
+
+/***/ }),
+
+/***/ 6012:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U$: () => (/* binding */ registryHost),
+/* harmony export */   Xj: () => (/* binding */ immutableConflict),
+/* harmony export */   Yy: () => (/* binding */ accountOfRegistry),
+/* harmony export */   oM: () => (/* binding */ decideImage)
+/* harmony export */ });
+function where(repo) {
+    const account = repo.account ? `account ${repo.account}` : "the registry's account";
+    return `ECR repository '${repo.name}' in ${account}, region ${repo.region}`;
+}
+/** The build phase's decision table; pure, so every row is tested with plain data. */
+function decideImage(mode, state, createRepositories, repo) {
+    if (state.kind === 'no-repository') {
+        if (mode === 'never') {
+            return {
+                action: 'fail',
+                message: `Image '${repo.name}:${repo.tag}' cannot be reused with build: never: the ${where(repo)} does not exist.`,
+            };
+        }
+        if (createRepositories)
+            return { action: 'build', createRepository: true };
+        return {
+            action: 'fail',
+            message: `The ${where(repo)} does not exist. Create it (immutable tags, scan on push), or set create-repositories: true to let this action create it.`,
+        };
+    }
+    if (state.kind === 'present') {
+        if (mode === 'always')
+            return { action: 'build', createRepository: false, existingDigest: state.digest };
+        return { action: 'reuse', digest: state.digest };
+    }
+    if (mode === 'never') {
+        return {
+            action: 'fail',
+            message: `Image '${repo.name}:${repo.tag}' is not in the ${where(repo)}, and build: never forbids building it. Build and push it first (e.g. in the staging job), or use build: auto.`,
+        };
+    }
+    return { action: 'build', createRepository: false };
+}
+/** The error for `build: always` on an IMMUTABLE repository whose tag holds another image. */
+function immutableConflict(repo, existing, built) {
+    const builtPart = built ? ` (this build is ${built})` : '';
+    return `Tag '${repo.tag}' of the ${where(repo)} already holds ${existing}${builtPart}, and the repository's tags are IMMUTABLE, so ECR would refuse the push. Use build: auto to reuse that image, or push under a new tag.`;
+}
+/** The account of an ECR registry host or endpoint: 123456789012.dkr.ecr.REGION.amazonaws.com. */
+function accountOfRegistry(hostOrUrl) {
+    const host = hostOrUrl.replace(/^https?:\/\//, '');
+    return /^(\d{12})\.dkr\.ecr[.-]/.exec(host)?.[1];
+}
+/** `https://host:port/` → `host:port`, the form docker and image references use. */
+function registryHost(proxyEndpoint) {
+    return proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+}
+
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   nn: () => (/* binding */ lookupTag),
+/* harmony export */   uQ: () => (/* binding */ getAuthorization),
+/* harmony export */   vB: () => (/* binding */ createRepository),
+/* harmony export */   xv: () => (/* binding */ configDigest),
+/* harmony export */   zY: () => (/* binding */ tagMutability)
+/* harmony export */ });
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9378);
+
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+const ecr = () => Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
+function context(operation, ref, region) {
+    return {
+        service: 'ecr',
+        operation,
+        region: ref?.region ?? region,
+        subject: ref ? `repository '${ref.repositoryName}'` : undefined,
+    };
+}
+/** GetAuthorizationToken, decoded: the token is base64("AWS:password"). */
+async function getAuthorization(client, registryId, region) {
+    const { GetAuthorizationTokenCommand } = await ecr();
+    const answer = await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('GetAuthorizationToken', undefined, region), () => client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {})));
+    const data = answer.authorizationData?.[0];
+    if (!data?.authorizationToken || !data.proxyEndpoint) {
+        throw new _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsError */ .Gy('ECR GetAuthorizationToken returned no authorization data.', 'EmptyAnswer');
+    }
+    const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) {
+        throw new _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsError */ .Gy('ECR GetAuthorizationToken returned a token that is not "user:password".', 'BadToken');
+    }
+    return {
+        username: decoded.slice(0, colon),
+        password: decoded.slice(colon + 1),
+        proxyEndpoint: data.proxyEndpoint,
+    };
+}
+/** Whether `tag` exists in the repository, and its digest when it does. */
+async function lookupTag(client, ref, tag) {
+    const { DescribeImagesCommand } = await ecr();
+    try {
+        const answer = await client.send(new DescribeImagesCommand({
+            repositoryName: ref.repositoryName,
+            registryId: ref.registryId,
+            imageIds: [{ imageTag: tag }],
+        }));
+        const detail = answer.imageDetails?.[0];
+        const registryId = detail?.registryId;
+        return detail?.imageDigest
+            ? { kind: 'present', digest: detail.imageDigest, registryId }
+            : { kind: 'missing' };
+    }
+    catch (error) {
+        const name = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error);
+        // ECR names the account in these messages: "... in the registry with id '123456789012'".
+        const registryId = /registry with id '(\d{12})'/.exec(error.message ?? '')?.[1];
+        if (name === 'ImageNotFoundException')
+            return { kind: 'missing', registryId };
+        if (name === 'RepositoryNotFoundException')
+            return { kind: 'no-repository', registryId };
+        return (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('DescribeImages', ref), () => Promise.reject(error));
+    }
+}
+/** MUTABLE, IMMUTABLE (or a newer variant such as IMMUTABLE_WITH_EXCLUSION). */
+async function tagMutability(client, ref) {
+    const { DescribeRepositoriesCommand } = await ecr();
+    const answer = await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('DescribeRepositories', ref), () => client.send(new DescribeRepositoriesCommand({ repositoryNames: [ref.repositoryName], registryId: ref.registryId })));
+    return answer.repositories?.[0]?.imageTagMutability ?? 'MUTABLE';
+}
+/** Creates the repository the way we recommend: immutable tags, scanned on push. */
+async function createRepository(client, ref) {
+    const { CreateRepositoryCommand } = await ecr();
+    try {
+        await client.send(new CreateRepositoryCommand({
+            repositoryName: ref.repositoryName,
+            registryId: ref.registryId,
+            imageTagMutability: 'IMMUTABLE',
+            imageScanningConfiguration: { scanOnPush: true },
+        }));
+    }
+    catch (error) {
+        // Another job created it between our lookup and now: that is what we wanted.
+        if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'RepositoryAlreadyExistsException')
+            return;
+        await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('CreateRepository', ref), () => Promise.reject(error));
+    }
+}
+/**
+ * The config digest (what `docker build --iidfile` writes) of the image behind a tag, or
+ * undefined for an image index (several platforms), which has no single config.
+ */
+async function configDigest(client, ref, tag) {
+    const { BatchGetImageCommand } = await ecr();
+    const answer = await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('BatchGetImage', ref), () => client.send(new BatchGetImageCommand({
+        repositoryName: ref.repositoryName,
+        registryId: ref.registryId,
+        imageIds: [{ imageTag: tag }],
+        acceptedMediaTypes: MANIFEST_TYPES,
+    })));
+    const manifest = answer.images?.[0]?.imageManifest;
+    if (!manifest)
+        return undefined;
+    const parsed = JSON.parse(manifest);
+    return parsed.config?.digest;
+}
+
+
+/***/ }),
+
+/***/ 3975:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a1: () => (/* binding */ dockerLogin),
+/* harmony export */   a4: () => (/* binding */ logoutFromRegistry),
+/* harmony export */   fM: () => (/* binding */ lastLine),
+/* harmony export */   w: () => (/* binding */ authorizeEcr)
+/* harmony export */ });
+/* harmony import */ var _decide_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6012);
+/* harmony import */ var _ecr_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1708);
+
+
+/**
+ * Asks ECR for a registry password. It is registered as a secret before it is used anywhere
+ * (in both forms: plain, and inside the base64 token).
+ */
+async function authorizeEcr(deps) {
+    const auth = await (0,_ecr_js__WEBPACK_IMPORTED_MODULE_0__/* .getAuthorization */ .uQ)(deps.ecr, deps.registryId, deps.region);
+    deps.logger.setSecret(auth.password);
+    deps.logger.setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+    const host = deps.registry ?? (0,_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .registryHost */ .U$)(auth.proxyEndpoint);
+    return {
+        host,
+        account: deps.registryId ?? (0,_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .accountOfRegistry */ .Yy)(host) ?? (0,_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .accountOfRegistry */ .Yy)(auth.proxyEndpoint),
+        username: auth.username,
+        password: auth.password,
+    };
+}
+/** `docker login` with the password on standard input — never in the arguments or environment. */
+async function dockerLogin(docker, logger, auth) {
+    const result = await docker.run('docker', ['login', '--username', auth.username, '--password-stdin', auth.host], {
+        stdin: auth.password,
+    });
+    if (result.exitCode !== 0) {
+        throw new Error(`docker login to ${auth.host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}. Check that docker is installed and can reach the registry.`);
+    }
+    logger.info(`Logged in to ${auth.host}.`);
+}
+/** `docker logout` for the post step; a failure is a warning, never a failed job. */
+async function logoutFromRegistry(docker, logger, host) {
+    const result = await docker.run('docker', ['logout', host]);
+    if (result.exitCode === 0)
+        logger.info(`Logged out of ${host}.`);
+    else
+        logger.warning(`docker logout ${host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
+}
+function lastLine(text) {
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1]?.trim() || 'no error output';
+}
+
+
+/***/ }),
+
+/***/ 5665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runPipeline: () => (/* binding */ runPipeline)
+});
+
+// UNUSED EXPORTS: renderOutputPath, renderPhase, traceabilityOf, workspaceOf
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+/*
+ * The SDK is loaded with `await import()` only when a phase needs it, so that a run which
+ * fails on its inputs (or only renders) never pays for loading it.
+ */
+/**
+ * Throttling and transient 5xx are retried by the SDK's own adaptive strategy (client-side
+ * rate limiting plus exponential back-off with jitter); we never loop ourselves.
+ */
+const RETRY_SETTINGS = { maxAttempts: 6, retryMode: 'adaptive' };
+/** An ECR client for the region; endpoints follow AWS_ENDPOINT_URL_ECR as the SDK does. */
+async function createEcrClient(region) {
+    const { ECRClient } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
+    return new ECRClient({ region, ...RETRY_SETTINGS });
+}
+/** An EKS client for the region; endpoints follow AWS_ENDPOINT_URL_EKS as the SDK does. */
+async function createEksClient(region) {
+    const { EKSClient } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
+    return new EKSClient({ region, ...RETRY_SETTINGS });
+}
+/** Credentials from the default chain (env, web identity, SSO, profile, container, IMDS). */
+async function loadDefaultCredentials() {
+    const { defaultProvider } = await __webpack_require__.e(/* import() */ 861).then(__webpack_require__.t.bind(__webpack_require__, 5861, 19));
+    return defaultProvider()();
+}
+
+// EXTERNAL MODULE: ./src/aws/errors.ts
+var errors = __webpack_require__(9378);
 ;// CONCATENATED MODULE: ./src/cluster/eks.ts
 
 /** Clusters in these states serve the Kubernetes API; the others cannot take a deploy. */
@@ -135,17 +381,17 @@ async function describeUsableCluster(eks, name, region) {
         ({ cluster } = await eks.send(new DescribeClusterCommand({ name })));
     }
     catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') {
-            throw new AwsError(`EKS cluster '${name}' was not found in region ${region}. Check cluster-name and aws-region (and that the credentials belong to the cluster's account).`, 'ResourceNotFoundException');
+        if ((0,errors/* errorName */.Is)(error) === 'ResourceNotFoundException') {
+            throw new errors/* AwsError */.Gy(`EKS cluster '${name}' was not found in region ${region}. Check cluster-name and aws-region (and that the credentials belong to the cluster's account).`, 'ResourceNotFoundException');
         }
-        return callAws(context, () => Promise.reject(error));
+        return (0,errors/* callAws */.IY)(context, () => Promise.reject(error));
     }
     const status = cluster?.status ?? 'UNKNOWN';
     if (!USABLE.has(status)) {
-        throw new AwsError(`EKS cluster '${name}' in ${region} is ${status}, not ACTIVE or UPDATING, so it cannot take a deploy. Wait until it is ACTIVE${status === 'FAILED' || status === 'DELETING' ? ' (or fix the cluster first)' : ''}.`, 'ClusterNotUsable');
+        throw new errors/* AwsError */.Gy(`EKS cluster '${name}' in ${region} is ${status}, not ACTIVE or UPDATING, so it cannot take a deploy. Wait until it is ACTIVE${status === 'FAILED' || status === 'DELETING' ? ' (or fix the cluster first)' : ''}.`, 'ClusterNotUsable');
     }
     if (!cluster?.endpoint || !cluster.certificateAuthority?.data) {
-        throw new AwsError(`EKS cluster '${name}' in ${region} has no API endpoint or certificate authority yet. Wait until it is ACTIVE.`, 'ClusterNotUsable');
+        throw new errors/* AwsError */.Gy(`EKS cluster '${name}' in ${region} has no API endpoint or certificate authority yet. Wait until it is ACTIVE.`, 'ClusterNotUsable');
     }
     return {
         name,
@@ -432,202 +678,12 @@ function needingBuildx(specs) {
     return specs.filter((spec) => spec.platforms.length > 1);
 }
 
-;// CONCATENATED MODULE: ./src/images/decide.ts
-function where(repo) {
-    const account = repo.account ? `account ${repo.account}` : "the registry's account";
-    return `ECR repository '${repo.name}' in ${account}, region ${repo.region}`;
-}
-/** The build phase's decision table; pure, so every row is tested with plain data. */
-function decideImage(mode, state, createRepositories, repo) {
-    if (state.kind === 'no-repository') {
-        if (mode === 'never') {
-            return {
-                action: 'fail',
-                message: `Image '${repo.name}:${repo.tag}' cannot be reused with build: never: the ${where(repo)} does not exist.`,
-            };
-        }
-        if (createRepositories)
-            return { action: 'build', createRepository: true };
-        return {
-            action: 'fail',
-            message: `The ${where(repo)} does not exist. Create it (immutable tags, scan on push), or set create-repositories: true to let this action create it.`,
-        };
-    }
-    if (state.kind === 'present') {
-        if (mode === 'always')
-            return { action: 'build', createRepository: false, existingDigest: state.digest };
-        return { action: 'reuse', digest: state.digest };
-    }
-    if (mode === 'never') {
-        return {
-            action: 'fail',
-            message: `Image '${repo.name}:${repo.tag}' is not in the ${where(repo)}, and build: never forbids building it. Build and push it first (e.g. in the staging job), or use build: auto.`,
-        };
-    }
-    return { action: 'build', createRepository: false };
-}
-/** The error for `build: always` on an IMMUTABLE repository whose tag holds another image. */
-function immutableConflict(repo, existing, built) {
-    const builtPart = built ? ` (this build is ${built})` : '';
-    return `Tag '${repo.tag}' of the ${where(repo)} already holds ${existing}${builtPart}, and the repository's tags are IMMUTABLE, so ECR would refuse the push. Use build: auto to reuse that image, or push under a new tag.`;
-}
-/** The account of an ECR registry host or endpoint: 123456789012.dkr.ecr.REGION.amazonaws.com. */
-function accountOfRegistry(hostOrUrl) {
-    const host = hostOrUrl.replace(/^https?:\/\//, '');
-    return /^(\d{12})\.dkr\.ecr[.-]/.exec(host)?.[1];
-}
-/** `https://host:port/` → `host:port`, the form docker and image references use. */
-function registryHost(proxyEndpoint) {
-    return proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-}
-
-;// CONCATENATED MODULE: ./src/images/ecr.ts
-
-const MANIFEST_TYPES = [
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-];
-const ecr = () => Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
-function context(operation, ref, region) {
-    return {
-        service: 'ecr',
-        operation,
-        region: ref?.region ?? region,
-        subject: ref ? `repository '${ref.repositoryName}'` : undefined,
-    };
-}
-/** GetAuthorizationToken, decoded: the token is base64("AWS:password"). */
-async function getAuthorization(client, registryId, region) {
-    const { GetAuthorizationTokenCommand } = await ecr();
-    const answer = await callAws(context('GetAuthorizationToken', undefined, region), () => client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {})));
-    const data = answer.authorizationData?.[0];
-    if (!data?.authorizationToken || !data.proxyEndpoint) {
-        throw new AwsError('ECR GetAuthorizationToken returned no authorization data.', 'EmptyAnswer');
-    }
-    const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0) {
-        throw new AwsError('ECR GetAuthorizationToken returned a token that is not "user:password".', 'BadToken');
-    }
-    return {
-        username: decoded.slice(0, colon),
-        password: decoded.slice(colon + 1),
-        proxyEndpoint: data.proxyEndpoint,
-    };
-}
-/** Whether `tag` exists in the repository, and its digest when it does. */
-async function lookupTag(client, ref, tag) {
-    const { DescribeImagesCommand } = await ecr();
-    try {
-        const answer = await client.send(new DescribeImagesCommand({
-            repositoryName: ref.repositoryName,
-            registryId: ref.registryId,
-            imageIds: [{ imageTag: tag }],
-        }));
-        const detail = answer.imageDetails?.[0];
-        const registryId = detail?.registryId;
-        return detail?.imageDigest
-            ? { kind: 'present', digest: detail.imageDigest, registryId }
-            : { kind: 'missing' };
-    }
-    catch (error) {
-        const name = errorName(error);
-        // ECR names the account in these messages: "... in the registry with id '123456789012'".
-        const registryId = /registry with id '(\d{12})'/.exec(error.message ?? '')?.[1];
-        if (name === 'ImageNotFoundException')
-            return { kind: 'missing', registryId };
-        if (name === 'RepositoryNotFoundException')
-            return { kind: 'no-repository', registryId };
-        return callAws(context('DescribeImages', ref), () => Promise.reject(error));
-    }
-}
-/** MUTABLE, IMMUTABLE (or a newer variant such as IMMUTABLE_WITH_EXCLUSION). */
-async function tagMutability(client, ref) {
-    const { DescribeRepositoriesCommand } = await ecr();
-    const answer = await callAws(context('DescribeRepositories', ref), () => client.send(new DescribeRepositoriesCommand({ repositoryNames: [ref.repositoryName], registryId: ref.registryId })));
-    return answer.repositories?.[0]?.imageTagMutability ?? 'MUTABLE';
-}
-/** Creates the repository the way we recommend: immutable tags, scanned on push. */
-async function createRepository(client, ref) {
-    const { CreateRepositoryCommand } = await ecr();
-    try {
-        await client.send(new CreateRepositoryCommand({
-            repositoryName: ref.repositoryName,
-            registryId: ref.registryId,
-            imageTagMutability: 'IMMUTABLE',
-            imageScanningConfiguration: { scanOnPush: true },
-        }));
-    }
-    catch (error) {
-        // Another job created it between our lookup and now: that is what we wanted.
-        if (errorName(error) === 'RepositoryAlreadyExistsException')
-            return;
-        await callAws(context('CreateRepository', ref), () => Promise.reject(error));
-    }
-}
-/**
- * The config digest (what `docker build --iidfile` writes) of the image behind a tag, or
- * undefined for an image index (several platforms), which has no single config.
- */
-async function configDigest(client, ref, tag) {
-    const { BatchGetImageCommand } = await ecr();
-    const answer = await callAws(context('BatchGetImage', ref), () => client.send(new BatchGetImageCommand({
-        repositoryName: ref.repositoryName,
-        registryId: ref.registryId,
-        imageIds: [{ imageTag: tag }],
-        acceptedMediaTypes: MANIFEST_TYPES,
-    })));
-    const manifest = answer.images?.[0]?.imageManifest;
-    if (!manifest)
-        return undefined;
-    const parsed = JSON.parse(manifest);
-    return parsed.config?.digest;
-}
-
-;// CONCATENATED MODULE: ./src/images/login.ts
-
-
-/**
- * Asks ECR for a registry password. It is registered as a secret before it is used anywhere
- * (in both forms: plain, and inside the base64 token).
- */
-async function authorizeEcr(deps) {
-    const auth = await getAuthorization(deps.ecr, deps.registryId, deps.region);
-    deps.logger.setSecret(auth.password);
-    deps.logger.setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
-    const host = deps.registry ?? registryHost(auth.proxyEndpoint);
-    return {
-        host,
-        account: deps.registryId ?? accountOfRegistry(host) ?? accountOfRegistry(auth.proxyEndpoint),
-        username: auth.username,
-        password: auth.password,
-    };
-}
-/** `docker login` with the password on standard input — never in the arguments or environment. */
-async function dockerLogin(docker, logger, auth) {
-    const result = await docker.run('docker', ['login', '--username', auth.username, '--password-stdin', auth.host], {
-        stdin: auth.password,
-    });
-    if (result.exitCode !== 0) {
-        throw new Error(`docker login to ${auth.host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}. Check that docker is installed and can reach the registry.`);
-    }
-    logger.info(`Logged in to ${auth.host}.`);
-}
-/** `docker logout` for the post step; a failure is a warning, never a failed job. */
-async function logoutFromRegistry(docker, logger, host) {
-    const result = await docker.run('docker', ['logout', host]);
-    if (result.exitCode === 0)
-        logger.info(`Logged out of ${host}.`);
-    else
-        logger.warning(`docker logout ${host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
-}
-function lastLine(text) {
-    const lines = text.trim().split('\n');
-    return lines[lines.length - 1]?.trim() || 'no error output';
-}
-
+// EXTERNAL MODULE: ./src/images/decide.ts
+var decide = __webpack_require__(6012);
+// EXTERNAL MODULE: ./src/images/ecr.ts
+var images_ecr = __webpack_require__(1708);
+// EXTERNAL MODULE: ./src/images/login.ts
+var images_login = __webpack_require__(3975);
 ;// CONCATENATED MODULE: ./src/images/prepare.ts
 
 
@@ -652,7 +708,7 @@ async function prepareImages(inputs, given) {
         throw new Error("Input 'aws-region' is empty. Expected the region of the ECR registry, such as eu-west-1.");
     }
     const deps = { ...given, ecr: given.ecr ?? (await createEcrClient(region)) };
-    const login = await authorizeEcr({
+    const login = await (0,images_login/* authorizeEcr */.w)({
         ...deps,
         region,
         registryId: inputs.registryId,
@@ -679,7 +735,7 @@ async function prepareImages(inputs, given) {
             };
             if (decision.createRepository) {
                 deps.logger.info(`${spec.name}: creating ECR repository '${spec.name}' (immutable tags, scan on push).`);
-                await createRepository(deps.ecr, ref);
+                await (0,images_ecr/* createRepository */.vB)(deps.ecr, ref);
             }
             const pushed = await deps.logger.group(`Build ${reference}`, () => buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder }));
             if (pushed)
@@ -694,7 +750,7 @@ async function planImages(inputs, deps, where) {
     const planned = [];
     for (const spec of inputs.images) {
         const ref = { repositoryName: spec.name, registryId: inputs.registryId, region: where.region };
-        const state = await lookupTag(deps.ecr, ref, where.tag);
+        const state = await (0,images_ecr/* lookupTag */.nn)(deps.ecr, ref, where.tag);
         // ECR's own answer names the account more surely than a host name does.
         const repo = {
             name: spec.name,
@@ -706,7 +762,7 @@ async function planImages(inputs, deps, where) {
             spec,
             ref,
             repo,
-            decision: decideImage(inputs.build, state, inputs.createRepositories, repo),
+            decision: (0,decide/* decideImage */.oM)(inputs.build, state, inputs.createRepositories, repo),
         });
     }
     const refusals = planned.flatMap((p) => (p.decision.action === 'fail' ? [p.decision.message] : []));
@@ -723,12 +779,12 @@ async function readyToBuild(toBuild, deps, login) {
         deps.logger.info("BuildKit's docker driver cannot write a registry cache: reading it only. Set up a builder (e.g. docker/setup-buildx-action) to cache layers in ECR.");
     }
     // Only a build needs docker: promoting existing images works on a runner without it.
-    await dockerLogin(deps.docker, deps.logger, login);
+    await (0,images_login/* dockerLogin */.a1)(deps.docker, deps.logger, login);
     deps.onLogin?.(login.host);
     return builder;
 }
 async function digestAfterPush(ecr, ref, tag, reference) {
-    const state = await lookupTag(ecr, ref, tag);
+    const state = await (0,images_ecr/* lookupTag */.nn)(ecr, ref, tag);
     if (state.kind !== 'present') {
         throw new Error(`${reference} was pushed, but ECR does not list tag '${tag}' in repository '${ref.repositoryName}'.`);
     }
@@ -759,7 +815,7 @@ function checkPlatforms(specs, buildx) {
 async function buildImage(plan, existingDigest, ctx) {
     const { deps } = ctx;
     if (existingDigest !== undefined) {
-        const mutability = await tagMutability(deps.ecr, ctx.ref);
+        const mutability = await (0,images_ecr/* tagMutability */.zY)(deps.ecr, ctx.ref);
         if (mutability.startsWith('IMMUTABLE'))
             return buildAgainstImmutableTag(plan, existingDigest, ctx);
     }
@@ -794,11 +850,11 @@ async function buildAgainstImmutableTag(plan, existingDigest, ctx) {
             const iidFile = (0,external_node_path_.join)(dir, 'image-id');
             await docker(deps, dockerBuildArgs(plan, { iidFile }), `build ${plan.reference}`);
             builtDigest = (await (0,promises_.readFile)(iidFile, 'utf8')).trim();
-            const existingConfig = await configDigest(deps.ecr, ctx.ref, ctx.repo.tag);
+            const existingConfig = await (0,images_ecr/* configDigest */.xv)(deps.ecr, ctx.ref, ctx.repo.tag);
             same = existingConfig !== undefined && existingConfig === builtDigest;
         }
         if (!same)
-            throw new Error(immutableConflict(ctx.repo, existingDigest, builtDigest));
+            throw new Error((0,decide/* immutableConflict */.Xj)(ctx.repo, existingDigest, builtDigest));
         deps.logger.info(`${plan.reference} is identical to the image ECR already holds; nothing pushed.`);
         return false;
     }
@@ -812,7 +868,7 @@ async function docker(deps, args, what) {
         onStderr: (chunk) => deps.logger.info(chunk.trimEnd()),
     });
     if (result.exitCode !== 0) {
-        throw new Error(`docker failed to ${what} (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
+        throw new Error(`docker failed to ${what} (exit ${result.exitCode}): ${(0,images_login/* lastLine */.fM)(result.stderr)}`);
     }
 }
 
