@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ActionRun, runAction } from '../sandbox/runner.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/testing.js';
@@ -42,14 +41,6 @@ function auditEntries(): { path: string; mutating?: boolean; user?: string }[] {
 
 const mutatingRequests = () => auditEntries().filter((entry) => entry.mutating);
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 beforeAll(async () => {
   sandbox = await startSandbox();
   env = { ...sandbox.env, GITHUB_SHA: commit, GITHUB_REPOSITORY: 'acme/upload-platform' };
@@ -83,7 +74,8 @@ describe('the action in the sandbox', () => {
     expect(JSON.parse(first.outputs.built ?? '')).toEqual(['laravel-app', 'frontend']);
     const images = JSON.parse(first.outputs.images ?? '{}') as Record<string, string>;
     expect(Object.keys(images)).toEqual(['laravel-app', 'frontend']);
-    const rendered = readFileSync(first.outputs.manifests ?? '', 'utf8');
+    const rendered = first.leftBehind[first.outputs.manifests ?? ''] ?? '';
+    expect(rendered).toContain('kind: Deployment');
     for (const reference of Object.values(images)) {
       expect(reference).toMatch(
         new RegExp(`^${env.SANDBOX_REGISTRY}/[a-z-]+:${commit}@sha256:[0-9a-f]{64}$`),
@@ -115,7 +107,8 @@ describe('the action in the sandbox', () => {
   it('logs docker out and removes the kubeconfig it wrote in the post step', () => {
     expect(first.postExitCode).toBe(0);
     expect(first.state.kubeconfig).toBeDefined();
-    expect(existsSync(first.state.kubeconfig ?? '')).toBe(false);
+    expect(Object.keys(first.leftBehind)).not.toContain(first.state.kubeconfig);
+    expect(Object.keys(first.leftBehind).filter((path) => path.endsWith('/kubeconfig'))).toEqual([]);
     expect(dockerCalls().filter((argv) => argv[0] === 'logout')).toEqual([['logout', first.state.registry]]);
   });
 
@@ -124,13 +117,13 @@ describe('the action in the sandbox', () => {
     for (const run of [first, second]) {
       expect(run.masked).toContain(ecrPassword);
       const unmaskedLines = run.rawOutput.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+      // The raw output, not the runner's masked log: masking must not be what hides a leak.
       const everything = [
         ...unmaskedLines,
-        run.log,
         run.summary,
         JSON.stringify(run.outputs),
         JSON.stringify(run.state),
-        ...filesUnder(run.runnerTemp).map((file) => readFileSync(file, 'utf8')),
+        ...Object.values(run.leftBehind),
         readFileSync(sandbox.env.SANDBOX_DOCKER_LOG ?? '', 'utf8'),
       ].join('\n');
       expect(everything).not.toContain(ecrPassword);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,8 @@ export interface ActionRun {
   outputs: Record<string, string>;
   state: Record<string, string>;
   summary: string;
-  /** RUNNER_TEMP of this run, to inspect what the action left behind. */
-  runnerTemp: string;
+  /** Everything RUNNER_TEMP and HOME held when the run ended (path → content), then removed. */
+  leftBehind: Record<string, string>;
   /** The values the action asked the runner to mask. */
   masked: string[];
 }
@@ -40,15 +40,26 @@ export interface RunActionOptions {
 }
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
-  const home = await mkdtemp(join(tmpdir(), 'k8s-deploy-runner-'));
-  const runnerTemp = join(home, 'temp');
+  const root = await mkdtemp(join(tmpdir(), 'k8s-deploy-runner-'));
+  try {
+    return await runIn(root, options);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function runIn(root: string, options: RunActionOptions): Promise<ActionRun> {
+  // A runner's own HOME and RUNNER_TEMP: what the action (and docker, kubectl) leave there is seen.
+  const home = join(root, 'home');
+  const runnerTemp = join(root, 'temp');
+  await mkdir(home, { recursive: true });
   await mkdir(runnerTemp, { recursive: true });
   const files = {
-    GITHUB_OUTPUT: join(home, 'output'),
-    GITHUB_STATE: join(home, 'state'),
-    GITHUB_STEP_SUMMARY: join(home, 'summary.md'),
-    GITHUB_ENV: join(home, 'env'),
-    GITHUB_PATH: join(home, 'path'),
+    GITHUB_OUTPUT: join(root, 'output'),
+    GITHUB_STATE: join(root, 'state'),
+    GITHUB_STEP_SUMMARY: join(root, 'summary.md'),
+    GITHUB_ENV: join(root, 'env'),
+    GITHUB_PATH: join(root, 'path'),
   };
   await Promise.all(Object.values(files).map((file) => writeFile(file, '')));
   const inputEnv = Object.fromEntries(
@@ -56,7 +67,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   );
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? home,
+    HOME: home,
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: options.workspace ?? REPO_ROOT,
     RUNNER_TEMP: runnerTemp,
@@ -98,7 +109,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     outputs: parseFileCommands(await readFile(files.GITHUB_OUTPUT, 'utf8')),
     state,
     summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
-    runnerTemp,
+    leftBehind: await readTree([runnerTemp, home]),
     masked,
   };
 }
@@ -116,6 +127,19 @@ function runNode(
     child.on('error', fail);
     child.on('close', (code) => done(code ?? 1));
   });
+}
+
+async function readTree(dirs: string[]): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const dir of dirs) {
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) {
+        const path = join(entry.parentPath, entry.name);
+        files[path] = await readFile(path, 'utf8');
+      }
+    }
+  }
+  return files;
 }
 
 /** Reads the runner's file-command format: `name=value` lines and `name<<DELIM … DELIM` blocks. */
