@@ -146,6 +146,22 @@ describe('the action with a bad input', () => {
       `::error::Invalid value "ten minutes" for input 'rollout-timeout'. Expected a duration such as 90s, 10m or 1h.`,
     ]);
     expect({ docker: dockerCalls().length, mutating: mutatingRequests().length }).toEqual(before);
-    expect(run.outputs).toEqual({});
+    expect(run.outputs).toEqual({ result: 'failed' });
+  });
+
+  it('fails on an image no container uses before building or pushing anything', async () => {
+    const before = { docker: dockerCalls().length, mutating: mutatingRequests().length };
+    const run = await runAction({
+      inputs: {
+        ...inputs,
+        images: `${inputs.images}\nghost:\n  context: sandbox/demo/frontend`,
+        'cluster-name': env.SANDBOX_CLUSTER_NAME ?? '',
+      },
+      env: { ...env, GITHUB_SHA: `${commit.slice(0, 30)}0123456789` },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/^::error::.*ghost.*matches no container/m);
+    expect(run.outputs.result).toBe('failed');
+    expect({ docker: dockerCalls().length, mutating: mutatingRequests().length }).toEqual(before);
   });
 });

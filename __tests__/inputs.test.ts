@@ -111,6 +111,32 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     expect(rejection(values as Record<string, string>)).toEqual(message);
   });
 
+  it('rejects an ECR registry of another account than registry-id', () => {
+    expect(
+      rejection({ registry: '210987654321.dkr.ecr.eu-west-1.amazonaws.com', 'registry-id': '123456789012' }),
+    ).toBe(
+      "Input 'registry-id' is 123456789012 but 'registry' 210987654321.dkr.ecr.eu-west-1.amazonaws.com belongs to account 210987654321. Expected the same account in both, or only one of them.",
+    );
+  });
+
+  it('rejects an ECR registry in another region than aws-region', () => {
+    expect(rejection({ registry: '210987654321.dkr.ecr.us-east-1.amazonaws.com' })).toContain(
+      "is in region us-east-1 but 'aws-region' is eu-west-1.",
+    );
+  });
+
+  it('rejects a bare-word registry without a port, which pulls would send to Docker Hub', () => {
+    expect(rejection({ registry: 'myregistry' })).toContain(
+      `Invalid value "myregistry" for input 'registry'.`,
+    );
+  });
+
+  it('rejects cluster-name together with kubeconfig', () => {
+    expect(rejection({ 'cluster-name': 'prod', kubeconfig: '/tmp/kubeconfig' })).toBe(
+      "Inputs 'cluster-name' and 'kubeconfig' are both set. Expected one: 'cluster-name' writes a kubeconfig for that EKS cluster, 'kubeconfig' uses yours.",
+    );
+  });
+
   it('rejects a namespace longer than a DNS label allows', () => {
     expect(rejection({ namespace: 'a'.repeat(64) })).toContain("input 'namespace'");
   });
@@ -145,19 +171,28 @@ describe('parseInputs accepts well-formed values', () => {
     });
   });
 
-  it.each(['localhost:5000', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', '127.0.0.1:5443', 'registry'])(
-    'accepts the registry %s',
-    (registry) => {
-      expect(parse({ registry }).registry).toBe(registry);
-    },
-  );
+  it.each([
+    'localhost:5000',
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    '127.0.0.1:5443',
+    'registry:5000',
+    '[::1]:5000',
+  ])('accepts the registry %s', (registry) => {
+    expect(parse({ registry }).registry).toBe(registry);
+  });
 
-  it('reads manifests as a multi-line or comma-separated list, skipping blanks and comments', () => {
-    expect(parse({ manifests: 'k8s/base\n\n# later\nk8s/jobs/*.yaml, extra.yaml' }).manifests).toEqual([
+  it('reads manifests one per line, skipping blanks and comments, keeping commas for brace globs', () => {
+    expect(parse({ manifests: 'k8s/base\n\n# later\nk8s/{api,web}.yaml\nextra.yaml' }).manifests).toEqual([
       'k8s/base',
-      'k8s/jobs/*.yaml',
+      'k8s/{api,web}.yaml',
       'extra.yaml',
     ]);
+  });
+
+  it('takes the account of an ECR registry host as registry-id', () => {
+    expect(parse({ registry: '210987654321.dkr.ecr.eu-west-1.amazonaws.com' }).registryId).toBe(
+      '210987654321',
+    );
   });
 
   it('accepts the YAML boolean spellings @actions/core accepts', () => {
@@ -243,6 +278,7 @@ describe('parseImages', () => {
     ['api: [1, 2]', `Input 'images': the settings of 'api' must be a mapping`],
     ['api:\n  context: ""', `Input 'images': 'api.context' must be a non-empty string.`],
     ['{ api: [', `Input 'images' is not valid YAML`],
+    ['- name: api\n  context: .', `Input 'images' lists a mapping where an image name was expected.`],
   ])('rejects %j with a sentence naming the problem', (value, message) => {
     expect(() => parseImages(value)).toThrow(InputError);
     expect(() => parseImages(value)).toThrow(message);

@@ -737,7 +737,9 @@ async function prepareImages(inputs, given) {
                 deps.logger.info(`${spec.name}: creating ECR repository '${spec.name}' (immutable tags, scan on push).`);
                 await (0,images_ecr/* createRepository */.vB)(deps.ecr, ref);
             }
-            const pushed = await deps.logger.group(`Build ${reference}`, () => buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder }));
+            // A line, not a group: the runner cannot nest groups, and this runs inside 'Images'.
+            deps.logger.info(`Building ${reference}`);
+            const pushed = await buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder });
             if (pushed)
                 built.push(spec.name);
             images[spec.name] = `${reference}@${await digestAfterPush(deps.ecr, ref, tag, reference)}`;
@@ -1180,14 +1182,20 @@ async function kustomize(dir, realPath, workspace, options) {
     const kubectl = options.kubectl ?? 'kubectl';
     const result = await options.runner.run(kubectl, ['kustomize', dir], { cwd: workspace });
     if (result.exitCode !== 0) {
-        const reason = result.stderr
-            .trim()
-            .split('\n')
-            .pop()
-            ?.replace(/^error: /, '') || `exit code ${result.exitCode}`;
+        const reason = kustomizeReason(result.stderr) || `exit code ${result.exitCode}`;
         throw new errors_ManifestError(`kubectl kustomize ${name} failed: ${reason}`);
     }
     return { realPath, source: { name: `${name} (kubectl kustomize)`, text: result.stdout, generated: true } };
+}
+/**
+ * kubectl's last stderr line, without klog's prefix (`E1122 03:10:36.485988 14898 run.go:72]
+ * "command failed" err="…"`) or kubectl's `error: `, so the user reads kustomize's own words.
+ */
+function kustomizeReason(stderr) {
+    const last = stderr.trim().split('\n').pop() ?? '';
+    const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(.*)"$/.exec(last);
+    const text = klog ? JSON.parse(`"${klog[1]}"`) : last;
+    return text.replace(/^error: /, '');
 }
 /** Resolves symlinks and returns the real path; throws when it leaves the workspace. */
 async function insideWorkspace(file, entry, workspace) {
@@ -1389,6 +1397,9 @@ function describe(text, document, object, location) {
         throw new errors_ManifestError('the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.', location);
     }
     const { apiVersion, kind } = object;
+    if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(object.items)) {
+        throw new errors_ManifestError(`the document is a ${kind} (as \`kubectl get -o yaml\` writes); expected its items as separate documents, one per \`---\`.`, location);
+    }
     const metadata = isRecord(object.metadata) ? object.metadata : {};
     const missing = [
         typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',
@@ -2020,7 +2031,7 @@ function rejectDuplicates(documents, namespaceOf) {
     const seen = new Map();
     for (const manifest of documents) {
         const namespace = namespaceOf(manifest);
-        const id = `${manifest.kind}/${namespace ?? ''}/${manifest.name}`;
+        const id = `${manifest.key}/${namespace ?? ''}/${manifest.name}`;
         const first = seen.get(id);
         if (first !== undefined) {
             const what = `${manifest.kind} ${namespace !== undefined ? `${namespace}/` : ''}${manifest.name}`;
@@ -2051,27 +2062,47 @@ function traceabilityOf(tag, env) {
 }
 /** Loads and renders the manifests: the render phase, shared by the action and the CLI. */
 async function renderPhase(manifests, options, deps) {
-    const sources = await loadManifestSources(manifests, {
-        workspace: workspaceOf(deps.env),
-        runner: deps.runner,
-    });
+    return renderLoaded(await loadSources(manifests, deps), options, deps.logger);
+}
+function loadSources(manifests, deps) {
+    return loadManifestSources(manifests, { workspace: workspaceOf(deps.env), runner: deps.runner });
+}
+function renderLoaded(sources, options, logger) {
     const result = renderManifests(sources, options);
     for (const change of result.imageChanges) {
-        deps.logger.info(`${change.workload} container ${change.container}: ${change.from} → ${change.to}`);
+        logger.info(`${change.workload} container ${change.container}: ${change.from} → ${change.to}`);
     }
     for (const handover of result.replicasHandovers) {
-        deps.logger.info(`${handover.kind}/${handover.name}: replicas left to ${handover.autoscaler}${handover.declaredReplicas !== undefined
+        logger.info(`${handover.kind}/${handover.name}: replicas left to ${handover.autoscaler}${handover.declaredReplicas !== undefined
             ? ` (the manifest's ${handover.declaredReplicas} removed)`
             : ''}.`);
     }
     return result;
 }
 /**
- * The action's run, phase by phase: build (or reuse) the images, connect to the cluster, render
- * the manifests with the images' full references. Nothing is applied yet (a later phase).
+ * The action's run, phase by phase. What can be checked without changing anything comes first
+ * (the manifests render and every image matches a container; the cluster answers), so a typo
+ * fails the run before an image is pushed. Then the images are built (or reused) and the
+ * manifests rendered with their full references. Nothing is applied yet (a later phase).
  */
 async function runPipeline(inputs, deps) {
     const { logger, env } = deps;
+    const renderOptions = (images) => ({
+        images,
+        namespace: inputs.namespace,
+        traceability: traceabilityOf(inputs.tag, env),
+    });
+    const sources = await logger.group('Check manifests', async () => {
+        const loaded = await loadSources(inputs.manifests, deps);
+        // Stand-in references of the right names: renderManifests fails on any name no container has.
+        const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
+        const checked = renderManifests(loaded, renderOptions(standIns));
+        logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
+        return loaded;
+    });
+    const cluster = await logger.group('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
+    if (cluster?.written)
+        deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
     const prepared = await logger.group('Images', () => prepareImages(inputs, {
         ecr: deps.ecr,
         docker: deps.runner,
@@ -2080,14 +2111,7 @@ async function runPipeline(inputs, deps) {
         tempDir: env.RUNNER_TEMP || undefined,
         onLogin: (registry) => deps.onCleanup?.({ registry }),
     }));
-    const cluster = await logger.group('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
-    if (cluster?.written)
-        deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
-    const render = await logger.group('Render manifests', () => renderPhase(inputs.manifests, {
-        images: new Map(Object.entries(prepared.images)),
-        namespace: inputs.namespace,
-        traceability: traceabilityOf(inputs.tag, env),
-    }, deps));
+    const render = await logger.group('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger));
     const manifestsPath = renderOutputPath(env);
     await (0,promises_.mkdir)(external_node_path_default().dirname(manifestsPath), { recursive: true });
     // Owner-only: rendered Secrets carry their data.

@@ -64,8 +64,11 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const EKS_CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+// The distribution grammar reads a first component as a registry host only when it has a '.' or a
+// ':' or is 'localhost'; a bare word would send pulls to Docker Hub, so it needs a port here.
 const REGISTRY_HOST =
-  /^(localhost|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+|\[[0-9a-fA-F:]+\]|[A-Za-z0-9-]+)(:\d{1,5})?$/;
+  /^((localhost|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+|\[[0-9a-fA-F:]+\])(:\d{1,5})?|[A-Za-z0-9-]+:\d{1,5})$/;
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/;
 const BUILD_SPEC_KEYS = new Set(['context', 'dockerfile', 'target', 'build-args', 'platforms']);
 
@@ -99,12 +102,14 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
       'a registry host with an optional port, such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com or localhost:5000',
     );
   }
-  const registryId = matching(
-    'registry-id',
-    optional('registry-id'),
-    ACCOUNT_ID,
-    'a 12-digit AWS account ID',
-  );
+  const ecrHost = registry !== undefined ? ECR_HOST.exec(registry) : null;
+  const registryId =
+    matching('registry-id', optional('registry-id'), ACCOUNT_ID, 'a 12-digit AWS account ID') ?? ecrHost?.[1];
+  if (ecrHost && registryId !== ecrHost[1]) {
+    throw new InputError(
+      `Input 'registry-id' is ${registryId} but 'registry' ${registry} belongs to account ${ecrHost[1]}. Expected the same account in both, or only one of them.`,
+    );
+  }
   const clusterName = matching(
     'cluster-name',
     optional('cluster-name'),
@@ -125,6 +130,18 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     );
   }
 
+  if (ecrHost && awsRegion !== undefined && awsRegion !== ecrHost[2]) {
+    throw new InputError(
+      `Input 'registry' ${registry} is in region ${ecrHost[2]} but 'aws-region' is ${awsRegion}. Expected the registry's region, since ECR is asked about every image there.`,
+    );
+  }
+  const kubeconfig = optional('kubeconfig');
+  if (kubeconfig !== undefined && clusterName !== undefined) {
+    throw new InputError(
+      "Inputs 'cluster-name' and 'kubeconfig' are both set. Expected one: 'cluster-name' writes a kubeconfig for that EKS cluster, 'kubeconfig' uses yours.",
+    );
+  }
+
   const environmentUrl = optional('environment-url');
   if (environmentUrl !== undefined && !isHttpUrl(environmentUrl)) {
     fail('environment-url', environmentUrl, 'an http:// or https:// URL');
@@ -139,8 +156,9 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     registryId,
     awsRegion,
     clusterName,
-    kubeconfig: optional('kubeconfig'),
-    manifests: parseList(raw('manifests')),
+    kubeconfig,
+    // One per line only: a comma belongs to brace globs such as k8s/{api,web}.yaml.
+    manifests: parseList(raw('manifests'), /\n/),
     namespace: matching(
       'namespace',
       optional('namespace'),
@@ -212,10 +230,10 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** A multi-line or comma-separated list; blank entries and `#` comments are dropped. */
-export function parseList(value: string): string[] {
+/** A multi-line (or comma-separated) list; blank entries and `#` comments are dropped. */
+export function parseList(value: string, separator: RegExp = /[\n,]/): string[] {
   return value
-    .split(/[\n,]/)
+    .split(separator)
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '' && !entry.startsWith('#'));
 }
@@ -247,6 +265,11 @@ export function parseImages(value: string): ImageSpec[] {
   }
   const seen = new Set<string>();
   return entries.map(([name, settings]) => {
+    if (isRecord(name)) {
+      throw new InputError(
+        "Input 'images' lists a mapping where an image name was expected. Expected a list of names, or build settings keyed by name (e.g. `api: {context: ., dockerfile: Dockerfile}`).",
+      );
+    }
     if (typeof name !== 'string' || !ECR_REPOSITORY.test(name) || name.length < 2 || name.length > 256) {
       fail(
         'images',

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     core.setOutput('images', JSON.stringify(result.images));
     core.setOutput('built', JSON.stringify(result.built));
     core.setOutput('manifests', result.manifestsPath);
+    core.setOutput('result', inputs.dryRun ? 'dry-run' : 'success');
     const { runSummary } = await import('./report/summary.js');
     await core.summary.addRaw(runSummary(result)).write();
     core.info(
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   } catch (error) {
     // Every phase words its own errors for the user; anything else is a bug worth its stack.
     if (!(error instanceof InputError)) core.debug((error as Error).stack ?? '');
+    core.setOutput('result', 'failed');
     core.setFailed((error as Error).message);
   }
 }

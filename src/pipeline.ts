@@ -8,7 +8,8 @@ import type { Logger } from './log.js';
 import { runUrlFromEnv, type Traceability } from './manifests/annotations.js';
 import type { ImageReplacements } from './manifests/images.js';
 import { loadManifestSources } from './manifests/load.js';
-import { type RenderResult, renderManifests } from './manifests/render.js';
+import type { ManifestSource } from './manifests/parse.js';
+import { type RenderOptions, type RenderResult, renderManifests } from './manifests/render.js';
 import type { CleanupState } from './post.js';
 import type { ProcessRunner } from './process.js';
 
@@ -54,19 +55,23 @@ export function traceabilityOf(tag: string | undefined, env: NodeJS.ProcessEnv):
 /** Loads and renders the manifests: the render phase, shared by the action and the CLI. */
 export async function renderPhase(
   manifests: readonly string[],
-  options: { images: ImageReplacements; namespace: string | undefined; traceability: Traceability },
+  options: RenderOptions,
   deps: PipelineDeps,
 ): Promise<RenderResult> {
-  const sources = await loadManifestSources(manifests, {
-    workspace: workspaceOf(deps.env),
-    runner: deps.runner,
-  });
+  return renderLoaded(await loadSources(manifests, deps), options, deps.logger);
+}
+
+function loadSources(manifests: readonly string[], deps: PipelineDeps): Promise<ManifestSource[]> {
+  return loadManifestSources(manifests, { workspace: workspaceOf(deps.env), runner: deps.runner });
+}
+
+function renderLoaded(sources: ManifestSource[], options: RenderOptions, logger: Logger): RenderResult {
   const result = renderManifests(sources, options);
   for (const change of result.imageChanges) {
-    deps.logger.info(`${change.workload} container ${change.container}: ${change.from} → ${change.to}`);
+    logger.info(`${change.workload} container ${change.container}: ${change.from} → ${change.to}`);
   }
   for (const handover of result.replicasHandovers) {
-    deps.logger.info(
+    logger.info(
       `${handover.kind}/${handover.name}: replicas left to ${handover.autoscaler}${
         handover.declaredReplicas !== undefined
           ? ` (the manifest's ${handover.declaredReplicas} removed)`
@@ -78,11 +83,30 @@ export async function renderPhase(
 }
 
 /**
- * The action's run, phase by phase: build (or reuse) the images, connect to the cluster, render
- * the manifests with the images' full references. Nothing is applied yet (a later phase).
+ * The action's run, phase by phase. What can be checked without changing anything comes first
+ * (the manifests render and every image matches a container; the cluster answers), so a typo
+ * fails the run before an image is pushed. Then the images are built (or reused) and the
+ * manifests rendered with their full references. Nothing is applied yet (a later phase).
  */
 export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<PipelineResult> {
   const { logger, env } = deps;
+  const renderOptions = (images: ImageReplacements): RenderOptions => ({
+    images,
+    namespace: inputs.namespace,
+    traceability: traceabilityOf(inputs.tag, env),
+  });
+  const sources = await logger.group('Check manifests', async () => {
+    const loaded = await loadSources(inputs.manifests, deps);
+    // Stand-in references of the right names: renderManifests fails on any name no container has.
+    const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
+    const checked = renderManifests(loaded, renderOptions(standIns));
+    logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
+    return loaded;
+  });
+  const cluster = await logger.group('Cluster', () =>
+    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }),
+  );
+  if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
   const prepared = await logger.group('Images', () =>
     prepareImages(inputs, {
       ecr: deps.ecr,
@@ -93,20 +117,8 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
       onLogin: (registry) => deps.onCleanup?.({ registry }),
     }),
   );
-  const cluster = await logger.group('Cluster', () =>
-    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }),
-  );
-  if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
-  const render = await logger.group('Render manifests', () =>
-    renderPhase(
-      inputs.manifests,
-      {
-        images: new Map(Object.entries(prepared.images)),
-        namespace: inputs.namespace,
-        traceability: traceabilityOf(inputs.tag, env),
-      },
-      deps,
-    ),
+  const render = await logger.group('Render manifests', async () =>
+    renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger),
   );
   const manifestsPath = renderOutputPath(env);
   await mkdir(path.dirname(manifestsPath), { recursive: true });

@@ -20,6 +20,24 @@ describe('errors name the file and line', () => {
     );
   });
 
+  it('reports a List (as kubectl get -o yaml writes) instead of treating it as one object', () => {
+    expect(renderError('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n')).toBe(
+      'app.yaml:1: the document is a List (as `kubectl get -o yaml` writes); expected its items as separate documents, one per `---`.',
+    );
+  });
+
+  it('tells apart objects of the same kind and name in different API groups', () => {
+    const certificate = (group: string) =>
+      `apiVersion: ${group}/v1\nkind: Certificate\nmetadata:\n  name: web\n  namespace: prod\n`;
+    const result = renderManifests([
+      { name: 'a.yaml', text: `${certificate('cert-manager.io')}---\n${certificate('example.com')}` },
+    ]);
+    expect(result.objects.map((object) => object.apiVersion)).toEqual([
+      'cert-manager.io/v1',
+      'example.com/v1',
+    ]);
+  });
+
   it('reports a document that is not a mapping', () => {
     expect(renderError('- a\n- b\n')).toMatch(/^app\.yaml:1: the document is not a mapping/);
   });

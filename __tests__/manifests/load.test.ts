@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadManifestSources } from '../../src/manifests/load.js';
+import { kustomizeReason, loadManifestSources } from '../../src/manifests/load.js';
 import { renderManifests } from '../../src/manifests/render.js';
 import { NodeProcessRunner, type ProcessRunner } from '../../src/process.js';
 
@@ -129,5 +129,21 @@ describe('loadManifestSources', () => {
     [[], /^No manifests were given/],
   ])('rejects %j with one sentence', async (entries, message) => {
     expect(await loadError(entries)).toMatch(message);
+  });
+});
+
+describe('kustomizeReason', () => {
+  it("reads kustomize's own words out of kubectl's klog line", () => {
+    const stderr =
+      'E1122 03:10:36.485988   14898 run.go:72] "command failed" err="accumulating resources: accumulation err=\'accumulating resources from \'missing.yaml\': no such file\'"\n';
+    expect(kustomizeReason(stderr)).toBe(
+      "accumulating resources: accumulation err='accumulating resources from 'missing.yaml': no such file'",
+    );
+  });
+
+  it("drops kubectl's 'error: ' prefix", () => {
+    expect(kustomizeReason('warning: x\nerror: no kustomization file found\n')).toBe(
+      'no kustomization file found',
+    );
   });
 });

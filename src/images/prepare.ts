@@ -103,9 +103,9 @@ export async function prepareImages(inputs: ImageInputs, given: ImageDeps): Prom
         );
         await createRepository(deps.ecr, ref);
       }
-      const pushed = await deps.logger.group(`Build ${reference}`, () =>
-        buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder }),
-      );
+      // A line, not a group: the runner cannot nest groups, and this runs inside 'Images'.
+      deps.logger.info(`Building ${reference}`);
+      const pushed = await buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder });
       if (pushed) built.push(spec.name);
       images[spec.name] = `${reference}@${await digestAfterPush(deps.ecr, ref, tag, reference)}`;
     }

@@ -138,15 +138,21 @@ async function kustomize(
   const kubectl = options.kubectl ?? 'kubectl';
   const result = await options.runner.run(kubectl, ['kustomize', dir], { cwd: workspace });
   if (result.exitCode !== 0) {
-    const reason =
-      result.stderr
-        .trim()
-        .split('\n')
-        .pop()
-        ?.replace(/^error: /, '') || `exit code ${result.exitCode}`;
+    const reason = kustomizeReason(result.stderr) || `exit code ${result.exitCode}`;
     throw new ManifestError(`kubectl kustomize ${name} failed: ${reason}`);
   }
   return { realPath, source: { name: `${name} (kubectl kustomize)`, text: result.stdout, generated: true } };
+}
+
+/**
+ * kubectl's last stderr line, without klog's prefix (`E1122 03:10:36.485988 14898 run.go:72]
+ * "command failed" err="…"`) or kubectl's `error: `, so the user reads kustomize's own words.
+ */
+export function kustomizeReason(stderr: string): string {
+  const last = stderr.trim().split('\n').pop() ?? '';
+  const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(.*)"$/.exec(last);
+  const text = klog ? (JSON.parse(`"${klog[1]}"`) as string) : last;
+  return text.replace(/^error: /, '');
 }
 
 /** Resolves symlinks and returns the real path; throws when it leaves the workspace. */

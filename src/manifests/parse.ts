@@ -176,6 +176,12 @@ function describe(
     );
   }
   const { apiVersion, kind } = object;
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(object.items)) {
+    throw new ManifestError(
+      `the document is a ${kind} (as \`kubectl get -o yaml\` writes); expected its items as separate documents, one per \`---\`.`,
+      location,
+    );
+  }
   const metadata = isRecord(object.metadata) ? object.metadata : {};
   const missing = [
     typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',

@@ -125,7 +125,7 @@ function rejectDuplicates(
   const seen = new Map<string, ManifestDocument>();
   for (const manifest of documents) {
     const namespace = namespaceOf(manifest);
-    const id = `${manifest.kind}/${namespace ?? ''}/${manifest.name}`;
+    const id = `${manifest.key}/${namespace ?? ''}/${manifest.name}`;
     const first = seen.get(id);
     if (first !== undefined) {
       const what = `${manifest.kind} ${namespace !== undefined ? `${namespace}/` : ''}${manifest.name}`;
