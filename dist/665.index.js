@@ -719,7 +719,7 @@ async function prepareImages(inputs, given) {
     const builder = toBuild.length > 0 ? await readyToBuild(toBuild, deps, login) : undefined;
     const images = {};
     const built = [];
-    const created = (deps.clock ?? (() => new Date()))();
+    const created = await imageCreatedTime(deps);
     for (const { spec, ref, repo, decision } of planned) {
         const reference = `${login.host}/${spec.name}:${tag}`;
         if (decision.action === 'reuse') {
@@ -746,6 +746,27 @@ async function prepareImages(inputs, given) {
         }
     }
     return { images, built, loggedInTo: builder ? login.host : undefined };
+}
+/**
+ * The `org.opencontainers.image.created` label. Not the wall clock: a rebuild of the same commit
+ * must produce the same image, or `build: always` on an IMMUTABLE tag could never match. So:
+ * SOURCE_DATE_EPOCH (the reproducible-builds convention, which BuildKit honours too), else the
+ * commit's time from git, else the clock.
+ */
+async function imageCreatedTime(deps) {
+    const epoch = deps.env.SOURCE_DATE_EPOCH?.trim();
+    if (epoch && /^\d+$/.test(epoch))
+        return new Date(Number(epoch) * 1000);
+    const sha = deps.env.GITHUB_SHA?.trim();
+    if (sha) {
+        const git = await deps.docker
+            .run('git', ['show', '-s', '--format=%cI', sha], { cwd: deps.env.GITHUB_WORKSPACE || undefined })
+            .catch(() => undefined);
+        const time = git?.exitCode === 0 ? new Date(git.stdout.trim()) : undefined;
+        if (time && !Number.isNaN(time.getTime()))
+            return time;
+    }
+    return (deps.clock ?? (() => new Date()))();
 }
 /** Asks ECR about every image and decides; all refusals are raised together, before any build. */
 async function planImages(inputs, deps, where) {

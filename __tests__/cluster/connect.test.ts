@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from '@aws-sdk/client-eks';
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'yaml';
 import {
@@ -15,6 +15,7 @@ import { RecordingLogger, RecordingRunner } from '../fakes.js';
 
 const eksMock = mockClient(EKSClient);
 const VERSION_JSON = JSON.stringify({ serverVersion: { gitVersion: 'v1.32.3-eks-4096722' } });
+const root = mkdtempSync(join(tmpdir(), 'connect-test-'));
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 
 function cluster(status: string, authenticationMode = 'API_AND_CONFIG_MAP') {
@@ -32,7 +33,7 @@ function cluster(status: string, authenticationMode = 'API_AND_CONFIG_MAP') {
 function setUp(
   versionAnswer: { exitCode?: number; stdout?: string; stderr?: string } = { stdout: VERSION_JSON },
 ) {
-  const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'));
+  const runnerTemp = mkdtempSync(join(root, 'runner-temp-'));
   const kubectl = new RecordingRunner().on(['kubectl', 'version'], versionAnswer);
   const logger = new RecordingLogger();
   const deps = {
@@ -57,6 +58,10 @@ const eksInputs: ConnectInputs = {
 
 beforeEach(() => {
   eksMock.reset();
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
 });
 
 describe('connectCluster with cluster-name', () => {

@@ -69,6 +69,15 @@ describe('eks-token', () => {
     expect(stderr).toContain(message);
   });
 
+  it.each([
+    [['--cluster-name', 'bad name!', '--region', 'eu-west-1'], 'Invalid --cluster-name "bad name!".'],
+    [['--cluster-name', 'prod', '--region', 'evil.example.com/#'], 'Invalid region "evil.example.com/#".'],
+  ])('refuses to sign for a malformed name or region: %j', async (argv, message) => {
+    const { code, stdout, stderr } = await run(argv);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain(message);
+  });
+
   it('explains missing AWS credentials on stderr and exits 1', async () => {
     const missing = Object.assign(new Error('Could not load credentials from any providers'), {
       name: 'CredentialsProviderError',

@@ -1,17 +1,23 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { bundledCliCommand, writeKubeconfig } from '../../src/cluster/kubeconfig.js';
 import { cleanUp } from '../../src/post.js';
 import { RecordingLogger, RecordingRunner } from '../fakes.js';
 
+const root = mkdtempSync(join(tmpdir(), 'kubeconfig-test-'));
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
 function fakeDist(): string {
-  const root = mkdtempSync(join(tmpdir(), 'dist-'));
-  mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
-  writeFileSync(join(root, 'dist', 'index.js'), '');
-  writeFileSync(join(root, 'dist', 'cli', 'index.js'), '');
-  return join(root, 'dist');
+  const dir = mkdtempSync(join(root, 'dist-'));
+  mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
+  writeFileSync(join(dir, 'dist', 'index.js'), '');
+  writeFileSync(join(dir, 'dist', 'cli', 'index.js'), '');
+  return join(dir, 'dist');
 }
 
 describe('bundledCliCommand', () => {
@@ -31,7 +37,7 @@ describe('bundledCliCommand', () => {
   });
 
   it('fails clearly when the CLI bundle is missing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nodist-'));
+    const dir = mkdtempSync(join(root, 'nodist-'));
     expect(() => bundledCliCommand(join(dir, 'index.js'))).toThrow(
       `The k8s-deploy CLI bundle is missing at ${join(dir, 'cli', 'index.js')}; kubectl needs it to get EKS tokens.`,
     );
@@ -40,7 +46,7 @@ describe('bundledCliCommand', () => {
 
 describe('cleanUp (post step)', () => {
   it('logs docker out and removes the kubeconfig this run wrote, folder included', async () => {
-    const path = await writeKubeconfig(mkdtempSync(join(tmpdir(), 'runner-temp-')), 'kind: Config\n');
+    const path = await writeKubeconfig(mkdtempSync(join(root, 'runner-temp-')), 'kind: Config\n');
     const docker = new RecordingRunner();
     await cleanUp(
       { registry: 'reg.example:5000', kubeconfigPath: path },

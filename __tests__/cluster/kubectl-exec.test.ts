@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -9,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type ConnectDeps, connectCluster } from '../../src/cluster/connect.js';
 import { NodeProcessRunner } from '../../src/process.js';
 import { RecordingLogger } from '../fakes.js';
-import { startKubectlProxy } from './kubectl-proxy.js';
+import { pluginRuns, startKubectlProxy } from './kubectl-proxy.js';
 import { CREDENTIALS, startTokenServer, type TokenServer } from './token-server.js';
 
 /*
@@ -21,18 +20,24 @@ import { CREDENTIALS, startTokenServer, type TokenServer } from './token-server.
 const fixture = fileURLToPath(new URL('./fixtures/cli-entry.ts', import.meta.url));
 const eksMock = mockClient(EKSClient);
 let server: TokenServer;
+// Everything this file writes, HOME included: kubectl's discovery cache (~/.kube/cache) is keyed
+// by host and port, so a shared HOME could serve another run's answers for a reused port.
+const root = mkdtempSync(join(tmpdir(), 'kubectl-exec-test-'));
+const home = join(root, 'home');
 
 beforeAll(async () => {
+  mkdirSync(home);
   server = await startTokenServer('prod');
 });
 
 afterAll(async () => {
   await server.close();
+  rmSync(root, { recursive: true, force: true });
 });
 
 function deps(logger: RecordingLogger, pluginEnv?: Record<string, string>): ConnectDeps {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tmpdir(), ...CREDENTIALS };
-  env.RUNNER_TEMP = mkdtempSync(join(tmpdir(), 'runner-temp-'));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, ...CREDENTIALS };
+  env.RUNNER_TEMP = mkdtempSync(join(root, 'runner-temp-'));
   return {
     kubectl: new NodeProcessRunner(),
     logger,
@@ -91,8 +96,10 @@ describe('the written kubeconfig with the real kubectl', () => {
 
   it('lets one long-running kubectl renew its token when the lifetime runs out', async () => {
     activeCluster();
-    const lifetime = { K8S_DEPLOY_TOKEN_LIFETIME: '1s' };
-    const connection = await connectCluster(inputs('prod'), deps(new RecordingLogger(), lifetime));
+    const pluginLog = join(root, 'plugin-runs');
+    writeFileSync(pluginLog, '');
+    const pluginEnv = { K8S_DEPLOY_TOKEN_LIFETIME: '1s', TEST_PLUGIN_LOG: pluginLog };
+    const connection = await connectCluster(inputs('prod'), deps(new RecordingLogger(), pluginEnv));
     server.seen.length = 0;
     const proxy = await startKubectlProxy(
       connection?.kubeconfigPath as string,
@@ -100,8 +107,9 @@ describe('the written kubeconfig with the real kubectl', () => {
     );
     try {
       expect(await proxy.get('/version')).toBe(200);
-      await sleep(2_500); // past the 1 s lifetime, and into the next X-Amz-Date second
-      expect(await proxy.get('/version')).toBe(200);
+      // The token expires 1 s after it was signed, so the plugin's next run signs in a later second.
+      const statuses = await proxy.getUntilPluginRuns('/version', pluginLog, pluginRuns(pluginLog));
+      expect(statuses.every((status) => status === 200)).toBe(true);
       expect(server.seen.every((s) => s.ok)).toBe(true);
       const signedAt = new Set(server.seen.map((s) => s.signedAt));
       expect(signedAt.size).toBeGreaterThanOrEqual(2);

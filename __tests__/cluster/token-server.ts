@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,8 +75,10 @@ export async function startTokenServer(cluster: string): Promise<TokenServer> {
     { stdio: 'ignore' },
   );
   const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  const key = readFileSync(join(dir, 'key.pem'));
+  rmSync(dir, { recursive: true, force: true }); // the server holds both in memory from here
   const seen: SeenRequest[] = [];
-  const server = createServer({ cert, key: readFileSync(join(dir, 'key.pem')) }, (req, res) => {
+  const server = createServer({ cert, key }, (req, res) => {
     const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const ok = acceptsToken(token, cluster);
     let signedAt: string | undefined;

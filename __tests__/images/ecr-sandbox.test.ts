@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import { RETRY_SETTINGS } from '../../src/aws/clients.js';
-import { type ImageInputs, prepareImages } from '../../src/images/prepare.js';
+import { type ImageInputs, type PreparedImages, prepareImages } from '../../src/images/prepare.js';
 import type { ImageSpec } from '../../src/inputs.js';
 import { NodeProcessRunner, type ProcessRunner, type RunOptions } from '../../src/process.js';
 import { RecordingLogger } from '../fakes.js';
@@ -21,7 +21,7 @@ const SHA = 'c0ffee0123456789abcdef0123456789abcdef01';
 let sandbox: RunningSandbox;
 let ecr: ECRClient;
 let docker: ProcessRunner;
-const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
+let workspace: string;
 
 /** Runs programs with the sandbox's environment (its PATH puts the docker shim first). */
 class SandboxRunner implements ProcessRunner {
@@ -79,7 +79,14 @@ const deps = (logger: RecordingLogger) => ({
   tempDir: workspace,
 });
 
+/** The first run, which every test builds on: it builds and pushes both images. */
+const first = new RecordingLogger();
+let firstResult: PreparedImages;
+let firstImages: Record<string, string>;
+let firstDockerLog: string[][];
+
 beforeAll(async () => {
+  workspace = mkdtempSync(join(tmpdir(), 'ecr-sandbox-test-'));
   sandbox = await startSandbox({ kubernetes: false });
   ecr = new ECRClient({
     region: sandbox.env.AWS_REGION,
@@ -92,19 +99,19 @@ beforeAll(async () => {
   });
   docker = new SandboxRunner();
   images = [context('shop/api', 'api\n'), context('shop/worker', 'worker\n')];
-}, 60_000);
+  firstResult = await prepareImages(inputs(), deps(first));
+  firstImages = firstResult.images;
+  firstDockerLog = dockerLog();
+}, 300_000);
 
 afterAll(async () => {
   await sandbox?.stop();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
 describe('prepareImages in the sandbox', () => {
-  const first = new RecordingLogger();
-  let firstImages: Record<string, string>;
-
-  it('builds and pushes two images, creating their repositories, with digests ECR reports', async () => {
-    const result = await prepareImages(inputs(), deps(first));
-    firstImages = result.images;
+  it('builds and pushes two images, creating their repositories, with digests ECR reports', () => {
+    const result = firstResult;
     expect(result.built).toEqual(['shop/api', 'shop/worker']);
     const registry = sandbox.env.SANDBOX_REGISTRY;
     expect(result.images['shop/api']).toMatch(
@@ -119,10 +126,9 @@ describe('prepareImages in the sandbox', () => {
     expect(pushed.map((m) => m.split('digest: ')[1].trim())).toEqual(
       Object.values(result.images).map((ref) => ref.split('@')[1]),
     );
-    const log = dockerLog();
-    expect(log.filter((argv) => argv[0] === 'build')).toHaveLength(2);
-    expect(log.filter((argv) => argv[0] === 'push')).toHaveLength(2);
-  }, 240_000);
+    expect(firstDockerLog.filter((argv) => argv[0] === 'build')).toHaveLength(2);
+    expect(firstDockerLog.filter((argv) => argv[0] === 'push')).toHaveLength(2);
+  });
 
   it('promotes the same SHA again without building, pushing or running docker at all', async () => {
     const before = dockerLog().length;

@@ -121,6 +121,27 @@ describe('prepareImages', () => {
     expect(result).toEqual({ images: { api: `${ref}@${NEW}` }, built: ['api'], loggedInTo: HOST });
   });
 
+  it('labels the image with the commit time from git, so a rebuild of the commit is the same image', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound())
+      .resolves({ imageDetails: [{ imageDigest: NEW }] });
+    const { docker, deps } = setUp(false);
+    docker.on(['git', 'show', '-s', '--format=%cI', SHA], { stdout: '2025-12-24T10:00:00+01:00\n' });
+    await prepareImages(inputs(), deps);
+    expect(builds(docker)[0]).toContain('org.opencontainers.image.created=2025-12-24T09:00:00.000Z');
+  });
+
+  it('prefers SOURCE_DATE_EPOCH for the created label', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound())
+      .resolves({ imageDetails: [{ imageDigest: NEW }] });
+    const { docker, deps } = setUp(false);
+    await prepareImages(inputs(), { ...deps, env: { ...deps.env, SOURCE_DATE_EPOCH: '1700000000' } });
+    expect(builds(docker)[0]).toContain('org.opencontainers.image.created=2023-11-14T22:13:20.000Z');
+  });
+
   it('builds several images one after another, each with its own context, Dockerfile, target and args', async () => {
     ecrMock
       .on(DescribeImagesCommand)

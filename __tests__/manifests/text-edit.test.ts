@@ -160,18 +160,18 @@ describe('applyTextEdits', () => {
   });
 
   it('handles non-indented sequences, block scalars, folded plain scalars, quoted keys and empty mappings itself', () => {
-    expect(applyTextEdits(CORPUS.nonIndentedSequences as string, EDITS)).toBeDefined();
-    for (const name of ['multiLinePlainScalar', 'continuationThatLooksLikeAnItem']) {
-      expect(applyTextEdits(CORPUS[name] as string, EDITS.slice(0, 5))).toBeDefined();
-    }
-    const metadataEdits = EDITS.slice(0, 4);
-    for (const name of ['blockScalarsThatLookLikeKeys', 'quotedKeysAndEmptyAnnotations']) {
+    const cases: [string, Edit[]][] = [
+      ['nonIndentedSequences', EDITS],
+      ['multiLinePlainScalar', EDITS.slice(0, 5)],
+      ['continuationThatLooksLikeAnItem', EDITS.slice(0, 5)],
+      ['blockScalarsThatLookLikeKeys', EDITS.slice(0, 4)],
+      ['quotedKeysAndEmptyAnnotations', EDITS.slice(0, 4)],
+    ];
+    for (const [name, edits] of cases) {
       const text = CORPUS[name] as string;
-      const edited = applyTextEdits(text, metadataEdits);
+      const edited = applyTextEdits(text, edits);
       expect(edited).toBeDefined();
-      expect(parse(edited as string)).toEqual(
-        parse(applyEditsWithDocumentApi(text, metadataEdits, manifest)),
-      );
+      expect(parse(edited as string)).toEqual(parse(applyEditsWithDocumentApi(text, edits, manifest)));
     }
   });
 

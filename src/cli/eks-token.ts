@@ -4,6 +4,7 @@ import { loadDefaultCredentials } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import { createEksToken, DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/token.js';
 import { parseDuration } from '../duration.js';
+import { AWS_REGION, EKS_CLUSTER } from '../inputs.js';
 
 export const EKS_TOKEN_USAGE =
   'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
@@ -52,6 +53,19 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
   if (!region) {
     io.stderr.write(
       `Missing --region (and neither AWS_REGION nor AWS_DEFAULT_REGION is set). ${EKS_TOKEN_USAGE}\n`,
+    );
+    return 2;
+  }
+  // Both end up in the signed URL's host and header: only well-formed names are signed.
+  if (!EKS_CLUSTER.test(clusterName)) {
+    io.stderr.write(
+      `Invalid --cluster-name ${JSON.stringify(clusterName)}. Expected an EKS cluster name. ${EKS_TOKEN_USAGE}\n`,
+    );
+    return 2;
+  }
+  if (!AWS_REGION.test(region)) {
+    io.stderr.write(
+      `Invalid region ${JSON.stringify(region)}. Expected an AWS region such as eu-west-1. ${EKS_TOKEN_USAGE}\n`,
     );
     return 2;
   }

@@ -1,5 +1,4 @@
 import { StreamLogger } from '../log.js';
-import { ManifestError } from '../manifests/errors.js';
 import { imageReplacements } from '../manifests/images.js';
 import { renderPhase, traceabilityOf } from '../pipeline.js';
 import { NodeProcessRunner } from '../process.js';
@@ -44,9 +43,9 @@ export const renderCommand: CliCommand = {
       io.stdout(result.yaml);
       return 0;
     } catch (error) {
-      const known = error instanceof UsageError || error instanceof ManifestError;
-      io.stderr(`error: ${known ? (error as Error).message : `unexpected: ${(error as Error).message}`}\n`);
-      return known && error instanceof UsageError ? 2 : 1;
+      // Every error here is already one sentence (kubectl missing, a bad workspace, a manifest).
+      io.stderr(`error: ${(error as Error).message}\n`);
+      return error instanceof UsageError ? 2 : 1;
     }
   },
 };
