@@ -99,8 +99,7 @@ describe('the simulated cluster behind the sandbox', () => {
   it('lets kubectl in with an EKS token and a kubeconfig made from DescribeCluster', async () => {
     const kubeconfig = await kubeconfigFromEks(await eksToken(sandbox.env.SANDBOX_CLUSTER_NAME ?? ''));
     const result = await run('kubectl', ['--kubeconfig', kubeconfig, 'get', 'namespaces', '-o', 'name']);
-    expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('namespace/default');
+    expect(result).toMatchObject({ exitCode: 0, stdout: expect.stringContaining('namespace/default') });
   });
 
   it('turns away an EKS token made for another cluster', async () => {
@@ -126,7 +125,8 @@ describe('the simulated cluster behind the sandbox', () => {
       ['build', '-t', `${registry}/cluster/web:v1`, context],
       ['push', `${registry}/cluster/web:v1`],
     ]) {
-      expect((await run('docker', args, password)).exitCode).toBe(0);
+      // The whole result, so a failure shows docker's stderr.
+      expect(await run('docker', args, password)).toMatchObject({ exitCode: 0 });
     }
     const deployment = (name: string, tag: string) => ({
       apiVersion: 'apps/v1',
@@ -146,10 +146,10 @@ describe('the simulated cluster behind the sandbox', () => {
       manifest,
       `${stringify(deployment('present', 'v1'))}---\n${stringify(deployment('absent', 'v2'))}`,
     );
-    expect((await run('kubectl', ['apply', '--server-side', '-f', manifest])).exitCode).toBe(0);
+    expect(await run('kubectl', ['apply', '--server-side', '-f', manifest])).toMatchObject({ exitCode: 0 });
 
     const rollout = await run('kubectl', ['rollout', 'status', 'deployment/present', '--timeout=20s']);
-    expect(rollout.stdout).toContain('successfully rolled out');
+    expect(rollout).toMatchObject({ stdout: expect.stringContaining('successfully rolled out') });
     const waiting = await run('kubectl', [
       'wait',
       'pods',
@@ -158,7 +158,7 @@ describe('the simulated cluster behind the sandbox', () => {
       '--for=jsonpath={.status.containerStatuses[0].state.waiting.reason}=ImagePullBackOff',
       '--timeout=20s',
     ]);
-    expect(waiting.exitCode).toBe(0);
+    expect(waiting).toMatchObject({ exitCode: 0 });
     const events = await run('kubectl', ['get', 'events', '-o', 'json']);
     expect(events.stdout).toContain(`${registry}/cluster/web:v2: not found`);
   });

@@ -54,6 +54,23 @@ describe('sandbox orchestrator', () => {
     expect(await processesMentioning(stateDir)).toEqual([]);
   });
 
+  it('stops every part on SIGINT (Ctrl-C) and exits 0, leaving no process and no podman runroot', async () => {
+    const sandbox = await startSandbox();
+    const runroot = sandbox.env.SANDBOX_PODMAN_RUNROOT ?? '';
+    expect(runroot.length).toBeLessThanOrEqual(50);
+    expect((await stat(runroot)).isDirectory()).toBe(true);
+    expect((await processesMentioning(sandbox.stateDir)).join('\n')).toContain('docker-registry');
+    process.kill(sandbox.pid, 'SIGINT');
+    const code = await sandbox.exited;
+    const left = await processesMentioning(sandbox.stateDir);
+    const runrootLeft = await stat(runroot).then(
+      () => true,
+      () => false,
+    );
+    await sandbox.stop();
+    expect({ code, left, runrootLeft }).toEqual({ code: 0, left: [], runrootLeft: false });
+  });
+
   it('stops the registry even when the sandbox process is killed outright', async () => {
     const sandbox = await startSandbox({ kubernetes: false });
     expect((await processesMentioning(sandbox.stateDir)).join('\n')).toContain('docker-registry');

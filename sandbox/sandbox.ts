@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -12,7 +12,7 @@ import { createCertificateAuthority, issueServerCertificate } from './pki.js';
 import { RegistryClient } from './registry/client.js';
 import { createImagePullCheck } from './registry/image-pull.js';
 import { startRegistryProxy } from './registry/proxy.js';
-import { freePort, startRegistry } from './registry/registry.js';
+import { startRegistry } from './registry/registry.js';
 
 export interface SandboxOptions {
   stateDir: string;
@@ -80,6 +80,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   try {
     await mkdir(state, { recursive: true, mode: 0o700 });
+    // podman refuses a runroot longer than 50 characters, and the state directory can be deep (a
+    // long TMPDIR), so the docker shim's runroot is a short directory of its own, removed last.
+    // Always /tmp, not os.tmpdir(): TMPDIR is what may be long.
+    const podmanRunroot = await mkdtemp('/tmp/sbx-');
+    closers.push(() => rm(podmanRunroot, { recursive: true, force: true }));
     const credentials = {
       accessKeyId: `AKIA${randomId(16)}`,
       secretAccessKey: randomBytes(30).toString('base64'),
@@ -102,19 +107,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const { ca, registryTls, apiTls } = certsResult.value;
     const backend = backendResult.value;
     const registry = new RegistryClient(backend.backendUrl, 'AWS', registryPassword);
-    const registryHost = `127.0.0.1:${await freePort()}`;
-    const account = { accountId: options.accountId, region: options.region, registryHost };
-    const catalog = await RepositoryCatalog.open(join(state, 'ecr-repositories.json'), account, registry);
     const proxy = await startRegistryProxy({
       tls: registryTls,
       backendUrl: backend.backendUrl,
       user: 'AWS',
       password: registryPassword,
-      catalog,
+      openCatalog: (registryHost) =>
+        RepositoryCatalog.open(
+          join(state, 'ecr-repositories.json'),
+          { accountId: options.accountId, region: options.region, registryHost },
+          registry,
+        ),
       registry,
-      port: Number(registryHost.split(':')[1]),
     });
     closers.push(proxy.close);
+    const { catalog, host: registryHost } = proxy;
 
     const auditLogPath = join(state, 'audit.log');
     const cluster: SimulatedCluster = {
@@ -174,6 +181,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       awsUrl: aws.url,
       awsAdminUrl: aws.adminUrl,
       registryHost,
+      podmanRunroot,
       caPath: ca.certPath,
       auditLogPath,
       kube: kube && { kubeconfigPath, adminUrl: kube.adminUrl },
@@ -195,6 +203,8 @@ interface EnvFacts {
   awsUrl: string;
   awsAdminUrl: string;
   registryHost: string;
+  /** A short directory for podman's runroot (podman refuses one longer than 50 characters). */
+  podmanRunroot: string;
   caPath: string;
   auditLogPath: string;
   kube: { kubeconfigPath: string; adminUrl: string } | undefined;
@@ -221,6 +231,7 @@ export function sandboxEnv(facts: EnvFacts): Record<string, string> {
     SANDBOX_AWS_ADMIN_URL: facts.awsAdminUrl,
     SANDBOX_AUDIT_LOG: facts.auditLogPath,
     SANDBOX_DOCKER_LOG: join(facts.state, 'docker.log'),
+    SANDBOX_PODMAN_RUNROOT: facts.podmanRunroot,
     PATH: `${SHIM_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`,
   };
 }

@@ -19,6 +19,8 @@ export interface RunningSandbox {
   stateDir: string;
   /** The sandbox's process id, so tests can prove it is gone after stop(). */
   pid: number;
+  /** Settles when the sandbox process exits, with its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   if (options.kubernetes === false) args.push('--without-kubernetes');
   if (options.clusterName) args.push('--cluster-name', options.clusterName);
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     await waitForReady(child);
   } catch (error) {
@@ -58,12 +61,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     env,
     stateDir,
     pid: child.pid ?? 0,
+    exited,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      // The sandbox removes it itself, unless it was killed outright.
+      if (env.SANDBOX_PODMAN_RUNROOT) await rm(env.SANDBOX_PODMAN_RUNROOT, { recursive: true, force: true });
       if (!options.stateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };

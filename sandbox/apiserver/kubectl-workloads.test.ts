@@ -142,10 +142,13 @@ describe('kubectl get', () => {
 
   it('streams changes with --watch', async () => {
     const watch = kubectlStream(cluster, ['get', 'configmaps', '--watch', '-o', 'name']);
-    await new Promise((r) => setTimeout(r, 300));
-    await apply('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {a: b}\n');
-    await watch.until((out) => out.includes('configmap/watched'));
-    watch.stop();
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await apply('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: watched}\ndata: {a: b}\n');
+      await watch.until((out) => out.includes('configmap/watched'));
+    } finally {
+      await watch.stop();
+    }
     expect(watch.output()).toContain('configmap/watched');
   });
 });
@@ -208,11 +211,15 @@ describe('kubectl logs', () => {
 
   it('follows new lines with -f until the container ends', async () => {
     const follow = kubectlStream(cluster, ['logs', '-f', 'worker-1', '-c', 'sidecar']);
-    await follow.until((out) => out.includes('side\n'));
-    cluster.logs.append('default/worker-1/sidecar', 'later');
-    await follow.until((out) => out.includes('later\n'));
-    cluster.logs.end('default/worker-1/sidecar');
-    expect(await follow.exited).toBe(0);
+    try {
+      await follow.until((out) => out.includes('side\n'));
+      cluster.logs.append('default/worker-1/sidecar', 'later');
+      await follow.until((out) => out.includes('later\n'));
+      cluster.logs.end('default/worker-1/sidecar');
+      expect(await follow.exited).toBe(0);
+    } finally {
+      await follow.stop();
+    }
   });
 });
 

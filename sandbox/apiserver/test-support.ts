@@ -143,7 +143,10 @@ export async function startTestCluster(): Promise<TestCluster> {
   };
 }
 
-/** Starts a long-running kubectl (watch, logs -f) and collects its output until stopped. */
+/**
+ * Starts a long-running kubectl (watch, logs -f) and collects its output. Callers stop() it in a
+ * `finally`, so a failed expectation does not leave kubectl running.
+ */
 export function kubectlStream(cluster: TestCluster, args: string[]) {
   const child = spawn('kubectl', args, {
     env: { ...process.env, KUBECONFIG: cluster.kubeconfig, HOME: cluster.dir },
@@ -158,13 +161,25 @@ export function kubectlStream(cluster: TestCluster, args: string[]) {
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   return {
     output: () => output,
-    /** Resolves once the output satisfies the predicate (polls; the test timeout bounds it). */
-    until: async (predicate: (text: string) => boolean) => {
-      while (!predicate(output)) await new Promise((r) => setTimeout(r, 50));
+    /** Resolves once the output satisfies the predicate; rejects, showing the output, after timeoutMs. */
+    until: async (predicate: (text: string) => boolean, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(output)) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `kubectl ${args.join(' ')}: the output did not arrive within ${timeoutMs} ms:\n${output}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
       return output;
     },
     exited,
-    stop: () => child.kill('SIGTERM'),
+    /** Ends kubectl (if it still runs) and resolves once it has exited. */
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
   };
 }
 

@@ -20,6 +20,7 @@ interface TokenSpec {
   sessionToken?: string;
   extraQuery?: Record<string, string>;
   signClusterHeader?: boolean;
+  signHost?: boolean;
   padded?: boolean;
 }
 
@@ -48,7 +49,11 @@ async function eksToken(spec: TokenSpec = {}): Promise<string> {
       query: { Action: 'GetCallerIdentity', Version: '2011-06-15', ...spec.extraQuery },
       headers,
     }),
-    { expiresIn: spec.expiresIn ?? 60, signingDate: signedAt },
+    {
+      expiresIn: spec.expiresIn ?? 60,
+      signingDate: signedAt,
+      ...(spec.signHost === false ? { unsignableHeaders: new Set(['host']) } : {}),
+    },
   );
   const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
   const url = `https://${host}/?${query}`;
@@ -142,6 +147,16 @@ describe('EKS token authenticator', () => {
   it('rejects a token that does not sign the x-k8s-aws-id header', async () => {
     expect(await reasonFor(await eksToken({ signClusterHeader: false }))).toMatch(
       /did not sign the x-k8s-aws-id header/,
+    );
+  });
+
+  it('rejects a token that does not sign the host header', async () => {
+    const token = await eksToken({ signHost: false });
+    expect(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString()).toContain(
+      'X-Amz-SignedHeaders=x-k8s-aws-id&',
+    );
+    expect(await reasonFor(token)).toBe(
+      'sts getCallerIdentity failed: IncompleteSignature: the host header must be among X-Amz-SignedHeaders',
     );
   });
 

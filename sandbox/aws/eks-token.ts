@@ -122,6 +122,10 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): To
         `SignatureDoesNotMatch: credential should be scoped to region '${hostRegion}' and service 'sts'`,
       );
     }
+    // STS insists on a signed host: without it a signature could be replayed against another host.
+    if (!signedHeaders.includes('host')) {
+      return stsFailed('IncompleteSignature: the host header must be among X-Amz-SignedHeaders');
+    }
     const unknown = signedHeaders.find((h) => h !== 'host' && h !== CLUSTER_ID_HEADER);
     if (unknown)
       return stsFailed(`SignatureDoesNotMatch: the signed header "${unknown}" was not sent with the request`);

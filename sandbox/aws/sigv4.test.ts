@@ -74,6 +74,34 @@ describe('verifySignedRequest', () => {
     });
   });
 
+  it("accepts AWS's published get-vanilla example and rejects it with one signature digit changed", async () => {
+    // The SigV4 test suite's get-vanilla case: GET / on example.amazonaws.com, no body, signed
+    // with AWS's example key. The expected signature is AWS's, not computed by any library here.
+    const example = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    };
+    const signature = '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31';
+    const request = (sig: string): ReceivedRequest => ({
+      method: 'GET',
+      url: '/',
+      headers: {
+        host: 'example.amazonaws.com',
+        'x-amz-date': '20150830T123600Z',
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=${sig}`,
+      },
+      body: Buffer.alloc(0),
+    });
+    const at = new Date('2015-08-30T12:36:00Z');
+    await expect(verifySignedRequest(request(signature), example, at)).resolves.toEqual({
+      region: 'us-east-1',
+      service: 'service',
+    });
+    await expect(
+      verifySignedRequest(request(`${signature.slice(0, -1)}0`), example, at),
+    ).rejects.toMatchObject({ code: 'InvalidSignatureException' });
+  });
+
   it('rejects an unsigned request with MissingAuthenticationTokenException', async () => {
     const request = { method: 'POST', url: '/', headers: {}, body: Buffer.from(body) };
     await expect(verifySignedRequest(request, credentials, signedAt)).rejects.toMatchObject({

@@ -13,14 +13,18 @@ export interface RegistryProxyOptions {
   /** The only credentials the registry accepts (ECR's user is always AWS). */
   user: string;
   password: string;
-  catalog: RepositoryCatalog;
+  /**
+   * Opens the ECR repository catalog once the proxy knows its own host:port (repository URIs name
+   * it). The proxy listens on a port the system picks, so no other process can take it first.
+   */
+  openCatalog(registryHost: string): Promise<RepositoryCatalog>;
   registry: RegistryClient;
-  port?: number;
 }
 
 export interface RegistryProxyHandle {
   /** host:port as clients (podman, kubelet) name the registry. */
   host: string;
+  catalog: RepositoryCatalog;
   close(): Promise<void>;
 }
 
@@ -36,6 +40,7 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
     const given = Buffer.from(req.headers.authorization ?? '');
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
+  let catalogOpened: Promise<RepositoryCatalog> | undefined;
 
   const server: Server = createServer(options.tls, (req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -48,12 +53,14 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
     const route = parseRepositoryRoute(req.url ?? '');
     // Unauthenticated requests go straight through: the registry answers with its own challenge.
     if (!route || !authenticated(req)) return forward(req, res);
-    const repository = await options.catalog.find(route.repository);
+    const catalog = await catalogOpened;
+    if (!catalog) throw new Error('the repository catalog is not open yet');
+    const repository = await catalog.find(route.repository);
     const isManifestPut = req.method === 'PUT' && route.kind === 'manifests';
     const verdict = ecrRegistryVerdict({
       method: req.method ?? 'GET',
       route,
-      registryId: options.catalog.registryId,
+      registryId: catalog.registryId,
       mutability: repository?.imageTagMutability,
       currentDigest:
         isManifestPut && repository?.imageTagMutability === 'IMMUTABLE'
@@ -82,17 +89,21 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    server.listen(0, '127.0.0.1', resolve);
   });
-  const { port } = server.address() as AddressInfo;
-  return {
-    host: `127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  catalogOpened = options.openCatalog(host);
+  try {
+    return { host, catalog: await catalogOpened, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** The registry API's error shape; docker and podman print "<code lower-cased>: <message>". */

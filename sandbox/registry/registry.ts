@@ -12,6 +12,8 @@ export interface RegistryOptions {
   dir: string;
   user: string;
   password: string;
+  /** Where the next port to try comes from; default: a free loopback port. */
+  pickPort?: () => Promise<number>;
 }
 
 export interface RegistryHandle {
@@ -63,31 +65,53 @@ export function registryConfig(options: { dataDir: string; htpasswdPath: string;
   });
 }
 
+/** Tries this many ports before giving up: another process can take a free port before we bind it. */
+const START_ATTEMPTS = 5;
+
 /**
  * Runs Debian's docker-registry (the real distribution registry) on loopback, with basic auth
- * from an htpasswd file holding the one bcrypt-hashed user.
+ * from an htpasswd file holding the one bcrypt-hashed user. docker-registry cannot be told to pick
+ * a port itself, so it gets a free one; if another process takes that port first, it starts again
+ * on another.
  */
 export async function startRegistry(options: RegistryOptions): Promise<RegistryHandle> {
   await mkdir(join(options.dir, 'data'), { recursive: true });
-  const port = await freePort();
   const htpasswdPath = join(options.dir, 'htpasswd');
   await writeFile(htpasswdPath, `${options.user}:${bcrypt.hashSync(options.password, 8)}\n`, { mode: 0o600 });
   const configPath = join(options.dir, 'config.yml');
-  await writeFile(configPath, registryConfig({ dataDir: join(options.dir, 'data'), htpasswdPath, port }), {
-    mode: 0o600,
-  });
-  const log = createWriteStream(join(options.dir, 'registry.log'), { flags: 'a' });
-  const child = spawn('sh', ['-c', SUPERVISOR, 'sandbox-registry', configPath], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const backendUrl = `http://127.0.0.1:${port}`;
-  await waitUntilAnswering(child, `${backendUrl}/v2/`);
-  return { backendUrl, close: () => stopChild(child) };
+  const authorization = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
+  for (let attempt = 1; ; attempt++) {
+    const port = await (options.pickPort ?? freePort)();
+    await writeFile(configPath, registryConfig({ dataDir: join(options.dir, 'data'), htpasswdPath, port }), {
+      mode: 0o600,
+    });
+    const log = createWriteStream(join(options.dir, 'registry.log'), { flags: 'a' });
+    const child = spawn('sh', ['-c', SUPERVISOR, 'sandbox-registry', configPath], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    // 'close' comes once every writer of the pipes is gone, so all of the output has been read.
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.on('data', (chunk: Buffer) => {
+        output = `${output}${chunk.toString()}`.slice(-4096);
+      });
+      stream?.pipe(log);
+    }
+    const backendUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitUntilAnswering(child, `${backendUrl}/v2/`, authorization);
+      return { backendUrl, close: () => stopChild(child) };
+    } catch (error) {
+      await stopChild(child);
+      await closed;
+      if (attempt >= START_ATTEMPTS || !output.includes('address already in use')) throw error;
+    }
+  }
 }
 
-async function waitUntilAnswering(child: ChildProcess, url: string): Promise<void> {
+/** Waits until our registry answers: a 200 to our credentials (another registry would say 401). */
+async function waitUntilAnswering(child: ChildProcess, url: string, authorization: string): Promise<void> {
   let exited: string | undefined;
   child.once('error', (error) => {
     exited = error.message;
@@ -97,8 +121,9 @@ async function waitUntilAnswering(child: ChildProcess, url: string): Promise<voi
   });
   for (let attempt = 0; attempt < 200; attempt++) {
     if (exited) throw new Error(`docker-registry did not start: ${exited} (see registry.log).`);
-    const answered = await fetch(url).then(
-      (response) => response.status === 401 || response.ok,
+    // A time limit: whatever else holds the port may accept the connection and never answer.
+    const answered = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(1000) }).then(
+      (response) => response.ok,
       () => false,
     );
     if (answered) return;
