@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { parseDuration } from './duration.js';
+import { isRecord } from './records.js';
 
 /** The whole action interface, parsed and validated in one place. */
 export interface Inputs {
@@ -366,8 +367,4 @@ function platforms(name: string, value: unknown): string[] {
       fail('images', platform, `a platform of '${name}' such as linux/amd64 or linux/arm64/v8`);
   }
   return list;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

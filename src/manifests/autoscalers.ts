@@ -1,6 +1,7 @@
+import { isRecord } from '../records.js';
 import { getPath } from './images.js';
 import { apiGroup } from './kinds.js';
-import { isRecord, type ManifestDocument } from './parse.js';
+import type { ManifestDocument } from './parse.js';
 
 /**
  * A workload whose replica count belongs to an autoscaler in the same set. The rendered

@@ -1,7 +1,8 @@
+import { isRecord } from '../records.js';
 import { ManifestError } from './errors.js';
 import { isRepositoryPath, parseImageReference } from './image-reference.js';
 import { CONTAINER_LISTS, podSpecPath } from './kinds.js';
-import { isRecord, type ManifestDocument } from './parse.js';
+import type { ManifestDocument } from './parse.js';
 
 /** Image repository path (e.g. `team/api`) → the full reference to put in its place. */
 export type ImageReplacements = ReadonlyMap<string, string>;

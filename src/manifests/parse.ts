@@ -1,5 +1,6 @@
 import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { isRecord } from '../records.js';
 import { ManifestError, type SourceLocation } from './errors.js';
 import { groupKind } from './kinds.js';
 import type { Edit } from './text-edit.js';
@@ -207,8 +208,4 @@ function describe(
     name: metadata.name as string,
     namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
   };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,9 +1,10 @@
+import { isRecord } from '../records.js';
 import { annotateWorkloads, type Traceability } from './annotations.js';
 import { handReplicasToAutoscalers, type ReplicasHandover } from './autoscalers.js';
 import { formatLocation, ManifestError, type SourceLocation } from './errors.js';
 import { type ImageChange, type ImageReplacements, replaceImages } from './images.js';
 import { applyOrder, groupKind, isNamespaced } from './kinds.js';
-import { isRecord, type ManifestDocument, type ManifestSource, parseSource } from './parse.js';
+import { type ManifestDocument, type ManifestSource, parseSource } from './parse.js';
 import { serializeManifest } from './serialize.js';
 
 export interface RenderOptions {

@@ -1,5 +1,5 @@
+import { isRecord } from '../records.js';
 import type { ReplicasHandover } from './autoscalers.js';
-import { isRecord } from './parse.js';
 
 /**
  * The decision of the replicas ownership transfer (see ReplicasHandover): given the live
