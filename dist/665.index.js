@@ -1230,6 +1230,8 @@ function relative(workspace, file) {
     return external_node_path_default().relative(workspace, file) || '.';
 }
 
+// EXTERNAL MODULE: ./src/records.ts
+var records = __webpack_require__(4845);
 ;// CONCATENATED MODULE: ./src/manifests/image-reference.ts
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
@@ -1293,9 +1295,161 @@ function formatImageReference(reference) {
         (reference.digest ? `@${reference.digest}` : ''));
 }
 
+;// CONCATENATED MODULE: ./src/manifests/images.ts
+
+
+
+
+/**
+ * Validates NAME → REF pairs: NAME is a repository path without registry, tag or digest;
+ * REF is a well-formed image reference.
+ */
+function imageReplacements(pairs) {
+    const replacements = new Map();
+    for (const [name, reference] of pairs) {
+        if (!isRepositoryPath(name)) {
+            throw new ManifestError(`Invalid image name ${JSON.stringify(name)}; expected a repository path such as api or team/api, without registry, tag or digest.`);
+        }
+        if (parseImageReference(reference) === undefined) {
+            throw new ManifestError(`Invalid image reference ${JSON.stringify(reference)} for ${name}; expected [registry/]path[:tag][@sha256:digest], such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:v1.`);
+        }
+        if (replacements.has(name)) {
+            throw new ManifestError(`Image ${name} is given twice; expected each image name once.`);
+        }
+        replacements.set(name, reference);
+    }
+    return replacements;
+}
+/**
+ * Replaces the whole image reference of every container (including init and ephemeral
+ * containers) whose repository path, without registry host, equals a replacement's name.
+ * Throws when a replacement matches no container in any document: a typo would otherwise
+ * deploy the old image and report success.
+ */
+function replaceImages(documents, replacements) {
+    const changes = [];
+    const matched = new Set();
+    for (const manifest of documents) {
+        const path = podSpecPath(manifest.key);
+        if (path === undefined)
+            continue;
+        const podSpec = getPath(manifest.object, path);
+        if (!(0,records/* isRecord */.u)(podSpec))
+            continue;
+        for (const list of CONTAINER_LISTS) {
+            const containers = podSpec[list];
+            if (!Array.isArray(containers))
+                continue;
+            containers.forEach((container, index) => {
+                if (!(0,records/* isRecord */.u)(container) || typeof container.image !== 'string')
+                    return;
+                const reference = image_reference_parseImageReference(container.image);
+                if (reference === undefined)
+                    return;
+                const replacement = replacements.get(reference.path);
+                if (replacement === undefined)
+                    return;
+                matched.add(reference.path);
+                if (replacement === container.image)
+                    return;
+                setScalar(manifest, [...path, list, index, 'image'], replacement);
+                changes.push({
+                    workload: `${manifest.kind}/${manifest.name}`,
+                    container: String(container.name ?? `${list}[${index}]`),
+                    from: container.image,
+                    to: replacement,
+                });
+            });
+        }
+    }
+    const unmatched = [...replacements.keys()].filter((name) => !matched.has(name));
+    if (unmatched.length > 0) {
+        throw new errors_ManifestError(`Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'}.`);
+    }
+    return changes;
+}
+function getPath(object, path) {
+    let value = object;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+/** Records setting a value; serializeManifest applies it, keeping the source's formatting. */
+function setScalar(manifest, path, value) {
+    manifest.edits.push({ op: 'set', path, value });
+}
+
+;// CONCATENATED MODULE: ./src/manifests/autoscalers.ts
+
+
+
+const HANDOVER_FIELD_MANAGER = 'k8s-deploy-action-replicas-handover';
+/** The workload an HPA or a KEDA ScaledObject scales, or undefined for other kinds. */
+function scaleTarget(manifest, namespace) {
+    const ref = getPath(manifest.object, ['spec', 'scaleTargetRef']);
+    if (!(0,records/* isRecord */.u)(ref) || typeof ref.name !== 'string')
+        return undefined;
+    const autoscaler = `${manifest.kind}/${manifest.name}`;
+    if (manifest.key === 'autoscaling/HorizontalPodAutoscaler') {
+        if (typeof ref.kind !== 'string')
+            return undefined;
+        const group = typeof ref.apiVersion === 'string' ? apiGroup(ref.apiVersion) : undefined;
+        return { group, kind: ref.kind, name: ref.name, namespace, autoscaler };
+    }
+    if (manifest.key === 'keda.sh/ScaledObject') {
+        // KEDA's documented defaults: apiVersion apps/v1, kind Deployment.
+        const apiVersion = typeof ref.apiVersion === 'string' ? ref.apiVersion : 'apps/v1';
+        const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
+        return { group: apiGroup(apiVersion), kind, name: ref.name, namespace, autoscaler };
+    }
+    return undefined;
+}
+/**
+ * Removes `spec.replicas` from every workload that an autoscaler in the same set targets
+ * (same namespace, kind, name and API group) and lists them for the apply phase.
+ * `namespaceOf` gives a document's namespace after defaulting.
+ */
+function handReplicasToAutoscalers(documents, namespaceOf) {
+    const targets = documents
+        .map((manifest) => scaleTarget(manifest, namespaceOf(manifest)))
+        .filter((target) => target !== undefined);
+    if (targets.length === 0)
+        return [];
+    const byWorkload = new Map();
+    for (const target of targets) {
+        const id = `${target.namespace ?? ''}/${target.kind}/${target.name}`;
+        byWorkload.set(id, [...(byWorkload.get(id) ?? []), target]);
+    }
+    const handovers = [];
+    for (const manifest of documents) {
+        const namespace = namespaceOf(manifest);
+        const target = byWorkload
+            .get(`${namespace ?? ''}/${manifest.kind}/${manifest.name}`)
+            ?.find((candidate) => candidate.group === undefined || candidate.group === apiGroup(manifest.apiVersion));
+        if (target === undefined)
+            continue;
+        const replicas = getPath(manifest.object, ['spec', 'replicas']);
+        if (replicas !== undefined)
+            manifest.edits.push({ op: 'delete', path: ['spec', 'replicas'] });
+        handovers.push({
+            apiVersion: manifest.apiVersion,
+            kind: manifest.kind,
+            namespace,
+            name: manifest.name,
+            autoscaler: target.autoscaler,
+            declaredReplicas: typeof replicas === 'number' ? replicas : undefined,
+        });
+    }
+    return handovers;
+}
+
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
 ;// CONCATENATED MODULE: ./src/manifests/parse.ts
+
 
 
 
@@ -1414,14 +1568,14 @@ function toPlainData(document, location) {
     }
 }
 function describe(text, document, object, location) {
-    if (!isRecord(object)) {
+    if (!(0,records/* isRecord */.u)(object)) {
         throw new errors_ManifestError('the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.', location);
     }
     const { apiVersion, kind } = object;
     if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(object.items)) {
         throw new errors_ManifestError(`the document is a ${kind} (as \`kubectl get -o yaml\` writes); expected its items as separate documents, one per \`---\`.`, location);
     }
-    const metadata = isRecord(object.metadata) ? object.metadata : {};
+    const metadata = (0,records/* isRecord */.u)(object.metadata) ? object.metadata : {};
     const missing = [
         typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',
         typeof kind === 'string' && kind !== '' ? undefined : 'kind',
@@ -1443,160 +1597,6 @@ function describe(text, document, object, location) {
         name: metadata.name,
         namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
     };
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: ./src/manifests/images.ts
-
-
-
-
-/**
- * Validates NAME → REF pairs: NAME is a repository path without registry, tag or digest;
- * REF is a well-formed image reference.
- */
-function imageReplacements(pairs) {
-    const replacements = new Map();
-    for (const [name, reference] of pairs) {
-        if (!isRepositoryPath(name)) {
-            throw new ManifestError(`Invalid image name ${JSON.stringify(name)}; expected a repository path such as api or team/api, without registry, tag or digest.`);
-        }
-        if (parseImageReference(reference) === undefined) {
-            throw new ManifestError(`Invalid image reference ${JSON.stringify(reference)} for ${name}; expected [registry/]path[:tag][@sha256:digest], such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:v1.`);
-        }
-        if (replacements.has(name)) {
-            throw new ManifestError(`Image ${name} is given twice; expected each image name once.`);
-        }
-        replacements.set(name, reference);
-    }
-    return replacements;
-}
-/**
- * Replaces the whole image reference of every container (including init and ephemeral
- * containers) whose repository path, without registry host, equals a replacement's name.
- * Throws when a replacement matches no container in any document: a typo would otherwise
- * deploy the old image and report success.
- */
-function replaceImages(documents, replacements) {
-    const changes = [];
-    const matched = new Set();
-    for (const manifest of documents) {
-        const path = podSpecPath(manifest.key);
-        if (path === undefined)
-            continue;
-        const podSpec = getPath(manifest.object, path);
-        if (!isRecord(podSpec))
-            continue;
-        for (const list of CONTAINER_LISTS) {
-            const containers = podSpec[list];
-            if (!Array.isArray(containers))
-                continue;
-            containers.forEach((container, index) => {
-                if (!isRecord(container) || typeof container.image !== 'string')
-                    return;
-                const reference = image_reference_parseImageReference(container.image);
-                if (reference === undefined)
-                    return;
-                const replacement = replacements.get(reference.path);
-                if (replacement === undefined)
-                    return;
-                matched.add(reference.path);
-                if (replacement === container.image)
-                    return;
-                setScalar(manifest, [...path, list, index, 'image'], replacement);
-                changes.push({
-                    workload: `${manifest.kind}/${manifest.name}`,
-                    container: String(container.name ?? `${list}[${index}]`),
-                    from: container.image,
-                    to: replacement,
-                });
-            });
-        }
-    }
-    const unmatched = [...replacements.keys()].filter((name) => !matched.has(name));
-    if (unmatched.length > 0) {
-        throw new errors_ManifestError(`Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'}.`);
-    }
-    return changes;
-}
-function getPath(object, path) {
-    let value = object;
-    for (const key of path) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[key];
-    }
-    return value;
-}
-/** Records setting a value; serializeManifest applies it, keeping the source's formatting. */
-function setScalar(manifest, path, value) {
-    manifest.edits.push({ op: 'set', path, value });
-}
-
-;// CONCATENATED MODULE: ./src/manifests/autoscalers.ts
-
-
-
-const HANDOVER_FIELD_MANAGER = 'k8s-deploy-action-replicas-handover';
-/** The workload an HPA or a KEDA ScaledObject scales, or undefined for other kinds. */
-function scaleTarget(manifest, namespace) {
-    const ref = getPath(manifest.object, ['spec', 'scaleTargetRef']);
-    if (!isRecord(ref) || typeof ref.name !== 'string')
-        return undefined;
-    const autoscaler = `${manifest.kind}/${manifest.name}`;
-    if (manifest.key === 'autoscaling/HorizontalPodAutoscaler') {
-        if (typeof ref.kind !== 'string')
-            return undefined;
-        const group = typeof ref.apiVersion === 'string' ? apiGroup(ref.apiVersion) : undefined;
-        return { group, kind: ref.kind, name: ref.name, namespace, autoscaler };
-    }
-    if (manifest.key === 'keda.sh/ScaledObject') {
-        // KEDA's documented defaults: apiVersion apps/v1, kind Deployment.
-        const apiVersion = typeof ref.apiVersion === 'string' ? ref.apiVersion : 'apps/v1';
-        const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
-        return { group: apiGroup(apiVersion), kind, name: ref.name, namespace, autoscaler };
-    }
-    return undefined;
-}
-/**
- * Removes `spec.replicas` from every workload that an autoscaler in the same set targets
- * (same namespace, kind, name and API group) and lists them for the apply phase.
- * `namespaceOf` gives a document's namespace after defaulting.
- */
-function handReplicasToAutoscalers(documents, namespaceOf) {
-    const targets = documents
-        .map((manifest) => scaleTarget(manifest, namespaceOf(manifest)))
-        .filter((target) => target !== undefined);
-    if (targets.length === 0)
-        return [];
-    const byWorkload = new Map();
-    for (const target of targets) {
-        const id = `${target.namespace ?? ''}/${target.kind}/${target.name}`;
-        byWorkload.set(id, [...(byWorkload.get(id) ?? []), target]);
-    }
-    const handovers = [];
-    for (const manifest of documents) {
-        const namespace = namespaceOf(manifest);
-        const target = byWorkload
-            .get(`${namespace ?? ''}/${manifest.kind}/${manifest.name}`)
-            ?.find((candidate) => candidate.group === undefined || candidate.group === apiGroup(manifest.apiVersion));
-        if (target === undefined)
-            continue;
-        const replicas = getPath(manifest.object, ['spec', 'replicas']);
-        if (replicas !== undefined)
-            manifest.edits.push({ op: 'delete', path: ['spec', 'replicas'] });
-        handovers.push({
-            apiVersion: manifest.apiVersion,
-            kind: manifest.kind,
-            namespace,
-            name: manifest.name,
-            autoscaler: target.autoscaler,
-            declaredReplicas: typeof replicas === 'number' ? replicas : undefined,
-        });
-    }
-    return handovers;
 }
 
 ;// CONCATENATED MODULE: ./src/manifests/text-edit.ts
@@ -1976,6 +1976,7 @@ function applyToDocument(document, edit, manifest) {
 
 
 
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /**
  * Renders manifest sources for apply: parses every document, defaults namespaces, replaces
@@ -2037,7 +2038,7 @@ function clusterScopedCustomKinds(documents) {
         if (manifest.key !== 'apiextensions.k8s.io/CustomResourceDefinition')
             continue;
         const spec = manifest.object.spec;
-        if (!isRecord(spec) || spec.scope !== 'Cluster' || !isRecord(spec.names))
+        if (!(0,records/* isRecord */.u)(spec) || spec.scope !== 'Cluster' || !(0,records/* isRecord */.u)(spec.names))
             continue;
         if (typeof spec.group === 'string' && typeof spec.names.kind === 'string') {
             kinds.add(groupKind(`${spec.group}/v`, spec.names.kind));

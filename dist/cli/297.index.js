@@ -239,6 +239,7 @@ var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
+
 /** A bad input value; the message is one sentence a user can act on. */
 class InputError extends (/* unused pure expression or super */ null && (Error)) {
     name = 'InputError';
@@ -492,9 +493,6 @@ function platforms(name, value) {
             fail('images', platform, `a platform of '${name}' such as linux/amd64 or linux/arm64/v8`);
     }
     return list;
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/eks-token.ts

@@ -1,5 +1,5 @@
-export const id = 369;
-export const ids = [369];
+export const id = 977;
+export const ids = [977];
 export const modules = {
 
 /***/ 201:
@@ -119,7 +119,7 @@ async function callAws(context, call) {
 
 /***/ }),
 
-/***/ 6369:
+/***/ 5977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -161,6 +161,12 @@ class StreamLogger {
     mask(message) {
         return this.secrets.reduce((text, secret) => text.split(secret).join('***'), message);
     }
+}
+
+;// CONCATENATED MODULE: ./src/records.ts
+/** A plain object (a YAML/JSON mapping), not null and not an array. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/manifests/errors.ts
@@ -377,163 +383,6 @@ function applyOrder(key) {
     return ORDER[key] ?? UNKNOWN_KIND_ORDER;
 }
 
-// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
-var js_yaml = __webpack_require__(3243);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-;// CONCATENATED MODULE: ./src/manifests/parse.ts
-
-
-
-
-/**
- * Expanding more aliases than this is refused: a few lines of nested aliases ("billion
- * laughs") would otherwise expand to gigabytes here and in kubectl.
- */
-const MAX_ALIAS_COUNT = 100;
-/** Anchors, aliases, tags and merge keys: documents using them take the yaml Document API. */
-const NEEDS_FULL_PARSER = /(^|[\s[{,])[&*!][^\s,\]}]|<</;
-/**
- * Parses every YAML document of a source; empty documents are skipped. Plain documents are
- * read with js-yaml (fast); any document it rejects or that uses anchors, aliases or tags
- * goes through the yaml Document API, whose messages and alias limits are the reference.
- */
-function parseSource(source) {
-    const pieces = splitDocuments(source.text);
-    if (pieces === undefined)
-        return parseWithDocumentApi(source, source.text, 0, { count: 0 });
-    const counter = { count: 0 };
-    const parsed = [];
-    for (const piece of pieces) {
-        const contentLine = piece.lines.findIndex((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
-        if (contentLine === -1)
-            continue;
-        // Not trimmed: trailing blank lines can belong to a `|+` block scalar.
-        const joined = piece.lines.join('\n');
-        const text = piece.closed || !joined.endsWith('\n') ? `${joined}\n` : joined;
-        const fast = NEEDS_FULL_PARSER.test(text) ? undefined : tryFastLoad(text);
-        if (fast === undefined || fast === null) {
-            parsed.push(...parseWithDocumentApi(source, text, piece.start, counter));
-            continue;
-        }
-        counter.count++;
-        const location = {
-            source: source.name,
-            line: piece.start + contentLine + 1,
-            ...(source.generated ? { document: counter.count } : {}),
-        };
-        parsed.push(describe(text, undefined, fast, location));
-    }
-    return parsed;
-}
-/**
- * Splits a YAML stream at its `---` and `...` lines. A line starting with them always ends
- * a document (YAML 1.2 "c-forbidden"), even inside a block scalar, so this split is exact.
- * Undefined (use the full parser) for directives or content on a `---` line.
- */
-function splitDocuments(text) {
-    const lines = text.split('\n');
-    const pieces = [];
-    let current = { start: 0, lines: [], closed: false };
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        if (line.startsWith('%'))
-            return undefined;
-        const marker = /^(---|\.\.\.)(?=[ \t]|$)(.*)$/.exec(line);
-        if (marker === null) {
-            current.lines.push(line);
-            continue;
-        }
-        if (!/^\s*(#.*)?$/.test(marker[2]))
-            return undefined;
-        current.closed = true;
-        pieces.push(current);
-        current = { start: i + 1, lines: [], closed: false };
-    }
-    pieces.push(current);
-    return pieces;
-}
-function tryFastLoad(text) {
-    try {
-        return (0,js_yaml/* load */.Hh)(text, { schema: js_yaml/* CORE_SCHEMA */.OU });
-    }
-    catch {
-        return undefined; // the Document API says what is wrong, with its line
-    }
-}
-function parseWithDocumentApi(source, text, lineOffset, counter) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const parsed = [];
-    for (const document of (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, prettyErrors: true })) {
-        const start = document.contents?.range[0] ?? document.range[0];
-        const location = {
-            source: source.name,
-            line: lineCounter.linePos(start).line + lineOffset,
-            ...(source.generated ? { document: counter.count + 1 } : {}),
-        };
-        const error = document.errors[0];
-        if (error) {
-            const line = (error.linePos?.[0].line ?? location.line - lineOffset) + lineOffset;
-            const reason = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
-            throw new ManifestError(`invalid YAML: ${reason}.`, { ...location, line });
-        }
-        if (document.contents === null)
-            continue;
-        const object = toPlainData(document, location);
-        if (object === null || object === undefined)
-            continue;
-        counter.count++;
-        parsed.push(describe(text, document, object, location));
-    }
-    return parsed;
-}
-function toPlainData(document, location) {
-    try {
-        return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (error) {
-        const message = error.message;
-        if (/alias/i.test(message)) {
-            throw new ManifestError(`YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); expected plain data or a few aliases.`, location);
-        }
-        throw new ManifestError(`invalid YAML: ${message.split('\n')[0]}.`, location);
-    }
-}
-function describe(text, document, object, location) {
-    if (!isRecord(object)) {
-        throw new ManifestError('the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.', location);
-    }
-    const { apiVersion, kind } = object;
-    if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(object.items)) {
-        throw new ManifestError(`the document is a ${kind} (as \`kubectl get -o yaml\` writes); expected its items as separate documents, one per \`---\`.`, location);
-    }
-    const metadata = isRecord(object.metadata) ? object.metadata : {};
-    const missing = [
-        typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',
-        typeof kind === 'string' && kind !== '' ? undefined : 'kind',
-        typeof metadata.name === 'string' && metadata.name !== '' ? undefined : 'metadata.name',
-    ].filter((field) => field !== undefined);
-    if (missing.length > 0) {
-        throw new ManifestError(`the document has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name.`, location);
-    }
-    const namespace = metadata.namespace;
-    return {
-        text,
-        document,
-        edits: [],
-        location,
-        object,
-        apiVersion: apiVersion,
-        kind: kind,
-        key: groupKind(apiVersion, kind),
-        name: metadata.name,
-        namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
-    };
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 ;// CONCATENATED MODULE: ./src/manifests/images.ts
 
 
@@ -667,6 +516,8 @@ async function eks_describeUsableCluster(eks, name, region) {
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/cluster/kubeconfig.ts
 
 
@@ -1461,6 +1312,159 @@ function handReplicasToAutoscalers(documents, namespaceOf) {
     return handovers;
 }
 
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __webpack_require__(3243);
+;// CONCATENATED MODULE: ./src/manifests/parse.ts
+
+
+
+
+
+/**
+ * Expanding more aliases than this is refused: a few lines of nested aliases ("billion
+ * laughs") would otherwise expand to gigabytes here and in kubectl.
+ */
+const MAX_ALIAS_COUNT = 100;
+/** Anchors, aliases, tags and merge keys: documents using them take the yaml Document API. */
+const NEEDS_FULL_PARSER = /(^|[\s[{,])[&*!][^\s,\]}]|<</;
+/**
+ * Parses every YAML document of a source; empty documents are skipped. Plain documents are
+ * read with js-yaml (fast); any document it rejects or that uses anchors, aliases or tags
+ * goes through the yaml Document API, whose messages and alias limits are the reference.
+ */
+function parseSource(source) {
+    const pieces = splitDocuments(source.text);
+    if (pieces === undefined)
+        return parseWithDocumentApi(source, source.text, 0, { count: 0 });
+    const counter = { count: 0 };
+    const parsed = [];
+    for (const piece of pieces) {
+        const contentLine = piece.lines.findIndex((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+        if (contentLine === -1)
+            continue;
+        // Not trimmed: trailing blank lines can belong to a `|+` block scalar.
+        const joined = piece.lines.join('\n');
+        const text = piece.closed || !joined.endsWith('\n') ? `${joined}\n` : joined;
+        const fast = NEEDS_FULL_PARSER.test(text) ? undefined : tryFastLoad(text);
+        if (fast === undefined || fast === null) {
+            parsed.push(...parseWithDocumentApi(source, text, piece.start, counter));
+            continue;
+        }
+        counter.count++;
+        const location = {
+            source: source.name,
+            line: piece.start + contentLine + 1,
+            ...(source.generated ? { document: counter.count } : {}),
+        };
+        parsed.push(describe(text, undefined, fast, location));
+    }
+    return parsed;
+}
+/**
+ * Splits a YAML stream at its `---` and `...` lines. A line starting with them always ends
+ * a document (YAML 1.2 "c-forbidden"), even inside a block scalar, so this split is exact.
+ * Undefined (use the full parser) for directives or content on a `---` line.
+ */
+function splitDocuments(text) {
+    const lines = text.split('\n');
+    const pieces = [];
+    let current = { start: 0, lines: [], closed: false };
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (line.startsWith('%'))
+            return undefined;
+        const marker = /^(---|\.\.\.)(?=[ \t]|$)(.*)$/.exec(line);
+        if (marker === null) {
+            current.lines.push(line);
+            continue;
+        }
+        if (!/^\s*(#.*)?$/.test(marker[2]))
+            return undefined;
+        current.closed = true;
+        pieces.push(current);
+        current = { start: i + 1, lines: [], closed: false };
+    }
+    pieces.push(current);
+    return pieces;
+}
+function tryFastLoad(text) {
+    try {
+        return (0,js_yaml/* load */.Hh)(text, { schema: js_yaml/* CORE_SCHEMA */.OU });
+    }
+    catch {
+        return undefined; // the Document API says what is wrong, with its line
+    }
+}
+function parseWithDocumentApi(source, text, lineOffset, counter) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const parsed = [];
+    for (const document of (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, prettyErrors: true })) {
+        const start = document.contents?.range[0] ?? document.range[0];
+        const location = {
+            source: source.name,
+            line: lineCounter.linePos(start).line + lineOffset,
+            ...(source.generated ? { document: counter.count + 1 } : {}),
+        };
+        const error = document.errors[0];
+        if (error) {
+            const line = (error.linePos?.[0].line ?? location.line - lineOffset) + lineOffset;
+            const reason = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
+            throw new ManifestError(`invalid YAML: ${reason}.`, { ...location, line });
+        }
+        if (document.contents === null)
+            continue;
+        const object = toPlainData(document, location);
+        if (object === null || object === undefined)
+            continue;
+        counter.count++;
+        parsed.push(describe(text, document, object, location));
+    }
+    return parsed;
+}
+function toPlainData(document, location) {
+    try {
+        return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        const message = error.message;
+        if (/alias/i.test(message)) {
+            throw new ManifestError(`YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); expected plain data or a few aliases.`, location);
+        }
+        throw new ManifestError(`invalid YAML: ${message.split('\n')[0]}.`, location);
+    }
+}
+function describe(text, document, object, location) {
+    if (!isRecord(object)) {
+        throw new ManifestError('the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.', location);
+    }
+    const { apiVersion, kind } = object;
+    if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(object.items)) {
+        throw new ManifestError(`the document is a ${kind} (as \`kubectl get -o yaml\` writes); expected its items as separate documents, one per \`---\`.`, location);
+    }
+    const metadata = isRecord(object.metadata) ? object.metadata : {};
+    const missing = [
+        typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',
+        typeof kind === 'string' && kind !== '' ? undefined : 'kind',
+        typeof metadata.name === 'string' && metadata.name !== '' ? undefined : 'metadata.name',
+    ].filter((field) => field !== undefined);
+    if (missing.length > 0) {
+        throw new ManifestError(`the document has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name.`, location);
+    }
+    const namespace = metadata.namespace;
+    return {
+        text,
+        document,
+        edits: [],
+        location,
+        object,
+        apiVersion: apiVersion,
+        kind: kind,
+        key: groupKind(apiVersion, kind),
+        name: metadata.name,
+        namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/manifests/text-edit.ts
 /**
  * Edits block-style YAML in place, line by line, so everything we do not touch stays byte for
@@ -1831,6 +1835,7 @@ function applyToDocument(document, edit, manifest) {
 }
 
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
+
 
 
 
