@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 describe('runPipeline', () => {
-  it('writes the rendered manifests to $RUNNER_TEMP/k8s-deploy/rendered.yaml, readable by the owner only, and applies nothing', async () => {
+  it('writes the rendered manifests to $RUNNER_TEMP/k8s-deploy/rendered.yaml, readable by the owner only, and deploys nothing without a cluster', async () => {
     const env = { GITHUB_WORKSPACE: path.join(root, 'repo'), RUNNER_TEMP: path.join(root, 'tmp') };
     const inputs = parseInputs((name) => ({ manifests: 'deploy', namespace: 'prod' })[name] ?? '', env);
     const lines: string[] = [];
@@ -33,10 +33,25 @@ describe('runPipeline', () => {
       env,
     });
     expect(result.manifestsPath).toBe(path.join(root, 'tmp', 'k8s-deploy', 'rendered.yaml'));
-    expect(await readFile(result.manifestsPath, 'utf8')).toContain('namespace: prod');
-    expect((await stat(result.manifestsPath)).mode & 0o077).toBe(0);
-    expect(result.applied).toBe(false);
-    expect(lines).toContain(`Rendered 1 object(s) to ${result.manifestsPath}.`);
+    const written = result.manifestsPath ?? '';
+    expect(await readFile(written, 'utf8')).toContain('namespace: prod');
+    expect((await stat(written)).mode & 0o077).toBe(0);
+    expect(result.result).toBe('success');
+    expect(result.deploy).toBeUndefined();
+    expect(lines).toContain(`Rendered 1 object(s) to ${written}.`);
+  });
+
+  it('returns a failed result with one sentence, instead of throwing, when migration-job names no Job', async () => {
+    const env = { GITHUB_WORKSPACE: path.join(root, 'repo'), RUNNER_TEMP: path.join(root, 'tmp') };
+    const inputs = parseInputs((name) => ({ manifests: 'deploy', 'migration-job': 'migrate' })[name] ?? '', env);
+    const result = await runPipeline(inputs, {
+      runner: new NodeProcessRunner(),
+      logger: new StreamLogger(() => {}),
+      env,
+    });
+    expect(result.result).toBe('failed');
+    expect(result.verdict).toMatch(/^Input 'migration-job' is "migrate", but the manifests hold no Job of that name/);
+    expect(result.verdict).toContain('Nothing was changed in the cluster.');
   });
 
   it('falls back to the OS temp dir outside a runner', () => {

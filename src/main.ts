@@ -1,40 +1,56 @@
 import * as core from '@actions/core';
 import { actionLogger } from './action-logger.js';
-import { InputError, parseInputs } from './inputs.js';
+import { type Inputs, parseInputs } from './inputs.js';
 import { NodeProcessRunner } from './process.js';
 import { STATE } from './state.js';
 
 async function main(): Promise<void> {
   core.saveState(STATE.isPost, 'true');
+  let inputs: Inputs;
   try {
-    const inputs = parseInputs((name) => core.getInput(name));
-    if (inputs.githubToken) core.setSecret(inputs.githubToken);
-    // Loaded after the inputs are accepted, so a bad input is reported without loading the
-    // pipeline's modules (YAML parsers, globbing, AWS clients) first.
-    const { runPipeline } = await import('./pipeline.js');
-    const result = await runPipeline(inputs, {
-      runner: new NodeProcessRunner(),
-      logger: actionLogger,
-      env: process.env,
-      onCleanup: (state) => {
-        if (state.registry) core.saveState(STATE.registry, state.registry);
-        if (state.kubeconfigPath) core.saveState(STATE.kubeconfig, state.kubeconfigPath);
-      },
-    });
-    core.setOutput('images', JSON.stringify(result.images));
-    core.setOutput('built', JSON.stringify(result.built));
-    core.setOutput('manifests', result.manifestsPath);
-    core.setOutput('result', inputs.dryRun ? 'dry-run' : 'success');
-    const { runSummary } = await import('./report/summary.js');
-    await core.summary.addRaw(runSummary(result)).write();
-    core.info(
-      'Nothing was applied to the cluster: this version of the action builds, connects and renders only.',
-    );
+    inputs = parseInputs((name) => core.getInput(name));
   } catch (error) {
-    // Every phase words its own errors for the user; anything else is a bug worth its stack.
-    if (!(error instanceof InputError)) core.debug((error as Error).stack ?? '');
     core.setOutput('result', 'failed');
     core.setFailed((error as Error).message);
+    return;
+  }
+  if (inputs.githubToken) core.setSecret(inputs.githubToken);
+  // A cancelled workflow sends SIGINT, then SIGTERM about 7.5 s later: the pipeline decides
+  // what each phase does with it (before apply: stop; migration: leave it; verify: roll back).
+  const cancel = new AbortController();
+  const onSignal = (signal: string) => {
+    core.info(`Received ${signal}: cancelling the run.`);
+    cancel.abort();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  // Loaded after the inputs are accepted, so a bad input is reported without loading the
+  // pipeline's modules (YAML parsers, globbing, AWS clients) first.
+  const { runPipeline } = await import('./pipeline.js');
+  const result = await runPipeline(inputs, {
+    runner: new NodeProcessRunner(),
+    logger: actionLogger,
+    env: process.env,
+    signal: cancel.signal,
+    onCleanup: (state) => {
+      if (state.registry) core.saveState(STATE.registry, state.registry);
+      if (state.kubeconfigPath) core.saveState(STATE.kubeconfig, state.kubeconfigPath);
+    },
+  });
+  core.setOutput('images', JSON.stringify(result.images));
+  core.setOutput('built', JSON.stringify(result.built));
+  if (result.manifestsPath) core.setOutput('manifests', result.manifestsPath);
+  if (result.deploy?.diffPath) core.setOutput('diff', result.deploy.diffPath);
+  if (result.deploy?.release !== undefined) core.setOutput('release', String(result.deploy.release));
+  core.setOutput('result', result.result);
+  try {
+    const { runSummary } = await import('./report/summary.js');
+    await core.summary.addRaw(runSummary(result)).write();
+  } catch (error) {
+    core.warning(`The job summary could not be written: ${(error as Error).message}`);
+  }
+  if (result.result === 'failed' || result.result === 'rolled-back') {
+    core.setFailed(result.verdict ?? `The deploy ended ${result.result}.`);
   }
 }
 

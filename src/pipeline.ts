@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type ClusterConnection, type ConnectDeps, connectCluster } from './cluster/connect.js';
+import type { DeployOutcome } from './deploy/engine.js';
 import { type ImageDeps, prepareImages } from './images/prepare.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './log.js';
@@ -23,20 +24,32 @@ export interface PipelineDeps {
   eks?: ConnectDeps['eks'];
   /** Told what the post step must clean up, as soon as it exists (a later phase may still fail). */
   onCleanup?: (state: CleanupState) => void;
+  /** Aborts when the run is cancelled (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** Processes started through kubectl, for benchmarks. */
+  onKubectl?: (processes: number) => void;
 }
 
+export type RunResultName = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+
+/** What a run did, on every path: the front ends only map it to their world. */
 export interface PipelineResult {
+  result: RunResultName;
+  /** One sentence (and details) saying why, when the result is failed or rolled-back. */
+  verdict?: string;
   /** image name → registry/repository:tag@sha256:… */
   images: Record<string, string>;
   /** The images this run built and pushed (the rest were reused). */
   built: string[];
   /** The cluster connection, when a cluster was configured. */
   cluster: ClusterConnection | undefined;
-  /** Path of the rendered multi-document YAML. */
-  manifestsPath: string;
-  render: RenderResult;
-  /** Whether anything reached the cluster. Always false until the apply phase lands. */
-  applied: boolean;
+  /** Path of the rendered multi-document YAML, once rendered. */
+  manifestsPath?: string;
+  render?: RenderResult;
+  /** The deploy engine's outcome, when it ran. */
+  deploy?: DeployOutcome;
+  /** Wall time of the build, connect and render phases (ms), for the summary's timeline. */
+  phases: { name: string; startedAt: number; durationMs: number }[];
 }
 
 /** Where rendered files go: $RUNNER_TEMP/k8s-deploy on a runner, the OS temp dir elsewhere. */
@@ -84,30 +97,64 @@ function renderLoaded(sources: ManifestSource[], options: RenderOptions, logger:
 
 /**
  * The action's run, phase by phase. What can be checked without changing anything comes first
- * (the manifests render and every image matches a container; the cluster answers), so a typo
- * fails the run before an image is pushed. Then the images are built (or reused) and the
- * manifests rendered with their full references. Nothing is applied yet (a later phase).
+ * (the manifests render, every image matches a container, the migration Job exists; the cluster
+ * answers), so a typo fails the run before an image is pushed. Then the images are built (or
+ * reused), the manifests rendered with their full references, and deployed. Never throws for a
+ * failed run: the result says what happened, failures included.
  */
 export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<PipelineResult> {
+  const result: PipelineResult = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const startedAt = Date.now();
+    try {
+      return await deps.logger.group(name, work);
+    } finally {
+      result.phases.push({ name, startedAt, durationMs: Date.now() - startedAt });
+    }
+  };
+  try {
+    await runPhases(inputs, deps, result, timed);
+  } catch (error) {
+    result.result = 'failed';
+    const message = (error as Error).message;
+    result.verdict = result.deploy ? message : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+    deps.logger.debug((error as Error).stack ?? '');
+  }
+  return result;
+}
+
+async function runPhases(
+  inputs: Inputs,
+  deps: PipelineDeps,
+  result: PipelineResult,
+  timed: <T>(name: string, work: () => Promise<T>) => Promise<T>,
+): Promise<void> {
   const { logger, env } = deps;
   const renderOptions = (images: ImageReplacements): RenderOptions => ({
     images,
     namespace: inputs.namespace,
     traceability: traceabilityOf(inputs.tag, env),
   });
-  const sources = await logger.group('Check manifests', async () => {
+  const sources = await timed('Check manifests', async () => {
     const loaded = await loadSources(inputs.manifests, deps);
     // Stand-in references of the right names: renderManifests fails on any name no container has.
     const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
     const checked = renderManifests(loaded, renderOptions(standIns));
+    if (inputs.migrationJob !== undefined && !checked.objects.some((o) => o.kind === 'Job' && o.name === inputs.migrationJob)) {
+      throw new Error(
+        `Input 'migration-job' is ${JSON.stringify(inputs.migrationJob)}, but the manifests hold no Job of that name (their Jobs: ${
+          checked.objects.filter((o) => o.kind === 'Job').map((o) => o.name).join(', ') || 'none'
+        }). Expected the name of a Job in the manifests.`,
+      );
+    }
     logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
     return loaded;
   });
-  const cluster = await logger.group('Cluster', () =>
-    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }),
-  );
+  const cluster = await timed('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
+  result.cluster = cluster;
   if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
-  const prepared = await logger.group('Images', () =>
+  if (deps.signal?.aborted) throw new Error('The run was cancelled before anything was built or applied.');
+  const prepared = await timed('Images', () =>
     prepareImages(inputs, {
       ecr: deps.ecr,
       docker: deps.runner,
@@ -117,13 +164,62 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
       onLogin: (registry) => deps.onCleanup?.({ registry }),
     }),
   );
-  const render = await logger.group('Render manifests', async () =>
+  result.images = prepared.images;
+  result.built = prepared.built;
+  const render = await timed('Render manifests', async () =>
     renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger),
   );
+  result.render = render;
   const manifestsPath = renderOutputPath(env);
   await mkdir(path.dirname(manifestsPath), { recursive: true });
   // Owner-only: rendered Secrets carry their data.
   await writeFile(manifestsPath, render.yaml, { mode: 0o600 });
+  result.manifestsPath = manifestsPath;
   logger.info(`Rendered ${render.objects.length} object(s) to ${manifestsPath}.`);
-  return { images: prepared.images, built: prepared.built, cluster, manifestsPath, render, applied: false };
+  if (!cluster) {
+    result.result = inputs.dryRun ? 'dry-run' : 'success';
+    logger.info('No cluster was given (cluster-name or kubeconfig): the manifests were rendered, not deployed.');
+    return;
+  }
+  const releaseName = inputs.releaseName;
+  if (releaseName === undefined) {
+    throw new Error(
+      "Input 'release-name' is empty and GITHUB_REPOSITORY is not set. Expected a name for the release records (the repository's name by default).",
+    );
+  }
+  const [{ deploy }, { Kubectl }] = await Promise.all([import('./deploy/engine.js'), import('./deploy/kubectl.js')]);
+  const kubectl = new Kubectl({
+    runner: deps.runner,
+    kubeconfig: cluster.kubeconfigPath,
+    env,
+    logger,
+    signal: deps.signal,
+  });
+  const trace = traceabilityOf(inputs.tag, env);
+  const outcome = await deploy(
+    {
+      releaseName,
+      namespace: inputs.namespace,
+      rendered: render.objects,
+      replicasHandovers: render.replicasHandovers,
+      images: prepared.images,
+      tag: trace.tag,
+      commit: trace.commit,
+      runUrl: trace.runUrl,
+      migrationJob: inputs.migrationJob,
+      migrationTimeoutMs: inputs.migrationTimeoutMs,
+      rolloutTimeoutMs: inputs.rolloutTimeoutMs,
+      crashloopRestarts: inputs.crashloopRestarts,
+      rollback: inputs.rollback,
+      prune: inputs.prune,
+      dryRun: inputs.dryRun,
+      historyLimit: inputs.historyLimit,
+      diffPath: path.join(path.dirname(manifestsPath), 'diff.txt'),
+    },
+    { kubectl, logger, signal: deps.signal ?? new AbortController().signal },
+  );
+  deps.onKubectl?.(outcome.kubectlProcesses);
+  result.deploy = outcome;
+  result.result = outcome.result;
+  result.verdict = outcome.verdict;
 }

@@ -1,0 +1,443 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../log.js';
+import type { ReplicasHandover } from '../manifests/autoscalers.js';
+import type { RenderedObject } from '../manifests/render.js';
+import { ApplyError, applyObjects, handOverReplicas, PROTECTED_KINDS, waitForCrds } from './apply.js';
+import { KubeApi } from './kube-api.js';
+import { type Kubectl, KubectlError } from './kubectl.js';
+import { type MigrationResult, runMigration } from './migrate.js';
+import { describeRef, type ObjectRef, refManifest } from './objects.js';
+import { dryRun, namespaceOfRecord, type Plan, PlanError, type PlannedObject, planDeploy, toYaml } from './plan.js';
+import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
+import { type RollbackResult, rollBack } from './rollback.js';
+import type { RolloutPolicy } from './rollout/status.js';
+import { seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
+
+export type DeployResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+
+export interface DeploySettings {
+  releaseName: string;
+  /** Where release records live; default the set's only namespace, else `default`. */
+  namespace: string | undefined;
+  rendered: readonly RenderedObject[];
+  replicasHandovers: readonly ReplicasHandover[];
+  images: Record<string, string>;
+  tag: string | undefined;
+  commit: string | undefined;
+  runUrl: string | undefined;
+  migrationJob: string | undefined;
+  migrationTimeoutMs: number;
+  rolloutTimeoutMs: number;
+  crashloopRestarts: number;
+  rollback: boolean;
+  prune: boolean;
+  dryRun: boolean;
+  historyLimit: number;
+  /** Where the dry run's diff goes. */
+  diffPath: string;
+}
+
+export interface DeployDeps {
+  kubectl: Kubectl;
+  logger: Logger;
+  /** Aborts when the run is cancelled. */
+  signal: AbortSignal;
+  now?: () => number;
+}
+
+export interface PhaseTiming {
+  name: string;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'done' | 'failed' | 'skipped' | 'cancelled';
+}
+
+export interface DeployOutcome {
+  result: DeployResult;
+  /** One sentence (and details) when the result is not success or dry-run. */
+  verdict?: string;
+  /** Identical to the deployed release: nothing was done. */
+  unchanged: boolean;
+  /** Nothing reached the cluster. */
+  nothingChanged: boolean;
+  cancelled: boolean;
+  release?: number;
+  previousRelease?: number;
+  changes: { ref: ObjectRef; change: PlannedObject['change'] }[];
+  migration?: MigrationResult;
+  verify?: VerifyResult;
+  rollback?: RollbackResult;
+  pruned: ObjectRef[];
+  /** Removed from the manifests but never deleted by prune (data-bearing kinds). */
+  pruneKept: ObjectRef[];
+  /** Dry run: the objects a prune would delete. */
+  wouldPrune?: ObjectRef[];
+  diff?: string;
+  diffPath?: string;
+  phases: PhaseTiming[];
+  kubectlProcesses: number;
+}
+
+/** A failure with its phase, carried to the one place that builds the outcome. */
+class PhaseFailure extends Error {
+  constructor(
+    message: string,
+    readonly nothingChanged: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One deploy as a transaction over a release: plan (dry run of the whole set), migrate,
+ * apply, verify, roll back what failed, prune, record. Every path ends in an outcome —
+ * failures included — and the cluster in one of two states: the new release verified, or the
+ * previous one restored (before apply: untouched).
+ */
+export async function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployOutcome> {
+  const { kubectl, logger, signal } = deps;
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const outcome: DeployOutcome = {
+    result: 'failed',
+    unchanged: false,
+    nothingChanged: true,
+    cancelled: false,
+    changes: [],
+    pruned: [],
+    pruneKept: [],
+    phases: [],
+    kubectlProcesses: 0,
+  };
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const start = now();
+    const timing: PhaseTiming = { name, startedAt: start, durationMs: 0, outcome: 'done' };
+    outcome.phases.push(timing);
+    try {
+      return await logger.group(name, work);
+    } catch (error) {
+      timing.outcome = signal.aborted ? 'cancelled' : 'failed';
+      throw error;
+    } finally {
+      timing.durationMs = now() - start;
+    }
+  };
+  const policy: RolloutPolicy = {
+    crashloopRestarts: settings.crashloopRestarts,
+    configErrorGraceMs: 10_000,
+    imagePullGraceMs: 30_000,
+    failedCreateGraceMs: 5_000,
+    unschedulableIsFatal: false,
+  };
+  let api: KubeApi | undefined;
+  try {
+    api = await KubeApi.start(kubectl);
+    const cluster = api;
+    const plan = await phase('Plan', async () => {
+      const rendered = settings.rendered;
+      const namespace = namespaceOfRecord(
+        { objects: rendered.map((r) => ({ ref: { namespace: r.namespace } }) as PlannedObject) },
+        settings.namespace,
+      );
+      const store = new ReleaseStore(cluster, namespace, settings.releaseName);
+      const history = await store.history();
+      const latest = history[0];
+      const lastGood = history.find((record) => record.status === 'success');
+      logger.info(
+        latest
+          ? `Release ${settings.releaseName} in namespace ${namespace}: v${latest.version} (${latest.status}) is the latest${
+              lastGood && lastGood !== latest ? `, v${lastGood.version} the last good one` : ''
+            }.`
+          : `Release ${settings.releaseName} in namespace ${namespace} has no earlier records: this is its first release.`,
+      );
+      const planned = await planDeploy(
+        {
+          rendered,
+          migrationJobName: settings.migrationJob,
+          tag: settings.tag,
+          migrationTimeoutMs: settings.migrationTimeoutMs,
+          latest,
+          lastGood,
+        },
+        kubectl,
+        logger,
+      );
+      const version = (latest?.version ?? 0) + 1;
+      // The record must fit in a Secret: find out now, not after the cluster changed.
+      encodeRecord(recordOf(settings, planned, version, 'success', startedAt, now(), lastGood?.version));
+      return { plan: planned, store, history, latest, lastGood, version };
+    });
+    outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
+    outcome.previousRelease = plan.latest?.version;
+
+    if (settings.dryRun) {
+      await phase('Diff', () => dryRunDiff(settings, plan.plan, plan.lastGood, kubectl, logger, outcome));
+      outcome.result = 'dry-run';
+      return outcome;
+    }
+    if (plan.plan.unchanged && plan.latest) {
+      logger.info(
+        `Release ${settings.releaseName} v${plan.latest.version} already has exactly these manifests and the cluster matches them: nothing to do.`,
+      );
+      outcome.unchanged = true;
+      outcome.release = plan.latest.version;
+      outcome.result = 'success';
+      return outcome;
+    }
+    if (signal.aborted) throw new PhaseFailure('The run was cancelled before anything was applied; nothing changed.', true);
+
+    const { objects, migration } = plan.plan;
+    const stage = (name: PlannedObject['stage']) => objects.filter((o) => o.stage === name);
+    const definitions = stage('definitions');
+    if (definitions.length > 0 || objects.some((o) => o.deferred)) {
+      await phase('Apply definitions', async () => {
+        outcome.nothingChanged = false;
+        await applyObjects(definitions.map((o) => o.object), kubectl, logger, 'namespace and CRD');
+        await waitForCrds(definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'), cluster, signal);
+        const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
+        await dryRun(deferred, kubectl, logger);
+      });
+    }
+    const configuration = stage('configuration');
+    if (configuration.length > 0) {
+      await phase('Apply configuration', async () => {
+        outcome.nothingChanged = false;
+        await applyObjects(configuration.map((o) => o.object), kubectl, logger, 'configuration');
+      });
+    }
+    let failure: string | undefined;
+    if (migration) {
+      const result = await phase('Migrate', () =>
+        runMigration(migration, {
+          kubectl,
+          api: cluster,
+          logger,
+          policy,
+          timeoutMs: settings.migrationTimeoutMs,
+          signal,
+        }),
+      );
+      outcome.migration = result;
+      if (result.status === 'failed') failure = result.verdict;
+    }
+    if (failure === undefined && !signal.aborted) {
+      await phase('Apply', async () => {
+        outcome.nothingChanged = false;
+        await handOverReplicas(settings.replicasHandovers, kubectl, logger);
+        await applyObjects(stage('workloads').map((o) => o.object), kubectl, logger, 'workload and other');
+      });
+      const targets = objects
+        .filter((o) => VERIFIED_KINDS.has(o.ref.kind) && o.change !== 'unchanged')
+        .map((o) => o.ref);
+      const verify = await phase('Verify', async () => {
+        logger.info(
+          `Waiting for ${targets.length} workload(s) at once (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
+        );
+        return verifyRollout(targets, {
+          api: cluster,
+          logger,
+          policy,
+          timeoutMs: settings.rolloutTimeoutMs,
+          signal,
+          since: startedAt,
+        });
+      });
+      outcome.verify = verify;
+      if (!verify.ok) failure = verify.verdict ?? 'Verification failed.';
+    } else if (failure === undefined) {
+      failure = 'The run was cancelled before the workloads were applied.';
+    }
+
+    if (failure === undefined) {
+      if (settings.prune) await phase('Prune', () => prune(plan.plan, kubectl, logger, outcome));
+      await phase('Record', () =>
+        record(settings, plan, 'success', undefined, startedAt, now(), logger, outcome),
+      );
+      outcome.result = 'success';
+      return outcome;
+    }
+
+    logger.info(`Deploy failed: ${failure}`);
+    outcome.verdict = failure;
+    outcome.cancelled = signal.aborted;
+    const leftRunning = outcome.migration?.leftRunning === true;
+    if (settings.rollback && !leftRunning && !outcome.nothingChanged) {
+      if (plan.lastGood) {
+        const lastGood = plan.lastGood;
+        const rollback = await phase('Roll back', () =>
+          rollBack(
+            {
+              plan: plan.plan,
+              lastGood,
+              updateRevisions: outcome.verify?.updateRevisions ?? new Map(),
+              timeoutMs: settings.rolloutTimeoutMs,
+              policy,
+            },
+            { kubectl, api: cluster, logger, signal },
+          ),
+        );
+        outcome.rollback = rollback;
+        if (rollback.applied) outcome.result = 'rolled-back';
+      } else {
+        logger.info(
+          `Nothing to roll back to: this is the first release of ${settings.releaseName}. The objects are left as they are for debugging.`,
+        );
+      }
+    } else if (!settings.rollback && !outcome.nothingChanged) {
+      logger.info('rollback is false: the failed release is left in place.');
+    }
+    const status = outcome.result === 'rolled-back' ? 'rolled-back' : 'failed';
+    if (!outcome.nothingChanged) {
+      await phase('Record', () => record(settings, plan, status, failure, startedAt, now(), logger, outcome));
+    }
+    return outcome;
+  } catch (error) {
+    const message = (error as Error).message;
+    outcome.cancelled = signal.aborted;
+    outcome.verdict =
+      error instanceof PlanError || error instanceof PhaseFailure || error instanceof ApplyError || error instanceof KubectlError
+        ? message
+        : message;
+    if (error instanceof PhaseFailure) outcome.nothingChanged = error.nothingChanged;
+    if (outcome.nothingChanged) outcome.verdict = `${message}${/nothing (was )?changed/i.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+    outcome.result = 'failed';
+    return outcome;
+  } finally {
+    outcome.kubectlProcesses = kubectl.processes;
+    await api?.close();
+  }
+}
+
+function recordOf(
+  settings: DeploySettings,
+  plan: Plan,
+  version: number,
+  status: ReleaseRecord['status'],
+  startedAt: number,
+  finishedAt: number,
+  previousVersion: number | undefined,
+  reason?: string,
+  migration?: MigrationResult,
+): ReleaseRecord {
+  return {
+    name: settings.releaseName,
+    version,
+    status,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(settings.tag !== undefined ? { tag: settings.tag } : {}),
+    ...(settings.commit !== undefined ? { commit: settings.commit } : {}),
+    ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}),
+    images: settings.images,
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    manifest: toYaml(plan.objects.map((o) => o.object)),
+    objects: plan.objects.map((o) => o.ref),
+    fingerprint: plan.fingerprint,
+    ...(migration && migration.status !== 'failed'
+      ? {
+          migration: {
+            job: migration.job.name,
+            namespace: migration.job.namespace ?? 'default',
+            status: migration.status,
+          },
+        }
+      : {}),
+    ...(previousVersion !== undefined ? { previousVersion } : {}),
+  };
+}
+
+async function record(
+  settings: DeploySettings,
+  planned: { plan: Plan; store: ReleaseStore; history: ReleaseRecord[]; lastGood?: ReleaseRecord; version: number },
+  status: ReleaseRecord['status'],
+  reason: string | undefined,
+  startedAt: number,
+  finishedAt: number,
+  logger: Logger,
+  outcome: DeployOutcome,
+): Promise<void> {
+  const entry = recordOf(
+    settings,
+    planned.plan,
+    planned.version,
+    status,
+    startedAt,
+    finishedAt,
+    planned.lastGood?.version,
+    reason,
+    outcome.migration,
+  );
+  try {
+    await planned.store.create(entry);
+    outcome.release = entry.version;
+    logger.info(`Recorded release ${settings.releaseName} v${entry.version} (${status}) in namespace ${planned.store.namespace}.`);
+    const trimmed = await planned.store.trim([entry, ...planned.history], settings.historyLimit);
+    if (trimmed.length > 0) logger.info(`Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')} (history-limit ${settings.historyLimit}).`);
+  } catch (error) {
+    logger.warning(`The release record could not be written: ${(error as Error).message}`);
+  }
+}
+
+async function prune(plan: Plan, kubectl: Kubectl, logger: Logger, outcome: DeployOutcome): Promise<void> {
+  const doomed = plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind));
+  outcome.pruneKept = plan.removed.filter((ref) => PROTECTED_KINDS.has(ref.kind));
+  if (outcome.pruneKept.length > 0) {
+    logger.info(`Not pruned (they hold data or everything else): ${outcome.pruneKept.map(describeRef).join(', ')}.`);
+  }
+  if (doomed.length === 0) {
+    logger.info('Nothing to prune: every object of the previous release is still in the manifests.');
+    return;
+  }
+  const errors = await kubectl.delete(doomed.map(refManifest));
+  if (errors.length > 0) throw new ApplyError(`Pruning failed: ${errors.join(' | ')}`);
+  outcome.pruned = doomed;
+  logger.info(`Pruned ${doomed.length} object(s) no longer in the manifests: ${doomed.map(describeRef).join(', ')}.`);
+}
+
+async function dryRunDiff(
+  settings: DeploySettings,
+  plan: Plan,
+  lastGood: ReleaseRecord | undefined,
+  kubectl: Kubectl,
+  logger: Logger,
+  outcome: DeployOutcome,
+): Promise<void> {
+  const objects = [...plan.objects, ...(plan.migration && !plan.migration.live ? [plan.migration] : [])].filter(
+    (o) => !o.deferred,
+  );
+  const result = await kubectl.run(
+    ['diff', '--server-side', '--field-manager=k8s-deploy-action', '--force-conflicts', '-f', '-'],
+    { stdin: toYaml(objects.map((o) => o.object)) },
+  );
+  if (result.exitCode > 1) throw new PlanError(`kubectl diff failed: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  const notes: string[] = [];
+  const deferred = plan.objects.filter((o) => o.deferred);
+  if (deferred.length > 0) notes.push(`# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => describeRef(o.ref)).join(', ')}`);
+  if (plan.migration) {
+    notes.push(
+      plan.migration.live
+        ? `# Migration: Job ${describeRef(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
+        : `# Migration: Job ${describeRef(plan.migration.ref)} would run before the workloads change.`,
+    );
+  }
+  outcome.wouldPrune = settings.prune ? plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind)) : [];
+  if (plan.removed.length > 0) {
+    notes.push(
+      settings.prune
+        ? `# Prune would delete: ${outcome.wouldPrune.map(describeRef).join(', ') || 'nothing'}`
+        : `# No longer in the manifests (kept: prune is off): ${plan.removed.map(describeRef).join(', ')}`,
+    );
+  }
+  if (!lastGood) notes.push(`# Release ${settings.releaseName} has no earlier successful release.`);
+  const diff = `${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`;
+  await mkdir(path.dirname(settings.diffPath), { recursive: true });
+  await writeFile(settings.diffPath, diff, { mode: 0o600 });
+  outcome.diff = diff;
+  outcome.diffPath = settings.diffPath;
+  logger.info(
+    result.exitCode === 0 && plan.objects.every((o) => !o.deferred)
+      ? 'The cluster already matches the manifests.'
+      : `The server-side diff is in ${settings.diffPath}.`,
+  );
+}

@@ -1,0 +1,129 @@
+import type { Logger } from '../log.js';
+import type { ProcessRunner, RunResult } from '../process.js';
+import { type Json, parseJsonStream } from './objects.js';
+
+/** The one field manager every apply of this action uses, so ownership never splits. */
+export const FIELD_MANAGER = 'k8s-deploy-action';
+
+export interface KubectlOptions {
+  runner: ProcessRunner;
+  kubeconfig: string;
+  /** A context of the kubeconfig (CLI `--context`); the current one otherwise. */
+  context?: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Cancels every call (the run was cancelled). */
+  signal?: AbortSignal;
+  /** Per call; default 2 minutes. A call past it is killed and reported. */
+  timeoutMs?: number;
+}
+
+/** A kubectl call that did not finish: timed out or cancelled. */
+export class KubectlError extends Error {
+  override name = 'KubectlError';
+}
+
+/**
+ * kubectl behind one seam: argument arrays (never a shell), the kubeconfig given explicitly,
+ * a timeout, cancellation and bounded output on every call, and a count of the processes
+ * started (benchmarks hold it constant in the number of objects).
+ */
+export class Kubectl {
+  processes = 0;
+
+  constructor(readonly options: KubectlOptions) {}
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
+  /** Runs kubectl; resolves with any exit code, throws only when it timed out or was cancelled. */
+  async run(
+    args: readonly string[],
+    options: { stdin?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<RunResult> {
+    const { runner, kubeconfig, context, env } = this.options;
+    const full = [...(context ? ['--context', context] : []), ...args];
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 120_000;
+    this.processes++;
+    this.options.logger.debug(`kubectl ${full.join(' ')}`);
+    const result = await runner.run('kubectl', full, {
+      stdin: options.stdin,
+      env: { ...env, KUBECONFIG: kubeconfig },
+      timeoutMs,
+      signal: options.signal ?? this.options.signal,
+      maxOutputChars: 16 * 1024 * 1024,
+    });
+    if (result.cancelled) throw new KubectlError(`kubectl ${args[0]} was cancelled.`);
+    if (result.timedOut) {
+      throw new KubectlError(
+        `kubectl ${args[0]} did not finish within ${Math.round(timeoutMs / 1000)} s; the cluster may have stopped answering.`,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Server-side apply of a multi-document YAML with our field manager, taking ownership of
+   * conflicting fields as controllers should. kubectl applies every object even when one
+   * fails and reports all errors at the end; we return both.
+   */
+  async apply(
+    yaml: string,
+    options: { dryRun?: boolean; fieldManager?: string; force?: boolean; validate?: boolean } = {},
+  ): Promise<{ objects: Json[]; errors: string[] }> {
+    const args = [
+      'apply',
+      '--server-side',
+      `--field-manager=${options.fieldManager ?? FIELD_MANAGER}`,
+      ...(options.force === false ? [] : ['--force-conflicts']),
+      ...(options.dryRun ? ['--dry-run=server'] : []),
+      ...(options.validate === false ? ['--validate=false'] : []),
+      '--request-timeout=60s',
+      '-o',
+      'json',
+      '-f',
+      '-',
+    ];
+    const result = await this.run(args, { stdin: yaml });
+    return { objects: safeJsonStream(result.stdout), errors: errorLines(result) };
+  }
+
+  /** The live state of the named objects; those that do not exist are left out. */
+  async get(refs: readonly Json[], options: { managedFields?: boolean } = {}): Promise<Json[]> {
+    if (refs.length === 0) return [];
+    const args = ['get', '--ignore-not-found', '--request-timeout=60s', '-o', 'json', '-f', '-'];
+    if (options.managedFields) args.push('--show-managed-fields');
+    const result = await this.run(args, { stdin: refs.map((ref) => JSON.stringify(ref)).join('\n---\n') });
+    if (result.exitCode !== 0) throw new Error(`kubectl get failed: ${errorLines(result).join(' | ')}`);
+    return safeJsonStream(result.stdout);
+  }
+
+  /** Deletes the named objects (background propagation: dependents go too); missing ones are fine. */
+  async delete(refs: readonly Json[]): Promise<string[]> {
+    if (refs.length === 0) return [];
+    const result = await this.run(
+      ['delete', '--ignore-not-found', '--wait=false', '--request-timeout=60s', '-f', '-'],
+      { stdin: refs.map((ref) => JSON.stringify(ref)).join('\n---\n') },
+    );
+    return result.exitCode === 0 ? [] : errorLines(result);
+  }
+}
+
+function safeJsonStream(text: string): Json[] {
+  try {
+    return parseJsonStream(text);
+  } catch {
+    return [];
+  }
+}
+
+/** kubectl's error lines, without the usage noise; the last ones when there are many. */
+export function errorLines(result: RunResult): string[] {
+  if (result.exitCode === 0) return [];
+  const lines = result.stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('Warning:'));
+  return lines.length > 0 ? lines.slice(-50) : [`kubectl exited with code ${result.exitCode}`];
+}

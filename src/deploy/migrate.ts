@@ -1,0 +1,245 @@
+import type { Logger } from '../log.js';
+import { isRecord } from '../records.js';
+import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
+import type { Kubectl } from './kubectl.js';
+import { annotationsOf, describeRef, type Json, labelsOf, metadataOf, type ObjectRef, refOf } from './objects.js';
+import type { PlannedObject } from './plan.js';
+import { toYaml } from './plan.js';
+import type { RolloutPolicy } from './rollout/status.js';
+import { seconds, type VerifyResult, verifyRollout } from './verify.js';
+import { ObjectCache, sleep } from './watch.js';
+
+/** Label on every migration Job this action creates: the source Job's name. */
+export const MIGRATION_LABEL = 'k8s-deploy-action/migration';
+/** The annotation the reference deployment puts on its migration Job for other tools and people. */
+const RUN_ANNOTATION = 'k8s-deploy-action/run';
+/** Finished migration Jobs kept for `kubectl logs` and post-mortems; older ones are deleted. */
+export const MIGRATION_JOBS_KEPT = 3;
+
+/**
+ * The migration Job of one release: its own name per tag (`NAME-<first 8 of the tag>`), because a
+ * Job's pod template is immutable and the same name could never get a new image, and a deadline
+ * (`activeDeadlineSeconds` from migration-timeout when it has none) so it cannot hang forever
+ * even when nobody watches it any more.
+ */
+export function migrationJob(source: Json, tag: string, timeoutMs: number): Json {
+  const job = structuredClone(source);
+  const metadata = metadataOf(job);
+  const sourceName = String(metadata.name);
+  const suffix = tag.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 8).replace(/^-+|-+$/g, '') || 'run';
+  metadata.name = `${sourceName.slice(0, 63 - suffix.length - 1)}-${suffix}`;
+  metadata.labels = { ...labelsOf(job), [MIGRATION_LABEL]: sourceName };
+  const annotations = annotationsOf(job);
+  delete annotations[RUN_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  const spec = isRecord(job.spec) ? job.spec : {};
+  job.spec = spec;
+  if (typeof spec.activeDeadlineSeconds !== 'number') spec.activeDeadlineSeconds = Math.ceil(timeoutMs / 1000);
+  return job;
+}
+
+/** What makes migration Jobs hang or lose their logs, as warnings to act on. */
+export function migrationWarnings(job: Json): string[] {
+  const warnings: string[] = [];
+  const spec = isRecord(job.spec) ? job.spec : {};
+  const template = isRecord(spec.template) ? spec.template : {};
+  const pod = isRecord(template.spec) ? template.spec : {};
+  const name = String(metadataOf(job).name);
+  if (pod.restartPolicy === 'OnFailure') {
+    warnings.push(
+      `Job ${name} has restartPolicy: OnFailure: a failing migration restarts in the same pod and its earlier logs are lost; restartPolicy: Never keeps one pod and one log per attempt.`,
+    );
+  }
+  const containers = Array.isArray(pod.containers) ? pod.containers : [];
+  const annotations = isRecord(template.metadata) && isRecord(template.metadata.annotations) ? template.metadata.annotations : {};
+  if (containers.length > 1) {
+    warnings.push(
+      `Job ${name} runs ${containers.length} containers: a sidecar that never exits keeps the pod running, so the Job never completes; make it a native sidecar (an init container with restartPolicy: Always).`,
+    );
+  } else if (annotations['sidecar.istio.io/inject'] === 'true') {
+    warnings.push(
+      `Job ${name} asks for an Istio sidecar, which keeps the pod running after the migration exits; set sidecar.istio.io/inject: "false" or use native sidecars.`,
+    );
+  }
+  if (typeof spec.ttlSecondsAfterFinished === 'number' && spec.ttlSecondsAfterFinished < 600) {
+    warnings.push(
+      `Job ${name} is deleted ${spec.ttlSecondsAfterFinished} s after it finishes (ttlSecondsAfterFinished), and its logs with it; keep it an hour or more for post-mortems.`,
+    );
+  }
+  return warnings;
+}
+
+export interface MigrationResult {
+  job: ObjectRef;
+  status: 'complete' | 'skipped' | 'failed';
+  durationMs: number;
+  verdict?: string;
+  verify?: VerifyResult;
+  /** The Job was left running (the run was cancelled while it ran). */
+  leftRunning?: boolean;
+}
+
+export interface MigrationOptions {
+  kubectl: Kubectl;
+  api: KubeApi;
+  logger: Logger;
+  policy: RolloutPolicy;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs the migration Job to completion before any workload changes: a Job that completed for
+ * this tag is not run again, a failed one is recreated, a running one is waited for. Its pods'
+ * logs stream into the log as they are written; a pod that can never run (pull or config
+ * error: a Job never fails on those by itself) fails it at once.
+ */
+export async function runMigration(planned: PlannedObject, options: MigrationOptions): Promise<MigrationResult> {
+  const { api, logger, kubectl } = options;
+  const started = Date.now();
+  const ref = planned.ref;
+  const namespace = ref.namespace ?? 'default';
+  const jobPath = resourcePath('Job', namespace, ref.name);
+  for (const warning of migrationWarnings(planned.object)) logger.warning(warning);
+  const existing = await api.get(jobPath);
+  const condition = existing ? finishedCondition(existing) : undefined;
+  if (condition === 'Complete') {
+    logger.info(`Job ${namespace}/${ref.name} already completed for this tag; the migration is not run again.`);
+    return { job: ref, status: 'skipped', durationMs: Date.now() - started };
+  }
+  if (condition === 'Failed') {
+    logger.info(`Job ${namespace}/${ref.name} failed before; deleting it to run the migration again.`);
+    await deleteAndWait(api, jobPath, options.signal);
+  }
+  if (!existing || condition === 'Failed') {
+    const { errors } = await kubectl.apply(toYaml([planned.object]));
+    if (errors.length > 0) {
+      return {
+        job: ref,
+        status: 'failed',
+        durationMs: Date.now() - started,
+        verdict: `The migration Job ${namespace}/${ref.name} could not be created: ${errors.join(' | ')}`,
+      };
+    }
+    logger.info(`Created Job ${namespace}/${ref.name}; waiting for it to complete (migration-timeout ${seconds(options.timeoutMs)}).`);
+  } else {
+    logger.info(`Job ${namespace}/${ref.name} is already running (an earlier run started it); waiting for it.`);
+  }
+  const streams = streamLogs(api, logger, namespace, ref.name, options.signal);
+  const verify = await verifyRollout([ref], {
+    api,
+    logger,
+    policy: options.policy,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    since: started,
+  });
+  await streams.stop();
+  const durationMs = Date.now() - started;
+  if (verify.ok) {
+    logger.info(`Migration Job ${namespace}/${ref.name} completed in ${seconds(durationMs)}.`);
+    await cleanUpOldJobs(api, logger, namespace, labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name, ref.name);
+    return { job: ref, status: 'complete', durationMs, verify };
+  }
+  if (verify.cancelled) {
+    return {
+      job: ref,
+      status: 'failed',
+      durationMs,
+      leftRunning: true,
+      verdict: `The run was cancelled during the migration; Job ${namespace}/${ref.name} was left running (stopping a migration halfway is worse than letting it finish) and nothing else was applied.`,
+      verify,
+    };
+  }
+  const timedOut = verify.verdict?.includes('rollout-timeout') ?? false;
+  const verdict = timedOut
+    ? `The migration Job ${namespace}/${ref.name} did not complete within ${seconds(options.timeoutMs)} (migration-timeout); it stops at its activeDeadlineSeconds.`
+    : `The migration failed: ${verify.verdict ?? 'unknown reason'}`;
+  return { job: ref, status: 'failed', durationMs, verdict, verify };
+}
+
+function finishedCondition(job: Json): 'Complete' | 'Failed' | undefined {
+  const status = isRecord(job.status) ? job.status : {};
+  const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : [];
+  for (const type of ['Complete', 'Failed'] as const) {
+    if (conditions.some((c) => c.type === type && c.status === 'True')) return type;
+  }
+  return undefined;
+}
+
+async function deleteAndWait(api: KubeApi, jobPath: string, signal: AbortSignal): Promise<void> {
+  try {
+    await api.request('DELETE', jobPath, { body: { propagationPolicy: 'Background' } });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !signal.aborted) {
+    if ((await api.get(jobPath)) === undefined) return;
+    await sleep(200, signal);
+  }
+  throw new Error(`The failed Job at ${jobPath} was not deleted within 60 s (a finalizer may hold it).`);
+}
+
+/** Follows each pod's first container log once it has started, prefixing lines with the pod. */
+function streamLogs(api: KubeApi, logger: Logger, namespace: string, job: string, signal: AbortSignal) {
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const following = new Map<string, Promise<void>>();
+  const cache: ObjectCache = new ObjectCache(
+    api,
+    logger,
+    [{ kind: 'Pod', namespace, query: { labelSelector: `batch.kubernetes.io/job-name=${job}` } }],
+    () => {
+      for (const pod of cache.objects('Pod')) {
+        const name = String(metadataOf(pod).name);
+        if (following.has(name) || !hasStarted(pod)) continue;
+        following.set(
+          name,
+          api.follow(namespace, name, firstContainer(pod), (line) => logger.info(`[${name}] ${line}`), stop.signal),
+        );
+      }
+    },
+  );
+  const started = cache.start(stop.signal).catch(() => {});
+  return {
+    async stop() {
+      await started;
+      // Let the last lines arrive: a finished container's log stream ends by itself.
+      await Promise.race([Promise.all(following.values()), sleep(2000)]);
+      stop.abort();
+      signal.removeEventListener('abort', onAbort);
+      await cache.stopped();
+    },
+  };
+}
+
+function hasStarted(pod: Json): boolean {
+  const status = isRecord(pod.status) ? pod.status : {};
+  const statuses = Array.isArray(status.containerStatuses) ? status.containerStatuses.filter(isRecord) : [];
+  return statuses.some((s) => isRecord(s.state) && (isRecord(s.state.running) || isRecord(s.state.terminated)));
+}
+
+function firstContainer(pod: Json): string | undefined {
+  const spec = isRecord(pod.spec) ? pod.spec : {};
+  const containers = Array.isArray(spec.containers) ? spec.containers.filter(isRecord) : [];
+  return typeof containers[0]?.name === 'string' ? containers[0].name : undefined;
+}
+
+/** Deletes finished migration Jobs of the same source beyond the newest few (their pods go with them). */
+async function cleanUpOldJobs(api: KubeApi, logger: Logger, namespace: string, source: string, current: string) {
+  try {
+    const { items } = await api.list(resourcePath('Job', namespace), { labelSelector: `${MIGRATION_LABEL}=${source}` });
+    const finished = items
+      .filter((job) => finishedCondition(job) !== undefined || metadataOf(job).name === current)
+      .sort((a, b) => String(metadataOf(b).creationTimestamp).localeCompare(String(metadataOf(a).creationTimestamp)));
+    for (const job of finished.slice(MIGRATION_JOBS_KEPT)) {
+      const ref = refOf(job);
+      await api.request('DELETE', resourcePath('Job', namespace, ref.name), { body: { propagationPolicy: 'Background' } });
+      logger.info(`Deleted the old migration ${describeRef({ ...ref, kind: 'Job' })}.`);
+    }
+  } catch (error) {
+    logger.warning(`Old migration Jobs could not be cleaned up: ${(error as Error).message}`);
+  }
+}

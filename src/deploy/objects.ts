@@ -1,0 +1,154 @@
+import { isRecord } from '../records.js';
+
+/** A Kubernetes object as the API returns it. */
+export type Json = Record<string, unknown>;
+
+/** What names one object: enough to get, apply or delete it. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** Undefined for cluster-scoped objects. */
+  namespace?: string;
+}
+
+export function metadataOf(object: Json): Json {
+  return isRecord(object.metadata) ? object.metadata : {};
+}
+
+export function refOf(object: Json): ObjectRef {
+  const metadata = metadataOf(object);
+  return {
+    apiVersion: String(object.apiVersion ?? ''),
+    kind: String(object.kind ?? ''),
+    name: String(metadata.name ?? ''),
+    ...(typeof metadata.namespace === 'string' && metadata.namespace !== ''
+      ? { namespace: metadata.namespace }
+      : {}),
+  };
+}
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Identity of an object across API versions: group, kind, namespace and name. */
+export function keyOf(ref: ObjectRef): string {
+  return `${groupOf(ref.apiVersion)}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** `Deployment upload/api`, `Namespace upload`: how objects are named in logs and verdicts. */
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace !== undefined ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/** A manifest that only names the object (for `kubectl get -f` / `delete -f`). */
+export function refManifest(ref: ObjectRef): Json {
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.name, ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}) },
+  };
+}
+
+export function uidOf(object: Json): string | undefined {
+  const uid = metadataOf(object).uid;
+  return typeof uid === 'string' ? uid : undefined;
+}
+
+export function labelsOf(object: Json): Record<string, string> {
+  const labels = metadataOf(object).labels;
+  return isRecord(labels) ? (labels as Record<string, string>) : {};
+}
+
+export function annotationsOf(object: Json): Record<string, string> {
+  const annotations = metadataOf(object).annotations;
+  return isRecord(annotations) ? (annotations as Record<string, string>) : {};
+}
+
+/** The uid of the object's controller (ownerReferences with controller: true). */
+export function controllerUid(object: Json): string | undefined {
+  const owners = metadataOf(object).ownerReferences;
+  if (!Array.isArray(owners)) return undefined;
+  const owner = owners.find((entry) => isRecord(entry) && entry.controller === true);
+  return isRecord(owner) && typeof owner.uid === 'string' ? owner.uid : undefined;
+}
+
+/** Annotations that change on every run of the same commit; they never make a release differ. */
+export const RUN_ANNOTATIONS = ['k8s-deploy-action/run-url', 'kubernetes.io/change-cause'];
+
+const SERVER_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'uid',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
+
+/**
+ * The object as it would be compared between two states: without what the server maintains
+ * (status, resourceVersion, managedFields, ...) and without the annotations each run rewrites.
+ */
+export function comparable(object: Json): Json {
+  const copy = structuredClone(object);
+  delete copy.status;
+  const metadata = metadataOf(copy);
+  for (const field of SERVER_METADATA) delete metadata[field];
+  const annotations = metadata.annotations;
+  if (isRecord(annotations)) {
+    for (const key of RUN_ANNOTATIONS) delete annotations[key];
+    delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
+    if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  }
+  return copy;
+}
+
+/** JSON with object keys sorted, so equal objects compare equal as text. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (isRecord(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Splits kubectl's `-o json` output for several objects: it prints one JSON document after
+ * another (not a List), each pretty-printed.
+ */
+export function parseJsonStream(text: string): Json[] {
+  const objects: Json[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (char === '"') inString = true;
+    else if (char === '{') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (char === '}') {
+      depth--;
+      if (depth === 0 && start !== -1) {
+        const parsed: unknown = JSON.parse(text.slice(start, i + 1));
+        if (isRecord(parsed)) objects.push(parsed);
+        start = -1;
+      }
+    }
+  }
+  return objects.flatMap((object) =>
+    object.kind === 'List' && Array.isArray(object.items) ? object.items.filter(isRecord) : [object],
+  );
+}

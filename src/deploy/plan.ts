@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { load } from 'js-yaml';
+import type { Logger } from '../log.js';
+import { formatLocation, type SourceLocation } from '../manifests/errors.js';
+import { applyOrder, groupKind } from '../manifests/kinds.js';
+import type { RenderedObject } from '../manifests/render.js';
+import { isRecord } from '../records.js';
+import type { Kubectl } from './kubectl.js';
+import { migrationJob } from './migrate.js';
+import {
+  canonical,
+  comparable,
+  describeRef,
+  type Json,
+  keyOf,
+  type ObjectRef,
+  refManifest,
+  refOf,
+} from './objects.js';
+import type { ReleaseRecord } from './release.js';
+
+export type Stage = 'definitions' | 'configuration' | 'workloads';
+export type Change = 'create' | 'update' | 'unchanged';
+
+/** One object of the set, with what the cluster holds now and what applying it would do. */
+export interface PlannedObject {
+  ref: ObjectRef;
+  key: string;
+  object: Json;
+  location: SourceLocation;
+  stage: Stage;
+  /** The live object before this run; undefined when it does not exist. */
+  live?: Json;
+  change: Change;
+  /**
+   * In a Namespace, or of a CRD, that this set creates: the server cannot dry-run it before
+   * that exists, so it is dry-run right after the definitions are applied, before it is applied.
+   */
+  deferred: boolean;
+}
+
+export interface Plan {
+  /** The set in apply order, the migration Job apart. */
+  objects: PlannedObject[];
+  /** The migration Job as it will be created (renamed per release). */
+  migration?: PlannedObject & { sourceName: string };
+  fingerprint: string;
+  /** Identical to the deployed release and the cluster still matches it: nothing to do. */
+  unchanged: boolean;
+  /** Objects of the last good release that this set no longer has. */
+  removed: ObjectRef[];
+}
+
+export interface PlanInput {
+  rendered: readonly RenderedObject[];
+  migrationJobName: string | undefined;
+  tag: string | undefined;
+  migrationTimeoutMs: number;
+  latest: ReleaseRecord | undefined;
+  lastGood: ReleaseRecord | undefined;
+}
+
+/** A problem found before anything changed: the cluster refused the set in the dry run. */
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+export function stageOf(ref: ObjectRef): Stage {
+  const order = applyOrder(groupKind(ref.apiVersion, ref.kind));
+  return order === 0 ? 'definitions' : order === 1 ? 'configuration' : 'workloads';
+}
+
+/** Parses the rendered objects and pulls the migration Job out of the set. */
+export function prepareObjects(input: PlanInput): Pick<Plan, 'objects' | 'migration' | 'fingerprint'> {
+  let migration: Plan['migration'];
+  const objects: PlannedObject[] = [];
+  for (const rendered of input.rendered) {
+    const parsed = load(rendered.yaml);
+    if (!isRecord(parsed)) throw new PlanError(`${formatLocation(rendered.location)}: not an object.`);
+    const ref = refOf(parsed);
+    const planned: PlannedObject = {
+      ref,
+      key: keyOf(ref),
+      object: parsed,
+      location: rendered.location,
+      stage: stageOf(ref),
+      change: 'create',
+      deferred: false,
+    };
+    if (input.migrationJobName !== undefined && ref.kind === 'Job' && ref.name === input.migrationJobName && !migration) {
+      const job = migrationJob(parsed, input.tag ?? fingerprintOf([parsed]).slice(0, 8), input.migrationTimeoutMs);
+      const jobRef = refOf(job);
+      migration = { ...planned, ref: jobRef, key: keyOf(jobRef), object: job, sourceName: ref.name };
+      continue;
+    }
+    objects.push(planned);
+  }
+  if (input.migrationJobName !== undefined && !migration) {
+    throw new PlanError(
+      `Input 'migration-job' names ${input.migrationJobName}, but the manifests hold no Job of that name; expected the name of a Job in the manifests.`,
+    );
+  }
+  const all = [...objects.map((o) => o.object), ...(migration ? [migration.object] : [])];
+  return { objects, migration, fingerprint: fingerprintOf(all) };
+}
+
+export function fingerprintOf(objects: readonly Json[]): string {
+  const hash = createHash('sha256');
+  const sorted = [...objects].sort((a, b) => keyOf(refOf(a)).localeCompare(keyOf(refOf(b))));
+  for (const object of sorted) hash.update(canonical(comparable(object))).update('\n');
+  return hash.digest('hex');
+}
+
+/**
+ * The plan phase: what exists, and a server-side dry run of the whole set with the same field
+ * manager and options as the apply, so schema errors, unknown fields, immutable fields and
+ * admission denials fail the run before its first write. Objects the dry run cannot see yet
+ * (their Namespace or CRD is new in this set) are marked deferred.
+ */
+export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Logger): Promise<Plan> {
+  const prepared = prepareObjects(input);
+  const everything = [...prepared.objects, ...(prepared.migration ? [prepared.migration] : [])];
+  const newCrdKinds = new Set(
+    prepared.objects
+      .filter((o) => o.ref.kind === 'CustomResourceDefinition')
+      .map((o) => crdKindKey(o.object))
+      .filter((key): key is string => key !== undefined),
+  );
+  // Kinds of CRDs this set brings cannot even be read before the CRD exists.
+  const readable = everything.filter((o) => !newCrdKinds.has(groupKind(o.ref.apiVersion, o.ref.kind)));
+  const live = new Map(
+    (await kubectl.get(readable.map((o) => refManifest(o.ref)))).map((object) => [keyOf(refOf(object)), object]),
+  );
+  const liveCrds = new Set(
+    prepared.objects
+      .filter((o) => o.ref.kind === 'CustomResourceDefinition' && live.has(o.key))
+      .map((o) => crdKindKey(o.object)),
+  );
+  const liveNamespaces = new Set(
+    [...live.values()].filter((object) => object.kind === 'Namespace').map((object) => refOf(object).name),
+  );
+  const setNamespaces = new Set(prepared.objects.filter((o) => o.ref.kind === 'Namespace').map((o) => o.ref.name));
+  for (const planned of everything) {
+    planned.live = live.get(planned.key);
+    const namespace = planned.ref.namespace;
+    const kindKey = groupKind(planned.ref.apiVersion, planned.ref.kind);
+    planned.deferred =
+      (namespace !== undefined && setNamespaces.has(namespace) && !liveNamespaces.has(namespace)) ||
+      (newCrdKinds.has(kindKey) && !liveCrds.has(kindKey));
+  }
+  // A migration Job that exists already ran (or runs) for this tag: the migrate phase decides.
+  const checkable = everything.filter((o) => !o.deferred && !(o === prepared.migration && o.live));
+  await dryRun(checkable, kubectl, logger);
+  const deferred = everything.filter((o) => o.deferred);
+  if (deferred.length > 0) {
+    logger.info(
+      `${deferred.length} object(s) live in a Namespace or are of a CRD that this set creates; the server can check them only once that exists, so they are dry-run right after the definitions are applied and before they are applied: ${deferred.map((o) => describeRef(o.ref)).join(', ')}.`,
+    );
+  }
+  const unchanged =
+    input.lastGood !== undefined &&
+    input.latest?.version === input.lastGood.version &&
+    input.lastGood.fingerprint === prepared.fingerprint &&
+    deferred.length === 0 &&
+    everything.every((o) => o.change === 'unchanged' || o === prepared.migration);
+  const current = new Set(everything.map((o) => o.key));
+  const removed = (input.lastGood?.objects ?? []).filter((ref) => !current.has(keyOf(ref)));
+  return { ...prepared, unchanged, removed };
+}
+
+/** Dry-runs objects and records per object whether applying would create, change or keep it. */
+export async function dryRun(objects: readonly PlannedObject[], kubectl: Kubectl, logger: Logger): Promise<void> {
+  if (objects.length === 0) return;
+  const { objects: results, errors } = await kubectl.apply(toYaml(objects.map((o) => o.object)), { dryRun: true });
+  if (errors.length > 0) {
+    throw new PlanError(
+      `The cluster refused the manifests in a server-side dry run, so nothing was changed:\n${errors
+        .map((line) => `  ${locate(line, objects)}`)
+        .join('\n')}`,
+    );
+  }
+  const byKey = new Map(results.map((object) => [keyOf(refOf(object)), object]));
+  for (const planned of objects) {
+    const after = byKey.get(planned.key);
+    if (planned.live === undefined) planned.change = 'create';
+    else if (after !== undefined && canonical(comparable(after)) === canonical(comparable(planned.live)))
+      planned.change = 'unchanged';
+    else planned.change = 'update';
+  }
+  const counts = { create: 0, update: 0, unchanged: 0 };
+  for (const planned of objects) counts[planned.change]++;
+  logger.info(
+    `Server-side dry run of ${objects.length} object(s) passed: ${counts.create} to create, ${counts.update} to change, ${counts.unchanged} unchanged.`,
+  );
+}
+
+/** Appends the manifest's file:line to a kubectl error line that names one of the objects. */
+function locate(line: string, objects: readonly PlannedObject[]): string {
+  const match = objects.find(
+    (o) => line.includes(`"${o.ref.name}"`) && line.toLowerCase().includes(o.ref.kind.toLowerCase()),
+  );
+  return match ? `${line} (${formatLocation(match.location)})` : line;
+}
+
+export function toYaml(objects: readonly Json[]): string {
+  // JSON is YAML: no second serializer, and nothing kubectl could read differently.
+  return objects.map((object) => JSON.stringify(object)).join('\n---\n');
+}
+
+function crdKindKey(crd: Json): string | undefined {
+  const spec = crd.spec;
+  if (!isRecord(spec) || !isRecord(spec.names)) return undefined;
+  return typeof spec.group === 'string' && typeof spec.names.kind === 'string'
+    ? `${spec.group}/${spec.names.kind}`
+    : undefined;
+}
+
+export function namespaceOfRecord(plan: Pick<Plan, 'objects'>, given: string | undefined): string {
+  if (given) return given;
+  const namespaces = new Set(plan.objects.map((o) => o.ref.namespace).filter((ns): ns is string => ns !== undefined));
+  return namespaces.size === 1 ? [...namespaces][0] ?? 'default' : 'default';
+}
+

@@ -1,0 +1,163 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { isRecord } from '../records.js';
+import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
+import { type Json, labelsOf, metadataOf, type ObjectRef } from './objects.js';
+
+export type ReleaseStatus = 'success' | 'failed' | 'rolled-back';
+
+/** What one run deployed, kept in the cluster: the source of truth for rollback, prune and history. */
+export interface ReleaseRecord {
+  name: string;
+  version: number;
+  status: ReleaseStatus;
+  /** The verdict sentence of a failed or rolled-back run. */
+  reason?: string;
+  tag?: string;
+  commit?: string;
+  runUrl?: string;
+  /** image name → full reference */
+  images: Record<string, string>;
+  startedAt: string;
+  finishedAt: string;
+  /** The rendered objects this release applied (the migration Job apart), as multi-document YAML. */
+  manifest: string;
+  /** What the manifest holds, for prune and rollback without parsing it again. */
+  objects: ObjectRef[];
+  /** Hash of the rendered set without the per-run annotations: equal hashes, same release. */
+  fingerprint: string;
+  migration?: { job: string; namespace: string; status: 'complete' | 'skipped' | 'failed' };
+  /** The release that was live before this one, if any. */
+  previousVersion?: number;
+}
+
+export const RECORD_LABELS = {
+  owner: 'app.kubernetes.io/managed-by',
+  release: 'k8s-deploy-action/release',
+  version: 'k8s-deploy-action/version',
+  status: 'k8s-deploy-action/status',
+} as const;
+const OWNER = 'k8s-deploy-action';
+export const RECORD_TYPE = 'k8s-deploy-action/release.v1';
+/** What a real API server accepts in one Secret's data (1 MiB); we keep a margin for the metadata. */
+export const MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024;
+
+/** The record's Secret name: `k8s-deploy.NAME.vN`, like Helm's `sh.helm.release.v1.NAME.vN`. */
+export function recordName(release: string, version: number): string {
+  return `k8s-deploy.${release}.v${version}`;
+}
+
+/** gzip + base64 of the JSON record; throws when it would not fit in a Secret. */
+export function encodeRecord(record: ReleaseRecord): string {
+  const compressed = gzipSync(JSON.stringify(record));
+  if (compressed.length > MAX_RECORD_BYTES) {
+    throw new Error(
+      `The release record of ${record.name} would be ${compressed.length} bytes compressed, more than the ${MAX_RECORD_BYTES} a Kubernetes Secret can hold; expected a smaller set of manifests (split it into several releases with release-name).`,
+    );
+  }
+  return compressed.toString('base64');
+}
+
+export function decodeRecord(secret: Json): ReleaseRecord {
+  const name = String(metadataOf(secret).name ?? '?');
+  const data = isRecord(secret.data) ? secret.data.release : undefined;
+  if (typeof data !== 'string') throw new Error(`Release record ${name} holds no release data.`);
+  let record: unknown;
+  try {
+    const bytes = Buffer.from(data, 'base64');
+    if (bytes.length > MAX_RECORD_BYTES + 16 * 1024) throw new Error('too large');
+    record = JSON.parse(gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 }).toString('utf8'));
+  } catch (error) {
+    throw new Error(
+      `Release record ${name} cannot be read (${(error as Error).message}); it was changed by something other than this action. Delete it or choose another release-name.`,
+    );
+  }
+  if (
+    !isRecord(record) ||
+    typeof record.version !== 'number' ||
+    typeof record.manifest !== 'string' ||
+    !Array.isArray(record.objects) ||
+    typeof record.status !== 'string'
+  ) {
+    throw new Error(
+      `Release record ${name} is not a release of this action's format; delete it or choose another release-name.`,
+    );
+  }
+  return record as unknown as ReleaseRecord;
+}
+
+export function recordSecret(record: ReleaseRecord, namespace: string): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: recordName(record.name, record.version),
+      namespace,
+      labels: {
+        [RECORD_LABELS.owner]: OWNER,
+        [RECORD_LABELS.release]: record.name,
+        [RECORD_LABELS.version]: String(record.version),
+        [RECORD_LABELS.status]: record.status,
+      },
+    },
+    type: RECORD_TYPE,
+    data: { release: encodeRecord(record) },
+  };
+}
+
+/** The release records of one release name in one namespace, read and written over the API. */
+export class ReleaseStore {
+  constructor(
+    private readonly api: KubeApi,
+    readonly namespace: string,
+    readonly release: string,
+  ) {}
+
+  /** Every record, newest first. Unreadable records are reported, not skipped silently. */
+  async history(): Promise<ReleaseRecord[]> {
+    const { items } = await this.api.list(resourcePath('Secret', this.namespace), {
+      labelSelector: `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${this.release}`,
+    });
+    return items
+      .filter((secret) => secret.type === RECORD_TYPE)
+      .map(decodeRecord)
+      .sort((a, b) => b.version - a.version);
+  }
+
+  /** Writes a new record; a record of the same version already there means another run deployed at once. */
+  async create(record: ReleaseRecord): Promise<void> {
+    try {
+      await this.api.request('POST', resourcePath('Secret', this.namespace), {
+        body: recordSecret(record, this.namespace),
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) {
+        throw new Error(
+          `Release ${record.name} v${record.version} was recorded by another run at the same time; deploys of one release must not overlap (use a concurrency group).`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Keeps the newest `limit` records and always the newest successful one (rollback needs it). */
+  async trim(history: readonly ReleaseRecord[], limit: number): Promise<number[]> {
+    const lastGood = history.find((record) => record.status === 'success');
+    const doomed = history
+      .slice(limit)
+      .filter((record) => record !== lastGood)
+      .map((record) => record.version);
+    for (const version of doomed) {
+      try {
+        await this.api.request('DELETE', resourcePath('Secret', this.namespace, recordName(this.release, version)));
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+      }
+    }
+    return doomed;
+  }
+}
+
+/** Labels of a record Secret, for tests and the history command. */
+export function recordLabels(secret: Json): Record<string, string> {
+  return labelsOf(secret);
+}

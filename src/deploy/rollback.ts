@@ -1,0 +1,143 @@
+import type { Logger } from '../log.js';
+import { ApplyError, applyObjects, parseManifest, PROTECTED_KINDS } from './apply.js';
+import { type KubeApi, resourcePath } from './kube-api.js';
+import type { Kubectl } from './kubectl.js';
+import { describeRef, type Json, keyOf, metadataOf, type ObjectRef, refManifest, refOf } from './objects.js';
+import type { Plan } from './plan.js';
+import type { ReleaseRecord } from './release.js';
+import type { RolloutPolicy } from './rollout/status.js';
+import { VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
+
+export interface RollbackResult {
+  /** The version whose objects were re-applied. */
+  to: number;
+  /** Re-applied as the last good release declared them. */
+  restored: ObjectRef[];
+  /** Created by the failed run, deleted. */
+  deleted: ObjectRef[];
+  /** Created by the failed run but kept: they may hold data. */
+  kept: ObjectRef[];
+  /** Changed by the failed run but not part of the last good release: left as they are. */
+  notInRelease: ObjectRef[];
+  /** StatefulSet pods of the failed revision, deleted so the controller recreates them. */
+  replacedPods: string[];
+  applied: boolean;
+  verify?: VerifyResult;
+  /** One sentence when the rollback itself did not finish or did not verify. */
+  problem?: string;
+}
+
+export interface RollbackInput {
+  plan: Plan;
+  lastGood: ReleaseRecord;
+  /** StatefulSet (described) → the failed run's update revision. */
+  updateRevisions: Map<string, string>;
+  timeoutMs: number;
+  policy: RolloutPolicy;
+}
+
+/**
+ * Returns every object the failed run changed to what the last good release declared, with the
+ * same field manager (never `kubectl rollout undo`, whose own manager would keep removed fields
+ * and make the next apply conflict), deletes what the run created (data-bearing kinds
+ * excepted), replaces StatefulSet pods of the failed revision (a reverted template alone does
+ * not heal an OrderedReady set), and verifies the result.
+ */
+export async function rollBack(
+  input: RollbackInput,
+  deps: { kubectl: Kubectl; api: KubeApi; logger: Logger; signal: AbortSignal },
+): Promise<RollbackResult> {
+  const { kubectl, api, logger } = deps;
+  const previous = new Map(parseManifest(input.lastGood.manifest).map((object) => [keyOf(refOf(object)), object]));
+  const changed = input.plan.objects.filter((o) => o.change !== 'unchanged');
+  const restore: Json[] = [];
+  const result: RollbackResult = {
+    to: input.lastGood.version,
+    restored: [],
+    deleted: [],
+    kept: [],
+    notInRelease: [],
+    replacedPods: [],
+    applied: false,
+  };
+  for (const planned of changed) {
+    const before = previous.get(planned.key);
+    if (before) {
+      restore.push(before);
+      result.restored.push(planned.ref);
+    } else if (planned.change === 'create') {
+      (PROTECTED_KINDS.has(planned.ref.kind) ? result.kept : result.deleted).push(planned.ref);
+    } else {
+      result.notInRelease.push(planned.ref);
+    }
+  }
+  // Cancellation gives only a few seconds before the runner kills us: a fresh signal, so the
+  // rollback itself is not cancelled by the cancellation that triggered it.
+  const rollbackSignal = new AbortController();
+  logger.info(`Rolling back to release v${input.lastGood.version}: ${restore.length} object(s) to restore.`);
+  try {
+    await applyObjects(restore, kubectl, logger, `release v${input.lastGood.version}`);
+    result.applied = true;
+    if (result.restored.length > 0) logger.info(`Restored: ${result.restored.map(describeRef).join(', ')}.`);
+    if (result.deleted.length > 0) {
+      const errors = await kubectl.delete(result.deleted.map(refManifest));
+      if (errors.length > 0) throw new ApplyError(`Deleting what the failed run created failed: ${errors.join(' | ')}`);
+      logger.info(`Deleted what the failed run created: ${result.deleted.map(describeRef).join(', ')}.`);
+    }
+    if (result.kept.length > 0) {
+      logger.info(`Kept (they may hold data; delete them by hand if unwanted): ${result.kept.map(describeRef).join(', ')}.`);
+    }
+    if (result.notInRelease.length > 0) {
+      logger.info(
+        `Changed by the failed run but not part of release v${input.lastGood.version}, so left as they are: ${result.notInRelease.map(describeRef).join(', ')}.`,
+      );
+    }
+    result.replacedPods = await replaceStatefulSetPods(result.restored, input.updateRevisions, api, logger);
+  } catch (error) {
+    result.problem = `The rollback did not finish: ${(error as Error).message}`;
+    logger.warning(result.problem);
+    return result;
+  }
+  if (deps.signal.aborted) {
+    result.problem = 'The rollback was applied, but the run was cancelled before it could be verified.';
+    logger.info(result.problem);
+    return result;
+  }
+  const targets = result.restored.filter((ref) => VERIFIED_KINDS.has(ref.kind) && ref.kind !== 'Job');
+  result.verify = await verifyRollout(targets, {
+    api,
+    logger,
+    policy: input.policy,
+    timeoutMs: input.timeoutMs,
+    signal: rollbackSignal.signal,
+    since: Date.now(),
+  });
+  if (result.verify.ok) logger.info(`Rollback to release v${input.lastGood.version} verified.`);
+  else {
+    result.problem = `The rollback to release v${input.lastGood.version} did not verify: ${result.verify.verdict}`;
+    logger.warning(result.problem);
+  }
+  return result;
+}
+
+async function replaceStatefulSetPods(
+  restored: readonly ObjectRef[],
+  updateRevisions: Map<string, string>,
+  api: KubeApi,
+  logger: Logger,
+): Promise<string[]> {
+  const replaced: string[] = [];
+  for (const ref of restored.filter((r) => r.kind === 'StatefulSet')) {
+    const bad = updateRevisions.get(describeRef(ref));
+    const namespace = ref.namespace ?? 'default';
+    if (bad === undefined) continue;
+    const { items } = await api.list(resourcePath('Pod', namespace), { labelSelector: `controller-revision-hash=${bad}` });
+    for (const pod of items) {
+      const name = String(metadataOf(pod).name);
+      await api.request('DELETE', resourcePath('Pod', namespace, name), { body: {} });
+      replaced.push(`${namespace}/${name}`);
+    }
+  }
+  if (replaced.length > 0) logger.info(`Replaced StatefulSet pods of the failed revision: ${replaced.join(', ')}.`);
+  return replaced;
+}

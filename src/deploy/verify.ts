@@ -1,0 +1,242 @@
+import type { Logger } from '../log.js';
+import { isRecord } from '../records.js';
+import { FailFastTracker } from './rollout/fail-fast.js';
+import {
+  describeProblem,
+  type PodProblem,
+  type RolloutPolicy,
+  type RolloutStatus,
+  rolloutStatus,
+  type WorkloadSnapshot,
+} from './rollout/status.js';
+import type { KubeApi } from './kube-api.js';
+import { controllerUid, describeRef, type Json, metadataOf, type ObjectRef, uidOf } from './objects.js';
+import { ObjectCache, type WatchSpec } from './watch.js';
+
+/** Kinds whose rollout the verify phase waits for. */
+export const VERIFIED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+
+export interface WorkloadResult {
+  ref: ObjectRef;
+  state: 'current' | 'failed' | 'in-progress';
+  summary: string;
+  /** From the start of verify until it was done or failed. */
+  durationMs?: number;
+  problem?: PodProblem;
+  /** The failing pod's recent events and last log lines. */
+  events?: string[];
+  logs?: string[];
+  logsFrom?: 'current' | 'previous';
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** One sentence (plus details) when not ok. */
+  verdict?: string;
+  workloads: WorkloadResult[];
+  cancelled?: boolean;
+  /** The new revision of each StatefulSet when verify ended (rollback replaces its pods). */
+  updateRevisions: Map<string, string>;
+}
+
+export interface VerifyOptions {
+  api: KubeApi;
+  logger: Logger;
+  policy: RolloutPolicy;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Events before this time (ms) belong to earlier deploys. */
+  since: number;
+  progressIntervalMs?: number;
+  now?: () => number;
+}
+
+const WATCHED = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ControllerRevision', 'Job', 'Pod'];
+
+/**
+ * Watches every target at once under one deadline and decides from kstatus' rules with the
+ * corrections in src/deploy/rollout (Jobs done only when Complete, pods of the new revision
+ * checked for states that never heal). The first fatal state ends verification at once.
+ */
+export async function verifyRollout(targets: readonly ObjectRef[], options: VerifyOptions): Promise<VerifyResult> {
+  const { api, logger, policy, signal } = options;
+  const now = options.now ?? Date.now;
+  const started = now();
+  const results = new Map<string, WorkloadResult>(
+    targets.map((ref) => [describeRef(ref), { ref, state: 'in-progress', summary: 'waiting for the controller' }]),
+  );
+  const updateRevisions = new Map<string, string>();
+  if (targets.length === 0) return { ok: true, workloads: [], updateRevisions };
+  const namespaces = [...new Set(targets.map((ref) => ref.namespace ?? 'default'))];
+  const specs: WatchSpec[] = namespaces.flatMap((namespace) => [
+    ...WATCHED.map((kind) => ({ kind, namespace })),
+    { kind: 'Event', namespace, query: { fieldSelector: 'type=Warning' } },
+  ]);
+  const tracker = new FailFastTracker(now);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  let settle: (result: Omit<VerifyResult, 'workloads' | 'updateRevisions'>) => void = () => {};
+  const finished = new Promise<Omit<VerifyResult, 'workloads' | 'updateRevisions'>>((resolve) => {
+    settle = resolve;
+  });
+  let scheduled = false;
+  const cache = new ObjectCache(api, logger, specs, () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      evaluate();
+    }, 20);
+  });
+
+  function snapshotOf(ref: ObjectRef): WorkloadSnapshot | undefined {
+    const namespace = ref.namespace ?? 'default';
+    const workload = cache.objects(ref.kind, namespace).find((o) => metadataOf(o).name === ref.name);
+    if (!workload) return undefined;
+    const uid = uidOf(workload);
+    const replicaSets = cache.objects('ReplicaSet', namespace).filter((rs) => controllerUid(rs) === uid);
+    const owners = new Set([uid, ...replicaSets.map(uidOf)]);
+    const pods = cache.objects('Pod', namespace).filter((pod) => owners.has(controllerUid(pod)));
+    const involved = new Set([...owners, ...pods.map(uidOf)]);
+    const events = cache
+      .objects('Event', namespace)
+      .filter((event) => isRecord(event.involvedObject) && involved.has(event.involvedObject.uid as string))
+      .filter((event) => eventTime(event) >= options.since - 1000);
+    const controllerRevisions = cache
+      .objects('ControllerRevision', namespace)
+      .filter((revision) => controllerUid(revision) === uid);
+    return { workload, replicaSets, controllerRevisions, pods, events };
+  }
+
+  function evaluate(): void {
+    if (cache.failure) {
+      settle({ ok: false, verdict: cache.failure.message });
+      return;
+    }
+    const present = new Set<string>();
+    for (const result of results.values()) {
+      if (result.state !== 'in-progress') continue;
+      const snapshot = snapshotOf(result.ref);
+      if (!snapshot) {
+        result.summary = 'not found yet';
+        continue;
+      }
+      const status: RolloutStatus = rolloutStatus(snapshot, policy, (problem) => {
+        present.add(problem.key);
+        return tracker.isFatal(problem);
+      });
+      if (result.ref.kind === 'StatefulSet') {
+        const revision = isRecord(snapshot.workload.status) ? snapshot.workload.status.updateRevision : undefined;
+        if (typeof revision === 'string') updateRevisions.set(describeRef(result.ref), revision);
+      }
+      result.summary = status.summary;
+      if (status.state === 'current') {
+        result.state = 'current';
+        result.durationMs = now() - started;
+        logger.info(`${describeRef(result.ref)}: rolled out (${status.summary}) in ${seconds(result.durationMs)}.`);
+      } else if (status.state === 'failed') {
+        result.state = 'failed';
+        result.durationMs = now() - started;
+        result.problem = status.problem;
+        settle({ ok: false, verdict: status.summary });
+        return;
+      } else {
+        for (const problem of status.problems) present.add(problem.key);
+      }
+    }
+    tracker.forget(present);
+    if ([...results.values()].every((result) => result.state === 'current')) settle({ ok: true });
+  }
+
+  // A progress line per unfinished workload when its state changed, at most one per interval.
+  const interval = options.progressIntervalMs ?? 5000;
+  const printed = new Map<string, { summary: string; at: number }>();
+  const progress = setInterval(() => {
+    evaluate(); // grace periods run out with time, not only with events
+    for (const [name, result] of results) {
+      const last = printed.get(name);
+      if (result.state !== 'in-progress' || last?.summary === result.summary) continue;
+      if (last && now() - last.at < interval) continue;
+      printed.set(name, { summary: result.summary, at: now() });
+      logger.info(`${name}: ${result.summary}`);
+    }
+  }, Math.min(interval, 1000));
+  const deadline = setTimeout(() => {
+    const waiting = [...results.values()].filter((result) => result.state === 'in-progress');
+    settle({
+      ok: false,
+      verdict: `The rollout did not finish within ${seconds(options.timeoutMs)} (rollout-timeout): ${waiting
+        .map((result) => `${describeRef(result.ref)} ${result.summary}`)
+        .join('; ')}.`,
+    });
+  }, options.timeoutMs);
+  signal.addEventListener('abort', () => settle({ ok: false, cancelled: true, verdict: 'Verification was cancelled.' }), {
+    once: true,
+  });
+  try {
+    await cache.start(stop.signal);
+    evaluate();
+    const outcome = await finished;
+    const workloads = [...results.values()];
+    const failed = workloads.find((result) => result.state === 'failed');
+    if (failed?.problem) await addDetails(failed, api);
+    return { ...outcome, workloads, updateRevisions };
+  } catch (error) {
+    return {
+      ok: false,
+      verdict: `Verification could not read the cluster: ${(error as Error).message}`,
+      workloads: [...results.values()],
+      updateRevisions,
+    };
+  } finally {
+    clearInterval(progress);
+    clearTimeout(deadline);
+    signal.removeEventListener('abort', onAbort);
+    stop.abort();
+    await cache.stopped();
+  }
+}
+
+/** The failing pod's recent events and the last 20 lines of its log (the previous run's for a crash). */
+async function addDetails(result: WorkloadResult, api: KubeApi): Promise<void> {
+  const problem = result.problem;
+  if (!problem?.pod) return;
+  const namespace = result.ref.namespace ?? 'default';
+  try {
+    const { items } = await api.list(`/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, {
+      fieldSelector: `involvedObject.name=${problem.pod}`,
+    });
+    result.events = items
+      .sort((a, b) => eventTime(a) - eventTime(b))
+      .slice(-8)
+      .map((event) => `${event.type ?? ''} ${event.reason ?? ''}: ${event.message ?? ''}`.trim());
+  } catch {
+    result.events = [];
+  }
+  const previous = (problem.restarts ?? 0) > 0;
+  result.logsFrom = previous ? 'previous' : 'current';
+  const text = await api.logs(namespace, problem.pod, {
+    container: problem.container,
+    tailLines: 20,
+    previous,
+  });
+  result.logs = text.split('\n').filter((line) => line !== '').slice(-20);
+}
+
+export function eventTime(event: Json): number {
+  for (const field of ['lastTimestamp', 'eventTime', 'firstTimestamp']) {
+    const value = event[field] ?? metadataOf(event).creationTimestamp;
+    if (typeof value === 'string') {
+      const time = Date.parse(value);
+      if (!Number.isNaN(time)) return time;
+    }
+  }
+  return 0;
+}
+
+export function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+export { describeProblem };

@@ -1,0 +1,141 @@
+import type { Logger } from '../log.js';
+import { ApiError, type KubeApi, resourcePath, type WatchEvent } from './kube-api.js';
+import { type Json, metadataOf, uidOf } from './objects.js';
+
+export interface WatchSpec {
+  kind: string;
+  namespace: string;
+  /** labelSelector / fieldSelector */
+  query?: Record<string, string>;
+}
+
+/** How long the API server may stay unreachable before the watch gives a verdict instead of waiting. */
+const UNREACHABLE_BUDGET_MS = 30_000;
+
+/**
+ * A local copy of some kinds in some namespaces, kept current by one list and one watch
+ * stream each (no process per poll): what client-go calls an informer, reduced to what the
+ * engine needs. A stream the server ends is resumed from its last resourceVersion, or listed
+ * again when that is too old (410); an API server that stays unreachable for 30 s sets
+ * `failure`, so the caller gives a verdict rather than a hang.
+ */
+export class ObjectCache {
+  private readonly stores = new Map<string, Map<string, Json>>();
+  private readonly loops: Promise<void>[] = [];
+  failure: Error | undefined;
+
+  constructor(
+    private readonly api: KubeApi,
+    private readonly logger: Logger,
+    private readonly specs: readonly WatchSpec[],
+    private readonly onChange: () => void,
+  ) {}
+
+  /** Lists everything once (so the first evaluation sees the whole state), then watches. */
+  async start(signal: AbortSignal): Promise<void> {
+    const versions = await Promise.all(this.specs.map((spec) => this.relist(spec)));
+    this.specs.forEach((spec, index) => {
+      this.loops.push(this.watchLoop(spec, versions[index] ?? '', signal));
+    });
+  }
+
+  /** Resolves when every watch loop has stopped (after the signal aborted). */
+  async stopped(): Promise<void> {
+    await Promise.all(this.loops);
+  }
+
+  objects(kind: string, namespace?: string): Json[] {
+    const result: Json[] = [];
+    for (const spec of this.specs) {
+      if (spec.kind !== kind || (namespace !== undefined && spec.namespace !== namespace)) continue;
+      result.push(...(this.stores.get(storeKey(spec))?.values() ?? []));
+    }
+    return result;
+  }
+
+  private async relist(spec: WatchSpec): Promise<string> {
+    const { items, resourceVersion } = await this.api.list(resourcePath(spec.kind, spec.namespace), spec.query ?? {}, );
+    const store = new Map<string, Json>();
+    for (const item of items) {
+      const uid = uidOf(item);
+      if (uid !== undefined) store.set(uid, { kind: spec.kind, ...item });
+    }
+    this.stores.set(storeKey(spec), store);
+    return resourceVersion;
+  }
+
+  private async watchLoop(spec: WatchSpec, initialVersion: string, signal: AbortSignal): Promise<void> {
+    let resourceVersion = initialVersion;
+    let failingSince: number | undefined;
+    let attempt = 0;
+    const store = () => this.stores.get(storeKey(spec)) ?? new Map<string, Json>();
+    while (!signal.aborted) {
+      let expired = false;
+      try {
+        await this.api.watch(
+          resourcePath(spec.kind, spec.namespace),
+          { ...(spec.query ?? {}), resourceVersion },
+          (event: WatchEvent) => {
+            if (event.type === 'ERROR') {
+              expired = true;
+              return;
+            }
+            const uid = uidOf(event.object);
+            const version = metadataOf(event.object).resourceVersion;
+            if (typeof version === 'string') resourceVersion = version;
+            if (uid === undefined || event.type === 'BOOKMARK') return;
+            if (event.type === 'DELETED') store().delete(uid);
+            else store().set(uid, { kind: spec.kind, ...event.object });
+            failingSince = undefined;
+            attempt = 0;
+            this.onChange();
+          },
+          signal,
+        );
+        if (expired) {
+          resourceVersion = await this.relist(spec);
+          this.onChange();
+        }
+        failingSince = undefined;
+      } catch (error) {
+        if (signal.aborted) break;
+        failingSince ??= Date.now();
+        attempt++;
+        const why = error instanceof ApiError ? `${error.status} ${error.message}` : (error as Error).message;
+        this.logger.info(
+          `Watching ${spec.kind} in ${spec.namespace} failed (${why}); retry ${attempt} in ${Math.min(2 ** attempt, 8) * 250} ms.`,
+        );
+        if (Date.now() - failingSince > UNREACHABLE_BUDGET_MS) {
+          this.failure = new Error(
+            `The API server stopped answering for more than ${UNREACHABLE_BUDGET_MS / 1000} s while watching ${spec.kind} in ${spec.namespace} (${why}).`,
+          );
+          this.onChange();
+          return;
+        }
+        await sleep(Math.min(2 ** attempt, 8) * 250, signal);
+        try {
+          resourceVersion = await this.relist(spec);
+          this.onChange();
+        } catch {
+          // still unreachable: the next round counts against the budget
+        }
+      }
+    }
+  }
+}
+
+function storeKey(spec: WatchSpec): string {
+  return `${spec.kind}/${spec.namespace}/${JSON.stringify(spec.query ?? {})}`;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
