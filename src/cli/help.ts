@@ -6,7 +6,11 @@ import { type CliIo, type CommandEntry, EXIT, EXIT_CODE_MEANINGS, UsageError } f
  * `eks-token` for every token, and it needs neither the YAML parser nor the deploy engine).
  * Resolves to the exit code; a usage error is one line on stderr and exit code 2.
  */
-export async function runCli(argv: readonly string[], commands: readonly CommandEntry[], io: CliIo) {
+export async function runCli(
+  argv: readonly string[],
+  commands: readonly CommandEntry[],
+  io: CliIo,
+): Promise<number> {
   const find = (name: string) => commands.find((command) => command.name === name);
   const expected = `Expected one of ${commands.map((command) => command.name).join(', ')} (k8s-deploy --help says what each does).`;
   const usageError = (sentence: string) => {
