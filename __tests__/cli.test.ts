@@ -5,6 +5,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
+import { type CliCommand, type CommandEntry, EXIT, UsageError } from '../src/cli/command.js';
+import { runCli } from '../src/cli/help.js';
 
 // The real entry file, run as its own process (TypeScript loaded by tsx, as `npx tsx` does).
 const CLI = path.resolve('src/cli.ts');
@@ -156,12 +158,153 @@ describe('k8s-deploy render (as a process)', () => {
     [['render', '--manifests'], 2, /^error: Option --manifests needs a value\./],
     [['render'], 2, /^error: Option --manifests is required\./],
     [['render', 'k8s'], 2, /^error: Unexpected argument "k8s"\./],
-    [['deploy'], 2, /^Unknown command "deploy"\. Usage: k8s-deploy <render\|eks-token>/],
+    [['deploy'], 2, /^error: Unknown command "deploy"\. Expected one of render, eks-token \(/],
+    [[], 2, /^error: No command given\. Expected one of render, eks-token/],
   ])('%j fails with exit code %i and one line on stderr', async (args, code, message) => {
     const run = await cli(args);
     expect(run.code).toBe(code);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('k8s-deploy help (as a process)', () => {
+  it('answers --help with the commands and exit codes on stdout, where it used to say "Unknown command"', async () => {
+    const run = await cli(['--help']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^Commands:\n {2}render +Print the manifests/m);
+    expect(run.stdout).toMatch(/^ {2}eks-token +Print an EKS token/m);
+    expect(run.stdout).toMatch(
+      /^ {2}3 +rolled back: the deploy failed and the previous release was restored$/m,
+    );
+  });
+
+  it('answers `help render` and `render --help` alike, without needing --manifests', async () => {
+    const [help, flag] = await Promise.all([cli(['help', 'render']), cli(['render', '--help'])]);
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(flag).toEqual(help);
+    expect(help.stdout).toContain('Usage: k8s-deploy render --manifests PATH');
+  });
+
+  // Each command's module repeats its usage line in its errors (it cannot import the table without
+  // loading on every run what the table spares kubectl); this keeps the two from drifting apart.
+  it("shows in each command's help the usage line its usage errors show", async () => {
+    const top = await cli(['--help']);
+    const names = [...top.stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((match) => match[1] ?? '');
+    expect(names).toEqual(expect.arrayContaining(['render', 'eks-token']));
+    for (const name of names) {
+      const [help, misuse] = await Promise.all([cli([name, '-h']), cli([name, '--no-such-option'])]);
+      expect({ name, code: misuse.code }).toEqual({ name, code: 2 });
+      const usageOf = (text: string) => /Usage: k8s-deploy .*$/m.exec(text)?.[0];
+      expect({ name, usage: usageOf(misuse.stderr) }).toEqual({ name, usage: usageOf(help.stdout) });
+    }
+  });
+});
+
+describe('runCli (the command table, in process)', () => {
+  // A table like src/cli.ts's, whose loaders count their calls: help must never need a module.
+  function fixture(run: CliCommand['run'] = async () => EXIT.success) {
+    const loads: string[] = [];
+    const calls: string[][] = [];
+    const entry = (name: string, summary: string): CommandEntry => ({
+      name,
+      summary,
+      usage: `Usage: k8s-deploy ${name} --thing T`,
+      options: [['--thing T', `What ${name} works on.`]],
+      load: async () => {
+        loads.push(name);
+        return {
+          run: async (args, io) => {
+            calls.push(args);
+            return run(args, io);
+          },
+        };
+      },
+    });
+    const commands = [entry('deploy', 'Deploy the manifests.'), entry('history', 'List the releases.')];
+    let stdout = '';
+    let stderr = '';
+    const exec = (argv: string[]) =>
+      runCli(argv, commands, {
+        stdout: (text) => {
+          stdout += text;
+        },
+        stderr: (text) => {
+          stderr += text;
+        },
+        env: {},
+      }).then((code) => ({ code, stdout, stderr, loads, calls }));
+    return exec;
+  }
+
+  it.each([['--help'], ['-h'], ['help']])(
+    '%s lists every command of the table with its summary',
+    async (flag) => {
+      const run = await fixture()([flag]);
+      expect(run).toMatchObject({ code: 0, stderr: '', loads: [] });
+      expect(run.stdout).toContain('Usage: k8s-deploy <command> [options]');
+      expect(run.stdout).toMatch(/^ {2}deploy +Deploy the manifests\.$/m);
+      expect(run.stdout).toMatch(/^ {2}history +List the releases\.$/m);
+    },
+  );
+
+  it('documents every exit code a command can return', async () => {
+    const run = await fixture()(['--help']);
+    for (const code of Object.values(EXIT)) expect(run.stdout).toMatch(new RegExp(`^ {2}${code} +\\S`, 'm'));
+    expect(run.stdout).toMatch(/^ {2}130 +cancelled/m);
+  });
+
+  it.each([
+    [['help', 'deploy']],
+    [['deploy', '--help']],
+    [['deploy', '-h']],
+    [['deploy', '--thing', 'x', '--help']],
+  ])("%j shows the command's usage and options without loading it", async (argv) => {
+    const run = await fixture()(argv);
+    expect(run).toMatchObject({ code: 0, stderr: '', loads: [], calls: [] });
+    expect(run.stdout).toContain(
+      'k8s-deploy deploy: Deploy the manifests.\n\nUsage: k8s-deploy deploy --thing T\n',
+    );
+    expect(run.stdout).toMatch(/^ {2}--thing T +What deploy works on\.$/m);
+    expect(run.stdout).toMatch(/^ {2}-h, --help +Show this help\.$/m);
+    expect(run.stdout).toContain('Exit codes:');
+  });
+
+  it('runs only the named command, with the arguments after its name, and returns its exit code', async () => {
+    const run = await fixture(async () => EXIT.rolledBack)(['deploy', '--thing', 'x']);
+    expect(run).toMatchObject({ code: 3, loads: ['deploy'], calls: [['--thing', 'x']], stdout: '' });
+  });
+
+  it('passes --help after `--` to the command as a value', async () => {
+    const run = await fixture()(['deploy', '--', '--help']);
+    expect(run).toMatchObject({ code: 0, loads: ['deploy'], calls: [['--', '--help']], stdout: '' });
+  });
+
+  it.each([
+    [[], 'error: No command given. Expected one of deploy, history (k8s-deploy --help says what each does).'],
+    [['render'], 'error: Unknown command "render". Expected one of deploy, history'],
+    [['--version'], 'error: Unknown option "--version". Expected one of deploy, history'],
+    [['help', 'rollback'], 'error: Unknown command "rollback". Expected one of deploy, history'],
+    [
+      ['help', 'deploy', 'now'],
+      `error: Unexpected argument "now" after 'help deploy'. Expected one command name at most.`,
+    ],
+  ])('%j is a usage error: exit code 2 and one sentence on stderr', async (argv, message) => {
+    const run = await fixture()(argv);
+    expect(run).toMatchObject({ code: 2, stdout: '', loads: [] });
+    expect(run.stderr.startsWith(message)).toBe(true);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('turns an exception a command throws into one line: exit code 2 for a UsageError, 1 otherwise', async () => {
+    const usage = await fixture(async () => {
+      throw new UsageError('Option --thing is required.');
+    })(['deploy']);
+    expect(usage).toMatchObject({ code: 2, stderr: 'error: Option --thing is required.\n' });
+    const failure = await fixture(async () => {
+      throw new Error('The cluster said no.');
+    })(['deploy']);
+    expect(failure).toMatchObject({ code: 1, stderr: 'error: The cluster said no.\n' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { InputError, parseImages, parseInputs } from '../src/inputs.js';
+import { InputError, parseImages, parseInputs, releaseNameOf } from '../src/inputs.js';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -30,7 +30,10 @@ describe('parseInputs defaults', () => {
       rolloutTimeoutMs: 600_000,
       crashloopRestarts: 2,
       rollback: true,
+      prune: false,
+      historyLimit: 10,
       dryRun: false,
+      releaseName: undefined,
       clusterName: undefined,
       githubToken: undefined,
     });
@@ -49,6 +52,16 @@ describe('parseInputs defaults', () => {
     expect(parse({}, { AWS_DEFAULT_REGION: 'ap-southeast-2' }).awsRegion).toBe('ap-southeast-2');
     expect(parse({ 'aws-region': 'eu-central-1' }, { AWS_REGION: 'us-east-1' }).awsRegion).toBe(
       'eu-central-1',
+    );
+  });
+
+  it("names the release after the repository when 'release-name' is empty", () => {
+    expect(parse({}, { GITHUB_REPOSITORY: 'acme/upload-platform' }).releaseName).toBe('upload-platform');
+  });
+
+  it('prefers an explicit release name over the repository', () => {
+    expect(parse({ 'release-name': 'api' }, { GITHUB_REPOSITORY: 'acme/upload-platform' }).releaseName).toBe(
+      'api',
     );
   });
 
@@ -104,6 +117,26 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     [
       { registry: 'https://example.com' },
       expect.stringContaining(`for input 'registry'. Expected a registry host`),
+    ],
+    [
+      { 'release-name': 'Upload_Platform' },
+      `Invalid value "Upload_Platform" for input 'release-name'. Expected a DNS-1123 label of at most 53 characters (lower-case letters, digits and "-", starting and ending with a letter or digit).`,
+    ],
+    // 54 characters: valid as a label, but the record name's suffix would no longer fit in 63.
+    [{ 'release-name': 'a'.repeat(54) }, expect.stringContaining(`for input 'release-name'. Expected`)],
+    [{ 'release-name': 'api-' }, expect.stringContaining(`for input 'release-name'.`)],
+    [{ prune: 'on' }, `Invalid value "on" for input 'prune'. Expected true or false.`],
+    [
+      { 'history-limit': '0' },
+      `Invalid value "0" for input 'history-limit'. Expected a whole number from 1 to 100.`,
+    ],
+    [
+      { 'history-limit': '101' },
+      `Invalid value "101" for input 'history-limit'. Expected a whole number from 1 to 100.`,
+    ],
+    [
+      { 'history-limit': '2.5' },
+      `Invalid value "2.5" for input 'history-limit'. Expected a whole number from 1 to 100.`,
     ],
     [{ tag: 'bad tag' }, expect.stringContaining(`Invalid value "bad tag" for input 'tag'.`)],
     [{ tag: '.hidden' }, expect.stringContaining(`for input 'tag'.`)],
@@ -195,12 +228,49 @@ describe('parseInputs accepts well-formed values', () => {
     );
   });
 
+  it('accepts a release name of exactly 53 characters and history limits at both ends', () => {
+    expect(parse({ 'release-name': 'a'.repeat(53) }).releaseName).toHaveLength(53);
+    expect(parse({ 'history-limit': '1' }).historyLimit).toBe(1);
+    expect(parse({ 'history-limit': '100', prune: 'true' })).toMatchObject({
+      historyLimit: 100,
+      prune: true,
+    });
+  });
+
   it('accepts the YAML boolean spellings @actions/core accepts', () => {
     expect(parse({ rollback: 'False', 'dry-run': 'TRUE', 'create-repositories': 'true' })).toMatchObject({
       rollback: false,
       dryRun: true,
       createRepositories: true,
     });
+  });
+});
+
+describe('releaseNameOf (the default release name)', () => {
+  it.each([
+    ['acme/upload-platform', 'upload-platform'],
+    ['acme/Upload_Platform.v2', 'upload-platform-v2'],
+    ['acme/.github', 'github'],
+    ['acme/3d-viewer', '3d-viewer'],
+  ])('makes %s the DNS-1123 label %s', (repository, name) => {
+    expect(releaseNameOf(repository)).toBe(name);
+  });
+
+  it('cuts a long repository name to 53 characters without leaving a trailing "-"', () => {
+    const name = releaseNameOf(`acme/${'a'.repeat(52)}_b`);
+    expect(name).toBe('a'.repeat(52));
+    expect(releaseNameOf(`acme/${'x'.repeat(80)}`)).toHaveLength(53);
+  });
+
+  it('gives no name when there is no repository or nothing of its name is usable', () => {
+    expect(releaseNameOf(undefined)).toBeUndefined();
+    expect(releaseNameOf('')).toBeUndefined();
+    expect(releaseNameOf('acme/___')).toBeUndefined();
+  });
+
+  it('leaves the release name undefined when neither the input nor GITHUB_REPOSITORY is set', () => {
+    // A run that deploys nothing (images only) needs no release: the deploy engine complains instead.
+    expect(parse({ images: 'api' }).releaseName).toBeUndefined();
   });
 });
 

@@ -1,7 +1,12 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { syncedReadme } from '../scripts/action-docs.js';
+import { EXIT_CODE_MEANINGS } from '../src/cli/command.js';
 import { INPUT_DEFAULTS } from '../src/inputs.js';
 
 const actionYml = readFileSync('action.yml', 'utf8');
@@ -23,5 +28,38 @@ describe('README and action.yml', () => {
     const runs = (parse(actionYml) as { runs: Record<string, string> }).runs;
     expect(runs.using).toBe('node24');
     expect(runs.main).toBe('dist/index.js');
+  });
+});
+
+describe("README's CLI section", () => {
+  const cliSection = readme.slice(
+    readme.indexOf('## CLI\n'),
+    readme.indexOf('\n## ', readme.indexOf('## CLI\n') + 1),
+  );
+  // `k8s-deploy --help` as the CLI prints it, from the real entry file.
+  const help = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [
+      '--import',
+      pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href,
+      path.resolve('src/cli.ts'),
+      ...args,
+    ]).then(({ stdout }) => stdout);
+
+  it('lists every exit code with the meaning `k8s-deploy --help` gives', () => {
+    for (const [code, meaning] of EXIT_CODE_MEANINGS) {
+      expect(cliSection).toContain(`| \`${code}\` | ${meaning} |`);
+    }
+  });
+
+  it('shows every command of `k8s-deploy --help` with the usage line its help shows', async () => {
+    const names = [...(await help('--help')).matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map(
+      (match) => match[1] ?? '',
+    );
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      const usage = /^Usage: (k8s-deploy .*)$/m.exec(await help('help', name))?.[1];
+      expect({ name, inReadme: cliSection.includes(`\n${usage}\n`) }).toEqual({ name, inReadme: true });
+      expect(cliSection).toContain(`| \`${name}\` | `);
+    }
   });
 });

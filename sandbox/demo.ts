@@ -2,10 +2,18 @@
 // (real registry, podman and kubectl; simulated ECR, EKS and API server), deploying k8s/.
 // It runs twice with the same commit: the first run builds and pushes, the second reuses.
 import { randomBytes } from 'node:crypto';
+import { ensurePrerequisites, systemHost } from './prerequisites.js';
 import { runAction } from './runner.js';
 import { startSandbox } from './testing.js';
 
 const say = (text: string) => process.stdout.write(`\x1b[1m${text}\x1b[0m\n`);
+
+// Before anything starts, so a fresh machine gets what to install, not a stack trace.
+const problems = await ensurePrerequisites(systemHost(), say);
+if (problems.length > 0) {
+  for (const problem of problems) process.stderr.write(`demo: ${problem}\n`);
+  process.exit(1);
+}
 
 say('Starting the sandbox (registry, ECR/EKS control plane, Kubernetes API server)…');
 const sandbox = await startSandbox();

@@ -16,11 +16,21 @@ export interface Inputs {
   kubeconfig: string | undefined;
   manifests: string[];
   namespace: string | undefined;
+  /**
+   * Name of the release whose records the action keeps in the cluster (history, rollback, prune).
+   * Undefined only when the input is empty and GITHUB_REPOSITORY gives no usable name: the deploy
+   * engine then says so, since a run that deploys nothing needs none.
+   */
+  releaseName: string | undefined;
   migrationJob: string | undefined;
   migrationTimeoutMs: number;
   rolloutTimeoutMs: number;
   crashloopRestarts: number;
   rollback: boolean;
+  /** After a successful verify, delete what the previous release had and the manifests no longer do. */
+  prune: boolean;
+  /** Release records kept in the cluster, 1 to 100. */
+  historyLimit: number;
   dryRun: boolean;
   environment: string | undefined;
   environmentUrl: string | undefined;
@@ -55,8 +65,16 @@ export const INPUT_DEFAULTS = {
   'rollout-timeout': '10m',
   'crashloop-restarts': '2',
   rollback: 'true',
+  prune: 'false',
+  'history-limit': '10',
   'dry-run': 'false',
 } as const;
+
+/**
+ * Helm's limit for a release name: the records are named after the release plus a suffix
+ * (`.v12`), and the whole must still fit the 63-character label limit.
+ */
+export const RELEASE_NAME_MAX = 53;
 
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -167,6 +185,14 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
       'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)',
       63,
     ),
+    releaseName:
+      matching(
+        'release-name',
+        optional('release-name'),
+        DNS_LABEL,
+        `a DNS-1123 label of at most ${RELEASE_NAME_MAX} characters (lower-case letters, digits and "-", starting and ending with a letter or digit)`,
+        RELEASE_NAME_MAX,
+      ) ?? releaseNameOf(env.GITHUB_REPOSITORY),
     migrationJob: matching(
       'migration-job',
       optional('migration-job'),
@@ -176,8 +202,10 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     ),
     migrationTimeoutMs: duration('migration-timeout', raw('migration-timeout')),
     rolloutTimeoutMs: duration('rollout-timeout', raw('rollout-timeout')),
-    crashloopRestarts: count('crashloop-restarts', raw('crashloop-restarts')),
+    crashloopRestarts: wholeNumber('crashloop-restarts', raw('crashloop-restarts'), 0, 1000),
     rollback: boolean('rollback', raw('rollback')),
+    prune: boolean('prune', raw('prune')),
+    historyLimit: wholeNumber('history-limit', raw('history-limit'), 1, 100),
     dryRun: boolean('dry-run', raw('dry-run')),
     environment: optional('environment'),
     environmentUrl,
@@ -217,9 +245,27 @@ function duration(input: string, value: string): number {
   return ms;
 }
 
-function count(input: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 1000) fail(input, value, 'a whole number from 0 to 1000');
+function wholeNumber(input: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    fail(input, value, `a whole number from ${min} to ${max}`);
+  }
   return Number(value);
+}
+
+/**
+ * The default release name: the repository part of GITHUB_REPOSITORY (`acme/upload-platform` →
+ * `upload-platform`) made a DNS-1123 label of at most RELEASE_NAME_MAX characters (`My_App.v2` →
+ * `my-app-v2`). Undefined when there is no repository or nothing of its name is usable.
+ */
+export function releaseNameOf(repository: string | undefined): string | undefined {
+  const name = repository?.trim().split('/').pop() ?? '';
+  const label = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, RELEASE_NAME_MAX)
+    .replace(/-+$/, '');
+  return label || undefined;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -41,3 +41,41 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
     throw new UsageError(`${message.split('\n')[0]} ${usage}`);
   }
 }
+
+/**
+ * Exit codes of every command, so that scripts and CI can tell a failed deploy from a rolled-back
+ * one. `k8s-deploy --help` and the README list them from EXIT_CODE_MEANINGS below.
+ */
+export const EXIT = {
+  success: 0,
+  failed: 1,
+  usage: 2,
+  /** The deploy failed and the previous release was restored. */
+  rolledBack: 3,
+  /** Interrupted (Ctrl-C): 128 + SIGINT, what a shell reports for a process SIGINT ended. */
+  cancelled: 130,
+} as const;
+
+export const EXIT_CODE_MEANINGS: readonly (readonly [code: number, meaning: string])[] = [
+  [EXIT.success, 'success'],
+  [EXIT.failed, 'the deploy or command failed'],
+  [EXIT.usage, 'usage error (unknown command or option, missing or malformed value)'],
+  [EXIT.rolledBack, 'rolled back: the deploy failed and the previous release was restored'],
+  [EXIT.cancelled, 'cancelled (interrupted, e.g. with Ctrl-C)'],
+];
+
+/**
+ * One subcommand: everything `--help` shows, and how to load its code. Help never loads the
+ * module, so `k8s-deploy --help` stays instant and the module's dependencies are not needed.
+ */
+export interface CommandEntry {
+  /** What is typed after `k8s-deploy`. */
+  name: string;
+  /** One line for the command list of `k8s-deploy --help`. */
+  summary: string;
+  /** `Usage: k8s-deploy NAME ...`, one line; the command repeats it after a usage error. */
+  usage: string;
+  /** Flag and one-line explanation, for `k8s-deploy NAME --help`. */
+  options?: readonly (readonly [flag: string, text: string])[];
+  load: () => Promise<CliCommand>;
+}

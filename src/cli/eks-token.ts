@@ -6,6 +6,8 @@ import { createEksToken, DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cl
 import { parseDuration } from '../duration.js';
 import { AWS_REGION, EKS_CLUSTER } from '../inputs.js';
 
+// The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
+// a test keeps the two equal.
 export const EKS_TOKEN_USAGE =
   'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
 

@@ -4,6 +4,8 @@ import { renderPhase, traceabilityOf } from '../pipeline.js';
 import { NodeProcessRunner } from '../process.js';
 import { type CliCommand, type CliIo, parseCommandLine, UsageError } from './command.js';
 
+// The same line as the command table's (src/cli.ts), which `k8s-deploy render --help` shows; a
+// test keeps the two equal. This module is loaded only to run, so it cannot share the table.
 const USAGE =
   'Usage: k8s-deploy render --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--namespace NS]';
 
@@ -21,14 +23,9 @@ export const renderCommand: CliCommand = {
           manifests: { type: 'string', multiple: true },
           image: { type: 'string', multiple: true },
           namespace: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
         },
         USAGE,
       );
-      if (values.help) {
-        io.stdout(`${USAGE}\n`);
-        return 0;
-      }
       if (!values.manifests?.length) throw new UsageError(`Option --manifests is required. ${USAGE}`);
       const images = imageReplacements((values.image ?? []).map(splitImageFlag));
       const result = await renderPhase(
