@@ -142,7 +142,7 @@ function job(j: Json): KindVerdict {
     return {
       state: 'failed',
       reason,
-      message: `job failed: ${reason}${failure.message ? `: ${failure.message}` : ''}`,
+      message: `failed with ${reason}${failure.message ? `: ${failure.message}` : ''}`,
     };
   }
   const succeeded = num(j, 'status', 'succeeded') ?? 0;
