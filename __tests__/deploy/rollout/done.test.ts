@@ -197,10 +197,11 @@ describe('DaemonSet', () => {
   });
 });
 
+// generation as the API server sets it: a Job has no observedGeneration to compare it with.
 function job(status: Json, spec: Json = {}): Json {
   return {
     kind: 'Job',
-    metadata: { name: 'migrate', namespace: 'upload' },
+    metadata: { name: 'migrate', namespace: 'upload', generation: 1 },
     spec: { backoffLimit: 1, ...spec },
     status,
   };

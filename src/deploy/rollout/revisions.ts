@@ -19,10 +19,11 @@ import type { Json, WorkloadSnapshot } from './types.js';
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 const HASH_LABEL = 'controller-revision-hash';
 
+/** kstatus is lenient: without status.observedGeneration (a Job has none) there is nothing to compare. */
 export function generationObserved(workload: Json): boolean {
   const generation = num(workload, 'metadata', 'generation');
   const observed = num(workload, 'status', 'observedGeneration');
-  return generation === undefined || (observed !== undefined && observed >= generation);
+  return generation === undefined || observed === undefined || observed >= generation;
 }
 
 /** The Deployment's ReplicaSet for its current template, once the controller has made it. */
