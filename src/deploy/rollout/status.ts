@@ -13,8 +13,7 @@ import type { PodProblem, RolloutPolicy, RolloutStatus, WorkloadSnapshot } from 
  *    that creates them (failed-create.ts), each put to `fatal` (the FailFastTracker, or
  *    `() => false` to tolerate failures until the deadline).
  * Every problem goes through `fatal` on every call, so the tracker's clock starts for each one
- * when it is first seen. Of several fatal problems, one fatal at once is named: it is the cause,
- * a pull error that outlasted its grace is more likely a consequence.
+ * when it is first seen. Of several fatal problems, one fatal at once is named first.
  */
 export function rolloutStatus(
   snapshot: WorkloadSnapshot,
