@@ -1,0 +1,236 @@
+import { describe, expect, it } from '@jest/globals';
+import { rolloutStatus } from '../../../src/deploy/rollout/status.js';
+import type { Json } from '../../../src/deploy/rollout/types.js';
+import { deployment, never, POLICY, snapshot } from './fixtures.js';
+
+const statusOf = (workload: Json) => rolloutStatus(snapshot(workload), POLICY, never);
+const progressing = (summary: string) => ({ state: 'in-progress', summary, problems: [] });
+
+describe('Deployment', () => {
+  it('is current when every replica is updated, ready and available and the controller says so', () => {
+    expect(statusOf(deployment())).toEqual({ state: 'current', summary: '3 replicas updated and available' });
+  });
+
+  it('waits until the controller has seen the latest generation', () => {
+    const d = deployment({}, { observedGeneration: 1 });
+    expect(statusOf(d)).toEqual(progressing('waiting for the controller to see generation 2'));
+  });
+
+  it('counts updated and ready replicas while rolling', () => {
+    expect(statusOf(deployment({}, { updatedReplicas: 2, readyReplicas: 1 }))).toEqual(
+      progressing('2/3 updated, 1/3 ready'),
+    );
+  });
+
+  it('waits for old pods to terminate (status.replicas above spec)', () => {
+    expect(statusOf(deployment({}, { replicas: 4 }))).toEqual(
+      progressing('waiting for 1 old pod to terminate'),
+    );
+  });
+
+  it('waits until updated replicas are available', () => {
+    expect(statusOf(deployment({}, { availableReplicas: 2 }))).toEqual(
+      progressing('3/3 updated, 2/3 available'),
+    );
+  });
+
+  it('waits for Progressing NewReplicaSetAvailable when a progress deadline is set', () => {
+    const d = deployment();
+    (d.status as Json).conditions = [
+      { type: 'Available', status: 'True' },
+      { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' },
+    ];
+    expect(statusOf(d).state).toBe('in-progress');
+    (d.spec as Json).progressDeadlineSeconds = 2147483647;
+    expect(statusOf(d).state).toBe('current');
+  });
+
+  it('waits while Available is not True', () => {
+    const d = deployment();
+    (d.status as Json).conditions = [
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+    ];
+    expect(statusOf(d)).toEqual(progressing('waiting for minimum availability'));
+  });
+
+  it('fails with ProgressDeadlineExceeded and the controller message', () => {
+    const message = 'ReplicaSet "api-7d9c" has timed out progressing.';
+    const d = deployment({}, { readyReplicas: 1 }, []);
+    (d.status as Json).conditions = [
+      { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message },
+    ];
+    expect(statusOf(d)).toEqual({
+      state: 'failed',
+      reason: 'ProgressDeadlineExceeded',
+      summary: `Deployment upload/api: progress deadline exceeded (${message})`,
+    });
+  });
+
+  it('ignores a deadline exceeded on a generation the controller has not seen yet', () => {
+    const d = deployment({}, { observedGeneration: 1 });
+    (d.status as Json).conditions = [
+      { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' },
+    ];
+    expect(statusOf(d).state).toBe('in-progress');
+  });
+
+  it('calls a paused Deployment current and says nothing rolls out', () => {
+    expect(statusOf(deployment({ paused: true }, { updatedReplicas: 0 }))).toEqual({
+      state: 'current',
+      summary: 'paused: nothing rolls out until it is resumed',
+    });
+  });
+
+  it('is in progress while being deleted', () => {
+    const d = deployment();
+    (d.metadata as Json).deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(statusOf(d)).toEqual(progressing('being deleted'));
+  });
+});
+
+function statefulSet(spec: Json = {}, status: Json = {}): Json {
+  return {
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: 'upload', generation: 1 },
+    spec: {
+      replicas: 3,
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      ...spec,
+    },
+    status: {
+      observedGeneration: 1,
+      replicas: 3,
+      readyReplicas: 3,
+      updatedReplicas: 3,
+      currentReplicas: 3,
+      currentRevision: 'db-6c5c',
+      updateRevision: 'db-6c5c',
+      ...status,
+    },
+  };
+}
+
+describe('StatefulSet', () => {
+  it('is current once every pod is ready and updated', () => {
+    expect(statusOf(statefulSet()).state).toBe('current');
+  });
+
+  it('waits for updated pods down to the partition', () => {
+    const sts = statefulSet(
+      { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } } },
+      { updatedReplicas: 1 },
+    );
+    expect(statusOf(sts)).toEqual(progressing('1/2 updated (partition 1), 3/3 ready'));
+    expect(statusOf({ ...sts, status: { ...(sts.status as Json), updatedReplicas: 2 } }).state).toBe(
+      'current',
+    );
+  });
+
+  it('without a partition waits for currentRevision to reach updateRevision', () => {
+    const sts = statefulSet({ updateStrategy: { type: 'RollingUpdate' } }, { currentRevision: 'db-5b4a' });
+    expect(statusOf(sts).state).toBe('in-progress');
+  });
+
+  it('waits for ready pods and for extra pods to go', () => {
+    expect(statusOf(statefulSet({}, { readyReplicas: 2, updatedReplicas: 2 }))).toEqual(
+      progressing('2/3 updated, 2/3 ready'),
+    );
+    expect(statusOf(statefulSet({}, { replicas: 4 }))).toEqual(
+      progressing('waiting for 1 old pod to terminate'),
+    );
+  });
+
+  it('with OnDelete waits for ready pods but not for their replacement', () => {
+    const sts = statefulSet(
+      { updateStrategy: { type: 'OnDelete' } },
+      { updatedReplicas: 0, updateRevision: 'db-7f' },
+    );
+    expect(statusOf(sts).state).toBe('current');
+    expect(statusOf({ ...sts, status: { ...(sts.status as Json), readyReplicas: 2 } }).state).toBe(
+      'in-progress',
+    );
+  });
+});
+
+function daemonSet(spec: Json = {}, status: Json = {}): Json {
+  return {
+    kind: 'DaemonSet',
+    metadata: { name: 'agent', namespace: 'upload', generation: 1 },
+    spec: { updateStrategy: { type: 'RollingUpdate' }, ...spec },
+    status: {
+      observedGeneration: 1,
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 3,
+      updatedNumberScheduled: 3,
+      numberAvailable: 3,
+      numberReady: 3,
+      ...status,
+    },
+  };
+}
+
+describe('DaemonSet', () => {
+  it('is current once every node runs an updated, available pod', () => {
+    expect(statusOf(daemonSet())).toEqual({ state: 'current', summary: '3 nodes updated and available' });
+  });
+
+  it('waits on updated, ready and available counts', () => {
+    expect(statusOf(daemonSet({}, { updatedNumberScheduled: 1, numberReady: 2 }))).toEqual(
+      progressing('1/3 updated, 2/3 ready'),
+    );
+    expect(statusOf(daemonSet({}, { numberAvailable: 2 }))).toEqual(progressing('2/3 available'));
+  });
+
+  it('waits while observedGeneration or desiredNumberScheduled is missing', () => {
+    const ds = daemonSet();
+    delete (ds.status as Json).observedGeneration;
+    expect(statusOf(ds).state).toBe('in-progress');
+    const counted = daemonSet();
+    delete (counted.status as Json).desiredNumberScheduled;
+    expect(statusOf(counted).state).toBe('in-progress');
+  });
+
+  it('with OnDelete does not wait for pods to be replaced', () => {
+    expect(
+      statusOf(daemonSet({ updateStrategy: { type: 'OnDelete' } }, { updatedNumberScheduled: 0 })).state,
+    ).toBe('current');
+  });
+});
+
+// generation as the API server sets it: a Job has no observedGeneration to compare it with.
+function job(status: Json, spec: Json = {}): Json {
+  return {
+    kind: 'Job',
+    metadata: { name: 'migrate', namespace: 'upload', generation: 1 },
+    spec: { backoffLimit: 1, ...spec },
+    status,
+  };
+}
+
+describe('Job', () => {
+  it('is current only when Complete', () => {
+    const complete = job({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] });
+    expect(statusOf(complete)).toEqual({ state: 'current', summary: 'job complete (1 succeeded)' });
+  });
+
+  it('is in progress while running (kstatus would call it current)', () => {
+    expect(statusOf(job({ startTime: '2026-01-01T00:00:00Z', active: 1 }))).toEqual(
+      progressing('job running (1 active)'),
+    );
+    expect(statusOf(job({}))).toEqual(progressing('job not started'));
+    expect(statusOf(job({}, { suspend: true }))).toEqual(progressing('job suspended'));
+  });
+
+  it.each([
+    ['Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'],
+    ['Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline'],
+    ['FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit'],
+  ])('fails on %s=True with its reason (%s)', (type, reason, message) => {
+    const failed = job({ failed: 2, conditions: [{ type, status: 'True', reason, message }] });
+    expect(statusOf(failed)).toEqual({
+      state: 'failed',
+      reason,
+      summary: `Job upload/migrate: failed with ${reason}: ${message}`,
+    });
+  });
+});

@@ -1,0 +1,174 @@
+import { condition, conditionIs, field, num, plural, str } from './objects.js';
+import { generationObserved } from './revisions.js';
+import type { Json } from './types.js';
+
+/*
+ * "Is the workload done?" from the workload object alone: kstatus' rules per kind
+ * (cli-utils pkg/kstatus/status/core.go), with these corrections:
+ *
+ * | Kind        | Current when                                             | Failed when                       |
+ * | ----------- | -------------------------------------------------------- | --------------------------------- |
+ * | any         | not being deleted, observedGeneration >= generation      | -                                 |
+ * | Deployment  | spec.paused (nothing will roll out: summary says so); or | Progressing reason                |
+ * |             | replicas, updated, ready >= spec; replicas <= spec (no   |   ProgressDeadlineExceeded        |
+ * |             | old pods left); available >= updated; Progressing        |                                   |
+ * |             | NewReplicaSetAvailable (if a deadline is set); Available |                                   |
+ * | StatefulSet | replicas, ready >= spec, replicas <= spec; then          | never by itself (pods decide)     |
+ * |             | partition set: updated >= spec - partition; else         |                                   |
+ * |             | current >= spec and currentRevision == updateRevision;   |                                   |
+ * |             | OnDelete: counts only (kstatus: at once)                 |                                   |
+ * | DaemonSet   | observedGeneration present; desiredNumberScheduled <=    | never by itself (pods decide)     |
+ * |             | current, updated, available, ready; OnDelete: not updated|                                   |
+ * | Job         | Complete=True only (kstatus: any started Job)            | Failed=True or FailureTarget=True |
+ * | other       | Ready not False/Unknown                                  | -                                 |
+ *
+ * OnDelete (both kinds) waits for pods to exist and be ready but not to be replaced: the controller
+ * never replaces them, so waiting would only end at the deadline.
+ */
+
+export type KindVerdict =
+  | { state: 'current'; summary: string }
+  | { state: 'in-progress'; summary: string }
+  | { state: 'failed'; reason: string; message: string };
+
+const current = (summary: string): KindVerdict => ({ state: 'current', summary });
+const progress = (summary: string): KindVerdict => ({ state: 'in-progress', summary });
+const MAX_INT32 = 2147483647;
+
+const RULES: Record<string, (workload: Json) => KindVerdict> = {
+  Deployment: deployment,
+  StatefulSet: statefulSet,
+  DaemonSet: daemonSet,
+  Job: job,
+};
+
+export function workloadVerdict(workload: Json): KindVerdict {
+  if (field(workload, 'metadata', 'deletionTimestamp') != null) return progress('being deleted');
+  if (!generationObserved(workload)) {
+    return progress(
+      `waiting for the controller to see generation ${num(workload, 'metadata', 'generation')}`,
+    );
+  }
+  return (RULES[str(workload, 'kind') ?? ''] ?? generic)(workload);
+}
+
+function deployment(d: Json): KindVerdict {
+  if (field(d, 'spec', 'paused') === true) return current('paused: nothing rolls out until it is resumed');
+  const progressing = condition(d, 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return {
+      state: 'failed',
+      reason: 'ProgressDeadlineExceeded',
+      message: `progress deadline exceeded (${progressing.message ?? ''})`,
+    };
+  }
+  const spec = num(d, 'spec', 'replicas') ?? 1;
+  const [replicas, updated, ready, available] = [
+    'replicas',
+    'updatedReplicas',
+    'readyReplicas',
+    'availableReplicas',
+  ].map((key) => num(d, 'status', key) ?? 0);
+  const counts = `${updated}/${spec} updated, ${ready}/${spec} ready`;
+  if (spec > replicas || spec > updated) return progress(counts);
+  if (replicas > spec) return progress(waitingForExtra(replicas - spec, replicas - updated));
+  if (updated > available) return progress(`${updated}/${spec} updated, ${available}/${spec} available`);
+  if (spec > ready) return progress(counts);
+  const deadline = num(d, 'spec', 'progressDeadlineSeconds');
+  if (deadline !== undefined && deadline !== MAX_INT32 && progressing?.reason !== 'NewReplicaSetAvailable') {
+    return progress('waiting for the new ReplicaSet to be reported available');
+  }
+  if (!conditionIs(d, 'Available', 'True')) return progress('waiting for minimum availability');
+  return current(`${plural(spec, 'replica')} updated and available`);
+}
+
+function statefulSet(s: Json): KindVerdict {
+  const spec = num(s, 'spec', 'replicas') ?? 1;
+  const [replicas, ready, updated, currentCount] = [
+    'replicas',
+    'readyReplicas',
+    'updatedReplicas',
+    'currentReplicas',
+  ].map((key) => num(s, 'status', key) ?? 0);
+  const counts = `${updated}/${spec} updated, ${ready}/${spec} ready`;
+  if (spec > replicas || spec > ready) return progress(counts);
+  if (replicas > spec) return progress(waitingForExtra(replicas - spec, replicas - updated));
+  if (str(s, 'spec', 'updateStrategy', 'type') === 'OnDelete') {
+    return current(`${plural(spec, 'replica')} ready (OnDelete: old pods change only when deleted)`);
+  }
+  const partition = num(s, 'spec', 'updateStrategy', 'rollingUpdate', 'partition');
+  if (partition !== undefined) {
+    const wanted = Math.max(0, spec - partition);
+    if (updated < wanted)
+      return progress(`${updated}/${wanted} updated (partition ${partition}), ${ready}/${spec} ready`);
+    return current(
+      `${plural(spec, 'replica')} ready, ${updated} updated${partition > 0 ? ` (partition ${partition})` : ''}`,
+    );
+  }
+  if (currentCount < spec || str(s, 'status', 'currentRevision') !== str(s, 'status', 'updateRevision')) {
+    return progress(counts);
+  }
+  return current(`${plural(spec, 'replica')} updated and ready`);
+}
+
+function daemonSet(d: Json): KindVerdict {
+  // kstatus: a DaemonSet without observedGeneration has not been seen by its controller at all.
+  if (num(d, 'status', 'observedGeneration') === undefined) return progress('waiting for the controller');
+  const desired = num(d, 'status', 'desiredNumberScheduled');
+  if (desired === undefined) return progress('waiting for the controller to count the nodes');
+  const [scheduled, updated, available, ready] = [
+    'currentNumberScheduled',
+    'updatedNumberScheduled',
+    'numberAvailable',
+    'numberReady',
+  ].map((key) => num(d, 'status', key) ?? 0);
+  const onDelete = str(d, 'spec', 'updateStrategy', 'type') === 'OnDelete';
+  if (desired > scheduled || (!onDelete && desired > updated) || desired > ready) {
+    return progress(
+      `${onDelete ? scheduled : updated}/${desired} ${onDelete ? 'scheduled' : 'updated'}, ${ready}/${desired} ready`,
+    );
+  }
+  if (desired > available) return progress(`${available}/${desired} available`);
+  return current(
+    `${plural(desired, 'node')} ${onDelete ? 'running it (OnDelete: old pods change only when deleted)' : 'updated and available'}`,
+  );
+}
+
+function job(j: Json): KindVerdict {
+  // FailureTarget comes first (while the pods stop), Failed follows with the same reason.
+  const failure = [condition(j, 'Failed'), condition(j, 'FailureTarget')].find((c) => c?.status === 'True');
+  if (failure) {
+    const reason = typeof failure.reason === 'string' ? failure.reason : 'Failed';
+    return {
+      state: 'failed',
+      reason,
+      message: `failed with ${reason}${failure.message ? `: ${failure.message}` : ''}`,
+    };
+  }
+  const succeeded = num(j, 'status', 'succeeded') ?? 0;
+  if (conditionIs(j, 'Complete', 'True')) return current(`job complete (${succeeded} succeeded)`);
+  if (conditionIs(j, 'SuccessCriteriaMet', 'True'))
+    return progress('job succeeded, waiting for its pods to stop');
+  if (field(j, 'spec', 'suspend') === true) return progress('job suspended');
+  if (str(j, 'status', 'startTime') === undefined) return progress('job not started');
+  const completions = num(j, 'spec', 'completions');
+  const failed = num(j, 'status', 'failed') ?? 0;
+  const parts = [`${num(j, 'status', 'active') ?? 0} active`];
+  if (succeeded > 0 || (completions ?? 1) > 1) parts.push(`${succeeded}/${completions ?? 1} succeeded`);
+  if (failed > 0) parts.push(`${failed} failed`);
+  return progress(`job running (${parts.join(', ')})`);
+}
+
+/** Kinds without rules of their own: kstatus' Ready condition, done without one. */
+function generic(o: Json): KindVerdict {
+  const ready = condition(o, 'Ready');
+  if (ready && ready.status !== 'True')
+    return progress(`not ready${ready.message ? `: ${ready.message}` : ''}`);
+  return current('ready');
+}
+
+function waitingForExtra(extra: number, old: number): string {
+  return old > 0
+    ? `waiting for ${plural(old, 'old pod')} to terminate`
+    : `waiting for ${plural(extra, 'extra pod')} to terminate`;
+}

@@ -1,0 +1,55 @@
+import { workloadVerdict } from './done.js';
+import { failedCreateProblems } from './failed-create.js';
+import { nameOf, str } from './objects.js';
+import { classifyPod, describeProblem } from './pod-problems.js';
+import { newRevisionPods } from './revisions.js';
+import type { PodProblem, RolloutPolicy, RolloutStatus, WorkloadSnapshot } from './types.js';
+
+/**
+ * The verify phase's decision for one workload, recomputed after every change the engine sees:
+ * 1. the workload's own status (done.ts): current, failed (ProgressDeadlineExceeded, a failed
+ *    Job), or in progress;
+ * 2. while in progress, problems of the new revision's pods (pod-problems.ts) and of the object
+ *    that creates them (failed-create.ts), each put to `fatal` (the FailFastTracker, or
+ *    `() => false` to tolerate failures until the deadline).
+ * Every problem goes through `fatal` on every call, so the tracker's clock starts for each one
+ * when it is first seen. Of several fatal problems, one fatal at once is named first.
+ */
+export function rolloutStatus(
+  snapshot: WorkloadSnapshot,
+  policy: RolloutPolicy,
+  fatal: (p: PodProblem) => boolean,
+): RolloutStatus {
+  const subject = workloadName(snapshot);
+  const verdict = workloadVerdict(snapshot.workload);
+  if (verdict.state === 'current') return verdict;
+  if (verdict.state === 'failed') {
+    return { state: 'failed', summary: `${subject}: ${verdict.message}`, reason: verdict.reason };
+  }
+  const problems = [
+    ...failedCreateProblems(snapshot, policy),
+    ...newRevisionPods(snapshot).flatMap((pod) => classifyPod(pod, policy)),
+  ];
+  const fatalProblems = problems.filter((p) => fatal(p));
+  const problem = fatalProblems.find((p) => p.graceMs === 0) ?? fatalProblems[0];
+  if (problem) {
+    return {
+      state: 'failed',
+      summary: `${subject}: ${describeProblem(problem)}`,
+      reason: problem.reason,
+      problem,
+    };
+  }
+  return { state: 'in-progress', summary: verdict.summary, problems };
+}
+
+/** "Deployment upload/api", as the failure's summary names it. */
+export function workloadName(snapshot: WorkloadSnapshot): string {
+  const { workload } = snapshot;
+  const namespace = str(workload, 'metadata', 'namespace');
+  return `${str(workload, 'kind') ?? 'Workload'} ${namespace ? `${namespace}/` : ''}${nameOf(workload)}`;
+}
+
+export { classifyPod, describeProblem } from './pod-problems.js';
+export { newRevisionPods } from './revisions.js';
+export type { Json, PodProblem, RolloutPolicy, RolloutStatus, WorkloadSnapshot } from './types.js';

@@ -1,0 +1,53 @@
+/** A Kubernetes object as the API returns it (parsed JSON). */
+export type Json = Record<string, unknown>;
+
+/** What the deploy engine has seen of one workload; every list is already filtered to that workload. */
+export interface WorkloadSnapshot {
+  /** The live Deployment | StatefulSet | DaemonSet | Job (apps/v1, batch/v1). */
+  workload: Json;
+  /** (Deployment) ReplicaSets whose controller ownerReference is the Deployment. */
+  replicaSets: Json[];
+  /** (StatefulSet, DaemonSet) ControllerRevisions whose controller ownerReference is the workload. */
+  controllerRevisions: Json[];
+  /** Pods controlled by the workload, by its ReplicaSets or by the Job. */
+  pods: Json[];
+  /** Warning Events about the workload, its ReplicaSets or its pods, newer than the deploy's start. */
+  events: Json[];
+}
+
+export interface RolloutPolicy {
+  /** Restarts of a new pod's container tolerated before it fails as a crash loop (input `crashloop-restarts`). */
+  crashloopRestarts: number;
+  /** CreateContainerConfigError tolerated this long: an operator may be about to create the ConfigMap/Secret. */
+  configErrorGraceMs: number;
+  /** Image pull errors that are not clearly permanent (timeouts, throttling) tolerated this long. */
+  imagePullGraceMs: number;
+  /** FailedCreate tolerated this long (a quota freed, a PriorityClass or ServiceAccount created a moment later). */
+  failedCreateGraceMs: number;
+  /** Never fatal before the deadline: Unschedulable is how Karpenter / Cluster Autoscaler learn to add nodes. */
+  unschedulableIsFatal: false;
+}
+
+export interface PodProblem {
+  /** The pod's name; '' for a problem of its owner (FailedCreate), then `owner` names it. */
+  pod: string;
+  /** "ReplicaSet/api-7d9c" etc. when the problem belongs to the object that creates pods, not to a pod. */
+  owner?: string;
+  container?: string;
+  init: boolean;
+  /** The Kubernetes reason: CrashLoopBackOff, ErrImagePull, Unschedulable, FailedCreate, ... */
+  reason: string;
+  message: string;
+  restarts?: number;
+  exitCode?: number;
+  /** How long the problem may persist before it is fatal: 0 = at once, Infinity = never (shown only). */
+  graceMs: number;
+  /** Stable across polls while the problem lasts (a waiting state has no timestamp): pod/container/family. */
+  key: string;
+}
+
+export type RolloutStatus =
+  | { state: 'current'; summary: string }
+  /** `problems`: every problem seen now, none fatal yet (the engine shows them and forgets the other keys). */
+  | { state: 'in-progress'; summary: string; problems: PodProblem[] }
+  | { state: 'failed'; summary: string; reason: string; problem?: PodProblem };
