@@ -43,14 +43,19 @@ describe('runPipeline', () => {
 
   it('returns a failed result with one sentence, instead of throwing, when migration-job names no Job', async () => {
     const env = { GITHUB_WORKSPACE: path.join(root, 'repo'), RUNNER_TEMP: path.join(root, 'tmp') };
-    const inputs = parseInputs((name) => ({ manifests: 'deploy', 'migration-job': 'migrate' })[name] ?? '', env);
+    const inputs = parseInputs(
+      (name) => ({ manifests: 'deploy', 'migration-job': 'migrate' })[name] ?? '',
+      env,
+    );
     const result = await runPipeline(inputs, {
       runner: new NodeProcessRunner(),
       logger: new StreamLogger(() => {}),
       env,
     });
     expect(result.result).toBe('failed');
-    expect(result.verdict).toMatch(/^Input 'migration-job' is "migrate", but the manifests hold no Job of that name/);
+    expect(result.verdict).toMatch(
+      /^Input 'migration-job' is "migrate", but the manifests hold no Job of that name/,
+    );
     expect(result.verdict).toContain('Nothing was changed in the cluster.');
   });
 

@@ -117,7 +117,9 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
   } catch (error) {
     result.result = 'failed';
     const message = (error as Error).message;
-    result.verdict = result.deploy ? message : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+    result.verdict = result.deploy
+      ? message
+      : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
     deps.logger.debug((error as Error).stack ?? '');
   }
   return result;
@@ -140,17 +142,25 @@ async function runPhases(
     // Stand-in references of the right names: renderManifests fails on any name no container has.
     const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
     const checked = renderManifests(loaded, renderOptions(standIns));
-    if (inputs.migrationJob !== undefined && !checked.objects.some((o) => o.kind === 'Job' && o.name === inputs.migrationJob)) {
+    if (
+      inputs.migrationJob !== undefined &&
+      !checked.objects.some((o) => o.kind === 'Job' && o.name === inputs.migrationJob)
+    ) {
       throw new Error(
         `Input 'migration-job' is ${JSON.stringify(inputs.migrationJob)}, but the manifests hold no Job of that name (their Jobs: ${
-          checked.objects.filter((o) => o.kind === 'Job').map((o) => o.name).join(', ') || 'none'
+          checked.objects
+            .filter((o) => o.kind === 'Job')
+            .map((o) => o.name)
+            .join(', ') || 'none'
         }). Expected the name of a Job in the manifests.`,
       );
     }
     logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
     return loaded;
   });
-  const cluster = await timed('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
+  const cluster = await timed('Cluster', () =>
+    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }),
+  );
   result.cluster = cluster;
   if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
   if (deps.signal?.aborted) throw new Error('The run was cancelled before anything was built or applied.');
@@ -178,7 +188,9 @@ async function runPhases(
   logger.info(`Rendered ${render.objects.length} object(s) to ${manifestsPath}.`);
   if (!cluster) {
     result.result = inputs.dryRun ? 'dry-run' : 'success';
-    logger.info('No cluster was given (cluster-name or kubeconfig): the manifests were rendered, not deployed.');
+    logger.info(
+      'No cluster was given (cluster-name or kubeconfig): the manifests were rendered, not deployed.',
+    );
     return;
   }
   const releaseName = inputs.releaseName;
@@ -187,7 +199,10 @@ async function runPhases(
       "Input 'release-name' is empty and GITHUB_REPOSITORY is not set. Expected a name for the release records (the repository's name by default).",
     );
   }
-  const [{ deploy }, { Kubectl }] = await Promise.all([import('./deploy/engine.js'), import('./deploy/kubectl.js')]);
+  const [{ deploy }, { Kubectl }] = await Promise.all([
+    import('./deploy/engine.js'),
+    import('./deploy/kubectl.js'),
+  ]);
   const kubectl = new Kubectl({
     runner: deps.runner,
     kubeconfig: cluster.kubeconfigPath,

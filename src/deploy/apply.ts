@@ -28,13 +28,18 @@ export async function applyObjects(
 }
 
 /** Waits until the CRDs of the set are Established, so their kinds can be applied. */
-export async function waitForCrds(crds: readonly PlannedObject[], api: KubeApi, signal: AbortSignal): Promise<void> {
+export async function waitForCrds(
+  crds: readonly PlannedObject[],
+  api: KubeApi,
+  signal: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (const crd of crds) {
     const path = resourcePath('CustomResourceDefinition', undefined, crd.ref.name);
     for (;;) {
       const live = await api.get(path);
-      const conditions = isRecord(live?.status) && Array.isArray(live.status.conditions) ? live.status.conditions : [];
+      const conditions =
+        isRecord(live?.status) && Array.isArray(live.status.conditions) ? live.status.conditions : [];
       if (conditions.some((c) => isRecord(c) && c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline || signal.aborted) {
         throw new ApplyError(`CustomResourceDefinition ${crd.ref.name} was not Established within 60 s.`);
@@ -56,7 +61,9 @@ export async function handOverReplicas(
 ): Promise<void> {
   if (handovers.length === 0) return;
   const live = await kubectl.get(
-    handovers.map((h) => refManifest({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace })),
+    handovers.map((h) =>
+      refManifest({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace }),
+    ),
     { managedFields: true },
   );
   const byKey = new Map(live.map((object) => [keyOf(refOf(object)), object]));
@@ -64,7 +71,14 @@ export async function handOverReplicas(
     .map((handover) =>
       replicasHandoverManifest(
         handover,
-        byKey.get(keyOf({ apiVersion: handover.apiVersion, kind: handover.kind, name: handover.name, namespace: handover.namespace })),
+        byKey.get(
+          keyOf({
+            apiVersion: handover.apiVersion,
+            kind: handover.kind,
+            name: handover.name,
+            namespace: handover.namespace,
+          }),
+        ),
         FIELD_MANAGER,
       ),
     )
@@ -77,14 +91,20 @@ export async function handOverReplicas(
   });
   // A conflict means the autoscaler already owns the count: nothing left to hand over.
   const real = errors.filter((line) => !/conflict/i.test(line));
-  if (real.length > 0) throw new ApplyError(`Handing replicas over to the autoscalers failed: ${real.join(' | ')}`);
+  if (real.length > 0)
+    throw new ApplyError(`Handing replicas over to the autoscalers failed: ${real.join(' | ')}`);
   logger.info(
     `Kept the live replica count of ${manifests.map((m) => describeRef(refOf(m))).join(', ')}: their autoscalers own it now.`,
   );
 }
 
 /** Kinds never deleted by prune or rollback: they hold data or everything else. */
-export const PROTECTED_KINDS = new Set(['Namespace', 'PersistentVolumeClaim', 'PersistentVolume', 'CustomResourceDefinition']);
+export const PROTECTED_KINDS = new Set([
+  'Namespace',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'CustomResourceDefinition',
+]);
 
 export function parseManifest(manifest: string): Json[] {
   return loadAll(manifest).filter(isRecord);

@@ -8,7 +8,15 @@ import { KubeApi } from './kube-api.js';
 import { type Kubectl, KubectlError } from './kubectl.js';
 import { type MigrationResult, runMigration } from './migrate.js';
 import { describeRef, type ObjectRef, refManifest } from './objects.js';
-import { dryRun, namespaceOfRecord, type Plan, PlanError, type PlannedObject, planDeploy, toYaml } from './plan.js';
+import {
+  dryRun,
+  namespaceOfRecord,
+  type Plan,
+  PlanError,
+  type PlannedObject,
+  planDeploy,
+  toYaml,
+} from './plan.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type RollbackResult, rollBack } from './rollback.js';
 import type { RolloutPolicy } from './rollout/status.js';
@@ -185,7 +193,8 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       outcome.result = 'success';
       return outcome;
     }
-    if (signal.aborted) throw new PhaseFailure('The run was cancelled before anything was applied; nothing changed.', true);
+    if (signal.aborted)
+      throw new PhaseFailure('The run was cancelled before anything was applied; nothing changed.', true);
 
     const { objects, migration } = plan.plan;
     const stage = (name: PlannedObject['stage']) => objects.filter((o) => o.stage === name);
@@ -193,8 +202,17 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     if (definitions.length > 0 || objects.some((o) => o.deferred)) {
       await phase('Apply definitions', async () => {
         outcome.nothingChanged = false;
-        await applyObjects(definitions.map((o) => o.object), kubectl, logger, 'namespace and CRD');
-        await waitForCrds(definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'), cluster, signal);
+        await applyObjects(
+          definitions.map((o) => o.object),
+          kubectl,
+          logger,
+          'namespace and CRD',
+        );
+        await waitForCrds(
+          definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
+          cluster,
+          signal,
+        );
         const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
         await dryRun(deferred, kubectl, logger);
       });
@@ -203,7 +221,12 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     if (configuration.length > 0) {
       await phase('Apply configuration', async () => {
         outcome.nothingChanged = false;
-        await applyObjects(configuration.map((o) => o.object), kubectl, logger, 'configuration');
+        await applyObjects(
+          configuration.map((o) => o.object),
+          kubectl,
+          logger,
+          'configuration',
+        );
       });
     }
     let failure: string | undefined;
@@ -225,7 +248,12 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       await phase('Apply', async () => {
         outcome.nothingChanged = false;
         await handOverReplicas(settings.replicasHandovers, kubectl, logger);
-        await applyObjects(stage('workloads').map((o) => o.object), kubectl, logger, 'workload and other');
+        await applyObjects(
+          stage('workloads').map((o) => o.object),
+          kubectl,
+          logger,
+          'workload and other',
+        );
       });
       const targets = objects
         .filter((o) => VERIFIED_KINDS.has(o.ref.kind) && o.change !== 'unchanged')
@@ -296,11 +324,15 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     const message = (error as Error).message;
     outcome.cancelled = signal.aborted;
     outcome.verdict =
-      error instanceof PlanError || error instanceof PhaseFailure || error instanceof ApplyError || error instanceof KubectlError
+      error instanceof PlanError ||
+      error instanceof PhaseFailure ||
+      error instanceof ApplyError ||
+      error instanceof KubectlError
         ? message
         : message;
     if (error instanceof PhaseFailure) outcome.nothingChanged = error.nothingChanged;
-    if (outcome.nothingChanged) outcome.verdict = `${message}${/nothing (was )?changed/i.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+    if (outcome.nothingChanged)
+      outcome.verdict = `${message}${/nothing (was )?changed/i.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
     outcome.result = 'failed';
     return outcome;
   } finally {
@@ -349,7 +381,13 @@ function recordOf(
 
 async function record(
   settings: DeploySettings,
-  planned: { plan: Plan; store: ReleaseStore; history: ReleaseRecord[]; lastGood?: ReleaseRecord; version: number },
+  planned: {
+    plan: Plan;
+    store: ReleaseStore;
+    history: ReleaseRecord[];
+    lastGood?: ReleaseRecord;
+    version: number;
+  },
   status: ReleaseRecord['status'],
   reason: string | undefined,
   startedAt: number,
@@ -371,9 +409,14 @@ async function record(
   try {
     await planned.store.create(entry);
     outcome.release = entry.version;
-    logger.info(`Recorded release ${settings.releaseName} v${entry.version} (${status}) in namespace ${planned.store.namespace}.`);
+    logger.info(
+      `Recorded release ${settings.releaseName} v${entry.version} (${status}) in namespace ${planned.store.namespace}.`,
+    );
     const trimmed = await planned.store.trim([entry, ...planned.history], settings.historyLimit);
-    if (trimmed.length > 0) logger.info(`Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')} (history-limit ${settings.historyLimit}).`);
+    if (trimmed.length > 0)
+      logger.info(
+        `Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')} (history-limit ${settings.historyLimit}).`,
+      );
   } catch (error) {
     logger.warning(`The release record could not be written: ${(error as Error).message}`);
   }
@@ -383,7 +426,9 @@ async function prune(plan: Plan, kubectl: Kubectl, logger: Logger, outcome: Depl
   const doomed = plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind));
   outcome.pruneKept = plan.removed.filter((ref) => PROTECTED_KINDS.has(ref.kind));
   if (outcome.pruneKept.length > 0) {
-    logger.info(`Not pruned (they hold data or everything else): ${outcome.pruneKept.map(describeRef).join(', ')}.`);
+    logger.info(
+      `Not pruned (they hold data or everything else): ${outcome.pruneKept.map(describeRef).join(', ')}.`,
+    );
   }
   if (doomed.length === 0) {
     logger.info('Nothing to prune: every object of the previous release is still in the manifests.');
@@ -392,7 +437,9 @@ async function prune(plan: Plan, kubectl: Kubectl, logger: Logger, outcome: Depl
   const errors = await kubectl.delete(doomed.map(refManifest));
   if (errors.length > 0) throw new ApplyError(`Pruning failed: ${errors.join(' | ')}`);
   outcome.pruned = doomed;
-  logger.info(`Pruned ${doomed.length} object(s) no longer in the manifests: ${doomed.map(describeRef).join(', ')}.`);
+  logger.info(
+    `Pruned ${doomed.length} object(s) no longer in the manifests: ${doomed.map(describeRef).join(', ')}.`,
+  );
 }
 
 async function dryRunDiff(
@@ -403,17 +450,22 @@ async function dryRunDiff(
   logger: Logger,
   outcome: DeployOutcome,
 ): Promise<void> {
-  const objects = [...plan.objects, ...(plan.migration && !plan.migration.live ? [plan.migration] : [])].filter(
-    (o) => !o.deferred,
-  );
+  const objects = [
+    ...plan.objects,
+    ...(plan.migration && !plan.migration.live ? [plan.migration] : []),
+  ].filter((o) => !o.deferred);
   const result = await kubectl.run(
     ['diff', '--server-side', '--field-manager=k8s-deploy-action', '--force-conflicts', '-f', '-'],
     { stdin: toYaml(objects.map((o) => o.object)) },
   );
-  if (result.exitCode > 1) throw new PlanError(`kubectl diff failed: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  if (result.exitCode > 1)
+    throw new PlanError(`kubectl diff failed: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   const notes: string[] = [];
   const deferred = plan.objects.filter((o) => o.deferred);
-  if (deferred.length > 0) notes.push(`# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => describeRef(o.ref)).join(', ')}`);
+  if (deferred.length > 0)
+    notes.push(
+      `# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => describeRef(o.ref)).join(', ')}`,
+    );
   if (plan.migration) {
     notes.push(
       plan.migration.live

@@ -115,8 +115,7 @@ export class KubeApi {
       try {
         return await this.once(method, requestPath, options.body, options.timeoutMs ?? 30_000);
       } catch (error) {
-        const retryable =
-          !(error instanceof ApiError) || error.status === 429 || error.status >= 500;
+        const retryable = !(error instanceof ApiError) || error.status === 429 || error.status >= 500;
         if (!retryable || attempt >= retries) throw error;
         options.onRetry?.((error as Error).message);
         await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
@@ -134,7 +133,10 @@ export class KubeApi {
     }
   }
 
-  async list(requestPath: string, query: Record<string, string> = {}): Promise<{ items: Json[]; resourceVersion: string }> {
+  async list(
+    requestPath: string,
+    query: Record<string, string> = {},
+  ): Promise<{ items: Json[]; resourceVersion: string }> {
     const list = await this.request('GET', withQuery(requestPath, query));
     const items = Array.isArray(list.items) ? list.items.filter(isRecord) : [];
     const metadata = isRecord(list.metadata) ? list.metadata : {};
@@ -207,9 +209,15 @@ export class KubeApi {
       query,
     );
     return new Promise((resolve) => {
-      const request = http.request({ socketPath: this.socketPath, path: requestPath, method: 'GET', timeout: 15_000 }, (response) => {
-        readBody(response).then((text) => resolve((response.statusCode ?? 0) < 300 ? text : ''), () => resolve(''));
-      });
+      const request = http.request(
+        { socketPath: this.socketPath, path: requestPath, method: 'GET', timeout: 15_000 },
+        (response) => {
+          readBody(response).then(
+            (text) => resolve((response.statusCode ?? 0) < 300 ? text : ''),
+            () => resolve(''),
+          );
+        },
+      );
       request.on('timeout', () => request.destroy());
       request.on('error', () => resolve(''));
       request.end();
@@ -231,28 +239,31 @@ export class KubeApi {
       query,
     );
     return new Promise((resolve) => {
-      const request = http.request({ socketPath: this.socketPath, path: requestPath, method: 'GET' }, (response) => {
-        if ((response.statusCode ?? 0) >= 300) {
-          response.resume();
-          resolve();
-          return;
-        }
-        let buffer = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          buffer += chunk;
-          const lines = buffer.split('\n');
-          buffer = lines.pop() ?? '';
-          for (const line of lines) onLine(line);
-        });
-        const done = () => {
-          if (buffer !== '') onLine(buffer);
-          buffer = '';
-          resolve();
-        };
-        response.on('end', done);
-        response.on('close', done);
-      });
+      const request = http.request(
+        { socketPath: this.socketPath, path: requestPath, method: 'GET' },
+        (response) => {
+          if ((response.statusCode ?? 0) >= 300) {
+            response.resume();
+            resolve();
+            return;
+          }
+          let buffer = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            buffer += chunk;
+            const lines = buffer.split('\n');
+            buffer = lines.pop() ?? '';
+            for (const line of lines) onLine(line);
+          });
+          const done = () => {
+            if (buffer !== '') onLine(buffer);
+            buffer = '';
+            resolve();
+          };
+          response.on('end', done);
+          response.on('close', done);
+        },
+      );
       const abort = () => {
         request.destroy();
         resolve();
@@ -289,13 +300,20 @@ export class KubeApi {
               const parsed: unknown = text === '' ? {} : JSON.parse(text);
               resolve(isRecord(parsed) ? parsed : {});
             } catch {
-              reject(new ApiError(`The API server sent a response that is not JSON for ${method} ${requestPath}.`, status));
+              reject(
+                new ApiError(
+                  `The API server sent a response that is not JSON for ${method} ${requestPath}.`,
+                  status,
+                ),
+              );
             }
           }, reject);
         },
       );
       request.on('timeout', () =>
-        request.destroy(new Error(`The API server did not answer ${method} ${requestPath} within ${timeoutMs / 1000} s.`)),
+        request.destroy(
+          new Error(`The API server did not answer ${method} ${requestPath} within ${timeoutMs / 1000} s.`),
+        ),
       );
       request.on('error', reject);
       request.end(payload);

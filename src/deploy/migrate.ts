@@ -2,7 +2,15 @@ import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import { annotationsOf, describeRef, type Json, labelsOf, metadataOf, type ObjectRef, refOf } from './objects.js';
+import {
+  annotationsOf,
+  describeRef,
+  type Json,
+  labelsOf,
+  metadataOf,
+  type ObjectRef,
+  refOf,
+} from './objects.js';
 import type { PlannedObject } from './plan.js';
 import { toYaml } from './plan.js';
 import type { RolloutPolicy } from './rollout/status.js';
@@ -26,7 +34,12 @@ export function migrationJob(source: Json, tag: string, timeoutMs: number): Json
   const job = structuredClone(source);
   const metadata = metadataOf(job);
   const sourceName = String(metadata.name);
-  const suffix = tag.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 8).replace(/^-+|-+$/g, '') || 'run';
+  const suffix =
+    tag
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .slice(0, 8)
+      .replace(/^-+|-+$/g, '') || 'run';
   metadata.name = `${sourceName.slice(0, 63 - suffix.length - 1)}-${suffix}`;
   metadata.labels = { ...labelsOf(job), [MIGRATION_LABEL]: sourceName };
   const annotations = annotationsOf(job);
@@ -34,7 +47,8 @@ export function migrationJob(source: Json, tag: string, timeoutMs: number): Json
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
   const spec = isRecord(job.spec) ? job.spec : {};
   job.spec = spec;
-  if (typeof spec.activeDeadlineSeconds !== 'number') spec.activeDeadlineSeconds = Math.ceil(timeoutMs / 1000);
+  if (typeof spec.activeDeadlineSeconds !== 'number')
+    spec.activeDeadlineSeconds = Math.ceil(timeoutMs / 1000);
   return job;
 }
 
@@ -51,7 +65,10 @@ export function migrationWarnings(job: Json): string[] {
     );
   }
   const containers = Array.isArray(pod.containers) ? pod.containers : [];
-  const annotations = isRecord(template.metadata) && isRecord(template.metadata.annotations) ? template.metadata.annotations : {};
+  const annotations =
+    isRecord(template.metadata) && isRecord(template.metadata.annotations)
+      ? template.metadata.annotations
+      : {};
   if (containers.length > 1) {
     warnings.push(
       `Job ${name} runs ${containers.length} containers: a sidecar that never exits keeps the pod running, so the Job never completes; make it a native sidecar (an init container with restartPolicy: Always).`,
@@ -94,7 +111,10 @@ export interface MigrationOptions {
  * logs stream into the log as they are written; a pod that can never run (pull or config
  * error: a Job never fails on those by itself) fails it at once.
  */
-export async function runMigration(planned: PlannedObject, options: MigrationOptions): Promise<MigrationResult> {
+export async function runMigration(
+  planned: PlannedObject,
+  options: MigrationOptions,
+): Promise<MigrationResult> {
   const { api, logger, kubectl } = options;
   const started = Date.now();
   const ref = planned.ref;
@@ -104,7 +124,9 @@ export async function runMigration(planned: PlannedObject, options: MigrationOpt
   const existing = await api.get(jobPath);
   const condition = existing ? finishedCondition(existing) : undefined;
   if (condition === 'Complete') {
-    logger.info(`Job ${namespace}/${ref.name} already completed for this tag; the migration is not run again.`);
+    logger.info(
+      `Job ${namespace}/${ref.name} already completed for this tag; the migration is not run again.`,
+    );
     return { job: ref, status: 'skipped', durationMs: Date.now() - started };
   }
   if (condition === 'Failed') {
@@ -121,9 +143,13 @@ export async function runMigration(planned: PlannedObject, options: MigrationOpt
         verdict: `The migration Job ${namespace}/${ref.name} could not be created: ${errors.join(' | ')}`,
       };
     }
-    logger.info(`Created Job ${namespace}/${ref.name}; waiting for it to complete (migration-timeout ${seconds(options.timeoutMs)}).`);
+    logger.info(
+      `Created Job ${namespace}/${ref.name}; waiting for it to complete (migration-timeout ${seconds(options.timeoutMs)}).`,
+    );
   } else {
-    logger.info(`Job ${namespace}/${ref.name} is already running (an earlier run started it); waiting for it.`);
+    logger.info(
+      `Job ${namespace}/${ref.name} is already running (an earlier run started it); waiting for it.`,
+    );
   }
   const streams = streamLogs(api, logger, namespace, ref.name, options.signal);
   const verify = await verifyRollout([ref], {
@@ -138,7 +164,13 @@ export async function runMigration(planned: PlannedObject, options: MigrationOpt
   const durationMs = Date.now() - started;
   if (verify.ok) {
     logger.info(`Migration Job ${namespace}/${ref.name} completed in ${seconds(durationMs)}.`);
-    await cleanUpOldJobs(api, logger, namespace, labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name, ref.name);
+    await cleanUpOldJobs(
+      api,
+      logger,
+      namespace,
+      labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name,
+      ref.name,
+    );
     return { job: ref, status: 'complete', durationMs, verify };
   }
   if (verify.cancelled) {
@@ -197,7 +229,13 @@ function streamLogs(api: KubeApi, logger: Logger, namespace: string, job: string
         if (following.has(name) || !hasStarted(pod)) continue;
         following.set(
           name,
-          api.follow(namespace, name, firstContainer(pod), (line) => logger.info(`[${name}] ${line}`), stop.signal),
+          api.follow(
+            namespace,
+            name,
+            firstContainer(pod),
+            (line) => logger.info(`[${name}] ${line}`),
+            stop.signal,
+          ),
         );
       }
     },
@@ -218,7 +256,9 @@ function streamLogs(api: KubeApi, logger: Logger, namespace: string, job: string
 function hasStarted(pod: Json): boolean {
   const status = isRecord(pod.status) ? pod.status : {};
   const statuses = Array.isArray(status.containerStatuses) ? status.containerStatuses.filter(isRecord) : [];
-  return statuses.some((s) => isRecord(s.state) && (isRecord(s.state.running) || isRecord(s.state.terminated)));
+  return statuses.some(
+    (s) => isRecord(s.state) && (isRecord(s.state.running) || isRecord(s.state.terminated)),
+  );
 }
 
 function firstContainer(pod: Json): string | undefined {
@@ -228,15 +268,27 @@ function firstContainer(pod: Json): string | undefined {
 }
 
 /** Deletes finished migration Jobs of the same source beyond the newest few (their pods go with them). */
-async function cleanUpOldJobs(api: KubeApi, logger: Logger, namespace: string, source: string, current: string) {
+async function cleanUpOldJobs(
+  api: KubeApi,
+  logger: Logger,
+  namespace: string,
+  source: string,
+  current: string,
+) {
   try {
-    const { items } = await api.list(resourcePath('Job', namespace), { labelSelector: `${MIGRATION_LABEL}=${source}` });
+    const { items } = await api.list(resourcePath('Job', namespace), {
+      labelSelector: `${MIGRATION_LABEL}=${source}`,
+    });
     const finished = items
       .filter((job) => finishedCondition(job) !== undefined || metadataOf(job).name === current)
-      .sort((a, b) => String(metadataOf(b).creationTimestamp).localeCompare(String(metadataOf(a).creationTimestamp)));
+      .sort((a, b) =>
+        String(metadataOf(b).creationTimestamp).localeCompare(String(metadataOf(a).creationTimestamp)),
+      );
     for (const job of finished.slice(MIGRATION_JOBS_KEPT)) {
       const ref = refOf(job);
-      await api.request('DELETE', resourcePath('Job', namespace, ref.name), { body: { propagationPolicy: 'Background' } });
+      await api.request('DELETE', resourcePath('Job', namespace, ref.name), {
+        body: { propagationPolicy: 'Background' },
+      });
       logger.info(`Deleted the old migration ${describeRef({ ...ref, kind: 'Job' })}.`);
     }
   } catch (error) {

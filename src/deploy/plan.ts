@@ -87,8 +87,17 @@ export function prepareObjects(input: PlanInput): Pick<Plan, 'objects' | 'migrat
       change: 'create',
       deferred: false,
     };
-    if (input.migrationJobName !== undefined && ref.kind === 'Job' && ref.name === input.migrationJobName && !migration) {
-      const job = migrationJob(parsed, input.tag ?? fingerprintOf([parsed]).slice(0, 8), input.migrationTimeoutMs);
+    if (
+      input.migrationJobName !== undefined &&
+      ref.kind === 'Job' &&
+      ref.name === input.migrationJobName &&
+      !migration
+    ) {
+      const job = migrationJob(
+        parsed,
+        input.tag ?? fingerprintOf([parsed]).slice(0, 8),
+        input.migrationTimeoutMs,
+      );
       const jobRef = refOf(job);
       migration = { ...planned, ref: jobRef, key: keyOf(jobRef), object: job, sourceName: ref.name };
       continue;
@@ -129,7 +138,10 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
   // Kinds of CRDs this set brings cannot even be read before the CRD exists.
   const readable = everything.filter((o) => !newCrdKinds.has(groupKind(o.ref.apiVersion, o.ref.kind)));
   const live = new Map(
-    (await kubectl.get(readable.map((o) => refManifest(o.ref)))).map((object) => [keyOf(refOf(object)), object]),
+    (await kubectl.get(readable.map((o) => refManifest(o.ref)))).map((object) => [
+      keyOf(refOf(object)),
+      object,
+    ]),
   );
   const liveCrds = new Set(
     prepared.objects
@@ -139,7 +151,9 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
   const liveNamespaces = new Set(
     [...live.values()].filter((object) => object.kind === 'Namespace').map((object) => refOf(object).name),
   );
-  const setNamespaces = new Set(prepared.objects.filter((o) => o.ref.kind === 'Namespace').map((o) => o.ref.name));
+  const setNamespaces = new Set(
+    prepared.objects.filter((o) => o.ref.kind === 'Namespace').map((o) => o.ref.name),
+  );
   for (const planned of everything) {
     planned.live = live.get(planned.key);
     const namespace = planned.ref.namespace;
@@ -169,9 +183,15 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
 }
 
 /** Dry-runs objects and records per object whether applying would create, change or keep it. */
-export async function dryRun(objects: readonly PlannedObject[], kubectl: Kubectl, logger: Logger): Promise<void> {
+export async function dryRun(
+  objects: readonly PlannedObject[],
+  kubectl: Kubectl,
+  logger: Logger,
+): Promise<void> {
   if (objects.length === 0) return;
-  const { objects: results, errors } = await kubectl.apply(toYaml(objects.map((o) => o.object)), { dryRun: true });
+  const { objects: results, errors } = await kubectl.apply(toYaml(objects.map((o) => o.object)), {
+    dryRun: true,
+  });
   if (errors.length > 0) {
     throw new PlanError(
       `The cluster refused the manifests in a server-side dry run, so nothing was changed:\n${errors
@@ -217,7 +237,8 @@ function crdKindKey(crd: Json): string | undefined {
 
 export function namespaceOfRecord(plan: Pick<Plan, 'objects'>, given: string | undefined): string {
   if (given) return given;
-  const namespaces = new Set(plan.objects.map((o) => o.ref.namespace).filter((ns): ns is string => ns !== undefined));
-  return namespaces.size === 1 ? [...namespaces][0] ?? 'default' : 'default';
+  const namespaces = new Set(
+    plan.objects.map((o) => o.ref.namespace).filter((ns): ns is string => ns !== undefined),
+  );
+  return namespaces.size === 1 ? ([...namespaces][0] ?? 'default') : 'default';
 }
-

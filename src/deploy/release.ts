@@ -148,7 +148,10 @@ export class ReleaseStore {
       .map((record) => record.version);
     for (const version of doomed) {
       try {
-        await this.api.request('DELETE', resourcePath('Secret', this.namespace, recordName(this.release, version)));
+        await this.api.request(
+          'DELETE',
+          resourcePath('Secret', this.namespace, recordName(this.release, version)),
+        );
       } catch (error) {
         if (!(error instanceof ApiError && error.status === 404)) throw error;
       }

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import { ApplyError, applyObjects, parseManifest, PROTECTED_KINDS } from './apply.js';
+import { ApplyError, applyObjects, PROTECTED_KINDS, parseManifest } from './apply.js';
 import { type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { describeRef, type Json, keyOf, metadataOf, type ObjectRef, refManifest, refOf } from './objects.js';
@@ -48,7 +48,9 @@ export async function rollBack(
   deps: { kubectl: Kubectl; api: KubeApi; logger: Logger; signal: AbortSignal },
 ): Promise<RollbackResult> {
   const { kubectl, api, logger } = deps;
-  const previous = new Map(parseManifest(input.lastGood.manifest).map((object) => [keyOf(refOf(object)), object]));
+  const previous = new Map(
+    parseManifest(input.lastGood.manifest).map((object) => [keyOf(refOf(object)), object]),
+  );
   const changed = input.plan.objects.filter((o) => o.change !== 'unchanged');
   const restore: Json[] = [];
   const result: RollbackResult = {
@@ -81,11 +83,14 @@ export async function rollBack(
     if (result.restored.length > 0) logger.info(`Restored: ${result.restored.map(describeRef).join(', ')}.`);
     if (result.deleted.length > 0) {
       const errors = await kubectl.delete(result.deleted.map(refManifest));
-      if (errors.length > 0) throw new ApplyError(`Deleting what the failed run created failed: ${errors.join(' | ')}`);
+      if (errors.length > 0)
+        throw new ApplyError(`Deleting what the failed run created failed: ${errors.join(' | ')}`);
       logger.info(`Deleted what the failed run created: ${result.deleted.map(describeRef).join(', ')}.`);
     }
     if (result.kept.length > 0) {
-      logger.info(`Kept (they may hold data; delete them by hand if unwanted): ${result.kept.map(describeRef).join(', ')}.`);
+      logger.info(
+        `Kept (they may hold data; delete them by hand if unwanted): ${result.kept.map(describeRef).join(', ')}.`,
+      );
     }
     if (result.notInRelease.length > 0) {
       logger.info(
@@ -131,13 +136,16 @@ async function replaceStatefulSetPods(
     const bad = updateRevisions.get(describeRef(ref));
     const namespace = ref.namespace ?? 'default';
     if (bad === undefined) continue;
-    const { items } = await api.list(resourcePath('Pod', namespace), { labelSelector: `controller-revision-hash=${bad}` });
+    const { items } = await api.list(resourcePath('Pod', namespace), {
+      labelSelector: `controller-revision-hash=${bad}`,
+    });
     for (const pod of items) {
       const name = String(metadataOf(pod).name);
       await api.request('DELETE', resourcePath('Pod', namespace, name), { body: {} });
       replaced.push(`${namespace}/${name}`);
     }
   }
-  if (replaced.length > 0) logger.info(`Replaced StatefulSet pods of the failed revision: ${replaced.join(', ')}.`);
+  if (replaced.length > 0)
+    logger.info(`Replaced StatefulSet pods of the failed revision: ${replaced.join(', ')}.`);
   return replaced;
 }

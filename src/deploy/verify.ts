@@ -1,5 +1,7 @@
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
+import type { KubeApi } from './kube-api.js';
+import { controllerUid, describeRef, type Json, metadataOf, type ObjectRef, uidOf } from './objects.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import {
   describeProblem,
@@ -9,8 +11,6 @@ import {
   rolloutStatus,
   type WorkloadSnapshot,
 } from './rollout/status.js';
-import type { KubeApi } from './kube-api.js';
-import { controllerUid, describeRef, type Json, metadataOf, type ObjectRef, uidOf } from './objects.js';
 import { ObjectCache, type WatchSpec } from './watch.js';
 
 /** Kinds whose rollout the verify phase waits for. */
@@ -58,12 +58,18 @@ const WATCHED = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Contro
  * corrections in src/deploy/rollout (Jobs done only when Complete, pods of the new revision
  * checked for states that never heal). The first fatal state ends verification at once.
  */
-export async function verifyRollout(targets: readonly ObjectRef[], options: VerifyOptions): Promise<VerifyResult> {
+export async function verifyRollout(
+  targets: readonly ObjectRef[],
+  options: VerifyOptions,
+): Promise<VerifyResult> {
   const { api, logger, policy, signal } = options;
   const now = options.now ?? Date.now;
   const started = now();
   const results = new Map<string, WorkloadResult>(
-    targets.map((ref) => [describeRef(ref), { ref, state: 'in-progress', summary: 'waiting for the controller' }]),
+    targets.map((ref) => [
+      describeRef(ref),
+      { ref, state: 'in-progress', summary: 'waiting for the controller' },
+    ]),
   );
   const updateRevisions = new Map<string, string>();
   if (targets.length === 0) return { ok: true, workloads: [], updateRevisions };
@@ -127,14 +133,18 @@ export async function verifyRollout(targets: readonly ObjectRef[], options: Veri
         return tracker.isFatal(problem);
       });
       if (result.ref.kind === 'StatefulSet') {
-        const revision = isRecord(snapshot.workload.status) ? snapshot.workload.status.updateRevision : undefined;
+        const revision = isRecord(snapshot.workload.status)
+          ? snapshot.workload.status.updateRevision
+          : undefined;
         if (typeof revision === 'string') updateRevisions.set(describeRef(result.ref), revision);
       }
       result.summary = status.summary;
       if (status.state === 'current') {
         result.state = 'current';
         result.durationMs = now() - started;
-        logger.info(`${describeRef(result.ref)}: rolled out (${status.summary}) in ${seconds(result.durationMs)}.`);
+        logger.info(
+          `${describeRef(result.ref)}: rolled out (${status.summary}) in ${seconds(result.durationMs)}.`,
+        );
       } else if (status.state === 'failed') {
         result.state = 'failed';
         result.durationMs = now() - started;
@@ -152,16 +162,19 @@ export async function verifyRollout(targets: readonly ObjectRef[], options: Veri
   // A progress line per unfinished workload when its state changed, at most one per interval.
   const interval = options.progressIntervalMs ?? 5000;
   const printed = new Map<string, { summary: string; at: number }>();
-  const progress = setInterval(() => {
-    evaluate(); // grace periods run out with time, not only with events
-    for (const [name, result] of results) {
-      const last = printed.get(name);
-      if (result.state !== 'in-progress' || last?.summary === result.summary) continue;
-      if (last && now() - last.at < interval) continue;
-      printed.set(name, { summary: result.summary, at: now() });
-      logger.info(`${name}: ${result.summary}`);
-    }
-  }, Math.min(interval, 1000));
+  const progress = setInterval(
+    () => {
+      evaluate(); // grace periods run out with time, not only with events
+      for (const [name, result] of results) {
+        const last = printed.get(name);
+        if (result.state !== 'in-progress' || last?.summary === result.summary) continue;
+        if (last && now() - last.at < interval) continue;
+        printed.set(name, { summary: result.summary, at: now() });
+        logger.info(`${name}: ${result.summary}`);
+      }
+    },
+    Math.min(interval, 1000),
+  );
   const deadline = setTimeout(() => {
     const waiting = [...results.values()].filter((result) => result.state === 'in-progress');
     settle({
@@ -171,9 +184,13 @@ export async function verifyRollout(targets: readonly ObjectRef[], options: Veri
         .join('; ')}.`,
     });
   }, options.timeoutMs);
-  signal.addEventListener('abort', () => settle({ ok: false, cancelled: true, verdict: 'Verification was cancelled.' }), {
-    once: true,
-  });
+  signal.addEventListener(
+    'abort',
+    () => settle({ ok: false, cancelled: true, verdict: 'Verification was cancelled.' }),
+    {
+      once: true,
+    },
+  );
   try {
     await cache.start(stop.signal);
     evaluate();
@@ -221,7 +238,10 @@ async function addDetails(result: WorkloadResult, api: KubeApi): Promise<void> {
     tailLines: 20,
     previous,
   });
-  result.logs = text.split('\n').filter((line) => line !== '').slice(-20);
+  result.logs = text
+    .split('\n')
+    .filter((line) => line !== '')
+    .slice(-20);
 }
 
 export function eventTime(event: Json): number {

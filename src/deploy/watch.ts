@@ -54,7 +54,10 @@ export class ObjectCache {
   }
 
   private async relist(spec: WatchSpec): Promise<string> {
-    const { items, resourceVersion } = await this.api.list(resourcePath(spec.kind, spec.namespace), spec.query ?? {}, );
+    const { items, resourceVersion } = await this.api.list(
+      resourcePath(spec.kind, spec.namespace),
+      spec.query ?? {},
+    );
     const store = new Map<string, Json>();
     for (const item of items) {
       const uid = uidOf(item);

@@ -18,7 +18,9 @@ export function runSummary(result: PipelineResult): string {
     lines.push('| Image | Reference | |', '| --- | --- | --- |');
     for (const name of names) {
       const built = result.built.includes(name);
-      lines.push(`| \`${name}\` | \`${result.images[name]}\` | ${built ? 'built and pushed' : 'reused from ECR'} |`);
+      lines.push(
+        `| \`${name}\` | \`${result.images[name]}\` | ${built ? 'built and pushed' : 'reused from ECR'} |`,
+      );
     }
     lines.push('');
   }
@@ -27,7 +29,10 @@ export function runSummary(result: PipelineResult): string {
     lines.push(`Cluster: connected through ${describeSource(result.cluster.source)}${version}.`, '');
   }
   if (result.render) {
-    lines.push(`Rendered ${result.render.objects.length} object(s): ${countKinds(result.render.objects.map((o) => o.kind))}.`, '');
+    lines.push(
+      `Rendered ${result.render.objects.length} object(s): ${countKinds(result.render.objects.map((o) => o.kind))}.`,
+      '',
+    );
   }
   if (deploy) {
     if (deploy.release !== undefined) {
@@ -39,7 +44,10 @@ export function runSummary(result: PipelineResult): string {
     const counts = { create: 0, update: 0, unchanged: 0 };
     for (const change of deploy.changes) counts[change.change]++;
     if (deploy.changes.length > 0) {
-      lines.push(`Plan: ${counts.create} to create, ${counts.update} to change, ${counts.unchanged} unchanged.`, '');
+      lines.push(
+        `Plan: ${counts.create} to create, ${counts.update} to change, ${counts.unchanged} unchanged.`,
+        '',
+      );
     }
     const migration = deploy.migration;
     if (migration) {
@@ -53,13 +61,21 @@ export function runSummary(result: PipelineResult): string {
       lines.push('| Workload | Rollout | Time |', '| --- | --- | --- |');
       for (const workload of workloads) {
         const time = workload.durationMs !== undefined ? `${(workload.durationMs / 1000).toFixed(1)} s` : '';
-        lines.push(`| ${describeRef(workload.ref)} | ${workload.state}: ${escape(workload.summary)} | ${time} |`);
+        lines.push(
+          `| ${describeRef(workload.ref)} | ${workload.state}: ${escapeCell(workload.summary)} | ${time} |`,
+        );
       }
       lines.push('');
       const failed = workloads.find((w) => w.state === 'failed');
       if (failed?.events?.length || failed?.logs?.length) {
         lines.push('<details><summary>Events and last log lines of the failing pod</summary>', '', '```');
-        lines.push(...(failed.events ?? []), ...(failed.logs?.length ? ['--- log', ...failed.logs] : []), '```', '</details>', '');
+        lines.push(
+          ...(failed.events ?? []),
+          ...(failed.logs?.length ? ['--- log', ...failed.logs] : []),
+          '```',
+          '</details>',
+          '',
+        );
       }
     }
     const rollback = deploy.rollback;
@@ -71,14 +87,23 @@ export function runSummary(result: PipelineResult): string {
     }
     if (deploy.pruned.length > 0) lines.push(`Pruned: ${deploy.pruned.map(describeRef).join(', ')}.`, '');
     if (deploy.diff !== undefined) {
-      lines.push('<details><summary>Server-side diff</summary>', '', '```diff', deploy.diff.trimEnd() || '(no changes)', '```', '</details>', '');
+      lines.push(
+        '<details><summary>Server-side diff</summary>',
+        '',
+        '```diff',
+        deploy.diff.trimEnd() || '(no changes)',
+        '```',
+        '</details>',
+        '',
+      );
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
 function headline(result: PipelineResult): string {
-  if (result.result === 'success' && !result.deploy) return '✅ Rendered (no cluster given: nothing deployed)';
+  if (result.result === 'success' && !result.deploy)
+    return '✅ Rendered (no cluster given: nothing deployed)';
   return HEADLINES[result.result];
 }
 
@@ -89,7 +114,7 @@ function quote(text: string): string {
     .join('\n');
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 
