@@ -1,6 +1,7 @@
 import { createStore, startApiServer } from './apiserver/index.js';
+import { installPlatformSecretStore } from './controllers/external-secrets.js';
 import { startControllers } from './controllers/index.js';
-import type { ImagePullCheck, TokenAuthenticator } from './kube/contract.js';
+import type { ImagePullCheck, RemoteSecrets, TokenAuthenticator } from './kube/contract.js';
 
 export interface ClusterOptions {
   tls: { cert: string; key: string };
@@ -8,6 +9,10 @@ export interface ClusterOptions {
   imagePullCheck: ImagePullCheck;
   auditLogPath: string;
   timeScale: number;
+  /** The simulated AWS Secrets Manager that ExternalSecrets read. */
+  remoteSecrets?: RemoteSecrets;
+  /** The region of the platform's ClusterSecretStore. */
+  region?: string;
 }
 
 export interface ClusterHandle {
@@ -23,10 +28,13 @@ export interface ClusterHandle {
  */
 export async function startCluster(options: ClusterOptions): Promise<ClusterHandle> {
   const store = createStore();
+  // The platform team's add-ons come with the cluster: ESO's store for AWS Secrets Manager.
+  installPlatformSecretStore(store, options.region ?? 'us-east-1');
   const controllers = startControllers({
     store,
     imagePullCheck: options.imagePullCheck,
     timeScale: options.timeScale,
+    remoteSecrets: options.remoteSecrets,
   });
   try {
     const api = await startApiServer({

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { SimulatedCluster } from './aws/eks.js';
 import { createTokenAuthenticator } from './aws/eks-token.js';
 import { RepositoryCatalog } from './aws/repositories.js';
+import { SimulatedSecretsManager, seedDefaultSecrets } from './aws/secrets-manager.js';
 import { startAwsService } from './aws/server.js';
 import type { ClusterHandle } from './cluster.js';
 import { createCertificateAuthority, issueServerCertificate } from './pki.js';
@@ -134,6 +135,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       status: 'ACTIVE',
       createdAt: new Date(),
     };
+    // One Secrets Manager for the admin routes that seed it and the ESO stand-in that reads it.
+    const secrets = new SimulatedSecretsManager();
+    seedDefaultSecrets(secrets);
     let kube: ClusterHandle | undefined;
     if (options.kubernetes) {
       const { startCluster } = await (loadingCluster ?? import('./cluster.js'));
@@ -148,6 +152,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         imagePullCheck: createImagePullCheck(registryHost, registry),
         auditLogPath,
         timeScale: options.timeScale,
+        remoteSecrets: secrets,
+        region: options.region,
       });
       closers.push(kube.close);
       cluster.endpoint = kube.url;
@@ -157,6 +163,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       credentials,
       region: options.region,
       cluster,
+      secrets,
       ecr: {
         catalog,
         registry,

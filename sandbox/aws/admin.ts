@@ -1,5 +1,6 @@
 import { CLUSTER_STATUSES, type ClusterStatus, type SimulatedCluster } from './eks.js';
 import { type FaultPlan, parseFaultRule } from './faults.js';
+import { answerSecretsAdmin, type SimulatedSecretsManager } from './secrets-manager.js';
 
 /** One answered control-plane call, for tests that count calls or prove retries. */
 export interface CallRecord {
@@ -14,6 +15,8 @@ export interface AdminState {
   cluster: SimulatedCluster;
   faults: FaultPlan;
   calls: CallRecord[];
+  /** The simulated Secrets Manager, seeded through /secretsmanager/secrets/NAME. */
+  secrets?: SimulatedSecretsManager;
 }
 
 export interface AdminAnswer {
@@ -33,10 +36,13 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
  * The control plane's unsigned test controls (under SANDBOX_AWS_ADMIN_URL):
  *   GET /health; POST /eks/status {"status":"CREATING"};
  *   POST /faults {service?, operation?, status?, code, message?, times?}; DELETE /faults;
- *   GET /calls (every answered call); DELETE /calls.
+ *   GET /calls (every answered call); DELETE /calls;
+ *   GET|PUT|DELETE /secretsmanager/secrets/NAME (see secrets-manager.ts).
  */
 export function answerAdmin(state: AdminState, method: string, path: string, body: string): AdminAnswer {
   const route = `${method} ${path}`;
+  const secretsAnswer = state.secrets && answerSecretsAdmin(state.secrets, method, path, body);
+  if (secretsAnswer) return secretsAnswer;
   if (route === 'GET /health') return { status: 200, body: { ok: true } };
   if (route === 'GET /calls') return { status: 200, body: state.calls };
   if (route === 'DELETE /calls') {

@@ -6,6 +6,7 @@ import { createEcrOperations, type EcrDependencies } from './ecr.js';
 import { describeCluster, type SimulatedCluster } from './eks.js';
 import { AwsServiceError } from './errors.js';
 import { FaultPlan } from './faults.js';
+import type { SimulatedSecretsManager } from './secrets-manager.js';
 import { type SandboxCredentials, verifySignedRequest } from './sigv4.js';
 
 export interface AwsServiceOptions {
@@ -13,6 +14,8 @@ export interface AwsServiceOptions {
   region: string;
   ecr: EcrDependencies;
   cluster: SimulatedCluster;
+  /** Secrets the admin routes seed and the simulated External Secrets Operator reads. */
+  secrets?: SimulatedSecretsManager;
   port?: number;
 }
 
@@ -37,7 +40,12 @@ type Protocol = 'json' | 'rest';
  */
 export async function startAwsService(options: AwsServiceOptions): Promise<AwsServiceHandle> {
   const ecr = createEcrOperations(options.ecr);
-  const admin: AdminState = { cluster: options.cluster, faults: new FaultPlan(), calls: [] };
+  const admin: AdminState = {
+    cluster: options.cluster,
+    faults: new FaultPlan(),
+    calls: [],
+    secrets: options.secrets,
+  };
 
   /** The operation a request names: the X-Amz-Target suffix for ECR, the REST route for EKS. */
   function operationOf(req: IncomingMessage, protocol: Protocol): string {

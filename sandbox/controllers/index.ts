@@ -3,6 +3,7 @@ import { startCronJobController } from './cronjob.js';
 import { startDaemonSetController } from './daemonset.js';
 import { startDeploymentController } from './deployment.js';
 import { endpointsKind, startEndpointsController } from './endpoints.js';
+import { startExternalSecretsController } from './external-secrets.js';
 import { startJobController } from './job.js';
 import { Kubelets } from './kubelet/kubelet.js';
 import { registerNodes } from './nodes.js';
@@ -44,6 +45,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
   startCronJobController(runtime);
   startStorageAndServiceControllers(runtime);
   startEndpointsController(runtime);
+  startExternalSecretsController(runtime, options.remoteSecrets);
 
   const onEvent = (event: StoreEvent) => {
     const { kind } = event.resource;

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createStore, type MemoryStore } from '../apiserver/store.js';
-import type { ControllerHandle, ImagePullCheck, KubeObject, ResourceType } from '../kube/contract.js';
+import type {
+  ControllerHandle,
+  ImagePullCheck,
+  KubeObject,
+  RemoteSecrets,
+  ResourceType,
+} from '../kube/contract.js';
 import { startControllers } from './index.js';
 import { type Kinds, resolveKinds } from './kinds.js';
 import type { Json } from './objects.js';
@@ -30,10 +36,20 @@ export interface Sandbox {
   stop(): void;
 }
 
-export function startSandbox(timeScale = 0.01, imagePullCheck: ImagePullCheck = fakeRegistry): Sandbox {
+export function startSandbox(
+  timeScale = 0.01,
+  imagePullCheck: ImagePullCheck = fakeRegistry,
+  options: { remoteSecrets?: RemoteSecrets; before?: (store: MemoryStore) => void } = {},
+): Sandbox {
   const store = createStore();
+  options.before?.(store);
   const kinds = resolveKinds(store);
-  const controllers = startControllers({ store, imagePullCheck, timeScale });
+  const controllers = startControllers({
+    store,
+    imagePullCheck,
+    timeScale,
+    remoteSecrets: options.remoteSecrets,
+  });
   const type = (kind: keyof Kinds): ResourceType => kinds[kind];
   const sandbox: Sandbox = {
     store,

@@ -98,10 +98,27 @@ export interface PodLogs {
   ): () => void;
 }
 
-/** Asks the real registry whether an image reference can be pulled. */
+/**
+ * Asks the real registry whether an image reference can be pulled. `env` is the image config's
+ * `Env` (`NAME=value` entries), the base of the container's environment as in a real runtime.
+ */
 export type ImagePullCheck = (
   image: string,
-) => Promise<{ ok: true; digest: string } | { ok: false; reason: string }>;
+) => Promise<{ ok: true; digest: string; env?: string[] } | { ok: false; reason: string }>;
+
+/** A secret in the simulated AWS Secrets Manager, as GetSecretValue returns it. */
+export interface RemoteSecretValue {
+  name: string;
+  secretString: string;
+  versionId: string;
+}
+
+/** What the simulated External Secrets Operator reads: the sandbox's AWS Secrets Manager. */
+export interface RemoteSecrets {
+  get(name: string): RemoteSecretValue | undefined;
+  /** Called with the secret's name whenever it is written or deleted; returns the unsubscribe function. */
+  subscribe(listener: (name: string) => void): () => void;
+}
 
 /** Decides whether a bearer token is accepted by the simulated cluster; returns the user name. */
 export type TokenAuthenticator = (
@@ -146,6 +163,8 @@ export interface ControllerOptions {
   imagePullCheck: ImagePullCheck;
   /** Multiplies every simulated delay (back-off, probe periods, start-up); 1 is real time. */
   timeScale: number;
+  /** Where ExternalSecrets read from; without it every remote key is missing. */
+  remoteSecrets?: RemoteSecrets;
 }
 
 export interface ControllerHandle {

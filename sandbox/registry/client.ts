@@ -88,6 +88,14 @@ export class RegistryClient {
     };
   }
 
+  /** A blob as text (an image config is JSON), or undefined when the repository does not hold it. */
+  async blob(repository: string, digest: string): Promise<string | undefined> {
+    const response = await this.get(`/v2/${repository}/blobs/${digest}`, 'GET');
+    if (response.status === 404) return undefined;
+    this.expectOk(response, `read the blob ${repository}@${digest}`);
+    return response.body;
+  }
+
   private expectOk(response: RawResponse, what: string): void {
     if (response.status >= 200 && response.status < 300) return;
     throw new Error(`The registry could not ${what}: HTTP ${response.status} ${response.body.slice(0, 200)}`);

@@ -49,7 +49,10 @@ describe('image pull check against the real registry', () => {
     const runner = new NodeProcessRunner();
     const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
     await writeFile(join(context, 'id'), randomUUID());
-    await writeFile(join(context, 'Dockerfile'), 'FROM scratch\nCOPY id /id\n');
+    await writeFile(
+      join(context, 'Dockerfile'),
+      'FROM scratch\nENV SANDBOX_LOG="from the image" PATH=/bin\nCOPY id /id\n',
+    );
     for (const args of [
       ['login', '--password-stdin', '-u', 'AWS', host],
       ['build', '-t', `${host}/pulls/app:present`, context],
@@ -65,9 +68,13 @@ describe('image pull check against the real registry', () => {
     await sandbox?.stop();
   });
 
-  it('pulls a pushed tag and reports its digest', async () => {
+  it("pulls a pushed tag and reports its digest and the image config's Env", async () => {
     const verdict = await check(`${host}/pulls/app:present`);
-    expect(verdict).toEqual({ ok: true, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(verdict).toEqual({
+      ok: true,
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      env: expect.arrayContaining(['SANDBOX_LOG=from the image', 'PATH=/bin']),
+    });
   });
 
   it('pulls by digest what it resolved by tag', async () => {
@@ -84,8 +91,34 @@ describe('image pull check against the real registry', () => {
     });
   });
 
-  it('fails for images outside the sandbox registry, as a node without internet would', async () => {
-    const verdict = await check('docker.io/library/nginx:1.27');
-    expect(verdict).toEqual({ ok: false, reason: expect.stringContaining('no such host') });
+  it('fails for registries without a mirror, as a node without internet would', async () => {
+    const verdict = await check('quay.io/prometheus/node-exporter:v1.8.2');
+    expect(verdict).toEqual({ ok: false, reason: expect.stringContaining('lookup quay.io: no such host') });
+  });
+
+  it('resolves Docker Hub names through the docker-hub pull-through cache repository', async () => {
+    const runner = new NodeProcessRunner();
+    const ecr = new ECRClient({});
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'docker-hub/library/busybox' }));
+    for (const args of [
+      ['tag', `${host}/pulls/app:present`, `${host}/docker-hub/library/busybox:1.36`],
+      ['push', `${host}/docker-hub/library/busybox:1.36`],
+    ]) {
+      expect((await runner.run('docker', args, { env: process.env })).exitCode).toBe(0);
+    }
+    const cached = await check(`${host}/docker-hub/library/busybox:1.36`);
+    expect(cached.ok).toBe(true);
+    for (const name of [
+      'busybox:1.36',
+      'library/busybox:1.36',
+      'docker.io/busybox:1.36',
+      'index.docker.io/library/busybox:1.36',
+    ]) {
+      expect(await check(name)).toEqual(cached);
+    }
+    expect(await check('busybox:1.37')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('docker.io/library/busybox:1.37: not found'),
+    });
   });
 });

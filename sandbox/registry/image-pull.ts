@@ -1,5 +1,6 @@
 import type { ImagePullCheck } from '../kube/contract.js';
-import type { RegistryClient } from './client.js';
+import type { RegistryClient, StoredManifest } from './client.js';
+import { DOCKER_HUB, DOCKER_HUB_CACHE_PREFIX, normalizeReference } from './reference.js';
 
 export interface ImageReference {
   host: string;
@@ -26,26 +27,64 @@ export function parseImageReference(image: string): ImageReference | undefined {
   };
 }
 
+/** An image config's `Env`, read through an index to the linux/amd64 image a node would run. */
+async function imageEnv(
+  registry: RegistryClient,
+  repository: string,
+  manifest: StoredManifest,
+): Promise<string[]> {
+  let body = JSON.parse(manifest.body) as ManifestJson;
+  if (body.manifests) {
+    const entry =
+      body.manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ??
+      body.manifests[0];
+    const image = entry?.digest ? await registry.manifest(repository, entry.digest) : undefined;
+    if (!image) return [];
+    body = JSON.parse(image.body) as ManifestJson;
+  }
+  const config = body.config?.digest ? await registry.blob(repository, body.config.digest) : undefined;
+  if (!config) return [];
+  const env = (JSON.parse(config) as { config?: { Env?: unknown } }).config?.Env;
+  return Array.isArray(env) ? env.filter((entry): entry is string => typeof entry === 'string') : [];
+}
+
+interface ManifestJson {
+  config?: { digest?: string };
+  manifests?: { digest?: string; platform?: { os?: string; architecture?: string } }[];
+}
+
 /**
- * How the simulated kubelet "pulls": it asks the real registry whether the manifest exists. Only
- * the sandbox registry is reachable (there is no internet), as a node without egress would see it.
+ * How the simulated kubelet "pulls": it reads the manifest (and, once per digest, the image
+ * config for its `Env`) from the real registry. Only the sandbox registry is reachable, as on a
+ * node without egress; Docker Hub images come through the containerd mirror the platform sets up
+ * for docker.io, an ECR pull-through cache under `docker-hub/` in the same registry.
  */
 export function createImagePullCheck(registryHost: string, registry: RegistryClient): ImagePullCheck {
+  const envByDigest = new Map<string, string[]>();
   return async (image) => {
+    const ref = normalizeReference(image);
     const notFound = (why: string) => ({
       ok: false as const,
-      reason: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${why}`,
+      reason: `failed to pull and unpack image "${ref.name}": failed to resolve reference "${ref.name}": ${why}`,
     });
-    const ref = parseImageReference(image);
-    if (!ref) {
+    const repository =
+      ref.domain === registryHost
+        ? ref.path
+        : ref.domain === DOCKER_HUB
+          ? `${DOCKER_HUB_CACHE_PREFIX}/${ref.path}`
+          : undefined;
+    if (!repository) {
       return notFound(
-        `pull access denied: the sandbox has no internet; only ${registryHost} can be pulled from`,
+        `dial tcp: lookup ${ref.domain}: no such host (the sandbox registry is ${registryHost})`,
       );
     }
-    if (ref.host !== registryHost) {
-      return notFound(`dial tcp: lookup ${ref.host}: no such host (the sandbox registry is ${registryHost})`);
+    const manifest = await registry.manifest(repository, ref.digest ?? ref.tag ?? 'latest');
+    if (!manifest) return notFound(`${ref.name}: not found`);
+    let env = envByDigest.get(manifest.digest);
+    if (!env) {
+      env = await imageEnv(registry, repository, manifest);
+      envByDigest.set(manifest.digest, env);
     }
-    const digest = await registry.digestOf(ref.repository, ref.digest ?? ref.tag ?? 'latest');
-    return digest ? { ok: true, digest } : notFound(`${image}: not found`);
+    return { ok: true, digest: manifest.digest, env };
   };
 }

@@ -64,6 +64,29 @@ describe('container behaviour from SANDBOX_* env', () => {
     expect(containerBehaviour(container, 'main', 'Always').exits).toBe(false);
   });
 
+  it("takes the image's ENV as the base and lets the pod's literal env override it", () => {
+    const image = ['PATH=/usr/bin', 'SANDBOX_CRASH=1', 'SANDBOX_RUN_SECONDS=3', 'SANDBOX_LOG=a=b'];
+    expect(containerBehaviour(withEnv({}), 'main', 'Always', image)).toMatchObject({
+      exits: true,
+      exitCode: 1,
+      runSeconds: 3,
+      logLines: ['a=b'],
+    });
+    const fixed = containerBehaviour(withEnv({ SANDBOX_CRASH: '0' }), 'main', 'Always', image);
+    expect(fixed).toMatchObject({ exits: true, exitCode: 0, runSeconds: 3 });
+    expect(
+      containerBehaviour(withEnv({ SANDBOX_CRASH: '' }), 'main', 'Always', ['SANDBOX_CRASH=1']).exits,
+    ).toBe(false);
+  });
+
+  it('drops an image value that the pod replaces from a ConfigMap (its value is not declared)', () => {
+    const container = {
+      name: 'c',
+      env: [{ name: 'SANDBOX_CRASH', valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } } }],
+    };
+    expect(containerBehaviour(container, 'main', 'Always', ['SANDBOX_CRASH=1']).exits).toBe(false);
+  });
+
   it('rejects a SANDBOX_RUN_SECONDS that is not a number, naming the variable', () => {
     expect(() => containerBehaviour(withEnv({ SANDBOX_RUN_SECONDS: 'soon' }), 'main', 'Always')).toThrow(
       'SANDBOX_RUN_SECONDS is "soon"; expected a number of seconds or an exit code (0 or more).',

@@ -32,13 +32,23 @@ function number(value: string | undefined, name: string, fallback: number): numb
   return parsed;
 }
 
-/** Only literal `value`s count: the behaviour is declared in the manifest, not looked up. */
-export function sandboxEnv(container: Json): Record<string, string> {
+/**
+ * The SANDBOX_* variables a container sees: the image config's `Env` (`NAME=value`) overlaid by
+ * the pod's `env`, as a container runtime builds the environment. Only literal `value`s declare
+ * behaviour; a pod entry from `valueFrom` still replaces the image's value, which then no longer
+ * counts, since the container would see whatever the reference holds.
+ */
+export function sandboxEnv(container: Json, imageEnv: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = {};
+  for (const entry of imageEnv) {
+    const equals = entry.indexOf('=');
+    const name = equals >= 0 ? entry.slice(0, equals) : entry;
+    if (name.startsWith('SANDBOX_') && equals >= 0) env[name] = entry.slice(equals + 1);
+  }
   for (const entry of container.env ?? []) {
-    if (typeof entry?.name === 'string' && entry.name.startsWith('SANDBOX_') && entry.value !== undefined) {
-      env[entry.name] = String(entry.value);
-    }
+    if (typeof entry?.name !== 'string' || !entry.name.startsWith('SANDBOX_')) continue;
+    if (entry.value !== undefined) env[entry.name] = String(entry.value);
+    else delete env[entry.name];
   }
   return env;
 }
@@ -54,8 +64,13 @@ export function logLinesOf(value: string | undefined): string[] {
  * told otherwise; init containers and containers of Job-like pods (OnFailure/Never) exit 0 after a
  * second, since that is what their real counterparts do.
  */
-export function containerBehaviour(container: Json, role: ContainerRole, restartPolicy: string): Behaviour {
-  const env = sandboxEnv(container);
+export function containerBehaviour(
+  container: Json,
+  role: ContainerRole,
+  restartPolicy: string,
+  imageEnv: readonly string[] = [],
+): Behaviour {
+  const env = sandboxEnv(container, imageEnv);
   const crash = truthy(env.SANDBOX_CRASH);
   const declaresExit = env.SANDBOX_EXIT_CODE !== undefined || env.SANDBOX_RUN_SECONDS !== undefined;
   const exits = crash || declaresExit || role === 'init' || restartPolicy !== 'Always';

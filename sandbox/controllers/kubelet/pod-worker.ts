@@ -24,9 +24,14 @@ export interface WorkerContext {
   runtime: Runtime;
   logs: ContainerLogs;
   imagePullCheck: ImagePullCheck;
-  /** Images already on each node: `${node}|${image}` → digest. */
-  imageCache: Map<string, string>;
+  /** Images already on each node: `${node}|${image}` → digest and the image config's Env. */
+  imageCache: Map<string, PulledImage>;
   lookup(namespace: string): ConfigLookup;
+}
+
+export interface PulledImage {
+  digest: string;
+  env: string[];
 }
 
 class Cancelled extends Error {}
@@ -49,6 +54,8 @@ export class PodWorker {
   private readonly node: string;
   private readonly restartPolicy: string;
   private terminating = false;
+  /** Each container's image Env, known once pulled: the base its SANDBOX_* behaviour is read from. */
+  private readonly imageEnvs = new Map<string, string[]>();
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -111,7 +118,7 @@ export class PodWorker {
     const stopSeconds = (name: string) => {
       const spec = specs.find((c) => c.name === name);
       try {
-        return containerBehaviour(spec, 'main', this.restartPolicy).stopSeconds;
+        return containerBehaviour(spec, 'main', this.restartPolicy, this.imageEnvs.get(name)).stopSeconds;
       } catch {
         return 1;
       }
@@ -168,21 +175,20 @@ export class PodWorker {
   /** One container's life, restarts included. Resolves true when it finished with exit code 0. */
   private async runContainer(spec: Json, record: ContainerRecord, role: ContainerRole): Promise<boolean> {
     const policy = role === 'init' && this.restartPolicy === 'Always' ? 'OnFailure' : this.restartPolicy;
-    let behaviour: Behaviour;
-    try {
-      behaviour = containerBehaviour(spec, role, this.restartPolicy);
-    } catch (error) {
-      record.state = { waiting: { reason: 'CreateContainerConfigError', message: (error as Error).message } };
-      this.event(
-        { reason: 'Failed', message: `Error: ${(error as Error).message}`, type: 'Warning' },
-        spec.name,
-      );
-      this.publish();
-      return new Promise(() => {});
-    }
     for (let exits = 0; ; ) {
-      await this.pull(spec, record);
+      const image = await this.pull(spec, record);
+      this.imageEnvs.set(spec.name, image.env);
       await this.checkConfig(spec, record);
+      let behaviour: Behaviour;
+      try {
+        behaviour = containerBehaviour(spec, role, this.restartPolicy, image.env);
+      } catch (error) {
+        const message = (error as Error).message;
+        record.state = { waiting: { reason: 'CreateContainerConfigError', message } };
+        this.event({ reason: 'Failed', message: `Error: ${message}`, type: 'Warning' }, spec.name);
+        this.publish();
+        return new Promise(() => {});
+      }
       this.startRun(spec, record, behaviour, exits);
       if (!behaviour.exits) return new Promise(() => {});
       await this.sleep(behaviour.runSeconds);
@@ -257,7 +263,7 @@ export class PodWorker {
     this.publish();
   }
 
-  private async pull(spec: Json, record: ContainerRecord): Promise<string> {
+  private async pull(spec: Json, record: ContainerRecord): Promise<PulledImage> {
     const image: string = spec.image;
     const cacheKey = `${this.node}|${image}`;
     const cached = this.ctx.imageCache.get(cacheKey);
@@ -266,7 +272,7 @@ export class PodWorker {
         { reason: 'Pulled', message: `Container image "${image}" already present on machine` },
         spec.name,
       );
-      record.imageID = imageIdOf(image, cached);
+      record.imageID = imageIdOf(image, cached.digest);
       return cached;
     }
     for (let failures = 0; ; ) {
@@ -279,11 +285,12 @@ export class PodWorker {
       await this.sleep(0.5);
       if (result.ok) {
         const took = `${Date.now() - started}ms`;
-        this.ctx.imageCache.set(cacheKey, result.digest);
+        const pulled = { digest: result.digest, env: result.env ?? [] };
+        this.ctx.imageCache.set(cacheKey, pulled);
         record.imageID = imageIdOf(image, result.digest);
         const message = `Successfully pulled image "${image}" in ${took} (${took} including waiting)`;
         this.event({ reason: 'Pulled', message }, spec.name);
-        return result.digest;
+        return pulled;
       }
       failures++;
       const error = `failed to pull and unpack image "${image}": ${result.reason}`;
