@@ -5,37 +5,30 @@
  * group sorted by check id; a restricted check replaces the baseline check it overrides.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: pod specs are schemaless JSON here.
-type Json = any;
+import {
+  type Check,
+  containersOf,
+  containersPhrase,
+  type Json,
+  joinQuote,
+  plural,
+  seccomp,
+  setters,
+  sortedSet,
+  type Violation,
+} from './pod-security-helpers.js';
+import {
+  allowPrivilegeEscalation,
+  capabilitiesRestricted,
+  restrictedVolumes,
+  runAsNonRoot,
+  runAsUser,
+  seccompRestricted,
+} from './pod-security-restricted.js';
+
+export type { Violation } from './pod-security-helpers.js';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
-
-export interface Violation {
-  reason: string;
-  detail: string;
-}
-
-type Check = (meta: Json, spec: Json) => Violation | undefined;
-
-const plural = (one: string, many: string, count: number) => (count === 1 ? one : many);
-const joinQuote = (items: string[]) => (items.length === 0 ? '' : `"${items.join('", "')}"`);
-const sortedSet = (items: Iterable<string>) => [...new Set(items)].sort();
-const containersPhrase = (names: string[]) =>
-  `${plural('container', 'containers', names.length)} ${joinQuote(names)}`;
-
-/** Init containers, then containers, then ephemeral containers: the upstream visiting order. */
-function containersOf(spec: Json): Json[] {
-  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])];
-}
-
-const isWindows = (spec: Json) => spec?.os?.name === 'windows';
-
-/** Checks that explicitly bad values on the pod and/or containers fail, as "pod and containers ...". */
-function setters(podBad: boolean, badContainers: string[]): string[] {
-  const out = podBad ? ['pod'] : [];
-  if (badContainers.length > 0) out.push(containersPhrase(badContainers));
-  return out;
-}
 
 const appArmorProfile: Check = (meta, spec) => {
   const allowedType = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
@@ -209,42 +202,6 @@ const seLinuxOptions: Check = (_meta, spec) => {
   };
 };
 
-const validSeccomp = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
-
-/** Shared by the baseline and restricted seccomp checks; restricted also requires a profile. */
-function seccomp(spec: Json, required: boolean): Violation | undefined {
-  const badValues = new Set<string>();
-  const podProfile = spec?.securityContext?.seccompProfile;
-  const podBad = Boolean(podProfile) && !validSeccomp(podProfile.type);
-  if (podBad) badValues.add(String(podProfile.type ?? ''));
-  const podSet = Boolean(podProfile) && !podBad;
-  const explicit: string[] = [];
-  const implicit: string[] = [];
-  for (const c of containersOf(spec)) {
-    const profile = c.securityContext?.seccompProfile;
-    if (profile) {
-      if (!validSeccomp(profile.type)) {
-        explicit.push(c.name);
-        badValues.add(String(profile.type ?? ''));
-      }
-    } else if (!podSet) implicit.push(c.name);
-  }
-  const who = setters(podBad, explicit);
-  if (who.length > 0) {
-    return {
-      reason: 'seccompProfile',
-      detail: `${who.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(sortedSet(badValues))}`,
-    };
-  }
-  if (required && implicit.length > 0) {
-    return {
-      reason: 'seccompProfile',
-      detail: `pod or ${containersPhrase(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
-    };
-  }
-  return undefined;
-}
-
 const seccompBaseline: Check = (_meta, spec) => seccomp(spec, false);
 
 /** The 1.32 list of safe sysctls. */
@@ -282,133 +239,6 @@ const windowsHostProcess: Check = (_meta, spec) => {
     detail: `${who.join(' and ')} must not set securityContext.windowsOptions.hostProcess=true`,
   };
 };
-
-const allowPrivilegeEscalation: Check = (_meta, spec) => {
-  if (isWindows(spec)) return undefined;
-  const bad = containersOf(spec)
-    .filter((c) => c.securityContext?.allowPrivilegeEscalation !== false)
-    .map((c) => c.name);
-  if (bad.length === 0) return undefined;
-  return {
-    reason: 'allowPrivilegeEscalation != false',
-    detail: `${containersPhrase(bad)} must set securityContext.allowPrivilegeEscalation=false`,
-  };
-};
-
-const capabilitiesRestricted: Check = (_meta, spec) => {
-  if (isWindows(spec)) return undefined;
-  const missingDrop: string[] = [];
-  const adding: string[] = [];
-  const forbidden = new Set<string>();
-  for (const c of containersOf(spec)) {
-    const caps = c.securityContext?.capabilities;
-    if (!caps) {
-      missingDrop.push(c.name);
-      continue;
-    }
-    if (!(caps.drop ?? []).includes('ALL')) missingDrop.push(c.name);
-    const added: string[] = (caps.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');
-    for (const cap of added) forbidden.add(cap);
-    if (added.length > 0) adding.push(c.name);
-  }
-  const details: string[] = [];
-  if (missingDrop.length > 0)
-    details.push(`${containersPhrase(missingDrop)} must set securityContext.capabilities.drop=["ALL"]`);
-  if (adding.length > 0)
-    details.push(
-      `${containersPhrase(adding)} must not include ${joinQuote(sortedSet(forbidden))} in securityContext.capabilities.add`,
-    );
-  return details.length > 0 ? { reason: 'unrestricted capabilities', detail: details.join('; ') } : undefined;
-};
-
-const allowedVolumeSources = [
-  'configMap',
-  'csi',
-  'downwardAPI',
-  'emptyDir',
-  'ephemeral',
-  'image',
-  'persistentVolumeClaim',
-  'projected',
-  'secret',
-];
-/** Upstream names these restricted sources; anything else is "unknown". */
-const knownRestrictedSources = [
-  'hostPath',
-  'gcePersistentDisk',
-  'awsElasticBlockStore',
-  'gitRepo',
-  'nfs',
-  'iscsi',
-  'glusterfs',
-  'rbd',
-  'flexVolume',
-  'cinder',
-  'cephfs',
-  'flocker',
-  'fc',
-  'azureFile',
-  'vsphereVolume',
-  'quobyte',
-  'azureDisk',
-  'photonPersistentDisk',
-  'portworxVolume',
-  'scaleIO',
-  'storageos',
-];
-
-const restrictedVolumes: Check = (_meta, spec) => {
-  const bad: string[] = [];
-  const types = new Set<string>();
-  for (const volume of spec?.volumes ?? []) {
-    if (allowedVolumeSources.some((source) => volume[source])) continue;
-    bad.push(volume.name);
-    types.add(knownRestrictedSources.find((source) => volume[source]) ?? 'unknown');
-  }
-  if (bad.length === 0) return undefined;
-  return {
-    reason: 'restricted volume types',
-    detail: `${plural('volume', 'volumes', bad.length)} ${joinQuote(bad)} ${plural('uses', 'use', bad.length)} ${plural('restricted volume type', 'restricted volume types', types.size)} ${joinQuote(sortedSet(types))}`,
-  };
-};
-
-const runAsNonRoot: Check = (_meta, spec) => {
-  const podValue = spec?.securityContext?.runAsNonRoot;
-  const podBad = podValue === false;
-  const explicit: string[] = [];
-  const implicit: string[] = [];
-  for (const c of containersOf(spec)) {
-    const value = c.securityContext?.runAsNonRoot;
-    if (value === true || value === false) {
-      if (value === false) explicit.push(c.name);
-    } else if (podValue !== true) implicit.push(c.name);
-  }
-  const who = setters(podBad, explicit);
-  if (who.length > 0) {
-    return {
-      reason: 'runAsNonRoot != true',
-      detail: `${who.join(' and ')} must not set securityContext.runAsNonRoot=false`,
-    };
-  }
-  if (implicit.length === 0) return undefined;
-  return {
-    reason: 'runAsNonRoot != true',
-    detail: `pod or ${containersPhrase(implicit)} must set securityContext.runAsNonRoot=true`,
-  };
-};
-
-const runAsUser: Check = (_meta, spec) => {
-  const podBad = spec?.securityContext?.runAsUser === 0;
-  const bad = containersOf(spec)
-    .filter((c) => c.securityContext?.runAsUser === 0)
-    .map((c) => c.name);
-  const who = setters(podBad, bad);
-  return who.length > 0
-    ? { reason: 'runAsUser=0', detail: `${who.join(' and ')} must not set runAsUser=0` }
-    : undefined;
-};
-
-const seccompRestricted: Check = (_meta, spec) => (isWindows(spec) ? undefined : seccomp(spec, true));
 
 /** [id, check]; ids sort the checks as the upstream registry does. */
 const baseline: Array<[string, Check]> = [
