@@ -1,6 +1,7 @@
 /** POST, PUT, PATCH (all four types) and DELETE on resources and their status/scale subresources. */
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../kube/contract.js';
+import { admitPod } from './admission/index.js';
 import {
   fieldManagerOf,
   isDryRun,
@@ -11,6 +12,7 @@ import {
   requireObject,
   served,
 } from './context.js';
+import { dataSizeViolation } from './data-size.js';
 import { applyDefaults } from './defaults.js';
 import { isMap, sameValue } from './fieldpath.js';
 import { ApiError, badRequest, statusObject } from './http.js';
@@ -108,7 +110,9 @@ function invalidError(ctx: RequestContext, object: KubeObject, invalid: string[]
       kind: ctx.type.kind,
       causes: invalid.map((text) => {
         const at = text.indexOf(': ');
-        return { reason: 'FieldValueInvalid', field: text.slice(0, at), message: text.slice(at + 2) };
+        const message = text.slice(at + 2);
+        const reason = message.startsWith('Too long') ? 'FieldValueTooLong' : 'FieldValueInvalid';
+        return { reason, field: text.slice(0, at), message };
       }),
     },
   );
@@ -153,6 +157,8 @@ function store(
     const violations = immutableViolations(before, after);
     if (violations.length > 0) throw invalidError(ctx, after, violations);
   }
+  const tooBig = ctx.type.group === '' ? dataSizeViolation(after) : undefined;
+  if (tooBig) throw invalidError(ctx, after, [tooBig]);
   // A client that sends managedFields different from the stored ones sets them (kubectl does
   // this to migrate client-side-apply ownership to server-side apply).
   const setByClient =
@@ -180,7 +186,8 @@ function store(
   const dryRun = isDryRun(ctx.query);
   if (!before) {
     requireNamespace(ctx, after);
-    const created = ctx.store.create(after, { dryRun });
+    const admitted = ctx.type.group === '' && ctx.type.kind === 'Pod' ? admitPod(ctx.store, after) : after;
+    const created = ctx.store.create(admitted, { dryRun });
     ctx.auditNotes.changed = !dryRun;
     return created;
   }

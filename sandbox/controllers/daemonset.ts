@@ -1,6 +1,7 @@
 import type { KubeObject } from '../kube/contract.js';
 import { intOrPercent, type Json, matchesSelector, sameJson } from './objects.js';
 import {
+  createPod as createThroughAdmission,
   deletePodGracefully,
   isPodActive,
   isPodAvailable,
@@ -54,9 +55,10 @@ function syncDaemonSet(runtime: Runtime, ds: Json): void {
   const byNode = new Map<string, Json[]>();
   for (const pod of live)
     byNode.set(nodeOfPod(pod) as string, [...(byNode.get(nodeOfPod(pod) as string) ?? []), pod]);
+  let refused = false;
   for (const node of nodes) {
     const onNode = byNode.get(node.metadata.name) ?? [];
-    if (onNode.length === 0) createPod(runtime, ds, node.metadata.name, hash);
+    if (onNode.length === 0 && !refused) refused = !createPod(runtime, ds, node.metadata.name, hash);
     for (const extra of onNode.slice(1)) deletePod(runtime, ds, extra);
   }
 
@@ -81,7 +83,8 @@ function syncDaemonSet(runtime: Runtime, ds: Json): void {
   writeStatus(runtime, ds, hash, nodes, revision.metadata.name);
 }
 
-function createPod(runtime: Runtime, ds: Json, node: string, hash: string): void {
+/** Returns whether the pod was created; a refusal gets a FailedCreate event and a retry. */
+function createPod(runtime: Runtime, ds: Json, node: string, hash: string): boolean {
   const pod = podFromTemplate(
     ds,
     ds.spec.template,
@@ -109,12 +112,24 @@ function createPod(runtime: Runtime, ds: Json, node: string, hash: string): void
       },
     },
   };
-  const created = runtime.store.create(pod as KubeObject);
+  const result = createThroughAdmission(runtime, pod as KubeObject);
+  if ('refused' in result) {
+    runtime.record(ds, {
+      reason: 'FailedCreate',
+      type: 'Warning',
+      message: `Error creating: ${result.refused}`,
+      component,
+    });
+    runtime.retryRefused('DaemonSet', ds.metadata.namespace, ds.metadata.name);
+    return false;
+  }
+  runtime.clearRefused('DaemonSet', ds.metadata.namespace, ds.metadata.name);
   runtime.record(ds, {
     reason: 'SuccessfulCreate',
-    message: `Created pod: ${created.metadata.name}`,
+    message: `Created pod: ${result.created.metadata.name}`,
     component,
   });
+  return true;
 }
 
 function deletePod(runtime: Runtime, ds: Json, pod: Json): void {

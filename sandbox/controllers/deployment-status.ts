@@ -121,3 +121,24 @@ export function rolloutConditions(
   };
   return { conditions: replace(timedOut) };
 }
+
+/**
+ * getReplicaFailures: a ReplicaSet's ReplicaFailure condition (the new one's first) is copied
+ * onto the Deployment, with its times; without one the Deployment's is removed.
+ */
+export function withReplicaFailure(
+  conditions: Condition[],
+  newRs: Json | undefined,
+  all: Json[],
+): Condition[] {
+  const others = conditions.filter((c) => c.type !== 'ReplicaFailure');
+  const sets = newRs ? [newRs, ...all.filter((rs) => rs.metadata.uid !== newRs.metadata.uid)] : all;
+  for (const rs of sets) {
+    const failure = (rs.status?.conditions ?? []).find((c: Condition) => c.type === 'ReplicaFailure');
+    if (failure) {
+      const at = failure.lastTransitionTime;
+      return [...others, { ...failure, lastUpdateTime: at, lastTransitionTime: at }];
+    }
+  }
+  return others;
+}

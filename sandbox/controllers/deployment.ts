@@ -7,7 +7,7 @@ import {
   oldScaleDowns,
   type RsCounts,
 } from './deployment-rollout.js';
-import { countersOf, isComplete, rolloutConditions } from './deployment-status.js';
+import { countersOf, isComplete, rolloutConditions, withReplicaFailure } from './deployment-status.js';
 import {
   type Condition,
   clone,
@@ -254,7 +254,9 @@ class DeploymentSync {
     const counters = countersOf(d, this.sets, newRs);
     const verdict = rolloutConditions(base, counters, newRs?.metadata.name, runtime.now(), runtime.nowIso());
     const order = ['Available', 'Progressing', 'ReplicaFailure'];
-    const conditions = [...verdict.conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+    const conditions = withReplicaFailure(verdict.conditions, newRs, this.sets).sort(
+      (a, b) => order.indexOf(a.type) - order.indexOf(b.type),
+    );
     const status = { ...counters, conditions };
     if (verdict.recheckAfter !== undefined) {
       runtime.enqueueAfter('Deployment', d.metadata.namespace, d.metadata.name, verdict.recheckAfter);

@@ -10,6 +10,7 @@ import { registerNodes } from './nodes.js';
 import { controllerOf } from './objects.js';
 import { startReplicaSetController } from './replicaset.js';
 import { Runtime } from './runtime.js';
+import { observeForServiceAccounts, startServiceAccountController } from './serviceaccounts.js';
 import { startStatefulSetController } from './statefulset.js';
 import { startStorageAndServiceControllers } from './storage-and-services.js';
 
@@ -52,6 +53,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
     const meta = event.object.metadata;
     runtime.observe(event);
     kubelets.observe(event);
+    observeForServiceAccounts(runtime, event);
     if (reconciled.has(kind) && event.type !== 'DELETED') runtime.enqueue(kind, meta.namespace, meta.name);
     const owner = controllerOf(event.object);
     if (owner) runtime.enqueue(owner.kind, meta.namespace, owner.name);
@@ -72,6 +74,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
     }
   };
   const unsubscribe = options.store.subscribe(onEvent);
+  startServiceAccountController(runtime);
   registerNodes(runtime);
   // Objects that existed before we started get the same treatment as new ones.
   for (const kind of reconciled) {

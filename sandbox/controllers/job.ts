@@ -1,6 +1,13 @@
 import type { KubeObject } from '../kube/contract.js';
 import { type Condition, getCondition, type Json, sameJson, setCondition } from './objects.js';
-import { deletePodGracefully, isPodActive, isPodReady, podFromTemplate, podsOf } from './pods.js';
+import {
+  createPod as createThroughAdmission,
+  deletePodGracefully,
+  isPodActive,
+  isPodReady,
+  podFromTemplate,
+  podsOf,
+} from './pods.js';
 import type { Runtime } from './runtime.js';
 
 const component = 'job-controller';
@@ -146,7 +153,7 @@ function syncJob(runtime: Runtime, job: Json, nextCreate: Map<string, number>): 
     const notBefore = nextCreate.get(uid) ?? 0;
     const missing = verdict.want - active.length;
     if (missing > 0 && now >= notBefore) {
-      for (let i = 0; i < missing; i++) createPod(runtime, job);
+      for (let i = 0; i < missing && createPod(runtime, job); i++);
     } else if (missing > 0) {
       runtime.enqueueAfter('Job', job.metadata.namespace, job.metadata.name, (notBefore - now) / 1000);
     } else if (missing < 0) {
@@ -207,7 +214,8 @@ function generateSelector(runtime: Runtime, job: Json): void {
   });
 }
 
-function createPod(runtime: Runtime, job: Json): void {
+/** Returns whether the pod was created; a refusal gets a FailedCreate event and a retry. */
+function createPod(runtime: Runtime, job: Json): boolean {
   const pod = podFromTemplate(
     job,
     job.spec.template,
@@ -215,12 +223,24 @@ function createPod(runtime: Runtime, job: Json): void {
     jobLabels(job),
   ) as Json;
   pod.spec.restartPolicy = job.spec.template?.spec?.restartPolicy ?? 'Never';
-  const created = runtime.store.create(pod as KubeObject);
+  const result = createThroughAdmission(runtime, pod as KubeObject);
+  if ('refused' in result) {
+    runtime.record(job, {
+      reason: 'FailedCreate',
+      type: 'Warning',
+      message: `Error creating: ${result.refused}`,
+      component,
+    });
+    runtime.retryRefused('Job', job.metadata.namespace, job.metadata.name);
+    return false;
+  }
+  runtime.clearRefused('Job', job.metadata.namespace, job.metadata.name);
   runtime.record(job, {
     reason: 'SuccessfulCreate',
-    message: `Created pod: ${created.metadata.name}`,
+    message: `Created pod: ${result.created.metadata.name}`,
     component,
   });
+  return true;
 }
 
 /** ttlSecondsAfterFinished: the TTL controller deletes finished Jobs (and their pods) after it. */

@@ -1,6 +1,7 @@
+import { AdmissionError, admitPod } from '../apiserver/admission/index.js';
 import type { KubeObject } from '../kube/contract.js';
 import { qosClass } from './kubelet/pod-status.js';
-import { clone, getCondition, isTerminating, type Json, ownerReference, randomSuffix } from './objects.js';
+import { clone, getCondition, isTerminating, type Json, ownerReference } from './objects.js';
 import type { Runtime } from './runtime.js';
 
 /** Pods a workload controls (by controller ownerReference, as real controllers after adoption). */
@@ -38,13 +39,14 @@ export function podFromTemplate(
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.schedulerName ??= 'default-scheduler';
-  const podName = 'exact' in name ? name.exact : `${name.generateFrom}-${randomSuffix()}`;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       ...meta,
-      name: podName,
+      // A generated name is left to the API server, as real controllers do (admission errors
+      // then name the pod by its generateName, "web-7c9f-").
+      name: 'exact' in name ? name.exact : '',
       ...('generateFrom' in name ? { generateName: `${name.generateFrom}-` } : {}),
       namespace: owner.metadata.namespace,
       labels: { ...(meta.labels ?? {}), ...extraLabels },
@@ -53,6 +55,20 @@ export function podFromTemplate(
     spec,
     status: { phase: 'Pending', qosClass: qosClass({ spec }) },
   };
+}
+
+/**
+ * Creates a pod as a controller's pod control does, through the same admission as an API
+ * request (ServiceAccount, PodSecurity, ResourceQuota). A refusal is returned, not thrown: the
+ * caller records its FailedCreate event and retries after runtime.retryRefused's back-off.
+ */
+export function createPod(runtime: Runtime, pod: KubeObject): { created: KubeObject } | { refused: string } {
+  try {
+    return { created: runtime.store.create(admitPod(runtime.store, pod)) };
+  } catch (error) {
+    if (error instanceof AdmissionError) return { refused: error.message };
+    throw error;
+  }
 }
 
 /**

@@ -22,6 +22,8 @@ export class Runtime {
   private readonly ownerOfKey = new Map<string, string>();
   /** Consecutive failed reconciles per object, for the retry back-off. */
   private readonly failures = new Map<string, number>();
+  /** Consecutive refused pod creations per owner, for the refusal back-off. */
+  private readonly refusals = new Map<string, number>();
   private flushScheduled = false;
   private stopped = false;
 
@@ -94,6 +96,23 @@ export class Runtime {
   /** A simulated duration in real seconds. */
   scaled(seconds: number): number {
     return seconds * this.timeScale;
+  }
+
+  /**
+   * The API refused a create (admission): reconcile again after a back-off that doubles from 1 s
+   * to 5 min of simulated time, as a real controller's rate-limited work queue retries, so the
+   * pod appears once the cause is fixed (a ServiceAccount created, a quota raised).
+   */
+  retryRefused(kind: string, namespace: string | undefined, name: string): void {
+    const key = `${kind}/${namespace ?? ''}/${name}`;
+    const refusals = (this.refusals.get(key) ?? 0) + 1;
+    this.refusals.set(key, refusals);
+    this.enqueueAfter(kind, namespace, name, this.scaled(Math.min(300, 2 ** (refusals - 1))));
+  }
+
+  /** A create went through: the next refusal starts the back-off afresh. */
+  clearRefused(kind: string, namespace: string | undefined, name: string): void {
+    this.refusals.delete(`${kind}/${namespace ?? ''}/${name}`);
   }
 
   record(object: KubeObject, input: EventInput): void {

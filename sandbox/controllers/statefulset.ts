@@ -1,6 +1,7 @@
 import type { KubeObject } from '../kube/contract.js';
 import { type Json, ownerReference, sameJson } from './objects.js';
 import {
+  createPod as createThroughAdmission,
   deletePodGracefully,
   isPodActive,
   isPodAvailable,
@@ -47,8 +48,8 @@ function syncStatefulSet(runtime: Runtime, sts: Json): void {
     const pod = byOrdinal.get(ordinal);
     if (!pod) {
       const revision = rolling && ordinal < partition ? current : update;
-      createPod(runtime, sts, ordinal, revision);
-      blocked = ordered;
+      // A refused create ends the sync, whatever the policy, as the real controller returns its error.
+      blocked = !createPod(runtime, sts, ordinal, revision) || ordered;
     } else if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') {
       deletePodGracefully(runtime, pod);
       blocked = ordered;
@@ -74,7 +75,8 @@ function syncStatefulSet(runtime: Runtime, sts: Json): void {
   writeStatus(runtime, sts, update.metadata.name, current.metadata.name);
 }
 
-function createPod(runtime: Runtime, sts: Json, ordinal: number, revision: Json): void {
+/** Returns whether the pod was created; a refusal gets a FailedCreate event and a retry. */
+function createPod(runtime: Runtime, sts: Json, ordinal: number, revision: Json): boolean {
   const name = `${sts.metadata.name}-${ordinal}`;
   const template = templateOfRevision(revision);
   const pod = podFromTemplate(
@@ -97,12 +99,24 @@ function createPod(runtime: Runtime, sts: Json, ordinal: number, revision: Json)
       { name: claim.metadata.name, persistentVolumeClaim: { claimName } },
     ];
   }
-  runtime.store.create(pod as KubeObject);
+  const result = createThroughAdmission(runtime, pod as KubeObject);
+  if ('refused' in result) {
+    runtime.record(sts, {
+      reason: 'FailedCreate',
+      type: 'Warning',
+      message: `create Pod ${name} in StatefulSet ${sts.metadata.name} failed error: ${result.refused}`,
+      component,
+    });
+    runtime.retryRefused('StatefulSet', sts.metadata.namespace, sts.metadata.name);
+    return false;
+  }
+  runtime.clearRefused('StatefulSet', sts.metadata.namespace, sts.metadata.name);
   runtime.record(sts, {
     reason: 'SuccessfulCreate',
     message: `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`,
     component,
   });
+  return true;
 }
 
 function ensureClaim(runtime: Runtime, sts: Json, claim: Json, name: string): void {

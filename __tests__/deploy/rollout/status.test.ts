@@ -229,8 +229,7 @@ describe('FailedCreate', () => {
     expect(rolloutStatus(snapshot(sts, { events }), POLICY, () => true)).toMatchObject({
       state: 'failed',
       reason: 'FailedCreate',
-      summary:
-        'StatefulSet upload/db: StatefulSet db cannot create pods: error looking up service account upload/db',
+      summary: 'StatefulSet upload/db cannot create pods: error looking up service account upload/db',
     });
   });
 

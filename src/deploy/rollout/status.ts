@@ -33,9 +33,14 @@ export function rolloutStatus(
   const fatalProblems = problems.filter((p) => fatal(p));
   const problem = fatalProblems.find((p) => p.graceMs === 0) ?? fatalProblems[0];
   if (problem) {
+    // "StatefulSet upload/db cannot create pods", not "StatefulSet upload/db: StatefulSet db cannot ...".
+    const sentence = describeProblem(problem);
+    const own = `${str(snapshot.workload, 'kind')} ${nameOf(snapshot.workload)} `;
     return {
       state: 'failed',
-      summary: `${subject}: ${describeProblem(problem)}`,
+      summary: sentence.startsWith(own)
+        ? `${subject} ${sentence.slice(own.length)}`
+        : `${subject}: ${sentence}`,
       reason: problem.reason,
       problem,
     };

@@ -1,0 +1,61 @@
+/**
+ * Admission for pod creation: the one function the API server (kubectl's requests) and the
+ * simulated controllers (which write to the store directly) both call before storing a pod, so
+ * both are refused alike. In a real server's order: ServiceAccount (a mutating plugin, so it
+ * sees the pod before its name is generated), then PodSecurity and ResourceQuota (validating,
+ * after name generation).
+ */
+import type { KubeObject, ObjectStore } from '../../kube/contract.js';
+import { randomSuffix } from '../create-rules.js';
+import { ApiError } from '../http.js';
+import { podSecurityRefusal } from './pod-security.js';
+import { quotaRefusal } from './quota.js';
+
+/** 403 Forbidden, worded as admission.NewForbidden words it: `pods "web-0" is forbidden: ...`. */
+export class AdmissionError extends ApiError {
+  constructor(name: string, reason: string) {
+    super(403, 'Forbidden', `pods "${name}" is forbidden: ${reason}`, { name, kind: 'pods' });
+  }
+}
+
+function typeOf(store: ObjectStore, kind: string) {
+  const type = store.typeOf('v1', kind);
+  if (!type) throw new Error(`the store does not serve v1 ${kind}`);
+  return type;
+}
+
+/**
+ * Admits a pod about to be created in its namespace, or throws AdmissionError. Returns the pod
+ * as it should be stored: `serviceAccountName` defaulted, and a name generated from
+ * `generateName` (a real server generates it between mutating and validating admission).
+ */
+export function admitPod(store: ObjectStore, pod: KubeObject): KubeObject {
+  const admitted = structuredClone(pod);
+  const namespace = admitted.metadata.namespace ?? 'default';
+  admitted.spec ??= {};
+  // biome-ignore lint/suspicious/noExplicitAny: a pod spec is schemaless JSON here.
+  const spec: any = admitted.spec;
+  const account = spec.serviceAccountName || spec.serviceAccount || 'default';
+  if (!store.get(typeOf(store, 'ServiceAccount'), namespace, account)) {
+    const shownName = admitted.metadata.name || String(admitted.metadata.generateName ?? '');
+    throw new AdmissionError(
+      shownName,
+      `error looking up service account ${namespace}/${account}: serviceaccount "${account}" not found`,
+    );
+  }
+  spec.serviceAccountName = account;
+  spec.serviceAccount = account;
+  if (!admitted.metadata.name && typeof admitted.metadata.generateName === 'string') {
+    admitted.metadata.name = admitted.metadata.generateName + randomSuffix();
+  }
+  const name = admitted.metadata.name;
+  const ns = store.get(typeOf(store, 'Namespace'), undefined, namespace);
+  const security = podSecurityRefusal(ns?.metadata.labels, admitted);
+  if (security) throw new AdmissionError(name, security);
+  const quotas = store.list(typeOf(store, 'ResourceQuota'), namespace);
+  if (quotas.length > 0) {
+    const quota = quotaRefusal(quotas, admitted, store.list(typeOf(store, 'Pod'), namespace));
+    if (quota) throw new AdmissionError(name, quota);
+  }
+  return admitted;
+}
