@@ -7,12 +7,12 @@ import {
   GetAuthorizationTokenCommand,
   RepositoryAlreadyExistsException,
 } from '@aws-sdk/client-ecr';
-import { deploy, type DeployOutcome, type DeploySettings } from '../../src/deploy/engine.js';
+import type { RunningSandbox } from '../../sandbox/testing.js';
+import { type DeployOutcome, type DeploySettings, deploy } from '../../src/deploy/engine.js';
 import { Kubectl } from '../../src/deploy/kubectl.js';
 import { StreamLogger } from '../../src/log.js';
 import { renderManifests } from '../../src/manifests/render.js';
 import { NodeProcessRunner } from '../../src/process.js';
-import type { RunningSandbox } from '../../sandbox/testing.js';
 
 /** Builds a tiny image (FROM scratch, optional ENV lines) and pushes it to the sandbox's ECR. */
 export async function pushImage(

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { ProcessRunner, RunResult } from '../process.js';
 import { type Json, parseJsonStream } from './objects.js';
+import { toYaml } from './plan.js';
 
 /** The one field manager every apply of this action uses, so ownership never splits. */
 export const FIELD_MANAGER = 'k8s-deploy-action';
@@ -94,7 +95,7 @@ export class Kubectl {
     if (refs.length === 0) return [];
     const args = ['get', '--ignore-not-found', '--request-timeout=60s', '-o', 'json', '-f', '-'];
     if (options.managedFields) args.push('--show-managed-fields');
-    const result = await this.run(args, { stdin: refs.map((ref) => JSON.stringify(ref)).join('\n---\n') });
+    const result = await this.run(args, { stdin: toYaml(refs) });
     if (result.exitCode !== 0) throw new Error(`kubectl get failed: ${errorLines(result).join(' | ')}`);
     return safeJsonStream(result.stdout);
   }
@@ -104,7 +105,7 @@ export class Kubectl {
     if (refs.length === 0) return [];
     const result = await this.run(
       ['delete', '--ignore-not-found', '--wait=false', '--request-timeout=60s', '-f', '-'],
-      { stdin: refs.map((ref) => JSON.stringify(ref)).join('\n---\n') },
+      { stdin: toYaml(refs) },
     );
     return result.exitCode === 0 ? [] : errorLines(result);
   }

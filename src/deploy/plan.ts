@@ -222,9 +222,13 @@ function locate(line: string, objects: readonly PlannedObject[]): string {
   return match ? `${line} (${formatLocation(match.location)})` : line;
 }
 
+/**
+ * Objects as a multi-document YAML stream whose documents are JSON (JSON is YAML: no second
+ * serializer, nothing kubectl could read differently). The leading `---` makes kubectl read a
+ * stream: one that starts with `{` is taken for a single JSON document.
+ */
 export function toYaml(objects: readonly Json[]): string {
-  // JSON is YAML: no second serializer, and nothing kubectl could read differently.
-  return objects.map((object) => JSON.stringify(object)).join('\n---\n');
+  return objects.map((object) => `---\n${JSON.stringify(object)}\n`).join('');
 }
 
 function crdKindKey(crd: Json): string | undefined {
