@@ -1,9 +1,13 @@
 // `npm run demo`: the bundled action, run as a GitHub runner would, against a local sandbox
 // (real registry, podman and kubectl; simulated ECR, EKS and API server), deploying k8s/.
-// It runs twice with the same commit: the first run builds and pushes, the second reuses.
+// Three runs: a commit deployed (build, migrate, apply, verify), the same commit again (nothing
+// to do), then a commit whose frontend crashes, caught within seconds and rolled back; then the
+// release history.
 import { randomBytes } from 'node:crypto';
 import { ensurePrerequisites, systemHost } from './prerequisites.js';
+import { NodeProcessRunner } from '../src/process.js';
 import { runAction } from './runner.js';
+import { seedDockerHubImage } from './seed-images.js';
 import { startSandbox } from './testing.js';
 
 const say = (text: string) => process.stdout.write(`\x1b[1m${text}\x1b[0m\n`);
@@ -19,33 +23,57 @@ say('Starting the sandbox (registry, ECR/EKS control plane, Kubernetes API serve
 const sandbox = await startSandbox();
 let failed = false;
 try {
-  const commit = randomBytes(20).toString('hex');
-  const inputs = {
-    images: [
+  // The platform's images come from Docker Hub through the nodes' pull-through cache.
+  for (const image of ['nginxinc/nginx-unprivileged:1.27-alpine', 'postgres:17-alpine']) {
+    await seedDockerHubImage(sandbox.env, image);
+  }
+  const images = (crash: boolean) =>
+    [
       'laravel-app:',
       '  context: sandbox/demo/laravel-app',
       'frontend:',
       '  context: sandbox/demo/frontend',
-    ].join('\n'),
+      ...(crash ? ['  build-args:', '    SANDBOX_CRASH: "1"'] : []),
+    ].join('\n');
+  const inputs = (crash: boolean) => ({
+    images: images(crash),
     'create-repositories': 'true',
     'cluster-name': sandbox.env.SANDBOX_CLUSTER_NAME ?? '',
     manifests: 'k8s/overlays/staging',
     'migration-job': 'migrate',
-  };
+    'rollout-timeout': '2m',
+  });
   // No KUBECONFIG: the action writes its own, for the EKS cluster it describes.
   const { KUBECONFIG: _static, ...sandboxEnv } = sandbox.env;
-  const env = { ...sandboxEnv, GITHUB_SHA: commit, GITHUB_REPOSITORY: 'acme/upload-platform' };
-  for (const label of ['First run: build and push', 'Second run, same commit: promote, nothing built']) {
+  const good = randomBytes(20).toString('hex');
+  const bad = randomBytes(20).toString('hex');
+  const runs = [
+    { label: 'First run: build, migrate, apply, verify', commit: good, crash: false, expect: 0 },
+    { label: 'Second run, same commit: already deployed, nothing built or changed', commit: good, crash: false, expect: 0 },
+    { label: 'A new commit whose frontend image crashes at start: caught and rolled back', commit: bad, crash: true, expect: 1 },
+  ];
+  for (const { label, commit, crash, expect } of runs) {
     say(`\n=== ${label} (commit ${commit.slice(0, 12)}) ===`);
-    const run = await runAction({ inputs, env, echo: (text) => process.stdout.write(text) });
-    say(`\nexit code ${run.exitCode}; outputs:`);
+    const env = { ...sandboxEnv, GITHUB_SHA: commit, GITHUB_REPOSITORY: 'acme/upload-platform' };
+    const run = await runAction({ inputs: inputs(crash), env, echo: (text) => process.stdout.write(text) });
+    say(`\nexit code ${run.exitCode} (expected ${expect}); outputs:`);
     for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name} = ${value}`);
     say('job summary:');
     console.log(run.summary);
-    if (run.exitCode !== 0 || run.postExitCode !== 0) {
+    if (run.exitCode !== expect || run.postExitCode !== 0) {
       failed = true;
       break;
     }
+  }
+  if (!failed) {
+    say('\n=== What is deployed, since when, from which run: k8s-deploy history ===');
+    const history = await new NodeProcessRunner().run(
+      process.execPath,
+      ['dist/cli/index.js', 'history', '--release-name', 'upload-platform', '--namespace', 'upload-staging'],
+      { env: { ...process.env, ...sandbox.env } },
+    );
+    process.stdout.write(history.stdout + history.stderr);
+    if (history.exitCode !== 0) failed = true;
   }
 } finally {
   await sandbox.stop();

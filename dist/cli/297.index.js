@@ -252,8 +252,15 @@ const INPUT_DEFAULTS = {
     'rollout-timeout': '10m',
     'crashloop-restarts': '2',
     rollback: 'true',
+    prune: 'false',
+    'history-limit': '10',
     'dry-run': 'false',
 };
+/**
+ * Helm's limit for a release name: the records are named after the release plus a suffix
+ * (`.v12`), and the whole must still fit the 63-character label limit.
+ */
+const RELEASE_NAME_MAX = 53;
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -323,11 +330,14 @@ function parseInputs(read, env = process.env) {
         // One per line only: a comma belongs to brace globs such as k8s/{api,web}.yaml.
         manifests: parseList(raw('manifests'), /\n/),
         namespace: matching('namespace', optional('namespace'), DNS_LABEL, 'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)', 63),
+        releaseName: matching('release-name', optional('release-name'), DNS_LABEL, `a DNS-1123 label of at most ${RELEASE_NAME_MAX} characters (lower-case letters, digits and "-", starting and ending with a letter or digit)`, RELEASE_NAME_MAX) ?? releaseNameOf(env.GITHUB_REPOSITORY),
         migrationJob: matching('migration-job', optional('migration-job'), DNS_SUBDOMAIN, 'the name of a Job in the manifests (a DNS-1123 subdomain)', 253),
         migrationTimeoutMs: duration('migration-timeout', raw('migration-timeout')),
         rolloutTimeoutMs: duration('rollout-timeout', raw('rollout-timeout')),
-        crashloopRestarts: count('crashloop-restarts', raw('crashloop-restarts')),
+        crashloopRestarts: wholeNumber('crashloop-restarts', raw('crashloop-restarts'), 0, 1000),
         rollback: inputs_boolean('rollback', raw('rollback')),
+        prune: inputs_boolean('prune', raw('prune')),
+        historyLimit: wholeNumber('history-limit', raw('history-limit'), 1, 100),
         dryRun: inputs_boolean('dry-run', raw('dry-run')),
         environment: optional('environment'),
         environmentUrl,
@@ -360,10 +370,26 @@ function duration(input, value) {
         fail(input, value, 'a duration such as 90s, 10m or 1h');
     return ms;
 }
-function count(input, value) {
-    if (!/^\d+$/.test(value) || Number(value) > 1000)
-        fail(input, value, 'a whole number from 0 to 1000');
+function wholeNumber(input, value, min, max) {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+        fail(input, value, `a whole number from ${min} to ${max}`);
+    }
     return Number(value);
+}
+/**
+ * The default release name: the repository part of GITHUB_REPOSITORY (`acme/upload-platform` →
+ * `upload-platform`) made a DNS-1123 label of at most RELEASE_NAME_MAX characters (`My_App.v2` →
+ * `my-app-v2`). Undefined when there is no repository or nothing of its name is usable.
+ */
+function releaseNameOf(repository) {
+    const name = repository?.trim().split('/').pop() ?? '';
+    const label = name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+/, '')
+        .slice(0, RELEASE_NAME_MAX)
+        .replace(/-+$/, '');
+    return label || undefined;
 }
 function isHttpUrl(value) {
     try {
@@ -502,6 +528,8 @@ function platforms(name, value) {
 
 
 
+// The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
+// a test keeps the two equal.
 const EKS_TOKEN_USAGE = 'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
 /**
  * `eks-token`: the exec credential plugin kubectl runs (see cluster/kubeconfig.ts). Prints one

@@ -1,49 +1,16 @@
-export const id = 977;
-export const ids = [977];
+export const id = 390;
+export const ids = [390];
 export const modules = {
-
-/***/ 201:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   M9: () => (/* binding */ loadDefaultCredentials)
-/* harmony export */ });
-/* unused harmony exports RETRY_SETTINGS, createEcrClient, createEksClient */
-/*
- * The SDK is loaded with `await import()` only when a phase needs it, so that a run which
- * fails on its inputs (or only renders) never pays for loading it.
- */
-/**
- * Throttling and transient 5xx are retried by the SDK's own adaptive strategy (client-side
- * rate limiting plus exponential back-off with jitter); we never loop ourselves.
- */
-const RETRY_SETTINGS = { maxAttempts: 6, retryMode: 'adaptive' };
-/** An ECR client for the region; endpoints follow AWS_ENDPOINT_URL_ECR as the SDK does. */
-async function createEcrClient(region) {
-    const { ECRClient } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
-    return new ECRClient({ region, ...RETRY_SETTINGS });
-}
-/** An EKS client for the region; endpoints follow AWS_ENDPOINT_URL_EKS as the SDK does. */
-async function createEksClient(region) {
-    const { EKSClient } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
-    return new EKSClient({ region, ...RETRY_SETTINGS });
-}
-/** Credentials from the default chain (env, web identity, SSO, profile, container, IMDS). */
-async function loadDefaultCredentials() {
-    const { defaultProvider } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861)]).then(__webpack_require__.t.bind(__webpack_require__, 5861, 19));
-    return defaultProvider()();
-}
-
-
-/***/ }),
 
 /***/ 9378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ni: () => (/* binding */ explainAwsError)
+/* harmony export */   Gy: () => (/* binding */ AwsError),
+/* harmony export */   IY: () => (/* binding */ callAws),
+/* harmony export */   Is: () => (/* binding */ errorName)
 /* harmony export */ });
-/* unused harmony exports AwsError, errorName, principalFromMessage, callAws */
+/* unused harmony exports principalFromMessage, explainAwsError */
 /**
  * Turns AWS SDK errors into one sentence a user can act on. Throttling never reaches here: the
  * clients retry it with the SDK's own strategy (see clients.ts).
@@ -119,57 +86,322 @@ async function callAws(context, call) {
 
 /***/ }),
 
-/***/ 5977:
+/***/ 6012:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  renderCommand: () => (/* binding */ renderCommand)
-});
-
-;// CONCATENATED MODULE: ./src/log.ts
-/** A logger for terminals and tests: masks registered secrets, writes to the given sink. */
-class StreamLogger {
-    write;
-    verbose;
-    secrets = [];
-    constructor(write = (line) => process.stderr.write(`${line}\n`), verbose = false) {
-        this.write = write;
-        this.verbose = verbose;
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U$: () => (/* binding */ registryHost),
+/* harmony export */   Xj: () => (/* binding */ immutableConflict),
+/* harmony export */   Yy: () => (/* binding */ accountOfRegistry),
+/* harmony export */   oM: () => (/* binding */ decideImage)
+/* harmony export */ });
+function where(repo) {
+    const account = repo.account ? `account ${repo.account}` : "the registry's account";
+    return `ECR repository '${repo.name}' in ${account}, region ${repo.region}`;
+}
+/** The build phase's decision table; pure, so every row is tested with plain data. */
+function decideImage(mode, state, createRepositories, repo) {
+    if (state.kind === 'no-repository') {
+        if (mode === 'never') {
+            return {
+                action: 'fail',
+                message: `Image '${repo.name}:${repo.tag}' cannot be reused with build: never: the ${where(repo)} does not exist.`,
+            };
+        }
+        if (createRepositories)
+            return { action: 'build', createRepository: true };
+        return {
+            action: 'fail',
+            message: `The ${where(repo)} does not exist. Create it (immutable tags, scan on push), or set create-repositories: true to let this action create it.`,
+        };
     }
-    info(message) {
-        this.write(this.mask(message));
+    if (state.kind === 'present') {
+        if (mode === 'always')
+            return { action: 'build', createRepository: false, existingDigest: state.digest };
+        return { action: 'reuse', digest: state.digest };
     }
-    warning(message) {
-        this.write(this.mask(`warning: ${message}`));
+    if (mode === 'never') {
+        return {
+            action: 'fail',
+            message: `Image '${repo.name}:${repo.tag}' is not in the ${where(repo)}, and build: never forbids building it. Build and push it first (e.g. in the staging job), or use build: auto.`,
+        };
     }
-    debug(message) {
-        if (this.verbose)
-            this.write(this.mask(`debug: ${message}`));
-    }
-    setSecret(value) {
-        if (value !== '')
-            this.secrets.push(value);
-    }
-    async group(title, work) {
-        this.info(`== ${title}`);
-        return work();
-    }
-    mask(message) {
-        return this.secrets.reduce((text, secret) => text.split(secret).join('***'), message);
-    }
+    return { action: 'build', createRepository: false };
+}
+/** The error for `build: always` on an IMMUTABLE repository whose tag holds another image. */
+function immutableConflict(repo, existing, built) {
+    const builtPart = built ? ` (this build is ${built})` : '';
+    return `Tag '${repo.tag}' of the ${where(repo)} already holds ${existing}${builtPart}, and the repository's tags are IMMUTABLE, so ECR would refuse the push. Use build: auto to reuse that image, or push under a new tag.`;
+}
+/** The account of an ECR registry host or endpoint: 123456789012.dkr.ecr.REGION.amazonaws.com. */
+function accountOfRegistry(hostOrUrl) {
+    const host = hostOrUrl.replace(/^https?:\/\//, '');
+    return /^(\d{12})\.dkr\.ecr[.-]/.exec(host)?.[1];
+}
+/** `https://host:port/` → `host:port`, the form docker and image references use. */
+function registryHost(proxyEndpoint) {
+    return proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
 }
 
-;// CONCATENATED MODULE: ./src/records.ts
-/** A plain object (a YAML/JSON mapping), not null and not an array. */
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   nn: () => (/* binding */ lookupTag),
+/* harmony export */   uQ: () => (/* binding */ getAuthorization),
+/* harmony export */   vB: () => (/* binding */ createRepository),
+/* harmony export */   xv: () => (/* binding */ configDigest),
+/* harmony export */   zY: () => (/* binding */ tagMutability)
+/* harmony export */ });
+/* harmony import */ var _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9378);
+
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+const ecr = () => Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
+function context(operation, ref, region) {
+    return {
+        service: 'ecr',
+        operation,
+        region: ref?.region ?? region,
+        subject: ref ? `repository '${ref.repositoryName}'` : undefined,
+    };
+}
+/** GetAuthorizationToken, decoded: the token is base64("AWS:password"). */
+async function getAuthorization(client, registryId, region) {
+    const { GetAuthorizationTokenCommand } = await ecr();
+    const answer = await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('GetAuthorizationToken', undefined, region), () => client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {})));
+    const data = answer.authorizationData?.[0];
+    if (!data?.authorizationToken || !data.proxyEndpoint) {
+        throw new _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsError */ .Gy('ECR GetAuthorizationToken returned no authorization data.', 'EmptyAnswer');
+    }
+    const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) {
+        throw new _aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsError */ .Gy('ECR GetAuthorizationToken returned a token that is not "user:password".', 'BadToken');
+    }
+    return {
+        username: decoded.slice(0, colon),
+        password: decoded.slice(colon + 1),
+        proxyEndpoint: data.proxyEndpoint,
+    };
+}
+/** Whether `tag` exists in the repository, and its digest when it does. */
+async function lookupTag(client, ref, tag) {
+    const { DescribeImagesCommand } = await ecr();
+    try {
+        const answer = await client.send(new DescribeImagesCommand({
+            repositoryName: ref.repositoryName,
+            registryId: ref.registryId,
+            imageIds: [{ imageTag: tag }],
+        }));
+        const detail = answer.imageDetails?.[0];
+        const registryId = detail?.registryId;
+        return detail?.imageDigest
+            ? { kind: 'present', digest: detail.imageDigest, registryId }
+            : { kind: 'missing' };
+    }
+    catch (error) {
+        const name = (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error);
+        // ECR names the account in these messages: "... in the registry with id '123456789012'".
+        const registryId = /registry with id '(\d{12})'/.exec(error.message ?? '')?.[1];
+        if (name === 'ImageNotFoundException')
+            return { kind: 'missing', registryId };
+        if (name === 'RepositoryNotFoundException')
+            return { kind: 'no-repository', registryId };
+        return (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('DescribeImages', ref), () => Promise.reject(error));
+    }
+}
+/** MUTABLE, IMMUTABLE (or a newer variant such as IMMUTABLE_WITH_EXCLUSION). */
+async function tagMutability(client, ref) {
+    const { DescribeRepositoriesCommand } = await ecr();
+    const answer = await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('DescribeRepositories', ref), () => client.send(new DescribeRepositoriesCommand({ repositoryNames: [ref.repositoryName], registryId: ref.registryId })));
+    return answer.repositories?.[0]?.imageTagMutability ?? 'MUTABLE';
+}
+/** Creates the repository the way we recommend: immutable tags, scanned on push. */
+async function createRepository(client, ref) {
+    const { CreateRepositoryCommand } = await ecr();
+    try {
+        await client.send(new CreateRepositoryCommand({
+            repositoryName: ref.repositoryName,
+            registryId: ref.registryId,
+            imageTagMutability: 'IMMUTABLE',
+            imageScanningConfiguration: { scanOnPush: true },
+        }));
+    }
+    catch (error) {
+        // Another job created it between our lookup and now: that is what we wanted.
+        if ((0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(error) === 'RepositoryAlreadyExistsException')
+            return;
+        await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('CreateRepository', ref), () => Promise.reject(error));
+    }
+}
+/**
+ * The config digest (what `docker build --iidfile` writes) of the image behind a tag, or
+ * undefined for an image index (several platforms), which has no single config.
+ */
+async function configDigest(client, ref, tag) {
+    const { BatchGetImageCommand } = await ecr();
+    const answer = await (0,_aws_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .callAws */ .IY)(context('BatchGetImage', ref), () => client.send(new BatchGetImageCommand({
+        repositoryName: ref.repositoryName,
+        registryId: ref.registryId,
+        imageIds: [{ imageTag: tag }],
+        acceptedMediaTypes: MANIFEST_TYPES,
+    })));
+    const manifest = answer.images?.[0]?.imageManifest;
+    if (!manifest)
+        return undefined;
+    const parsed = JSON.parse(manifest);
+    return parsed.config?.digest;
 }
 
-;// CONCATENATED MODULE: ./src/manifests/errors.ts
+
+/***/ }),
+
+/***/ 3975:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a1: () => (/* binding */ dockerLogin),
+/* harmony export */   a4: () => (/* binding */ logoutFromRegistry),
+/* harmony export */   fM: () => (/* binding */ lastLine),
+/* harmony export */   w: () => (/* binding */ authorizeEcr)
+/* harmony export */ });
+/* harmony import */ var _decide_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6012);
+/* harmony import */ var _ecr_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1708);
+
+
+/**
+ * Asks ECR for a registry password. It is registered as a secret before it is used anywhere
+ * (in both forms: plain, and inside the base64 token).
+ */
+async function authorizeEcr(deps) {
+    const auth = await (0,_ecr_js__WEBPACK_IMPORTED_MODULE_0__/* .getAuthorization */ .uQ)(deps.ecr, deps.registryId, deps.region);
+    deps.logger.setSecret(auth.password);
+    deps.logger.setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+    const host = deps.registry ?? (0,_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .registryHost */ .U$)(auth.proxyEndpoint);
+    return {
+        host,
+        account: deps.registryId ?? (0,_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .accountOfRegistry */ .Yy)(host) ?? (0,_decide_js__WEBPACK_IMPORTED_MODULE_1__/* .accountOfRegistry */ .Yy)(auth.proxyEndpoint),
+        username: auth.username,
+        password: auth.password,
+    };
+}
+/** `docker login` with the password on standard input — never in the arguments or environment. */
+async function dockerLogin(docker, logger, auth) {
+    const result = await docker.run('docker', ['login', '--username', auth.username, '--password-stdin', auth.host], {
+        stdin: auth.password,
+    });
+    if (result.exitCode !== 0) {
+        throw new Error(`docker login to ${auth.host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}. Check that docker is installed and can reach the registry.`);
+    }
+    logger.info(`Logged in to ${auth.host}.`);
+}
+/** `docker logout` for the post step; a failure is a warning, never a failed job. */
+async function logoutFromRegistry(docker, logger, host) {
+    const result = await docker.run('docker', ['logout', host]);
+    if (result.exitCode === 0)
+        logger.info(`Logged out of ${host}.`);
+    else
+        logger.warning(`docker logout ${host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
+}
+function lastLine(text) {
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1]?.trim() || 'no error output';
+}
+
+
+/***/ }),
+
+/***/ 7282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ handReplicasToAutoscalers),
+/* harmony export */   t: () => (/* binding */ HANDOVER_FIELD_MANAGER)
+/* harmony export */ });
+/* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4845);
+/* harmony import */ var _images_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8001);
+/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6521);
+
+
+
+const HANDOVER_FIELD_MANAGER = 'k8s-deploy-action-replicas-handover';
+/** The workload an HPA or a KEDA ScaledObject scales, or undefined for other kinds. */
+function scaleTarget(manifest, namespace) {
+    const ref = (0,_images_js__WEBPACK_IMPORTED_MODULE_0__/* .getPath */ .Yn)(manifest.object, ['spec', 'scaleTargetRef']);
+    if (!(0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(ref) || typeof ref.name !== 'string')
+        return undefined;
+    const autoscaler = `${manifest.kind}/${manifest.name}`;
+    if (manifest.key === 'autoscaling/HorizontalPodAutoscaler') {
+        if (typeof ref.kind !== 'string')
+            return undefined;
+        const group = typeof ref.apiVersion === 'string' ? (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(ref.apiVersion) : undefined;
+        return { group, kind: ref.kind, name: ref.name, namespace, autoscaler };
+    }
+    if (manifest.key === 'keda.sh/ScaledObject') {
+        // KEDA's documented defaults: apiVersion apps/v1, kind Deployment.
+        const apiVersion = typeof ref.apiVersion === 'string' ? ref.apiVersion : 'apps/v1';
+        const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
+        return { group: (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(apiVersion), kind, name: ref.name, namespace, autoscaler };
+    }
+    return undefined;
+}
+/**
+ * Removes `spec.replicas` from every workload that an autoscaler in the same set targets
+ * (same namespace, kind, name and API group) and lists them for the apply phase.
+ * `namespaceOf` gives a document's namespace after defaulting.
+ */
+function handReplicasToAutoscalers(documents, namespaceOf) {
+    const targets = documents
+        .map((manifest) => scaleTarget(manifest, namespaceOf(manifest)))
+        .filter((target) => target !== undefined);
+    if (targets.length === 0)
+        return [];
+    const byWorkload = new Map();
+    for (const target of targets) {
+        const id = `${target.namespace ?? ''}/${target.kind}/${target.name}`;
+        byWorkload.set(id, [...(byWorkload.get(id) ?? []), target]);
+    }
+    const handovers = [];
+    for (const manifest of documents) {
+        const namespace = namespaceOf(manifest);
+        const target = byWorkload
+            .get(`${namespace ?? ''}/${manifest.kind}/${manifest.name}`)
+            ?.find((candidate) => candidate.group === undefined || candidate.group === (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(manifest.apiVersion));
+        if (target === undefined)
+            continue;
+        const replicas = (0,_images_js__WEBPACK_IMPORTED_MODULE_0__/* .getPath */ .Yn)(manifest.object, ['spec', 'replicas']);
+        if (replicas !== undefined)
+            manifest.edits.push({ op: 'delete', path: ['spec', 'replicas'] });
+        handovers.push({
+            apiVersion: manifest.apiVersion,
+            kind: manifest.kind,
+            namespace,
+            name: manifest.name,
+            autoscaler: target.autoscaler,
+            declaredReplicas: typeof replicas === 'number' ? replicas : undefined,
+        });
+    }
+    return handovers;
+}
+
+
+/***/ }),
+
+/***/ 4711:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ ManifestError),
+/* harmony export */   j: () => (/* binding */ formatLocation)
+/* harmony export */ });
 function formatLocation(location) {
     return location.document === undefined
         ? `${location.source}:${location.line}`
@@ -183,6 +415,25 @@ class ManifestError extends Error {
     }
 }
 
+
+/***/ }),
+
+/***/ 8001:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Yn: () => (/* binding */ getPath),
+  lm: () => (/* binding */ replaceImages)
+});
+
+// UNUSED EXPORTS: imageReplacements, setScalar
+
+// EXTERNAL MODULE: ./src/records.ts
+var records = __webpack_require__(4845);
+// EXTERNAL MODULE: ./src/manifests/errors.ts
+var errors = __webpack_require__(4711);
 ;// CONCATENATED MODULE: ./src/manifests/image-reference.ts
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
@@ -197,7 +448,7 @@ const DIGEST_ONLY = new RegExp(`^${DIGEST}$`);
 const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
 const NAME_MAX_LENGTH = 255;
 /** Parses an image reference; undefined when it is not well-formed. */
-function parseImageReference(text) {
+function image_reference_parseImageReference(text) {
     let rest = text;
     let digest;
     const at = rest.indexOf('@');
@@ -236,7 +487,7 @@ function isValidDigest(digest) {
     return expected === undefined || (hex.length === expected && /^[0-9a-f]+$/.test(hex));
 }
 /** True when `name` is a repository path such as `api` or `team/api` (no registry, tag or digest). */
-function isRepositoryPath(name) {
+function image_reference_isRepositoryPath(name) {
     return name.length <= NAME_MAX_LENGTH && REPOSITORY_PATH.test(name);
 }
 function formatImageReference(reference) {
@@ -246,7 +497,109 @@ function formatImageReference(reference) {
         (reference.digest ? `@${reference.digest}` : ''));
 }
 
-;// CONCATENATED MODULE: ./src/manifests/kinds.ts
+// EXTERNAL MODULE: ./src/manifests/kinds.ts
+var kinds = __webpack_require__(6521);
+;// CONCATENATED MODULE: ./src/manifests/images.ts
+
+
+
+
+/**
+ * Validates NAME → REF pairs: NAME is a repository path without registry, tag or digest;
+ * REF is a well-formed image reference.
+ */
+function imageReplacements(pairs) {
+    const replacements = new Map();
+    for (const [name, reference] of pairs) {
+        if (!isRepositoryPath(name)) {
+            throw new ManifestError(`Invalid image name ${JSON.stringify(name)}; expected a repository path such as api or team/api, without registry, tag or digest.`);
+        }
+        if (parseImageReference(reference) === undefined) {
+            throw new ManifestError(`Invalid image reference ${JSON.stringify(reference)} for ${name}; expected [registry/]path[:tag][@sha256:digest], such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:v1.`);
+        }
+        if (replacements.has(name)) {
+            throw new ManifestError(`Image ${name} is given twice; expected each image name once.`);
+        }
+        replacements.set(name, reference);
+    }
+    return replacements;
+}
+/**
+ * Replaces the whole image reference of every container (including init and ephemeral
+ * containers) whose repository path, without registry host, equals a replacement's name.
+ * Throws when a replacement matches no container in any document: a typo would otherwise
+ * deploy the old image and report success.
+ */
+function replaceImages(documents, replacements) {
+    const changes = [];
+    const matched = new Set();
+    for (const manifest of documents) {
+        const path = (0,kinds/* podSpecPath */.s5)(manifest.key);
+        if (path === undefined)
+            continue;
+        const podSpec = getPath(manifest.object, path);
+        if (!(0,records/* isRecord */.u)(podSpec))
+            continue;
+        for (const list of kinds/* CONTAINER_LISTS */.MI) {
+            const containers = podSpec[list];
+            if (!Array.isArray(containers))
+                continue;
+            containers.forEach((container, index) => {
+                if (!(0,records/* isRecord */.u)(container) || typeof container.image !== 'string')
+                    return;
+                const reference = image_reference_parseImageReference(container.image);
+                if (reference === undefined)
+                    return;
+                const replacement = replacements.get(reference.path);
+                if (replacement === undefined)
+                    return;
+                matched.add(reference.path);
+                if (replacement === container.image)
+                    return;
+                setScalar(manifest, [...path, list, index, 'image'], replacement);
+                changes.push({
+                    workload: `${manifest.kind}/${manifest.name}`,
+                    container: String(container.name ?? `${list}[${index}]`),
+                    from: container.image,
+                    to: replacement,
+                });
+            });
+        }
+    }
+    const unmatched = [...replacements.keys()].filter((name) => !matched.has(name));
+    if (unmatched.length > 0) {
+        throw new errors/* ManifestError */.S(`Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'}.`);
+    }
+    return changes;
+}
+function getPath(object, path) {
+    let value = object;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+/** Records setting a value; serializeManifest applies it, keeping the source's formatting. */
+function setScalar(manifest, path, value) {
+    manifest.edits.push({ op: 'set', path, value });
+}
+
+
+/***/ }),
+
+/***/ 6521:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fu: () => (/* binding */ applyOrder),
+/* harmony export */   KH: () => (/* binding */ groupKind),
+/* harmony export */   MI: () => (/* binding */ CONTAINER_LISTS),
+/* harmony export */   ik: () => (/* binding */ isNamespaced),
+/* harmony export */   oI: () => (/* binding */ apiGroup),
+/* harmony export */   s5: () => (/* binding */ podSpecPath)
+/* harmony export */ });
 /**
  * What we know about Kubernetes kinds, keyed by API group and kind ("apps/Deployment";
  * the core group is empty: "/Pod"). Decisions go by kind, never by guessing from the shape.
@@ -383,104 +736,56 @@ function applyOrder(key) {
     return ORDER[key] ?? UNKNOWN_KIND_ORDER;
 }
 
-;// CONCATENATED MODULE: ./src/manifests/images.ts
+
+/***/ }),
+
+/***/ 8390:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runPipeline: () => (/* binding */ runPipeline)
+});
 
-
-/**
- * Validates NAME → REF pairs: NAME is a repository path without registry, tag or digest;
- * REF is a well-formed image reference.
- */
-function imageReplacements(pairs) {
-    const replacements = new Map();
-    for (const [name, reference] of pairs) {
-        if (!isRepositoryPath(name)) {
-            throw new ManifestError(`Invalid image name ${JSON.stringify(name)}; expected a repository path such as api or team/api, without registry, tag or digest.`);
-        }
-        if (parseImageReference(reference) === undefined) {
-            throw new ManifestError(`Invalid image reference ${JSON.stringify(reference)} for ${name}; expected [registry/]path[:tag][@sha256:digest], such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:v1.`);
-        }
-        if (replacements.has(name)) {
-            throw new ManifestError(`Image ${name} is given twice; expected each image name once.`);
-        }
-        replacements.set(name, reference);
-    }
-    return replacements;
-}
-/**
- * Replaces the whole image reference of every container (including init and ephemeral
- * containers) whose repository path, without registry host, equals a replacement's name.
- * Throws when a replacement matches no container in any document: a typo would otherwise
- * deploy the old image and report success.
- */
-function replaceImages(documents, replacements) {
-    const changes = [];
-    const matched = new Set();
-    for (const manifest of documents) {
-        const path = podSpecPath(manifest.key);
-        if (path === undefined)
-            continue;
-        const podSpec = getPath(manifest.object, path);
-        if (!isRecord(podSpec))
-            continue;
-        for (const list of CONTAINER_LISTS) {
-            const containers = podSpec[list];
-            if (!Array.isArray(containers))
-                continue;
-            containers.forEach((container, index) => {
-                if (!isRecord(container) || typeof container.image !== 'string')
-                    return;
-                const reference = parseImageReference(container.image);
-                if (reference === undefined)
-                    return;
-                const replacement = replacements.get(reference.path);
-                if (replacement === undefined)
-                    return;
-                matched.add(reference.path);
-                if (replacement === container.image)
-                    return;
-                setScalar(manifest, [...path, list, index, 'image'], replacement);
-                changes.push({
-                    workload: `${manifest.kind}/${manifest.name}`,
-                    container: String(container.name ?? `${list}[${index}]`),
-                    from: container.image,
-                    to: replacement,
-                });
-            });
-        }
-    }
-    const unmatched = [...replacements.keys()].filter((name) => !matched.has(name));
-    if (unmatched.length > 0) {
-        throw new ManifestError(`Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'}.`);
-    }
-    return changes;
-}
-function getPath(object, path) {
-    let value = object;
-    for (const key of path) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[key];
-    }
-    return value;
-}
-/** Records setting a value; serializeManifest applies it, keeping the source's formatting. */
-function setScalar(manifest, path, value) {
-    manifest.edits.push({ op: 'set', path, value });
-}
+// UNUSED EXPORTS: renderOutputPath, renderPhase, traceabilityOf, workspaceOf
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./src/aws/clients.ts
-var clients = __webpack_require__(201);
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+/*
+ * The SDK is loaded with `await import()` only when a phase needs it, so that a run which
+ * fails on its inputs (or only renders) never pays for loading it.
+ */
+/**
+ * Throttling and transient 5xx are retried by the SDK's own adaptive strategy (client-side
+ * rate limiting plus exponential back-off with jitter); we never loop ourselves.
+ */
+const RETRY_SETTINGS = { maxAttempts: 6, retryMode: 'adaptive' };
+/** An ECR client for the region; endpoints follow AWS_ENDPOINT_URL_ECR as the SDK does. */
+async function createEcrClient(region) {
+    const { ECRClient } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
+    return new ECRClient({ region, ...RETRY_SETTINGS });
+}
+/** An EKS client for the region; endpoints follow AWS_ENDPOINT_URL_EKS as the SDK does. */
+async function createEksClient(region) {
+    const { EKSClient } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
+    return new EKSClient({ region, ...RETRY_SETTINGS });
+}
+/** Credentials from the default chain (env, web identity, SSO, profile, container, IMDS). */
+async function loadDefaultCredentials() {
+    const { defaultProvider } = await __webpack_require__.e(/* import() */ 861).then(__webpack_require__.t.bind(__webpack_require__, 5861, 19));
+    return defaultProvider()();
+}
+
 // EXTERNAL MODULE: ./src/aws/errors.ts
 var errors = __webpack_require__(9378);
 ;// CONCATENATED MODULE: ./src/cluster/eks.ts
@@ -488,25 +793,25 @@ var errors = __webpack_require__(9378);
 /** Clusters in these states serve the Kubernetes API; the others cannot take a deploy. */
 const USABLE = new Set(['ACTIVE', 'UPDATING']);
 /** DescribeCluster, checked: the cluster exists, serves its API, and has an endpoint and CA. */
-async function eks_describeUsableCluster(eks, name, region) {
-    const { DescribeClusterCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
+async function describeUsableCluster(eks, name, region) {
+    const { DescribeClusterCommand } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
     const context = { service: 'eks', operation: 'DescribeCluster', region, subject: `cluster '${name}'` };
     let cluster;
     try {
         ({ cluster } = await eks.send(new DescribeClusterCommand({ name })));
     }
     catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') {
-            throw new AwsError(`EKS cluster '${name}' was not found in region ${region}. Check cluster-name and aws-region (and that the credentials belong to the cluster's account).`, 'ResourceNotFoundException');
+        if ((0,errors/* errorName */.Is)(error) === 'ResourceNotFoundException') {
+            throw new errors/* AwsError */.Gy(`EKS cluster '${name}' was not found in region ${region}. Check cluster-name and aws-region (and that the credentials belong to the cluster's account).`, 'ResourceNotFoundException');
         }
-        return callAws(context, () => Promise.reject(error));
+        return (0,errors/* callAws */.IY)(context, () => Promise.reject(error));
     }
     const status = cluster?.status ?? 'UNKNOWN';
     if (!USABLE.has(status)) {
-        throw new AwsError(`EKS cluster '${name}' in ${region} is ${status}, not ACTIVE or UPDATING, so it cannot take a deploy. Wait until it is ACTIVE${status === 'FAILED' || status === 'DELETING' ? ' (or fix the cluster first)' : ''}.`, 'ClusterNotUsable');
+        throw new errors/* AwsError */.Gy(`EKS cluster '${name}' in ${region} is ${status}, not ACTIVE or UPDATING, so it cannot take a deploy. Wait until it is ACTIVE${status === 'FAILED' || status === 'DELETING' ? ' (or fix the cluster first)' : ''}.`, 'ClusterNotUsable');
     }
     if (!cluster?.endpoint || !cluster.certificateAuthority?.data) {
-        throw new AwsError(`EKS cluster '${name}' in ${region} has no API endpoint or certificate authority yet. Wait until it is ACTIVE.`, 'ClusterNotUsable');
+        throw new errors/* AwsError */.Gy(`EKS cluster '${name}' in ${region} has no API endpoint or certificate authority yet. Wait until it is ACTIVE.`, 'ClusterNotUsable');
     }
     return {
         name,
@@ -528,7 +833,7 @@ var dist = __webpack_require__(8815);
  * a fresh token whenever the last one reaches its expirationTimestamp, so a long rollout never
  * holds an expired token. No secret is written to the file.
  */
-function kubeconfig_eksKubeconfig(config) {
+function eksKubeconfig(config) {
     const name = `eks-${config.region}-${config.clusterName}`;
     const env = Object.entries(config.env ?? {}).map(([key, value]) => ({ name: key, value }));
     const doc = {
@@ -570,14 +875,14 @@ function kubeconfig_eksKubeconfig(config) {
         ],
         'current-context': name,
     };
-    return stringify(doc);
+    return (0,dist/* stringify */.As)(doc);
 }
 /** Writes the kubeconfig into a fresh private folder under `dir`, readable by its owner only. */
-async function kubeconfig_writeKubeconfig(dir, content) {
-    const folder = await mkdtemp(join(dir, 'k8s-deploy-'));
-    const path = join(folder, 'kubeconfig');
-    await writeFile(path, content, { mode: 0o600 });
-    await chmod(path, 0o600); // the umask cannot widen it, but be explicit for a reused path
+async function writeKubeconfig(dir, content) {
+    const folder = await (0,promises_.mkdtemp)((0,external_node_path_.join)(dir, 'k8s-deploy-'));
+    const path = (0,external_node_path_.join)(folder, 'kubeconfig');
+    await (0,promises_.writeFile)(path, content, { mode: 0o600 });
+    await (0,promises_.chmod)(path, 0o600); // the umask cannot widen it, but be explicit for a reused path
     return path;
 }
 /**
@@ -585,12 +890,12 @@ async function kubeconfig_writeKubeconfig(dir, content) {
  * dist/cli/index.js (the CLI), and the CLI bundle sits at dist/cli/index.js. `node` is the
  * current executable, so no node on PATH is needed.
  */
-function kubeconfig_bundledCliCommand(runningScript = process.argv[1], execPath = process.execPath) {
+function bundledCliCommand(runningScript = process.argv[1], execPath = process.execPath) {
     if (!runningScript)
         throw new Error('Cannot locate the k8s-deploy CLI bundle: no running script path.');
-    const dir = dirname(runningScript);
-    const cli = basename(dir) === 'cli' ? join(dir, 'index.js') : join(dir, 'cli', 'index.js');
-    if (!existsSync(cli)) {
+    const dir = (0,external_node_path_.dirname)(runningScript);
+    const cli = (0,external_node_path_.basename)(dir) === 'cli' ? (0,external_node_path_.join)(dir, 'index.js') : (0,external_node_path_.join)(dir, 'cli', 'index.js');
+    if (!(0,external_node_fs_.existsSync)(cli)) {
         throw new Error(`The k8s-deploy CLI bundle is missing at ${cli}; kubectl needs it to get EKS tokens. Rebuild dist/ (npm run build).`);
     }
     return { command: execPath, args: [cli] };
@@ -607,7 +912,7 @@ function kubeconfig_bundledCliCommand(runningScript = process.argv[1], execPath 
  * else the kubeconfig input or KUBECONFIG as they are; else no cluster (undefined) — only a phase
  * that needs one fails, via requireCluster. The connection is proven with one read-only call.
  */
-async function connect_connectCluster(inputs, deps) {
+async function connectCluster(inputs, deps) {
     const { logger, env } = deps;
     if (inputs.clusterName) {
         const region = inputs.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -625,7 +930,7 @@ async function connect_connectCluster(inputs, deps) {
             env: deps.pluginEnv,
             namespace: inputs.namespace,
         });
-        const kubeconfigPath = await writeKubeconfig(env.RUNNER_TEMP || tmpdir(), content);
+        const kubeconfigPath = await writeKubeconfig(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), content);
         logger.info(`Wrote a kubeconfig for EKS cluster '${cluster.name}' (${cluster.endpoint}) to ${kubeconfigPath}.`);
         const serverVersion = await proveConnection(deps, kubeconfigPath, cluster.authenticationMode, cluster.name);
         return {
@@ -643,7 +948,7 @@ async function connect_connectCluster(inputs, deps) {
     }
     const source = inputs.kubeconfig ? 'input' : 'environment';
     // KUBECONFIG may list several files (path-separated); kubectl merges them, so only check one input.
-    if (source === 'input' && !existsSync(given)) {
+    if (source === 'input' && !(0,external_node_fs_.existsSync)(given)) {
         throw new Error(`Input 'kubeconfig' names ${given}, which does not exist. Expected the path of a kubeconfig file.`);
     }
     logger.info(`Using the kubeconfig ${source === 'input' ? 'from the kubeconfig input' : 'in KUBECONFIG'}: ${given}.`);
@@ -706,153 +1011,99 @@ function tail(stderr) {
     return lines.slice(-3).join(' | ') || 'no error output';
 }
 
-;// CONCATENATED MODULE: ./src/images/ecr.ts
-
-const MANIFEST_TYPES = (/* unused pure expression or super */ null && ([
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-]));
-const ecr = () => Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
-function context(operation, ref, region) {
-    return {
-        service: 'ecr',
-        operation,
-        region: ref?.region ?? region,
-        subject: ref ? `repository '${ref.repositoryName}'` : undefined,
-    };
+;// CONCATENATED MODULE: ./src/images/commands.ts
+/** The registry cache's own tag, apart from the SHA tags, so it never shadows an image. */
+const CACHE_TAG = 'buildcache';
+/** OCI labels that tie an image to its commit, repository and build time. */
+function ociLabels(env, created) {
+    const labels = {};
+    if (env.GITHUB_SHA)
+        labels['org.opencontainers.image.revision'] = env.GITHUB_SHA;
+    if (env.GITHUB_REPOSITORY) {
+        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+        labels['org.opencontainers.image.source'] = `${server}/${env.GITHUB_REPOSITORY}`;
+    }
+    labels['org.opencontainers.image.created'] = created.toISOString();
+    return labels;
 }
-/** GetAuthorizationToken, decoded: the token is base64("AWS:password"). */
-async function ecr_getAuthorization(client, registryId, region) {
-    const { GetAuthorizationTokenCommand } = await ecr();
-    const answer = await callAws(context('GetAuthorizationToken', undefined, region), () => client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {})));
-    const data = answer.authorizationData?.[0];
-    if (!data?.authorizationToken || !data.proxyEndpoint) {
-        throw new AwsError('ECR GetAuthorizationToken returned no authorization data.', 'EmptyAnswer');
-    }
-    const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon <= 0) {
-        throw new AwsError('ECR GetAuthorizationToken returned a token that is not "user:password".', 'BadToken');
-    }
-    return {
-        username: decoded.slice(0, colon),
-        password: decoded.slice(colon + 1),
-        proxyEndpoint: data.proxyEndpoint,
-    };
-}
-/** Whether `tag` exists in the repository, and its digest when it does. */
-async function ecr_lookupTag(client, ref, tag) {
-    const { DescribeImagesCommand } = await ecr();
-    try {
-        const answer = await client.send(new DescribeImagesCommand({
-            repositoryName: ref.repositoryName,
-            registryId: ref.registryId,
-            imageIds: [{ imageTag: tag }],
-        }));
-        const detail = answer.imageDetails?.[0];
-        const registryId = detail?.registryId;
-        return detail?.imageDigest
-            ? { kind: 'present', digest: detail.imageDigest, registryId }
-            : { kind: 'missing' };
-    }
-    catch (error) {
-        const name = errorName(error);
-        // ECR names the account in these messages: "... in the registry with id '123456789012'".
-        const registryId = /registry with id '(\d{12})'/.exec(error.message ?? '')?.[1];
-        if (name === 'ImageNotFoundException')
-            return { kind: 'missing', registryId };
-        if (name === 'RepositoryNotFoundException')
-            return { kind: 'no-repository', registryId };
-        return callAws(context('DescribeImages', ref), () => Promise.reject(error));
-    }
-}
-/** MUTABLE, IMMUTABLE (or a newer variant such as IMMUTABLE_WITH_EXCLUSION). */
-async function ecr_tagMutability(client, ref) {
-    const { DescribeRepositoriesCommand } = await ecr();
-    const answer = await callAws(context('DescribeRepositories', ref), () => client.send(new DescribeRepositoriesCommand({ repositoryNames: [ref.repositoryName], registryId: ref.registryId })));
-    return answer.repositories?.[0]?.imageTagMutability ?? 'MUTABLE';
-}
-/** Creates the repository the way we recommend: immutable tags, scanned on push. */
-async function ecr_createRepository(client, ref) {
-    const { CreateRepositoryCommand } = await ecr();
-    try {
-        await client.send(new CreateRepositoryCommand({
-            repositoryName: ref.repositoryName,
-            registryId: ref.registryId,
-            imageTagMutability: 'IMMUTABLE',
-            imageScanningConfiguration: { scanOnPush: true },
-        }));
-    }
-    catch (error) {
-        // Another job created it between our lookup and now: that is what we wanted.
-        if (errorName(error) === 'RepositoryAlreadyExistsException')
-            return;
-        await callAws(context('CreateRepository', ref), () => Promise.reject(error));
-    }
+/** Flags both paths share: Dockerfile, target, build args, labels. */
+function commonFlags(plan) {
+    const { spec } = plan;
+    const flags = [];
+    if (spec.dockerfile)
+        flags.push('--file', spec.dockerfile);
+    if (spec.target)
+        flags.push('--target', spec.target);
+    for (const [key, value] of Object.entries(spec.buildArgs))
+        flags.push('--build-arg', `${key}=${value}`);
+    for (const [key, value] of Object.entries(plan.labels))
+        flags.push('--label', `${key}=${value}`);
+    return flags;
 }
 /**
- * The config digest (what `docker build --iidfile` writes) of the image behind a tag, or
- * undefined for an image index (several platforms), which has no single config.
+ * `docker buildx build` arguments. With `push`, the image goes straight to ECR; without it, the
+ * image is only built and its would-be digest written to `metadataFile` (used to compare against
+ * an immutable tag before anything is pushed).
+ *
+ * Provenance is off because BuildKit's attestations turn every image into an index, which some
+ * consumers (and ECR's console and scanning) handle poorly. The registry cache uses the
+ * image-manifest layout ECR accepts; `ignore-error` keeps a cache that cannot be written (an
+ * IMMUTABLE repository without an exclusion for the cache tag) from failing the deploy.
+ * `cacheExport` is false on BuildKit's `docker` driver, which refuses to export a cache (unless
+ * the daemon uses the containerd image store); the cache is then only read.
  */
-async function ecr_configDigest(client, ref, tag) {
-    const { BatchGetImageCommand } = await ecr();
-    const answer = await callAws(context('BatchGetImage', ref), () => client.send(new BatchGetImageCommand({
-        repositoryName: ref.repositoryName,
-        registryId: ref.registryId,
-        imageIds: [{ imageTag: tag }],
-        acceptedMediaTypes: MANIFEST_TYPES,
-    })));
-    const manifest = answer.images?.[0]?.imageManifest;
-    if (!manifest)
-        return undefined;
-    const parsed = JSON.parse(manifest);
-    return parsed.config?.digest;
-}
-
-;// CONCATENATED MODULE: ./src/images/login.ts
-
-
-/**
- * Asks ECR for a registry password. It is registered as a secret before it is used anywhere
- * (in both forms: plain, and inside the base64 token).
- */
-async function login_authorizeEcr(deps) {
-    const auth = await getAuthorization(deps.ecr, deps.registryId, deps.region);
-    deps.logger.setSecret(auth.password);
-    deps.logger.setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
-    const host = deps.registry ?? registryHost(auth.proxyEndpoint);
-    return {
-        host,
-        account: deps.registryId ?? accountOfRegistry(host) ?? accountOfRegistry(auth.proxyEndpoint),
-        username: auth.username,
-        password: auth.password,
-    };
-}
-/** `docker login` with the password on standard input — never in the arguments or environment. */
-async function login_dockerLogin(docker, logger, auth) {
-    const result = await docker.run('docker', ['login', '--username', auth.username, '--password-stdin', auth.host], {
-        stdin: auth.password,
-    });
-    if (result.exitCode !== 0) {
-        throw new Error(`docker login to ${auth.host} failed (exit ${result.exitCode}): ${login_lastLine(result.stderr)}. Check that docker is installed and can reach the registry.`);
-    }
-    logger.info(`Logged in to ${auth.host}.`);
-}
-/** `docker logout` for the post step; a failure is a warning, never a failed job. */
-async function logoutFromRegistry(docker, logger, host) {
-    const result = await docker.run('docker', ['logout', host]);
-    if (result.exitCode === 0)
-        logger.info(`Logged out of ${host}.`);
+function buildxArgs(plan, options) {
+    const cache = `${plan.repository}:${CACHE_TAG}`;
+    const args = ['buildx', 'build', '--provenance=false'];
+    if (options.push)
+        args.push('--push');
     else
-        logger.warning(`docker logout ${host} failed (exit ${result.exitCode}): ${login_lastLine(result.stderr)}`);
+        args.push('--output', `type=image,name=${plan.reference},push=false`);
+    if (options.metadataFile)
+        args.push('--metadata-file', options.metadataFile);
+    args.push('--tag', plan.reference);
+    if (plan.spec.platforms.length > 0)
+        args.push('--platform', plan.spec.platforms.join(','));
+    args.push(...commonFlags(plan));
+    args.push('--cache-from', `type=registry,ref=${cache}`);
+    if (options.push && options.cacheExport) {
+        args.push('--cache-to', `type=registry,ref=${cache},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`);
+    }
+    args.push(plan.spec.context);
+    return args;
 }
-function login_lastLine(text) {
-    const lines = text.trim().split('\n');
-    return lines[lines.length - 1]?.trim() || 'no error output';
+/**
+ * Classic `docker build` arguments. Without BuildKit an image has at most one platform
+ * (`--platform`); several platforms need buildx and are refused before anything is built.
+ */
+function dockerBuildArgs(plan, options = {}) {
+    const args = ['build', '--tag', plan.reference];
+    if (options.iidFile)
+        args.push('--iidfile', options.iidFile);
+    if (plan.spec.platforms.length === 1)
+        args.push('--platform', plan.spec.platforms[0]);
+    args.push(...commonFlags(plan));
+    args.push(plan.spec.context);
+    return args;
+}
+function dockerPushArgs(plan) {
+    return ['push', plan.reference];
+}
+/** The BuildKit driver `docker buildx inspect` names ("docker", "docker-container", ...). */
+function buildxDriver(inspectOutput) {
+    return /^Driver:\s+(\S+)/m.exec(inspectOutput)?.[1];
+}
+/** The images that ask for more platforms than classic `docker build` can make. */
+function needingBuildx(specs) {
+    return specs.filter((spec) => spec.platforms.length > 1);
 }
 
+// EXTERNAL MODULE: ./src/images/decide.ts
+var decide = __webpack_require__(6012);
+// EXTERNAL MODULE: ./src/images/ecr.ts
+var images_ecr = __webpack_require__(1708);
+// EXTERNAL MODULE: ./src/images/login.ts
+var images_login = __webpack_require__(3975);
 ;// CONCATENATED MODULE: ./src/images/prepare.ts
 
 
@@ -867,7 +1118,7 @@ function login_lastLine(text) {
  * push it (one image after another), then read its digest back from ECR. Every decision is made,
  * and every refusal raised, before the first build starts.
  */
-async function prepare_prepareImages(inputs, given) {
+async function prepareImages(inputs, given) {
     if (inputs.images.length === 0)
         return { images: {}, built: [], loggedInTo: undefined };
     const { tag, awsRegion: region } = inputs;
@@ -877,7 +1128,7 @@ async function prepare_prepareImages(inputs, given) {
         throw new Error("Input 'aws-region' is empty. Expected the region of the ECR registry, such as eu-west-1.");
     }
     const deps = { ...given, ecr: given.ecr ?? (await createEcrClient(region)) };
-    const login = await authorizeEcr({
+    const login = await (0,images_login/* authorizeEcr */.w)({
         ...deps,
         region,
         registryId: inputs.registryId,
@@ -904,7 +1155,7 @@ async function prepare_prepareImages(inputs, given) {
             };
             if (decision.createRepository) {
                 deps.logger.info(`${spec.name}: creating ECR repository '${spec.name}' (immutable tags, scan on push).`);
-                await createRepository(deps.ecr, ref);
+                await (0,images_ecr/* createRepository */.vB)(deps.ecr, ref);
             }
             // A line, not a group: the runner cannot nest groups, and this runs inside 'Images'.
             deps.logger.info(`Building ${reference}`);
@@ -942,7 +1193,7 @@ async function planImages(inputs, deps, where) {
     const planned = [];
     for (const spec of inputs.images) {
         const ref = { repositoryName: spec.name, registryId: inputs.registryId, region: where.region };
-        const state = await lookupTag(deps.ecr, ref, where.tag);
+        const state = await (0,images_ecr/* lookupTag */.nn)(deps.ecr, ref, where.tag);
         // ECR's own answer names the account more surely than a host name does.
         const repo = {
             name: spec.name,
@@ -954,7 +1205,7 @@ async function planImages(inputs, deps, where) {
             spec,
             ref,
             repo,
-            decision: decideImage(inputs.build, state, inputs.createRepositories, repo),
+            decision: (0,decide/* decideImage */.oM)(inputs.build, state, inputs.createRepositories, repo),
         });
     }
     const refusals = planned.flatMap((p) => (p.decision.action === 'fail' ? [p.decision.message] : []));
@@ -971,12 +1222,12 @@ async function readyToBuild(toBuild, deps, login) {
         deps.logger.info("BuildKit's docker driver cannot write a registry cache: reading it only. Set up a builder (e.g. docker/setup-buildx-action) to cache layers in ECR.");
     }
     // Only a build needs docker: promoting existing images works on a runner without it.
-    await dockerLogin(deps.docker, deps.logger, login);
+    await (0,images_login/* dockerLogin */.a1)(deps.docker, deps.logger, login);
     deps.onLogin?.(login.host);
     return builder;
 }
 async function digestAfterPush(ecr, ref, tag, reference) {
-    const state = await lookupTag(ecr, ref, tag);
+    const state = await (0,images_ecr/* lookupTag */.nn)(ecr, ref, tag);
     if (state.kind !== 'present') {
         throw new Error(`${reference} was pushed, but ECR does not list tag '${tag}' in repository '${ref.repositoryName}'.`);
     }
@@ -1007,7 +1258,7 @@ function checkPlatforms(specs, buildx) {
 async function buildImage(plan, existingDigest, ctx) {
     const { deps } = ctx;
     if (existingDigest !== undefined) {
-        const mutability = await tagMutability(deps.ecr, ctx.ref);
+        const mutability = await (0,images_ecr/* tagMutability */.zY)(deps.ecr, ctx.ref);
         if (mutability.startsWith('IMMUTABLE'))
             return buildAgainstImmutableTag(plan, existingDigest, ctx);
     }
@@ -1027,31 +1278,31 @@ async function buildImage(plan, existingDigest, ctx) {
  */
 async function buildAgainstImmutableTag(plan, existingDigest, ctx) {
     const { deps } = ctx;
-    const dir = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'k8s-deploy-build-'));
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(deps.tempDir ?? (0,external_node_os_.tmpdir)(), 'k8s-deploy-build-'));
     try {
         let same;
         let builtDigest;
         if (ctx.buildx) {
-            const metadataFile = join(dir, 'metadata.json');
+            const metadataFile = (0,external_node_path_.join)(dir, 'metadata.json');
             await docker(deps, buildxArgs(plan, { push: false, cacheExport: false, metadataFile }), `build ${plan.reference}`);
-            const metadata = JSON.parse(await readFile(metadataFile, 'utf8'));
+            const metadata = JSON.parse(await (0,promises_.readFile)(metadataFile, 'utf8'));
             builtDigest = metadata['containerimage.digest'];
             same = builtDigest === existingDigest;
         }
         else {
-            const iidFile = join(dir, 'image-id');
+            const iidFile = (0,external_node_path_.join)(dir, 'image-id');
             await docker(deps, dockerBuildArgs(plan, { iidFile }), `build ${plan.reference}`);
-            builtDigest = (await readFile(iidFile, 'utf8')).trim();
-            const existingConfig = await configDigest(deps.ecr, ctx.ref, ctx.repo.tag);
+            builtDigest = (await (0,promises_.readFile)(iidFile, 'utf8')).trim();
+            const existingConfig = await (0,images_ecr/* configDigest */.xv)(deps.ecr, ctx.ref, ctx.repo.tag);
             same = existingConfig !== undefined && existingConfig === builtDigest;
         }
         if (!same)
-            throw new Error(immutableConflict(ctx.repo, existingDigest, builtDigest));
+            throw new Error((0,decide/* immutableConflict */.Xj)(ctx.repo, existingDigest, builtDigest));
         deps.logger.info(`${plan.reference} is identical to the image ECR already holds; nothing pushed.`);
         return false;
     }
     finally {
-        await rm(dir, { recursive: true, force: true });
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
 async function docker(deps, args, what) {
@@ -1060,10 +1311,12 @@ async function docker(deps, args, what) {
         onStderr: (chunk) => deps.logger.info(chunk.trimEnd()),
     });
     if (result.exitCode !== 0) {
-        throw new Error(`docker failed to ${what} (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
+        throw new Error(`docker failed to ${what} (exit ${result.exitCode}): ${(0,images_login/* lastLine */.fM)(result.stderr)}`);
     }
 }
 
+// EXTERNAL MODULE: ./src/manifests/kinds.ts
+var manifests_kinds = __webpack_require__(6521);
 ;// CONCATENATED MODULE: ./src/manifests/annotations.ts
 
 const ANNOTATION_PREFIX = 'k8s-deploy-action';
@@ -1102,7 +1355,7 @@ function annotateWorkloads(documents, trace) {
         ...(trace.runUrl !== undefined ? { [`${ANNOTATION_PREFIX}/run-url`]: trace.runUrl } : {}),
     };
     for (const manifest of documents) {
-        if (podSpecPath(manifest.key) === undefined || manifest.key === '/PodTemplate')
+        if ((0,manifests_kinds/* podSpecPath */.s5)(manifest.key) === undefined || manifest.key === '/PodTemplate')
             continue;
         for (const [key, value] of Object.entries(annotations)) {
             manifest.edits.push({ op: 'set', path: ['metadata', 'annotations', key], value });
@@ -1112,6 +1365,8 @@ function annotateWorkloads(documents, trace) {
 
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
 var tinyglobby_dist = __webpack_require__(3382);
+// EXTERNAL MODULE: ./src/manifests/errors.ts
+var manifests_errors = __webpack_require__(4711);
 ;// CONCATENATED MODULE: ./src/manifests/load.ts
 
 
@@ -1134,7 +1389,7 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml']);
  */
 async function loadManifestSources(entries, options) {
     if (entries.length === 0) {
-        throw new ManifestError('No manifests were given; expected at least one file, folder or glob.');
+        throw new manifests_errors/* ManifestError */.S('No manifests were given; expected at least one file, folder or glob.');
     }
     const workspace = await (0,promises_.realpath)(external_node_path_default().resolve(options.workspace));
     const seen = new Set();
@@ -1159,14 +1414,14 @@ async function loadEntry(entry, workspace, options) {
         });
         const files = matches.filter((file) => !KUSTOMIZATION_FILES.includes(external_node_path_default().basename(file))).sort();
         if (files.length === 0) {
-            throw new ManifestError(`Manifest glob ${JSON.stringify(entry)} matches no files in the workspace ${workspace}.`);
+            throw new manifests_errors/* ManifestError */.S(`Manifest glob ${JSON.stringify(entry)} matches no files in the workspace ${workspace}.`);
         }
         return Promise.all(files.map((file) => loadFile(file, entry, workspace)));
     }
     const absolute = external_node_path_default().resolve(workspace, entry);
     const info = await (0,promises_.stat)(absolute).catch(() => undefined);
     if (info === undefined) {
-        throw new ManifestError(`Manifest path ${JSON.stringify(entry)} does not exist; expected a file, folder or glob inside the workspace ${workspace}.`);
+        throw new manifests_errors/* ManifestError */.S(`Manifest path ${JSON.stringify(entry)} does not exist; expected a file, folder or glob inside the workspace ${workspace}.`);
     }
     const real = await insideWorkspace(absolute, entry, workspace);
     if (!info.isDirectory())
@@ -1201,7 +1456,7 @@ async function loadEntry(entry, workspace, options) {
                 .slice(0, 3)
                 .join(' or ')}`
             : `manifests directly in it, or a glob such as ${folder}/**/*.yaml for subfolders`;
-        throw new ManifestError(`Manifest folder ${JSON.stringify(entry)} has no *.yaml or *.yml files and no kustomization.yaml; expected ${suggestion}.`);
+        throw new manifests_errors/* ManifestError */.S(`Manifest folder ${JSON.stringify(entry)} has no *.yaml or *.yml files and no kustomization.yaml; expected ${suggestion}.`);
     }
     return loaded;
 }
@@ -1212,7 +1467,7 @@ async function loadFile(file, entry, workspace) {
         text = await (0,promises_.readFile)(realPath, 'utf8');
     }
     catch (error) {
-        throw new ManifestError(`Cannot read manifest ${relative(workspace, file)}: ${error.message}.`);
+        throw new manifests_errors/* ManifestError */.S(`Cannot read manifest ${relative(workspace, file)}: ${error.message}.`);
     }
     return { realPath, source: { name: relative(workspace, file), text } };
 }
@@ -1222,7 +1477,7 @@ async function kustomize(dir, realPath, workspace, options) {
     const result = await options.runner.run(kubectl, ['kustomize', dir], { cwd: workspace });
     if (result.exitCode !== 0) {
         const reason = kustomizeReason(result.stderr) || `exit code ${result.exitCode}`;
-        throw new ManifestError(`kubectl kustomize ${name} failed: ${reason}`);
+        throw new manifests_errors/* ManifestError */.S(`kubectl kustomize ${name} failed: ${reason}`);
     }
     return { realPath, source: { name: `${name} (kubectl kustomize)`, text: result.stdout, generated: true } };
 }
@@ -1240,7 +1495,7 @@ function kustomizeReason(stderr) {
 async function insideWorkspace(file, entry, workspace) {
     const real = await (0,promises_.realpath)(file);
     if (real !== workspace && !real.startsWith(workspace + (external_node_path_default()).sep)) {
-        throw new ManifestError(`Manifest path ${JSON.stringify(entry)} resolves to ${real}, outside the workspace ${workspace}; expected manifests inside the repository.`);
+        throw new manifests_errors/* ManifestError */.S(`Manifest path ${JSON.stringify(entry)} resolves to ${real}, outside the workspace ${workspace}; expected manifests inside the repository.`);
     }
     return real;
 }
@@ -1248,70 +1503,12 @@ function relative(workspace, file) {
     return external_node_path_default().relative(workspace, file) || '.';
 }
 
-;// CONCATENATED MODULE: ./src/manifests/autoscalers.ts
-
-
-
-const HANDOVER_FIELD_MANAGER = 'k8s-deploy-action-replicas-handover';
-/** The workload an HPA or a KEDA ScaledObject scales, or undefined for other kinds. */
-function scaleTarget(manifest, namespace) {
-    const ref = getPath(manifest.object, ['spec', 'scaleTargetRef']);
-    if (!isRecord(ref) || typeof ref.name !== 'string')
-        return undefined;
-    const autoscaler = `${manifest.kind}/${manifest.name}`;
-    if (manifest.key === 'autoscaling/HorizontalPodAutoscaler') {
-        if (typeof ref.kind !== 'string')
-            return undefined;
-        const group = typeof ref.apiVersion === 'string' ? apiGroup(ref.apiVersion) : undefined;
-        return { group, kind: ref.kind, name: ref.name, namespace, autoscaler };
-    }
-    if (manifest.key === 'keda.sh/ScaledObject') {
-        // KEDA's documented defaults: apiVersion apps/v1, kind Deployment.
-        const apiVersion = typeof ref.apiVersion === 'string' ? ref.apiVersion : 'apps/v1';
-        const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
-        return { group: apiGroup(apiVersion), kind, name: ref.name, namespace, autoscaler };
-    }
-    return undefined;
-}
-/**
- * Removes `spec.replicas` from every workload that an autoscaler in the same set targets
- * (same namespace, kind, name and API group) and lists them for the apply phase.
- * `namespaceOf` gives a document's namespace after defaulting.
- */
-function handReplicasToAutoscalers(documents, namespaceOf) {
-    const targets = documents
-        .map((manifest) => scaleTarget(manifest, namespaceOf(manifest)))
-        .filter((target) => target !== undefined);
-    if (targets.length === 0)
-        return [];
-    const byWorkload = new Map();
-    for (const target of targets) {
-        const id = `${target.namespace ?? ''}/${target.kind}/${target.name}`;
-        byWorkload.set(id, [...(byWorkload.get(id) ?? []), target]);
-    }
-    const handovers = [];
-    for (const manifest of documents) {
-        const namespace = namespaceOf(manifest);
-        const target = byWorkload
-            .get(`${namespace ?? ''}/${manifest.kind}/${manifest.name}`)
-            ?.find((candidate) => candidate.group === undefined || candidate.group === apiGroup(manifest.apiVersion));
-        if (target === undefined)
-            continue;
-        const replicas = getPath(manifest.object, ['spec', 'replicas']);
-        if (replicas !== undefined)
-            manifest.edits.push({ op: 'delete', path: ['spec', 'replicas'] });
-        handovers.push({
-            apiVersion: manifest.apiVersion,
-            kind: manifest.kind,
-            namespace,
-            name: manifest.name,
-            autoscaler: target.autoscaler,
-            declaredReplicas: typeof replicas === 'number' ? replicas : undefined,
-        });
-    }
-    return handovers;
-}
-
+// EXTERNAL MODULE: ./src/records.ts
+var records = __webpack_require__(4845);
+// EXTERNAL MODULE: ./src/manifests/autoscalers.ts
+var autoscalers = __webpack_require__(7282);
+// EXTERNAL MODULE: ./src/manifests/images.ts + 1 modules
+var manifests_images = __webpack_require__(8001);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
 ;// CONCATENATED MODULE: ./src/manifests/parse.ts
@@ -1409,7 +1606,7 @@ function parseWithDocumentApi(source, text, lineOffset, counter) {
         if (error) {
             const line = (error.linePos?.[0].line ?? location.line - lineOffset) + lineOffset;
             const reason = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
-            throw new ManifestError(`invalid YAML: ${reason}.`, { ...location, line });
+            throw new manifests_errors/* ManifestError */.S(`invalid YAML: ${reason}.`, { ...location, line });
         }
         if (document.contents === null)
             continue;
@@ -1428,27 +1625,27 @@ function toPlainData(document, location) {
     catch (error) {
         const message = error.message;
         if (/alias/i.test(message)) {
-            throw new ManifestError(`YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); expected plain data or a few aliases.`, location);
+            throw new manifests_errors/* ManifestError */.S(`YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); expected plain data or a few aliases.`, location);
         }
-        throw new ManifestError(`invalid YAML: ${message.split('\n')[0]}.`, location);
+        throw new manifests_errors/* ManifestError */.S(`invalid YAML: ${message.split('\n')[0]}.`, location);
     }
 }
 function describe(text, document, object, location) {
-    if (!isRecord(object)) {
-        throw new ManifestError('the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.', location);
+    if (!(0,records/* isRecord */.u)(object)) {
+        throw new manifests_errors/* ManifestError */.S('the document is not a mapping; expected a Kubernetes object with apiVersion, kind and metadata.name.', location);
     }
     const { apiVersion, kind } = object;
     if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(object.items)) {
-        throw new ManifestError(`the document is a ${kind} (as \`kubectl get -o yaml\` writes); expected its items as separate documents, one per \`---\`.`, location);
+        throw new manifests_errors/* ManifestError */.S(`the document is a ${kind} (as \`kubectl get -o yaml\` writes); expected its items as separate documents, one per \`---\`.`, location);
     }
-    const metadata = isRecord(object.metadata) ? object.metadata : {};
+    const metadata = (0,records/* isRecord */.u)(object.metadata) ? object.metadata : {};
     const missing = [
         typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',
         typeof kind === 'string' && kind !== '' ? undefined : 'kind',
         typeof metadata.name === 'string' && metadata.name !== '' ? undefined : 'metadata.name',
     ].filter((field) => field !== undefined);
     if (missing.length > 0) {
-        throw new ManifestError(`the document has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name.`, location);
+        throw new manifests_errors/* ManifestError */.S(`the document has no ${missing.join(', ')}; every Kubernetes object needs apiVersion, kind and metadata.name.`, location);
     }
     const namespace = metadata.namespace;
     return {
@@ -1459,7 +1656,7 @@ function describe(text, document, object, location) {
         object,
         apiVersion: apiVersion,
         kind: kind,
-        key: groupKind(apiVersion, kind),
+        key: (0,manifests_kinds/* groupKind */.KH)(apiVersion, kind),
         name: metadata.name,
         namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
     };
@@ -1830,7 +2027,7 @@ function applyToDocument(document, edit, manifest) {
         document.setIn(edit.path, edit.value);
     }
     catch {
-        throw new ManifestError(`cannot ${edit.op} ${edit.path.join('.')}: the path goes through a YAML alias or a value that is not a mapping; expected plain mappings and lists there.`, manifest.location);
+        throw new manifests_errors/* ManifestError */.S(`cannot ${edit.op} ${edit.path.join('.')}: the path goes through a YAML alias or a value that is not a mapping; expected plain mappings and lists there.`, manifest.location);
     }
 }
 
@@ -1854,19 +2051,19 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * the yaml Document API to everything else (anchors, tags, flow-style parents), which keeps
  * comments and key order. Both are checked against each other in text-edit.test.ts.
  */
-function render_renderManifests(sources, options = {}) {
+function renderManifests(sources, options = {}) {
     const { namespace } = options;
     if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
-        throw new ManifestError(`Invalid namespace ${JSON.stringify(namespace)}; expected a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters).`);
+        throw new manifests_errors/* ManifestError */.S(`Invalid namespace ${JSON.stringify(namespace)}; expected a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters).`);
     }
     const documents = sources.flatMap(parseSource);
     if (documents.length === 0) {
-        throw new ManifestError(`The manifests (${sources.map((source) => source.name).join(', ') || 'none given'}) hold no Kubernetes objects; expected at least one.`);
+        throw new manifests_errors/* ManifestError */.S(`The manifests (${sources.map((source) => source.name).join(', ') || 'none given'}) hold no Kubernetes objects; expected at least one.`);
     }
     const clusterScopedCrds = clusterScopedCustomKinds(documents);
     const namespaces = new Map();
     for (const manifest of documents) {
-        const namespaced = isNamespaced(manifest.key, clusterScopedCrds);
+        const namespaced = (0,manifests_kinds/* isNamespaced */.ik)(manifest.key, clusterScopedCrds);
         if (namespaced && manifest.namespace === undefined && namespace !== undefined) {
             setNamespace(manifest, namespace);
             namespaces.set(manifest, namespace);
@@ -1877,11 +2074,11 @@ function render_renderManifests(sources, options = {}) {
     }
     const namespaceOf = (manifest) => namespaces.get(manifest);
     rejectDuplicates(documents, namespaceOf);
-    const imageChanges = replaceImages(documents, options.images ?? new Map());
-    const replicasHandovers = handReplicasToAutoscalers(documents, namespaceOf);
+    const imageChanges = (0,manifests_images/* replaceImages */.lm)(documents, options.images ?? new Map());
+    const replicasHandovers = (0,autoscalers/* handReplicasToAutoscalers */.A)(documents, namespaceOf);
     annotateWorkloads(documents, options.traceability ?? {});
     // Array.prototype.sort is stable, so input order holds within a group.
-    const ordered = [...documents].sort((a, b) => applyOrder(a.key) - applyOrder(b.key));
+    const ordered = [...documents].sort((a, b) => (0,manifests_kinds/* applyOrder */.Fu)(a.key) - (0,manifests_kinds/* applyOrder */.Fu)(b.key));
     const objects = ordered.map((manifest) => ({
         apiVersion: manifest.apiVersion,
         kind: manifest.kind,
@@ -1904,10 +2101,10 @@ function clusterScopedCustomKinds(documents) {
         if (manifest.key !== 'apiextensions.k8s.io/CustomResourceDefinition')
             continue;
         const spec = manifest.object.spec;
-        if (!isRecord(spec) || spec.scope !== 'Cluster' || !isRecord(spec.names))
+        if (!(0,records/* isRecord */.u)(spec) || spec.scope !== 'Cluster' || !(0,records/* isRecord */.u)(spec.names))
             continue;
         if (typeof spec.group === 'string' && typeof spec.names.kind === 'string') {
-            kinds.add(groupKind(`${spec.group}/v`, spec.names.kind));
+            kinds.add((0,manifests_kinds/* groupKind */.KH)(`${spec.group}/v`, spec.names.kind));
         }
     }
     return kinds;
@@ -1923,7 +2120,7 @@ function rejectDuplicates(documents, namespaceOf) {
         const first = seen.get(id);
         if (first !== undefined) {
             const what = `${manifest.kind} ${namespace !== undefined ? `${namespace}/` : ''}${manifest.name}`;
-            throw new ManifestError(`${what} is defined twice (first at ${formatLocation(first.location)}); expected each object once.`, manifest.location);
+            throw new manifests_errors/* ManifestError */.S(`${what} is defined twice (first at ${(0,manifests_errors/* formatLocation */.j)(first.location)}); expected each object once.`, manifest.location);
         }
         seen.set(id, manifest);
     }
@@ -1940,7 +2137,7 @@ function rejectDuplicates(documents, namespaceOf) {
 
 /** Where rendered files go: $RUNNER_TEMP/k8s-deploy on a runner, the OS temp dir elsewhere. */
 function renderOutputPath(env) {
-    return path.join(env.RUNNER_TEMP || os.tmpdir(), 'k8s-deploy', 'rendered.yaml');
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'k8s-deploy', 'rendered.yaml');
 }
 function workspaceOf(env) {
     return env.GITHUB_WORKSPACE || process.cwd();
@@ -1956,7 +2153,7 @@ function loadSources(manifests, deps) {
     return loadManifestSources(manifests, { workspace: workspaceOf(deps.env), runner: deps.runner });
 }
 function renderLoaded(sources, options, logger) {
-    const result = render_renderManifests(sources, options);
+    const result = renderManifests(sources, options);
     for (const change of result.imageChanges) {
         logger.info(`${change.workload} container ${change.container}: ${change.from} → ${change.to}`);
     }
@@ -1969,29 +2166,64 @@ function renderLoaded(sources, options, logger) {
 }
 /**
  * The action's run, phase by phase. What can be checked without changing anything comes first
- * (the manifests render and every image matches a container; the cluster answers), so a typo
- * fails the run before an image is pushed. Then the images are built (or reused) and the
- * manifests rendered with their full references. Nothing is applied yet (a later phase).
+ * (the manifests render, every image matches a container, the migration Job exists; the cluster
+ * answers), so a typo fails the run before an image is pushed. Then the images are built (or
+ * reused), the manifests rendered with their full references, and deployed. Never throws for a
+ * failed run: the result says what happened, failures included.
  */
 async function runPipeline(inputs, deps) {
+    const result = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
+    const timed = async (name, work) => {
+        const startedAt = Date.now();
+        try {
+            return await deps.logger.group(name, work);
+        }
+        finally {
+            result.phases.push({ name, startedAt, durationMs: Date.now() - startedAt });
+        }
+    };
+    try {
+        await runPhases(inputs, deps, result, timed);
+    }
+    catch (error) {
+        result.result = 'failed';
+        const message = error.message;
+        result.verdict = result.deploy
+            ? message
+            : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+        deps.logger.debug(error.stack ?? '');
+    }
+    return result;
+}
+async function runPhases(inputs, deps, result, timed) {
     const { logger, env } = deps;
     const renderOptions = (images) => ({
         images,
         namespace: inputs.namespace,
         traceability: traceabilityOf(inputs.tag, env),
     });
-    const sources = await logger.group('Check manifests', async () => {
+    const sources = await timed('Check manifests', async () => {
         const loaded = await loadSources(inputs.manifests, deps);
         // Stand-in references of the right names: renderManifests fails on any name no container has.
         const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
         const checked = renderManifests(loaded, renderOptions(standIns));
+        if (inputs.migrationJob !== undefined &&
+            !checked.objects.some((o) => o.kind === 'Job' && o.name === inputs.migrationJob)) {
+            throw new Error(`Input 'migration-job' is ${JSON.stringify(inputs.migrationJob)}, but the manifests hold no Job of that name (their Jobs: ${checked.objects
+                .filter((o) => o.kind === 'Job')
+                .map((o) => o.name)
+                .join(', ') || 'none'}). Expected the name of a Job in the manifests.`);
+        }
         logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
         return loaded;
     });
-    const cluster = await logger.group('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
+    const cluster = await timed('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
+    result.cluster = cluster;
     if (cluster?.written)
         deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
-    const prepared = await logger.group('Images', () => prepareImages(inputs, {
+    if (deps.signal?.aborted)
+        throw new Error('The run was cancelled before anything was built or applied.');
+    const prepared = await timed('Images', () => prepareImages(inputs, {
         ecr: deps.ecr,
         docker: deps.runner,
         logger,
@@ -1999,127 +2231,60 @@ async function runPipeline(inputs, deps) {
         tempDir: env.RUNNER_TEMP || undefined,
         onLogin: (registry) => deps.onCleanup?.({ registry }),
     }));
-    const render = await logger.group('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger));
+    result.images = prepared.images;
+    result.built = prepared.built;
+    const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger));
+    result.render = render;
     const manifestsPath = renderOutputPath(env);
-    await mkdir(path.dirname(manifestsPath), { recursive: true });
+    await (0,promises_.mkdir)(external_node_path_default().dirname(manifestsPath), { recursive: true });
     // Owner-only: rendered Secrets carry their data.
-    await writeFile(manifestsPath, render.yaml, { mode: 0o600 });
+    await (0,promises_.writeFile)(manifestsPath, render.yaml, { mode: 0o600 });
+    result.manifestsPath = manifestsPath;
     logger.info(`Rendered ${render.objects.length} object(s) to ${manifestsPath}.`);
-    return { images: prepared.images, built: prepared.built, cluster, manifestsPath, render, applied: false };
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-;// CONCATENATED MODULE: ./src/process.ts
-
-class NodeProcessRunner {
-    run(command, args, options = {}) {
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_.spawn)(command, args, {
-                cwd: options.cwd,
-                env: options.env ?? process.env,
-                stdio: ['pipe', 'pipe', 'pipe'],
-            });
-            let stdout = '';
-            let stderr = '';
-            child.stdout.setEncoding('utf8').on('data', (chunk) => {
-                stdout += chunk;
-                options.onStdout?.(chunk);
-            });
-            child.stderr.setEncoding('utf8').on('data', (chunk) => {
-                stderr += chunk;
-                options.onStderr?.(chunk);
-            });
-            child.on('error', (error) => {
-                reject(error.code === 'ENOENT' ? new Error(`${command} was not found on PATH.`) : error);
-            });
-            child.on('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : 1), stdout, stderr }));
-            child.stdin.on('error', () => { }); // the program may exit before reading its input
-            child.stdin.end(options.stdin ?? '');
-        });
+    if (!cluster) {
+        result.result = inputs.dryRun ? 'dry-run' : 'success';
+        logger.info('No cluster was given (cluster-name or kubeconfig): the manifests were rendered, not deployed.');
+        return;
     }
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __webpack_require__(7975);
-;// CONCATENATED MODULE: ./src/cli/command.ts
-
-/** A bad command line; the message is one sentence. */
-class UsageError extends Error {
-    name = 'UsageError';
-}
-/**
- * node:util parseArgs, strict, with its messages turned into one sentence each
- * (its own run over several lines and mention internals).
- */
-function parseCommandLine(args, options, usage) {
-    try {
-        return (0,external_node_util_.parseArgs)({ args, options, strict: true, allowPositionals: false }).values;
+    const releaseName = inputs.releaseName;
+    if (releaseName === undefined) {
+        throw new Error("Input 'release-name' is empty and GITHUB_REPOSITORY is not set. Expected a name for the release records (the repository's name by default).");
     }
-    catch (error) {
-        const { code, message } = error;
-        const flag = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
-        if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
-            throw new UsageError(`Unknown option ${flag}. ${usage}`);
-        if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-            throw new UsageError(`Option ${flag} needs a value. ${usage}`);
-        if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-            const value = /'([^']*)'/.exec(message)?.[1] ?? '';
-            throw new UsageError(`Unexpected argument ${JSON.stringify(value)}. ${usage}`);
-        }
-        throw new UsageError(`${message.split('\n')[0]} ${usage}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cli/render.ts
-
-
-
-
-
-const USAGE = 'Usage: k8s-deploy render --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--namespace NS]';
-/**
- * `render`: prints the rendered manifests on stdout (progress and errors go to stderr, so the
- * output can be piped into `kubectl apply -f -`). Traceability annotations come from the
- * GitHub Actions variables when they are set (GITHUB_SHA, GITHUB_SERVER_URL, ...).
- */
-const renderCommand = {
-    async run(args, io) {
-        try {
-            const values = parseCommandLine(args, {
-                manifests: { type: 'string', multiple: true },
-                image: { type: 'string', multiple: true },
-                namespace: { type: 'string' },
-                help: { type: 'boolean', short: 'h' },
-            }, USAGE);
-            if (values.help) {
-                io.stdout(`${USAGE}\n`);
-                return 0;
-            }
-            if (!values.manifests?.length)
-                throw new UsageError(`Option --manifests is required. ${USAGE}`);
-            const images = imageReplacements((values.image ?? []).map(splitImageFlag));
-            const result = await renderPhase(values.manifests, { images, namespace: values.namespace, traceability: traceabilityOf(undefined, io.env) }, {
-                runner: new NodeProcessRunner(),
-                logger: new StreamLogger((line) => io.stderr(`${line}\n`)),
-                env: io.env,
-            });
-            io.stdout(result.yaml);
-            return 0;
-        }
-        catch (error) {
-            // Every error here is already one sentence (kubectl missing, a bad workspace, a manifest).
-            io.stderr(`error: ${error.message}\n`);
-            return error instanceof UsageError ? 2 : 1;
-        }
-    },
-};
-function splitImageFlag(flag) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0 || eq === flag.length - 1) {
-        throw new UsageError(`Option --image ${JSON.stringify(flag)} is not NAME=REF; expected e.g. --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:v1.`);
-    }
-    return [flag.slice(0, eq), flag.slice(eq + 1)];
+    const [{ deploy }, { Kubectl }] = await Promise.all([
+        Promise.all(/* import() */[__webpack_require__.e(613), __webpack_require__.e(328)]).then(__webpack_require__.bind(__webpack_require__, 4328)),
+        __webpack_require__.e(/* import() */ 613).then(__webpack_require__.bind(__webpack_require__, 6613)),
+    ]);
+    const kubectl = new Kubectl({
+        runner: deps.runner,
+        kubeconfig: cluster.kubeconfigPath,
+        env,
+        logger,
+        signal: deps.signal,
+    });
+    const trace = traceabilityOf(inputs.tag, env);
+    const outcome = await deploy({
+        releaseName,
+        namespace: inputs.namespace,
+        rendered: render.objects,
+        replicasHandovers: render.replicasHandovers,
+        images: prepared.images,
+        tag: trace.tag,
+        commit: trace.commit,
+        runUrl: trace.runUrl,
+        migrationJob: inputs.migrationJob,
+        migrationTimeoutMs: inputs.migrationTimeoutMs,
+        rolloutTimeoutMs: inputs.rolloutTimeoutMs,
+        crashloopRestarts: inputs.crashloopRestarts,
+        rollback: inputs.rollback,
+        prune: inputs.prune,
+        dryRun: inputs.dryRun,
+        historyLimit: inputs.historyLimit,
+        diffPath: external_node_path_default().join(external_node_path_default().dirname(manifestsPath), 'diff.txt'),
+    }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal });
+    deps.onKubectl?.(outcome.kubectlProcesses);
+    result.deploy = outcome;
+    result.result = outcome.result;
+    result.verdict = outcome.verdict;
 }
 
 
