@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ActionRun, runAction } from '../sandbox/runner.js';
+import { seedDockerHubImage } from '../sandbox/seed-images.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/testing.js';
 
 // The bundled action (dist/), run as a GitHub runner runs it, against the sandbox: real podman,
@@ -17,6 +18,7 @@ const inputs = {
   images: 'laravel-app:\n  context: sandbox/demo/laravel-app\nfrontend:\n  context: sandbox/demo/frontend',
   'create-repositories': 'true',
   manifests: 'k8s/overlays/staging',
+  'migration-job': 'migrate',
 };
 
 function dockerCalls(): string[][] {
@@ -40,6 +42,7 @@ function auditEntries(): { path: string; mutating?: boolean; user?: string }[] {
 }
 
 const mutatingRequests = () => auditEntries().filter((entry) => entry.mutating);
+let mutatingAfterFirst: number;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -59,8 +62,13 @@ beforeAll(async () => {
     .toString()
     .replace(/^AWS:/, '');
   ecr.destroy();
+  // The platform's Docker Hub images, where the nodes' pull-through cache would hold them.
+  for (const image of ['nginxinc/nginx-unprivileged:1.27-alpine', 'postgres:17-alpine']) {
+    await seedDockerHubImage(sandbox.env, image);
+  }
   const withCluster = { ...inputs, 'cluster-name': env.SANDBOX_CLUSTER_NAME ?? '' };
   first = await runAction({ inputs: withCluster, env });
+  mutatingAfterFirst = mutatingRequests().length;
   second = await runAction({ inputs: withCluster, env });
 }, 240_000);
 
@@ -94,14 +102,29 @@ describe('the action in the sandbox', () => {
     expect(second.log).toContain('reusing it, nothing built');
   });
 
-  it('connects through the exec-plugin kubeconfig, applies nothing, and says so', () => {
+  it('connects through the exec-plugin kubeconfig, migrates, applies and verifies the staging overlay, and records release 1', () => {
     expect(first.log).toMatch(/Connected: the cluster runs Kubernetes v1\.32/);
     // kubectl reached the API server with an EKS token from the plugin, not the sandbox's static one.
-    const versionCalls = auditEntries().filter((entry) => entry.path === '/version');
-    expect(versionCalls.length).toBeGreaterThan(0);
-    for (const call of versionCalls) expect(call.user).toMatch(/^arn:aws:iam::\d{12}:/);
-    expect(first.summary).toContain('Nothing was applied to the cluster');
-    expect(mutatingRequests()).toEqual([]);
+    const calls = auditEntries().filter((entry) => entry.path === '/version' || entry.mutating);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call.user).toMatch(/^arn:aws:iam::\d{12}:/);
+    expect(first.outputs).toMatchObject({ result: 'success', release: '1' });
+    expect(first.log).toMatch(/Migration Job upload-staging\/migrate-[0-9a-f]{8} completed/);
+    for (const workload of [
+      'Deployment upload-staging/api',
+      'Deployment upload-staging/frontend',
+      'StatefulSet upload-staging/postgres',
+    ]) {
+      expect(first.log).toContain(`${workload}: rolled out`);
+    }
+    expect(first.summary).toMatch(/^## ✅ Deployed/);
+    expect(first.summary).not.toContain('Nothing was applied');
+  });
+
+  it('finds the same commit already deployed on the second run and changes nothing in the cluster', () => {
+    expect(second.outputs).toMatchObject({ result: 'success', release: '1' });
+    expect(second.log).toContain('nothing to do');
+    expect(mutatingRequests()).toHaveLength(mutatingAfterFirst);
   });
 
   it('logs docker out and removes the kubeconfig it wrote in the post step', () => {

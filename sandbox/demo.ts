@@ -4,8 +4,8 @@
 // to do), then a commit whose frontend crashes, caught within seconds and rolled back; then the
 // release history.
 import { randomBytes } from 'node:crypto';
-import { ensurePrerequisites, systemHost } from './prerequisites.js';
 import { NodeProcessRunner } from '../src/process.js';
+import { ensurePrerequisites, systemHost } from './prerequisites.js';
 import { runAction } from './runner.js';
 import { seedDockerHubImage } from './seed-images.js';
 import { startSandbox } from './testing.js';
@@ -49,8 +49,18 @@ try {
   const bad = randomBytes(20).toString('hex');
   const runs = [
     { label: 'First run: build, migrate, apply, verify', commit: good, crash: false, expect: 0 },
-    { label: 'Second run, same commit: already deployed, nothing built or changed', commit: good, crash: false, expect: 0 },
-    { label: 'A new commit whose frontend image crashes at start: caught and rolled back', commit: bad, crash: true, expect: 1 },
+    {
+      label: 'Second run, same commit: already deployed, nothing built or changed',
+      commit: good,
+      crash: false,
+      expect: 0,
+    },
+    {
+      label: 'A new commit whose frontend image crashes at start: caught and rolled back',
+      commit: bad,
+      crash: true,
+      expect: 1,
+    },
   ];
   for (const { label, commit, crash, expect } of runs) {
     say(`\n=== ${label} (commit ${commit.slice(0, 12)}) ===`);

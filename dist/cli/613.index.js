@@ -259,7 +259,10 @@ class KubeApi {
                 timeout: timeoutMs,
                 headers: {
                     accept: 'application/json',
-                    ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+                    // An explicit length: a chunked DELETE body upsets kubectl proxy's next request on the same connection.
+                    ...(payload !== undefined
+                        ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+                        : {}),
                 },
             }, (response) => {
                 readBody(response).then((text) => {
