@@ -286,7 +286,11 @@ export class KubeApi {
           timeout: timeoutMs,
           headers: {
             accept: 'application/json',
-            ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+            // Node sends a DELETE body without framing unless told its length: the proxy then
+            // reads the body as the next request and answers 400 Bad Request.
+            ...(payload !== undefined
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
           },
         },
         (response) => {
