@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import {
   CreateRepositoryCommand,
@@ -101,4 +102,75 @@ export async function deployYaml(
     { kubectl, logger, signal: options.signal ?? new AbortController().signal },
   );
   return { outcome, log, kubectl };
+}
+
+/** One entry of the sandbox API server's audit log (sandbox/apiserver/audit.ts). */
+export interface AuditEntry {
+  seq: number;
+  time: string;
+  verb: string;
+  method: string;
+  path: string;
+  status: number;
+  fieldManager?: string;
+  dryRun: boolean;
+  changed: boolean;
+  mutating: boolean;
+}
+
+/** A request to the admin endpoint, without keep-alive (an idle socket would keep jest running). */
+function admin(
+  sandbox: RunningSandbox,
+  path: string,
+  init: { method?: string; body?: string } = {},
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${sandbox.env.SANDBOX_ADMIN_URL}${path}`,
+      { method: init.method ?? 'GET', agent: false },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 300) reject(new Error(`admin ${path}: ${status} ${body}`));
+          else resolve(body ? JSON.parse(body) : undefined);
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+/** The sequence number of the audit log's latest entry: pass it to `mutationsAfter`. */
+export async function auditMark(sandbox: RunningSandbox): Promise<number> {
+  const entries = (await admin(sandbox, '/audit')) as AuditEntry[];
+  return entries.at(-1)?.seq ?? 0;
+}
+
+/** Mutating API requests (not dry runs, answered 2xx) made after `mark`. */
+export async function mutationsAfter(sandbox: RunningSandbox, mark: number): Promise<AuditEntry[]> {
+  return (await admin(sandbox, `/audit?since=${mark}&mutating=true`)) as AuditEntry[];
+}
+
+/** Adds a fault rule to the sandbox API server (see sandbox/apiserver/README.md). */
+export async function addFault(sandbox: RunningSandbox, rule: Record<string, unknown>): Promise<void> {
+  await admin(sandbox, '/faults', { method: 'POST', body: JSON.stringify(rule) });
+}
+
+export async function clearFaults(sandbox: RunningSandbox): Promise<void> {
+  await admin(sandbox, '/faults', { method: 'DELETE' });
+}
+
+/** Runs the real kubectl against the sandbox; throws on a non-zero exit. */
+export async function kubectlRun(sandbox: RunningSandbox, args: string[]): Promise<string> {
+  const result = await new NodeProcessRunner().run('kubectl', args, {
+    env: { ...process.env, ...sandbox.env },
+  });
+  if (result.exitCode !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
 }

@@ -230,6 +230,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       });
     }
     let failure: string | undefined;
+    let workloadsApplied = false;
     if (migration) {
       const result = await phase('Migrate', () =>
         runMigration(migration, {
@@ -247,6 +248,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     if (failure === undefined && !signal.aborted) {
       await phase('Apply', async () => {
         outcome.nothingChanged = false;
+        workloadsApplied = true;
         await handOverReplicas(settings.replicasHandovers, kubectl, logger);
         await applyObjects(
           stage('workloads').map((o) => o.object),
@@ -296,7 +298,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         const rollback = await phase('Roll back', () =>
           rollBack(
             {
-              plan: plan.plan,
+              // Only what this run applied: a failed migration leaves the workloads untouched.
+              plan: workloadsApplied
+                ? plan.plan
+                : { ...plan.plan, objects: plan.plan.objects.filter((o) => o.stage !== 'workloads') },
               lastGood,
               updateRevisions: outcome.verify?.updateRevisions ?? new Map(),
               timeoutMs: settings.rolloutTimeoutMs,

@@ -286,7 +286,8 @@ export class KubeApi {
           timeout: timeoutMs,
           headers: {
             accept: 'application/json',
-            // An explicit length: a chunked DELETE body upsets kubectl proxy's next request on the same connection.
+            // Node sends a DELETE body without framing unless told its length: the proxy then
+            // reads the body as the next request and answers 400 Bad Request.
             ...(payload !== undefined
               ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
               : {}),

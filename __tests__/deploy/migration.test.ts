@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
+import { auditMark, deployYaml, kubectlRun, mutationsAfter, pushImage } from './support.js';
+
+let sandbox: RunningSandbox;
+let image: string;
+let savedEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  savedEnv = { ...process.env };
+  Object.assign(process.env, sandbox.env);
+  image = await pushImage(sandbox, 'migration/app', 'v1');
+}, 120_000);
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await sandbox?.stop();
+});
+
+function app(
+  namespace: string,
+  options: { exitCode: string; migrationImage?: string; config: string },
+): string {
+  return `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${namespace}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: ${namespace}
+data:
+  value: ${options.config}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  namespace: ${namespace}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: ${options.migrationImage ?? image}
+          env:
+            - {name: SANDBOX_EXIT_CODE, value: "${options.exitCode}"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${namespace}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations: {config: ${options.config}}
+    spec:
+      containers:
+        - name: web
+          image: ${image}
+`;
+}
+
+describe('migrations', () => {
+  it('a failing migration fails the deploy without writing to any Deployment; the fixed migration then runs', async () => {
+    const ns = 'mig-fail';
+    const good = await deployYaml(sandbox, app(ns, { exitCode: '0', config: 'one' }), {
+      releaseName: 'mig',
+      migrationJob: 'migrate',
+      tag: 'v1',
+    });
+    expect(good.outcome.verdict).toBeUndefined();
+    expect(good.outcome.result).toBe('success');
+    expect(good.outcome.migration?.status).toBe('complete');
+
+    const mark = await auditMark(sandbox);
+    const bad = await deployYaml(sandbox, app(ns, { exitCode: '1', config: 'two' }), {
+      releaseName: 'mig',
+      migrationJob: 'migrate',
+      tag: 'v2',
+    });
+    expect(bad.outcome.result).not.toBe('success');
+    expect(bad.outcome.migration?.status).toBe('failed');
+    expect(bad.outcome.verdict).toMatch(/migrat/i);
+    const writes = await mutationsAfter(sandbox, mark);
+    expect(writes.filter((w) => w.path.includes('/deployments'))).toEqual([]);
+    const annotation = await kubectlRun(sandbox, [
+      'get',
+      'deployment/web',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.spec.template.metadata.annotations.config}',
+    ]);
+    expect(annotation).toBe('one');
+
+    const fixed = await deployYaml(sandbox, app(ns, { exitCode: '0', config: 'two' }), {
+      releaseName: 'mig',
+      migrationJob: 'migrate',
+      tag: 'v2',
+    });
+    expect(fixed.outcome.verdict).toBeUndefined();
+    expect(fixed.outcome.result).toBe('success');
+    expect(fixed.outcome.migration?.status).toBe('complete');
+    const succeeded = await kubectlRun(sandbox, [
+      'get',
+      'job',
+      '-n',
+      ns,
+      '-l',
+      'k8s-deploy-action/migration=migrate',
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name}={.status.succeeded}{"\\n"}{end}',
+    ]);
+    expect(succeeded.trim().split('\n').sort()).toEqual(['migrate-v1=1', 'migrate-v2=1']);
+  }, 120_000);
+
+  it('a migration whose image does not exist fails fast, naming the pull error', async () => {
+    const ns = 'mig-pull';
+    const missing = `${sandbox.env.SANDBOX_REGISTRY}/migration/missing:nope`;
+    const started = Date.now();
+    const { outcome } = await deployYaml(
+      sandbox,
+      app(ns, { exitCode: '0', migrationImage: missing, config: 'one' }),
+      { releaseName: 'pull', migrationJob: 'migrate', tag: 'v1', migrationTimeoutMs: 60_000 },
+    );
+    expect(outcome.result).toBe('failed');
+    expect(outcome.migration?.status).toBe('failed');
+    expect(outcome.verdict).toMatch(
+      /migration failed: .*pod migrate-v1-\S+ container migrate cannot pull its image: .*migration\/missing:nope.*not found/,
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 90_000);
+});
