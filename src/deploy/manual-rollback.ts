@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { applyObjects, PROTECTED_KINDS, parseManifest, waitForCrds } from './apply.js';
-import { type HistoryEntry, readHistory } from './history.js';
+import { type HistoryEntry, readHistory, rollbackTarget } from './history.js';
 import type { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { describeRef, type Json, keyOf, type ObjectRef, refManifest, refOf } from './objects.js';
@@ -57,46 +57,6 @@ export interface ManualRollbackResult {
   verify?: VerifyResult;
 }
 
-/** A rollback refused before anything changed; the message is one sentence. */
-export class RollbackError extends Error {
-  override name = 'RollbackError';
-}
-
-/**
- * The release a rollback restores: `to` when given, else the newest successful release older
- * than the latest one (the latest is what is being undone). Throws RollbackError saying which
- * releases exist when there is none to restore.
- */
-export function rollbackTarget(
-  history: readonly HistoryEntry[],
-  input: Pick<ManualRollbackInput, 'releaseName' | 'namespace' | 'to'>,
-): ReleaseRecord {
-  const where = `Release ${input.releaseName} in namespace ${input.namespace}`;
-  const latest = history[0];
-  if (latest === undefined) {
-    throw new RollbackError(
-      `${where} has no records: there is nothing to roll back to (expected the release name and namespace a deploy used).`,
-    );
-  }
-  if (input.to !== undefined) {
-    const entry = history.find((candidate) => candidate.version === input.to);
-    if (entry === undefined) {
-      throw new RollbackError(
-        `${where} has no v${input.to}; expected one of ${history.map((e) => `v${e.version}`).join(', ')} (older records are removed by history-limit).`,
-      );
-    }
-    if (entry.record === undefined) throw new RollbackError(`${where}: v${input.to} cannot be restored. ${entry.problem}`);
-    return entry.record;
-  }
-  const target = history.slice(1).find((entry) => entry.record?.status === 'success')?.record;
-  if (target === undefined) {
-    throw new RollbackError(
-      `${where} has no successful release before v${latest.version}, so there is nothing to roll back to; expected --to N naming a release to re-apply.`,
-    );
-  }
-  return target;
-}
-
 /**
  * `k8s-deploy rollback`: re-applies the manifest of an earlier release with the engine's field
  * manager (never `kubectl rollout undo`, whose own manager would make the next deploy conflict),
@@ -150,7 +110,11 @@ export async function manualRollback(
     result.nothingChanged = false;
     await applyObjects(definitions, kubectl, logger, 'namespace and CRD');
     const crds = definitions.filter((object) => object.kind === 'CustomResourceDefinition');
-    await waitForCrds(crds.map((object) => ({ ref: refOf(object) }) as PlannedObject), api, signal);
+    await waitForCrds(
+      crds.map((object) => ({ ref: refOf(object) }) as PlannedObject),
+      api,
+      signal,
+    );
     await applyObjects(
       objects.filter((object) => stageOf(refOf(object)) !== 'definitions'),
       kubectl,
@@ -180,7 +144,9 @@ export async function manualRollback(
   if (failure === undefined) {
     failure = await deleteLeftovers(latest, target, objects, kubectl, logger, result);
   } else if (latest?.record && latest.version !== target.version) {
-    logger.info(`Objects of v${latest.version} that v${target.version} does not have are left in place: the rollback did not succeed.`);
+    logger.info(
+      `Objects of v${latest.version} that v${target.version} does not have are left in place: the rollback did not succeed.`,
+    );
   }
 
   result.cancelled = signal.aborted;
@@ -201,7 +167,9 @@ async function deleteLeftovers(
 ): Promise<string | undefined> {
   if (latest === undefined || latest.version === target.version) return undefined;
   if (latest.record === undefined) {
-    logger.warning(`The record of v${latest.version} cannot be read, so what only it had cannot be told apart: nothing is deleted.`);
+    logger.warning(
+      `The record of v${latest.version} cannot be read, so what only it had cannot be told apart: nothing is deleted.`,
+    );
     return undefined;
   }
   const restoredKeys = new Set(objects.map((object) => keyOf(refOf(object))));
@@ -209,7 +177,9 @@ async function deleteLeftovers(
   result.kept = extra.filter((ref) => PROTECTED_KINDS.has(ref.kind));
   const doomed = extra.filter((ref) => !PROTECTED_KINDS.has(ref.kind));
   if (result.kept.length > 0) {
-    logger.info(`Kept (they may hold data; delete them by hand if unwanted): ${result.kept.map(describeRef).join(', ')}.`);
+    logger.info(
+      `Kept (they may hold data; delete them by hand if unwanted): ${result.kept.map(describeRef).join(', ')}.`,
+    );
   }
   if (doomed.length === 0) return undefined;
   const errors = await kubectl.delete(doomed.map(refManifest));
@@ -217,7 +187,9 @@ async function deleteLeftovers(
     return `Release v${target.version} was restored, but deleting what v${latest.version} added failed: ${errors.join(' | ')}`;
   }
   result.deleted = doomed;
-  logger.info(`Deleted what v${latest.version} had and v${target.version} does not: ${doomed.map(describeRef).join(', ')}.`);
+  logger.info(
+    `Deleted what v${latest.version} had and v${target.version} does not: ${doomed.map(describeRef).join(', ')}.`,
+  );
   return undefined;
 }
 
@@ -254,11 +226,14 @@ async function recordRollback(
   try {
     await store.create(record);
     result.release = record.version;
-    logger.info(`Recorded release ${input.releaseName} v${record.version} (${record.status}, ${record.reason}) in namespace ${input.namespace}.`);
+    logger.info(
+      `Recorded release ${input.releaseName} v${record.version} (${record.status}, ${record.reason}) in namespace ${input.namespace}.`,
+    );
     if (input.historyLimit !== undefined) {
       const readable = history.flatMap((entry) => (entry.record ? [entry.record] : []));
       const trimmed = await store.trim([record, ...readable], input.historyLimit);
-      if (trimmed.length > 0) logger.info(`Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')}.`);
+      if (trimmed.length > 0)
+        logger.info(`Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')}.`);
     }
   } catch (error) {
     logger.warning(`The release record could not be written: ${(error as Error).message}`);
