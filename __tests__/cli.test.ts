@@ -158,8 +158,13 @@ describe('k8s-deploy render (as a process)', () => {
     [['render', '--manifests'], 2, /^error: Option --manifests needs a value\./],
     [['render'], 2, /^error: Option --manifests is required\./],
     [['render', 'k8s'], 2, /^error: Unexpected argument "k8s"\./],
-    [['deploy'], 2, /^error: Unknown command "deploy"\. Expected one of render, eks-token \(/],
-    [[], 2, /^error: No command given\. Expected one of render, eks-token/],
+    [['deploy'], 2, /^error: Option --manifests is required\. Usage: k8s-deploy deploy /],
+    [
+      ['undeploy'],
+      2,
+      /^error: Unknown command "undeploy"\. Expected one of render, eks-token, deploy, diff, history, rollback \(/,
+    ],
+    [[], 2, /^error: No command given\. Expected one of render, eks-token, deploy, diff, history, rollback/],
   ])('%j fails with exit code %i and one line on stderr', async (args, code, message) => {
     const run = await cli(args);
     expect(run.code).toBe(code);
@@ -192,7 +197,7 @@ describe('k8s-deploy help (as a process)', () => {
   it("shows in each command's help the usage line its usage errors show", async () => {
     const top = await cli(['--help']);
     const names = [...top.stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((match) => match[1] ?? '');
-    expect(names).toEqual(expect.arrayContaining(['render', 'eks-token']));
+    expect(names).toEqual(['render', 'eks-token', 'deploy', 'diff', 'history', 'rollback']);
     for (const name of names) {
       const [help, misuse] = await Promise.all([cli([name, '-h']), cli([name, '--no-such-option'])]);
       expect({ name, code: misuse.code }).toEqual({ name, code: 2 });

@@ -1,6 +1,31 @@
 import type { CommandEntry } from './cli/command.js';
 import { runCli } from './cli/help.js';
 
+type Option = readonly [flag: string, text: string];
+
+const CLUSTER: readonly Option[] = [
+  ['--kubeconfig PATH', 'The kubeconfig; default KUBECONFIG, then ~/.kube/config.'],
+  ['--context CTX', 'A context of the kubeconfig; default its current one.'],
+];
+const RELEASE_NAME: Option = [
+  '--release-name N',
+  'The release whose records are kept in the cluster; default the repository name in GITHUB_REPOSITORY.',
+];
+/** What deploy and diff share. */
+const MANIFEST_OPTIONS: readonly Option[] = [
+  ['--manifests PATH', 'A file, folder, glob or kustomize folder; repeat for more.'],
+  ['--image NAME=REF', 'Put the pre-built REF in every container whose image is NAME; repeat for more.'],
+  ...CLUSTER,
+  ['--namespace NS', 'Namespace for namespaced objects that name none, and for the release records.'],
+  RELEASE_NAME,
+  ['--migration-job J', 'A Job of the manifests to run to completion before the workloads change.'],
+  ['--migration-timeout D', 'How long the migration may take; default 10m.'],
+  [
+    '--prune',
+    'Delete what the previous release had and the manifests no longer do (never data-bearing kinds).',
+  ],
+];
+
 /**
  * The commands, in the order `k8s-deploy --help` lists them. A new command is one entry here
  * and a module in src/cli/ exporting a CliCommand: help, `--help` and dispatch follow from the
@@ -35,6 +60,61 @@ const COMMANDS: readonly CommandEntry[] = [
           eksToken(args, { stdout: { write: io.stdout }, stderr: { write: io.stderr }, env: io.env }),
       };
     },
+  },
+  {
+    name: 'deploy',
+    summary:
+      'Deploy the manifests as the action does: render, migrate, apply, verify, roll back, record the release.',
+    usage:
+      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]',
+    options: [
+      ...MANIFEST_OPTIONS,
+      ['--rollout-timeout D', 'One deadline for all workloads to roll out; default 10m.'],
+      [
+        '--crashloop-restarts N',
+        'Container restarts tolerated before a crash loop fails the deploy; default 2.',
+      ],
+      ['--no-rollback', 'Leave a failed release in place instead of re-applying the last good one.'],
+      ['--dry-run', 'Plan only: server-side dry run and diff; nothing changes.'],
+      ['--history-limit N', 'Release records to keep in the cluster, 1 to 100; default 10.'],
+    ],
+    load: async () => (await import('./cli/deploy.js')).deployCommand(),
+  },
+  {
+    name: 'diff',
+    summary: 'Show what deploy would change (its dry run): exit 0 nothing, 1 something, as kubectl diff.',
+    usage:
+      'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]',
+    options: MANIFEST_OPTIONS,
+    load: async () => (await import('./cli/deploy.js')).diffCommand(),
+  },
+  {
+    name: 'history',
+    summary: 'List the recorded releases of a release name, newest first.',
+    usage:
+      'Usage: k8s-deploy history [--release-name N] [--namespace NS] [--output json] [--kubeconfig PATH] [--context CTX]',
+    options: [
+      RELEASE_NAME,
+      ['--namespace NS', 'Where the release records are; default `default`.'],
+      ['--output json', 'The records as JSON (without their manifests) instead of a table.'],
+      ...CLUSTER,
+    ],
+    load: async () => (await import('./cli/history.js')).historyCommand(),
+  },
+  {
+    name: 'rollback',
+    summary:
+      'Re-apply an earlier release (default: the last successful one before the latest) and record it as a new one.',
+    usage:
+      'Usage: k8s-deploy rollback [--to N] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]',
+    options: [
+      ['--to N', 'The release to re-apply (`k8s-deploy history` lists them).'],
+      RELEASE_NAME,
+      ['--namespace NS', 'Where the release records are; default `default`.'],
+      ['--rollout-timeout D', 'One deadline for its workloads to roll out; default 10m.'],
+      ...CLUSTER,
+    ],
+    load: async () => (await import('./cli/rollback.js')).rollbackCommand(),
   },
 ];
 

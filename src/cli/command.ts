@@ -58,8 +58,11 @@ export const EXIT = {
 
 export const EXIT_CODE_MEANINGS: readonly (readonly [code: number, meaning: string])[] = [
   [EXIT.success, 'success'],
-  [EXIT.failed, 'the deploy or command failed'],
-  [EXIT.usage, 'usage error (unknown command or option, missing or malformed value)'],
+  [EXIT.failed, 'the deploy or command failed; for diff: something would change'],
+  [
+    EXIT.usage,
+    'usage error (unknown command or option, missing or malformed value); for diff also: it failed',
+  ],
   [EXIT.rolledBack, 'rolled back: the deploy failed and the previous release was restored'],
   [EXIT.cancelled, 'cancelled (interrupted, e.g. with Ctrl-C)'],
 ];

@@ -47,7 +47,7 @@ export const renderCommand: CliCommand = {
   },
 };
 
-function splitImageFlag(flag: string): [string, string] {
+export function splitImageFlag(flag: string): [string, string] {
   const eq = flag.indexOf('=');
   if (eq <= 0 || eq === flag.length - 1) {
     throw new UsageError(

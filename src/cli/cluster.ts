@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { explainUnauthorized, parseServerVersion } from '../cluster/connect.js';
+import { Kubectl } from '../deploy/kubectl.js';
+import { InputError, type Inputs, parseInputs } from '../inputs.js';
+import type { Logger } from '../log.js';
+import type { ProcessRunner } from '../process.js';
+import { EXIT, UsageError } from './command.js';
+
+/** What the cluster commands need from the outside world; tests hand in fakes. */
+export interface ClusterCliDeps {
+  runner: ProcessRunner;
+  /**
+   * Installs the SIGINT/SIGTERM handlers of one run and returns their removal; `abort` is called
+   * with the signal's name. Default: processInterrupts.
+   */
+  interrupts: (abort: (signal: string) => void) => () => void;
+}
+
+/** The options every cluster command takes, in parseArgs form. */
+export const CLUSTER_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+} as const;
+
+/**
+ * The action's own Inputs from command-line values keyed by input name, so that every value is
+ * checked by the same code with the same sentence; only "input 'x'" becomes "option --x", since
+ * that is what was typed. A bad value is a usage error.
+ */
+export function inputsFromFlags(
+  flags: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv,
+): Inputs {
+  try {
+    return parseInputs((name) => flags[name] ?? '', env);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new UsageError(
+      error.message.replace(/\b[Ii]nputs? '([a-z-]+)'/g, (_match, name: string) => `option --${name}`),
+    );
+  }
+}
+
+/** The release name: --release-name, else the action's default from GITHUB_REPOSITORY. */
+export function requireReleaseName(inputs: Inputs, usage: string): string {
+  if (inputs.releaseName !== undefined) return inputs.releaseName;
+  throw new UsageError(
+    `Option --release-name is required when GITHUB_REPOSITORY is not set (the action names the release after the repository). ${usage}`,
+  );
+}
+
+/**
+ * A Kubectl over a plain kubeconfig (--kubeconfig, else KUBECONFIG, else ~/.kube/config, as
+ * kubectl itself looks) and context (--context, else the current one), proven with one
+ * read-only `kubectl version` so that a wrong context or expired login is one sentence up front.
+ */
+export async function openKubectl(
+  options: { kubeconfig?: string; context?: string },
+  deps: { runner: ProcessRunner; env: NodeJS.ProcessEnv; logger: Logger; signal: AbortSignal },
+): Promise<Kubectl> {
+  if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
+    throw new Error(
+      `Option --kubeconfig names ${options.kubeconfig}, which does not exist. Expected the path of a kubeconfig file.`,
+    );
+  }
+  const kubeconfig =
+    options.kubeconfig ?? (deps.env.KUBECONFIG || path.join(os.homedir(), '.kube', 'config'));
+  const kubectl = new Kubectl({
+    runner: deps.runner,
+    kubeconfig,
+    context: options.context,
+    env: deps.env,
+    logger: deps.logger,
+    signal: deps.signal,
+  });
+  const where = `${options.context !== undefined ? `context ${options.context} of ` : ''}${kubeconfig}`;
+  const result = await kubectl.run(['version', '--output=json', '--request-timeout=30s'], {
+    timeoutMs: 45_000,
+  });
+  if (result.exitCode !== 0) {
+    const detail =
+      result.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ') || 'no error output';
+    if (/Unauthorized|\b401\b|must be logged in/i.test(result.stderr)) {
+      throw new Error(`${explainUnauthorized(undefined, undefined)} (${where}; kubectl said: ${detail})`);
+    }
+    throw new Error(`kubectl could not reach the cluster of ${where} (exit ${result.exitCode}): ${detail}`);
+  }
+  deps.logger.info(
+    `Connected to ${where}: Kubernetes ${parseServerVersion(result.stdout) ?? '(version not reported)'}.`,
+  );
+  return kubectl;
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM aborts the run once, so the engine can stop or roll back cleanly
+ * (a rollback after a cancelled verify finishes on its own signal). A second one exits at once
+ * with 130: whoever presses Ctrl-C twice wants out now, whatever is left half done.
+ */
+export function processInterrupts(abort: (signal: string) => void): () => void {
+  let received = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    received++;
+    if (received > 1) process.exit(EXIT.cancelled);
+    abort(signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** Runs `work` with an AbortSignal that Ctrl-C/SIGTERM abort; the handlers are removed after. */
+export async function interruptible<T>(
+  deps: Pick<ClusterCliDeps, 'interrupts'>,
+  logger: Logger,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const remove = deps.interrupts((signal) => {
+    logger.info(`Received ${signal}: cancelling (press Ctrl-C again to quit at once).`);
+    controller.abort();
+  });
+  try {
+    return await work(controller.signal);
+  } finally {
+    remove();
+  }
+}

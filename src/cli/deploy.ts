@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { StreamLogger } from '../log.js';
+import { imageReplacements } from '../manifests/images.js';
+import type { PipelineResult } from '../pipeline.js';
+import { NodeProcessRunner } from '../process.js';
+import {
+  CLUSTER_OPTIONS,
+  type ClusterCliDeps,
+  inputsFromFlags,
+  interruptible,
+  processInterrupts,
+  requireReleaseName,
+} from './cluster.js';
+import { type CliCommand, type CliIo, EXIT, parseCommandLine, UsageError } from './command.js';
+import { runCliPipeline } from './deploy-pipeline.js';
+import { splitImageFlag } from './render.js';
+
+// The same lines as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
+export const DEPLOY_USAGE =
+  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
+export const DIFF_USAGE =
+  'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]';
+
+/** What diff and deploy share: the manifests, the images, the cluster and what plans the set. */
+const PLAN_OPTIONS = {
+  ...CLUSTER_OPTIONS,
+  manifests: { type: 'string', multiple: true },
+  image: { type: 'string', multiple: true },
+  namespace: { type: 'string' },
+  'release-name': { type: 'string' },
+  'migration-job': { type: 'string' },
+  'migration-timeout': { type: 'string' },
+  prune: { type: 'boolean' },
+} as const;
+
+const DEPLOY_OPTIONS = {
+  ...PLAN_OPTIONS,
+  'rollout-timeout': { type: 'string' },
+  'crashloop-restarts': { type: 'string' },
+  'no-rollback': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'history-limit': { type: 'string' },
+} as const;
+
+interface Parsed {
+  inputs: ReturnType<typeof inputsFromFlags>;
+  images: ReturnType<typeof imageReplacements>;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/**
+ * The command line of deploy (or diff, which passes dryRun) as the action's Inputs: each flag
+ * becomes the input of the same name and parseInputs checks it. Throws UsageError.
+ */
+export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'deploy' | 'diff'): Parsed {
+  const usage = mode === 'deploy' ? DEPLOY_USAGE : DIFF_USAGE;
+  const values: Partial<Record<keyof typeof DEPLOY_OPTIONS, string | string[] | boolean>> = parseCommandLine(
+    args,
+    mode === 'deploy' ? DEPLOY_OPTIONS : PLAN_OPTIONS,
+    usage,
+  );
+  const text = (name: keyof typeof DEPLOY_OPTIONS) => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const manifests = values.manifests;
+  if (!Array.isArray(manifests) || manifests.length === 0)
+    throw new UsageError(`Option --manifests is required. ${usage}`);
+  const images = imageReplacements((Array.isArray(values.image) ? values.image : []).map(splitImageFlag));
+  const inputs = inputsFromFlags(
+    {
+      // One per line, as the action's input: a comma belongs to brace globs.
+      manifests: manifests.join('\n'),
+      namespace: text('namespace'),
+      'release-name': text('release-name'),
+      'migration-job': text('migration-job'),
+      'migration-timeout': text('migration-timeout'),
+      'rollout-timeout': text('rollout-timeout'),
+      'crashloop-restarts': text('crashloop-restarts'),
+      'history-limit': text('history-limit'),
+      rollback: values['no-rollback'] === true ? 'false' : 'true',
+      prune: values.prune === true ? 'true' : 'false',
+      'dry-run': mode === 'diff' || values['dry-run'] === true ? 'true' : 'false',
+    },
+    env,
+  );
+  requireReleaseName(inputs, usage);
+  return { inputs, images, kubeconfig: text('kubeconfig'), context: text('context') };
+}
+
+/**
+ * True when the dry run found something to change. Objects planned for create or update, or a
+ * prune's deletions, say so; so does any line of kubectl's diff — the engine's own notes (lines
+ * starting "# ", which no line of a unified diff does) only describe.
+ */
+export function wouldChange(result: PipelineResult): boolean {
+  const outcome = result.deploy;
+  if (outcome === undefined) return false;
+  if (outcome.changes.some((c) => c.change !== 'unchanged') || (outcome.wouldPrune?.length ?? 0) > 0)
+    return true;
+  return (outcome.diff ?? '').split('\n').some((line) => line !== '' && !line.startsWith('# '));
+}
+
+/** The last line of a deploy: the result and, unless it succeeded, why. */
+export function verdictLine(result: PipelineResult, releaseName: string, cancelled: boolean): string {
+  const outcome = result.deploy;
+  const why = result.verdict ?? `The deploy ended ${result.result}.`;
+  if (cancelled) return `cancelled: ${why}`;
+  switch (result.result) {
+    case 'success':
+      if (outcome?.unchanged) {
+        return `success: release ${releaseName} v${outcome.release} already has these manifests; nothing changed.`;
+      }
+      return `success: release ${releaseName}${outcome?.release !== undefined ? ` v${outcome.release}` : ''} deployed and verified.`;
+    case 'dry-run': {
+      const changing = outcome?.changes.filter((c) => c.change !== 'unchanged').length ?? 0;
+      return `dry-run: ${changing} object(s) would be created or changed; nothing was changed${outcome?.diffPath ? ` (the diff is in ${outcome.diffPath})` : ''}.`;
+    }
+    case 'rolled-back':
+      return `rolled back: ${why} Release v${outcome?.rollback?.to} was restored.`;
+    default:
+      return `failed: ${why}`;
+  }
+}
+
+export function exitCodeOf(result: PipelineResult, cancelled: boolean): number {
+  if (cancelled) return EXIT.cancelled;
+  if (result.result === 'rolled-back') return EXIT.rolledBack;
+  return result.result === 'failed' ? EXIT.failed : EXIT.success;
+}
+
+const DEFAULT_DEPS: ClusterCliDeps = { runner: new NodeProcessRunner(), interrupts: processInterrupts };
+
+/**
+ * `deploy`: the action's pipeline from a terminal, images given as references (nothing is
+ * built). Progress on stderr; the verdict is the last line, on stdout. Exit 0 success or dry
+ * run, 1 failed, 3 rolled back, 130 cancelled.
+ */
+export function deployCommand(given: Partial<ClusterCliDeps> = {}): CliCommand {
+  return { run: (args, io) => runDeploy(args, io, { ...DEFAULT_DEPS, ...given }, 'deploy') };
+}
+
+/**
+ * `diff`: `deploy --dry-run` with the diff on stdout. Exit codes as `kubectl diff`'s: 0 nothing
+ * would change, 1 something would, 2 (and up) it could not tell — a usage error or a failure.
+ */
+export function diffCommand(given: Partial<ClusterCliDeps> = {}): CliCommand {
+  return { run: (args, io) => runDeploy(args, io, { ...DEFAULT_DEPS, ...given }, 'diff') };
+}
+
+async function runDeploy(
+  args: string[],
+  io: CliIo,
+  deps: ClusterCliDeps,
+  mode: 'deploy' | 'diff',
+): Promise<number> {
+  let parsed: Parsed;
+  try {
+    parsed = parseDeployArgs(args, io.env, mode);
+  } catch (error) {
+    io.stderr(`error: ${(error as Error).message}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+  }
+  const logger = new StreamLogger((line) => io.stderr(`${line}\n`));
+  const workDir = await mkdtemp(path.join(io.env.RUNNER_TEMP || os.tmpdir(), 'k8s-deploy-'));
+  let keep = false;
+  try {
+    return await interruptible(deps, logger, async (signal) => {
+      const result = await runCliPipeline(
+        parsed.inputs,
+        { images: parsed.images, kubeconfig: parsed.kubeconfig, context: parsed.context, workDir },
+        { runner: deps.runner, logger, env: io.env, signal },
+      );
+      const cancelled = signal.aborted;
+      if (mode === 'diff') {
+        if (result.result !== 'dry-run') {
+          io.stderr(`error: ${result.verdict ?? `The dry run ended ${result.result}.`}\n`);
+          return cancelled ? EXIT.cancelled : EXIT.usage;
+        }
+        io.stdout(result.deploy?.diff ?? '');
+        return wouldChange(result) ? EXIT.failed : EXIT.success;
+      }
+      // A dry run's diff stays for the user to read; nothing else of the run is kept.
+      keep = result.result === 'dry-run' && result.deploy?.diffPath !== undefined;
+      io.stdout(`${verdictLine(result, parsed.inputs.releaseName ?? '', cancelled)}\n`);
+      return exitCodeOf(result, cancelled);
+    });
+  } finally {
+    if (keep) await rm(path.join(workDir, 'rendered.yaml'), { force: true });
+    else await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,121 @@
+import { KubeApi } from '../deploy/kube-api.js';
+import type { ManualRollbackResult } from '../deploy/manual-rollback.js';
+import { StreamLogger } from '../log.js';
+import { runUrlFromEnv } from '../manifests/annotations.js';
+import { NodeProcessRunner } from '../process.js';
+import {
+  CLUSTER_OPTIONS,
+  type ClusterCliDeps,
+  inputsFromFlags,
+  interruptible,
+  openKubectl,
+  processInterrupts,
+  requireReleaseName,
+} from './cluster.js';
+import { type CliCommand, type CliIo, EXIT, parseCommandLine, UsageError } from './command.js';
+
+// The same line as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
+export const ROLLBACK_USAGE =
+  'Usage: k8s-deploy rollback [--to N] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]';
+
+export interface RollbackArgs {
+  releaseName: string;
+  namespace: string;
+  to?: number;
+  rolloutTimeoutMs: number;
+  crashloopRestarts: number;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** The command line of `rollback`; values are checked as the action checks its inputs. Throws UsageError. */
+export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): RollbackArgs {
+  const values = parseCommandLine(
+    args,
+    {
+      ...CLUSTER_OPTIONS,
+      to: { type: 'string' },
+      'release-name': { type: 'string' },
+      namespace: { type: 'string' },
+      'rollout-timeout': { type: 'string' },
+    },
+    ROLLBACK_USAGE,
+  );
+  let to: number | undefined;
+  if (values.to !== undefined) {
+    // `v4` as `history` shows it, or `4`.
+    const digits = /^v?(\d+)$/.exec(values.to)?.[1];
+    to = digits !== undefined ? Number(digits) : Number.NaN;
+    if (!Number.isSafeInteger(to) || to < 1) {
+      throw new UsageError(
+        `Option --to ${JSON.stringify(values.to)} is not a release number; expected e.g. --to 4 (k8s-deploy history lists them).`,
+      );
+    }
+  }
+  const inputs = inputsFromFlags(
+    {
+      'release-name': values['release-name'],
+      namespace: values.namespace,
+      'rollout-timeout': values['rollout-timeout'],
+    },
+    env,
+  );
+  return {
+    releaseName: requireReleaseName(inputs, ROLLBACK_USAGE),
+    namespace: inputs.namespace ?? 'default',
+    ...(to !== undefined ? { to } : {}),
+    rolloutTimeoutMs: inputs.rolloutTimeoutMs,
+    crashloopRestarts: inputs.crashloopRestarts,
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+  };
+}
+
+/** The last line of a rollback: what was restored, or why it did not work. */
+export function rollbackVerdict(result: ManualRollbackResult, releaseName: string): string {
+  if (result.cancelled) return `cancelled: ${result.verdict ?? 'The rollback was cancelled.'}`;
+  if (result.status === 'failed') return `failed: ${result.verdict ?? 'The rollback failed.'}`;
+  const recorded =
+    result.release !== undefined ? ` as v${result.release}` : ' (no release record was written)';
+  return `success: release ${releaseName} v${result.to} re-applied and verified${recorded}.`;
+}
+
+export function rollbackCommand(given: Partial<ClusterCliDeps> = {}): CliCommand {
+  const deps: ClusterCliDeps = { runner: new NodeProcessRunner(), interrupts: processInterrupts, ...given };
+  return { run: (args, io) => runRollback(args, io, deps) };
+}
+
+/** `rollback`: exit 0 restored and verified, 1 failed (or nothing to roll back to), 130 cancelled. */
+async function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<number> {
+  let parsed: RollbackArgs;
+  try {
+    parsed = parseRollbackArgs(args, io.env);
+  } catch (error) {
+    io.stderr(`error: ${(error as Error).message}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+  }
+  const logger = new StreamLogger((line) => io.stderr(`${line}\n`));
+  return interruptible(deps, logger, async (signal) => {
+    let api: KubeApi | undefined;
+    try {
+      const kubectl = await openKubectl(parsed, { runner: deps.runner, env: io.env, logger, signal });
+      api = await KubeApi.start(kubectl);
+      // Loaded only now (the engine's verify and its dependencies): a usage error needs none of it.
+      const { manualRollback } = await import('../deploy/manual-rollback.js');
+      const runUrl = runUrlFromEnv(io.env);
+      const result = await manualRollback(
+        { ...parsed, ...(runUrl !== undefined ? { runUrl } : {}) },
+        { kubectl, api, logger, signal },
+      );
+      io.stdout(`${rollbackVerdict(result, parsed.releaseName)}\n`);
+      if (result.cancelled) return EXIT.cancelled;
+      return result.status === 'success' ? EXIT.success : EXIT.failed;
+    } catch (error) {
+      // Nothing to roll back to, or the cluster could not be read: nothing changed.
+      io.stderr(`error: ${(error as Error).message}\n`);
+      return signal.aborted ? EXIT.cancelled : EXIT.failed;
+    } finally {
+      await api?.close();
+    }
+  });
+}
