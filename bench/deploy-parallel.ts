@@ -1,0 +1,111 @@
+/**
+ * Verification of 1, 10 and 50 Deployments whose pods get ready after a delay, the engine
+ * (all watched at once: its Verify phase) against a serial loop of
+ * `kubectl rollout status deployment/X` as Azure/k8s-deploy does it, each on a fresh
+ * namespace; and the kubectl processes per deploy (outcome.kubectlProcesses, and a PATH shim).
+ * Usage: npx tsx bench/deploy-parallel.ts [runs=2] [readyAfterSeconds=30] (simulated seconds;
+ * at the sandbox's time scale 0.05, 30 s is 1.5 s real)
+ */
+import { deployYaml, pushImage } from '../__tests__/deploy/support.js';
+import { list, median, s, startBenchSandbox } from './deploy-support.js';
+
+const [runs = 2, readyAfter = 30] = process.argv.slice(2).map(Number);
+const sizes = [1, 10, 50];
+const bench = await startBenchSandbox();
+const { sandbox } = bench;
+const image = await pushImage(sandbox, 'bench/app', 'v1');
+
+function workloads(namespace: string, count: number): string {
+  const deployments = Array.from(
+    { length: count },
+    (_, i) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: svc-${i}, namespace: ${namespace}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: svc-${i}}}
+  template:
+    metadata: {labels: {app: svc-${i}}}
+    spec:
+      containers:
+        - name: app
+          image: ${image}
+          env: [{name: SANDBOX_READY_AFTER_SECONDS, value: "${readyAfter}"}]
+`,
+  );
+  return [`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${namespace}}\n`, ...deployments].join('---\n');
+}
+
+interface Row {
+  verify: number[];
+  total: number[];
+  processes: number[];
+  phases: string;
+  shim: number[];
+  serial: number[];
+  serialApply: number[];
+}
+const rows = new Map<number, Row>();
+for (const count of sizes) {
+  const row: Row = {
+    verify: [],
+    total: [],
+    processes: [],
+    phases: '',
+    shim: [],
+    serial: [],
+    serialApply: [],
+  };
+  rows.set(count, row);
+  for (let run = 1; run <= runs; run++) {
+    // The engine: one deploy of the whole set, first release.
+    const before = await bench.kubectlCount();
+    const started = performance.now();
+    const { outcome } = await deployYaml(sandbox, workloads(`engine-${count}-${run}`, count), {
+      releaseName: 'bench',
+      rolloutTimeoutMs: 120_000,
+    });
+    row.total.push(performance.now() - started);
+    if (outcome.result !== 'success') throw new Error(`engine deploy of ${count} failed: ${outcome.verdict}`);
+    row.verify.push(outcome.phases.find((p) => p.name === 'Verify')?.durationMs ?? Number.NaN);
+    row.processes.push(outcome.kubectlProcesses);
+    row.phases = outcome.phases.map((p) => `${p.name} ${s(p.durationMs)}`).join(', ');
+    row.shim.push((await bench.kubectlCount()) - before);
+
+    // The serial loop: apply, then rollout status one Deployment after the other.
+    const namespace = `serial-${count}-${run}`;
+    const applyStarted = performance.now();
+    const applied = await bench.kubectl(['apply', '--server-side', '-f', '-'], {
+      stdin: workloads(namespace, count),
+    });
+    if (applied.exitCode !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
+    const loopStarted = performance.now();
+    row.serialApply.push(loopStarted - applyStarted);
+    for (let i = 0; i < count; i++) {
+      const result = await bench.kubectl([
+        'rollout',
+        'status',
+        `deployment/svc-${i}`,
+        '-n',
+        namespace,
+        '--timeout=120s',
+      ]);
+      if (result.exitCode !== 0) throw new Error(`rollout status svc-${i}: ${result.stderr}`);
+    }
+    row.serial.push(performance.now() - loopStarted);
+  }
+}
+
+console.log(
+  `\n${runs} run(s) per size; 2 replicas each, ready ${readyAfter} s simulated = ${(readyAfter * 0.05).toFixed(2)} s real after start`,
+);
+for (const [count, row] of rows) {
+  console.log(
+    `  ${String(count).padStart(2)} Deployments: engine Verify median ${s(median(row.verify))} (${list(row.verify)}), ` +
+      `whole deploy ${s(median(row.total))} (${list(row.total)}); ` +
+      `serial rollout status median ${s(median(row.serial))} (${list(row.serial)}) after apply ${s(median(row.serialApply))}; ` +
+      `kubectl processes per deploy ${row.processes.join(', ')} (shim: ${row.shim.join(', ')})`,
+  );
+  console.log(`      engine phases (last run): ${row.phases}`);
+}
+await sandbox.stop();
