@@ -28,6 +28,12 @@ export interface PipelineDeps {
   signal?: AbortSignal;
   /** Processes started through kubectl, for benchmarks. */
   onKubectl?: (processes: number) => void;
+  /** References given up front (the CLI's --image): put into the manifests as built ones are. */
+  givenImages?: ImageReplacements;
+  /** Where rendered.yaml and diff.txt go; default $RUNNER_TEMP/k8s-deploy (see renderOutputPath). */
+  workDir?: string;
+  /** A context of the kubeconfig (the CLI's --context); the current one otherwise. */
+  context?: string;
 }
 
 export type RunResultName = 'success' | 'failed' | 'rolled-back' | 'dry-run';
@@ -140,7 +146,10 @@ async function runPhases(
   const sources = await timed('Check manifests', async () => {
     const loaded = await loadSources(inputs.manifests, deps);
     // Stand-in references of the right names: renderManifests fails on any name no container has.
-    const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
+    const standIns = new Map([
+      ...(deps.givenImages ?? new Map()),
+      ...inputs.images.map((image): [string, string] => [image.name, `${image.name}:${inputs.tag}`]),
+    ]);
     const checked = renderManifests(loaded, renderOptions(standIns));
     if (
       inputs.migrationJob !== undefined &&
@@ -174,13 +183,13 @@ async function runPhases(
       onLogin: (registry) => deps.onCleanup?.({ registry }),
     }),
   );
-  result.images = prepared.images;
+  result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
   result.built = prepared.built;
   const render = await timed('Render manifests', async () =>
-    renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger),
+    renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger),
   );
   result.render = render;
-  const manifestsPath = renderOutputPath(env);
+  const manifestsPath = deps.workDir ? path.join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
   await mkdir(path.dirname(manifestsPath), { recursive: true });
   // Owner-only: rendered Secrets carry their data.
   await writeFile(manifestsPath, render.yaml, { mode: 0o600 });
@@ -206,6 +215,7 @@ async function runPhases(
   const kubectl = new Kubectl({
     runner: deps.runner,
     kubeconfig: cluster.kubeconfigPath,
+    context: deps.context,
     env,
     logger,
     signal: deps.signal,
@@ -217,7 +227,7 @@ async function runPhases(
       namespace: inputs.namespace,
       rendered: render.objects,
       replicasHandovers: render.replicasHandovers,
-      images: prepared.images,
+      images: result.images,
       tag: trace.tag,
       commit: trace.commit,
       runUrl: trace.runUrl,

@@ -20,6 +20,8 @@ export interface ConnectDeps {
   credentialCommand?: () => CredentialCommand;
   /** Extra environment for the credential plugin (e.g. K8S_DEPLOY_TOKEN_LIFETIME in tests). */
   pluginEnv?: Record<string, string>;
+  /** A context of the given kubeconfig (the CLI's --context); the current one otherwise. */
+  context?: string;
 }
 
 export interface ClusterConnection {
@@ -114,9 +116,12 @@ async function proveConnection(
   authenticationMode: string | undefined,
   clusterName: string | undefined,
 ): Promise<string | undefined> {
-  const result = await deps.kubectl.run('kubectl', ['version', '--output=json', '--request-timeout=30s'], {
-    env: { ...deps.env, KUBECONFIG: kubeconfigPath },
-  });
+  const context = deps.context ? ['--context', deps.context] : [];
+  const result = await deps.kubectl.run(
+    'kubectl',
+    [...context, 'version', '--output=json', '--request-timeout=30s'],
+    { env: { ...deps.env, KUBECONFIG: kubeconfigPath }, timeoutMs: 60_000 },
+  );
   if (result.exitCode === 0) {
     const version = parseServerVersion(result.stdout);
     deps.logger.info(`Connected: the cluster runs Kubernetes ${version ?? '(version not reported)'}.`);

@@ -15,6 +15,7 @@ import {
   PlanError,
   type PlannedObject,
   planDeploy,
+  producedByOperators,
   toYaml,
 } from './plan.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
@@ -133,7 +134,8 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   };
   const policy: RolloutPolicy = {
     crashloopRestarts: settings.crashloopRestarts,
-    configErrorGraceMs: 10_000,
+    configErrorGraceMs: 2_500,
+    operatorGraceMs: 30_000,
     imagePullGraceMs: 30_000,
     failedCreateGraceMs: 5_000,
     unschedulableIsFatal: false,
@@ -177,6 +179,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       return { plan: planned, store, history, latest, lastGood, version };
     });
     outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
+    policy.producedByOperators = producedByOperators(plan.plan.objects);
     outcome.previousRelease = plan.latest?.version;
 
     if (settings.dryRun) {

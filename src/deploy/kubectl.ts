@@ -30,9 +30,23 @@ export class KubectlError extends Error {
  * started (benchmarks hold it constant in the number of objects).
  */
 export class Kubectl {
-  processes = 0;
+  constructor(
+    readonly options: KubectlOptions,
+    private readonly counter = { processes: 0 },
+  ) {}
 
-  constructor(readonly options: KubectlOptions) {}
+  /** kubectl processes started so far, by this seam and the ones detached from it. */
+  get processes(): number {
+    return this.counter.processes;
+  }
+
+  /**
+   * The same kubectl without the run's cancellation: what must finish after a cancel (a
+   * rollback started within the runner's grace period) uses this, with its own timeouts.
+   */
+  detached(): Kubectl {
+    return new Kubectl({ ...this.options, signal: undefined, timeoutMs: 30_000 }, this.counter);
+  }
 
   get signal(): AbortSignal | undefined {
     return this.options.signal;
@@ -46,7 +60,7 @@ export class Kubectl {
     const { runner, kubeconfig, context, env } = this.options;
     const full = [...(context ? ['--context', context] : []), ...args];
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 120_000;
-    this.processes++;
+    this.counter.processes++;
     this.options.logger.debug(`kubectl ${full.join(' ')}`);
     const result = await runner.run('kubectl', full, {
       stdin: options.stdin,

@@ -246,3 +246,30 @@ export function namespaceOfRecord(plan: Pick<Plan, 'objects'>, given: string | u
   );
   return namespaces.size === 1 ? ([...namespaces][0] ?? 'default') : 'default';
 }
+
+/**
+ * The Secrets an operator creates from objects of the set: an ExternalSecret's target, a
+ * SealedSecret, a cert-manager Certificate's secretName. A pod waiting for one of them right
+ * after the apply is not broken yet.
+ */
+export function producedByOperators(objects: readonly PlannedObject[]): Set<string> {
+  const produced = new Set<string>();
+  for (const { ref, object } of objects) {
+    const spec = isRecord(object.spec) ? object.spec : {};
+    const group = ref.apiVersion.split('/')[0];
+    if (group === 'external-secrets.io' && ref.kind === 'ExternalSecret') {
+      const target =
+        isRecord(spec.target) && typeof spec.target.name === 'string' ? spec.target.name : ref.name;
+      produced.add(`secret/${target}`);
+    } else if (group === 'bitnami.com' && ref.kind === 'SealedSecret') {
+      produced.add(`secret/${ref.name}`);
+    } else if (
+      group === 'cert-manager.io' &&
+      ref.kind === 'Certificate' &&
+      typeof spec.secretName === 'string'
+    ) {
+      produced.add(`secret/${spec.secretName}`);
+    }
+  }
+  return produced;
+}

@@ -47,7 +47,10 @@ export async function rollBack(
   input: RollbackInput,
   deps: { kubectl: Kubectl; api: KubeApi; logger: Logger; signal: AbortSignal },
 ): Promise<RollbackResult> {
-  const { kubectl, api, logger } = deps;
+  const { api, logger } = deps;
+  // Cancellation gives only a few seconds before the runner kills us: the rollback's own calls
+  // are not cancelled by the cancellation that triggered it (each still has a timeout).
+  const kubectl = deps.kubectl.detached();
   const previous = new Map(
     parseManifest(input.lastGood.manifest).map((object) => [keyOf(refOf(object)), object]),
   );
@@ -73,8 +76,6 @@ export async function rollBack(
       result.notInRelease.push(planned.ref);
     }
   }
-  // Cancellation gives only a few seconds before the runner kills us: a fresh signal, so the
-  // rollback itself is not cancelled by the cancellation that triggered it.
   const rollbackSignal = new AbortController();
   logger.info(`Rolling back to release v${input.lastGood.version}: ${restore.length} object(s) to restore.`);
   try {

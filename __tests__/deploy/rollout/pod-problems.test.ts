@@ -78,6 +78,24 @@ describe('container creation errors', () => {
     });
   });
 
+  it('waits the longer operator grace for a Secret an ExternalSecret of the set is about to create, not for any other', () => {
+    const policy = {
+      ...POLICY,
+      producedByOperators: new Set(['secret/laravel-secrets']),
+      operatorGraceMs: 30_000,
+    };
+    const graceFor = (message: string) =>
+      only(
+        classifyPod(
+          pod('api-1', { containers: [waiting('app', 'CreateContainerConfigError', message)] }),
+          policy,
+        ),
+      ).graceMs;
+    expect(graceFor('secret "laravel-secrets" not found')).toBe(30_000);
+    expect(graceFor('secret "typo-secrets" not found')).toBe(POLICY.configErrorGraceMs);
+    expect(graceFor('configmap "laravel-secrets" not found')).toBe(POLICY.configErrorGraceMs);
+  });
+
   it('fails fast on RunContainerError and a permanent CreateContainerError', () => {
     const problems = classifyPod(
       pod('api-1', {

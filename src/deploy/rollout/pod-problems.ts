@@ -56,7 +56,7 @@ const WAITING: Record<string, (message: string, policy: RolloutPolicy) => number
   ImagePullBackOff: pullGrace,
   InvalidImageName: () => 0,
   ErrImageNeverPull: () => 0,
-  CreateContainerConfigError: (_, policy) => policy.configErrorGraceMs,
+  CreateContainerConfigError: (message, policy) => configErrorGrace(message, policy),
   CreateContainerError: (message, policy) => (TRANSIENT_CREATE.test(message) ? policy.configErrorGraceMs : 0),
   RunContainerError: () => 0,
 };
@@ -195,4 +195,14 @@ export function describeProblem(p: PodProblem): string {
     : `pod ${p.pod}${p.container ? ` ${p.init ? 'init container' : 'container'} ${p.container}` : ''}`;
   const phrase = PHRASES[p.reason]?.(p) ?? `is ${p.reason}: ${p.message}`;
   return `${subject} ${phrase}`.replace(/: $/, '');
+}
+
+/** `secret "x" not found` / `configmap "x" not found` about an object an operator will create waits longer. */
+function configErrorGrace(message: string, policy: RolloutPolicy): number {
+  const missing = /\b(secret|configmap) "([^"]+)" not found/i.exec(message);
+  const key = missing ? `${missing[1]?.toLowerCase()}/${missing[2]}` : undefined;
+  if (key !== undefined && policy.producedByOperators?.has(key)) {
+    return policy.operatorGraceMs ?? policy.configErrorGraceMs;
+  }
+  return policy.configErrorGraceMs;
 }

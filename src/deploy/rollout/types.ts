@@ -18,8 +18,15 @@ export interface WorkloadSnapshot {
 export interface RolloutPolicy {
   /** Restarts of a new pod's container tolerated before it fails as a crash loop (input `crashloop-restarts`). */
   crashloopRestarts: number;
-  /** CreateContainerConfigError tolerated this long: an operator may be about to create the ConfigMap/Secret. */
+  /** CreateContainerConfigError about an object nothing in the set will produce: tolerated this long. */
   configErrorGraceMs: number;
+  /**
+   * Secrets and ConfigMaps (`secret/NAME`, `configmap/NAME`) an operator is about to create from
+   * the set (an ExternalSecret's target, ...): a config error about one of them gets
+   * `operatorGraceMs` instead, since the operator needs a moment after the apply.
+   */
+  producedByOperators?: ReadonlySet<string>;
+  operatorGraceMs?: number;
   /** Image pull errors that are not clearly permanent (timeouts, throttling) tolerated this long. */
   imagePullGraceMs: number;
   /** FailedCreate tolerated this long (a quota freed, a PriorityClass or ServiceAccount created a moment later). */
