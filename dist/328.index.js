@@ -298,7 +298,10 @@ var deploy_verify = __webpack_require__(5357);
  * not heal an OrderedReady set), and verifies the result.
  */
 async function rollBack(input, deps) {
-    const { kubectl, api, logger } = deps;
+    const { api, logger } = deps;
+    // Cancellation gives only a few seconds before the runner kills us: the rollback's own calls
+    // are not cancelled by the cancellation that triggered it (each still has a timeout).
+    const kubectl = deps.kubectl.detached();
     const previous = new Map(parseManifest(input.lastGood.manifest).map((object) => [(0,deploy_objects/* keyOf */.TN)((0,deploy_objects/* refOf */.H8)(object)), object]));
     const changed = input.plan.objects.filter((o) => o.change !== 'unchanged');
     const restore = [];
@@ -324,8 +327,6 @@ async function rollBack(input, deps) {
             result.notInRelease.push(planned.ref);
         }
     }
-    // Cancellation gives only a few seconds before the runner kills us: a fresh signal, so the
-    // rollback itself is not cancelled by the cancellation that triggered it.
     const rollbackSignal = new AbortController();
     logger.info(`Rolling back to release v${input.lastGood.version}: ${restore.length} object(s) to restore.`);
     try {
@@ -453,7 +454,8 @@ async function deploy(settings, deps) {
     };
     const policy = {
         crashloopRestarts: settings.crashloopRestarts,
-        configErrorGraceMs: 10_000,
+        configErrorGraceMs: 2_500,
+        operatorGraceMs: 30_000,
         imagePullGraceMs: 30_000,
         failedCreateGraceMs: 5_000,
         unschedulableIsFatal: false,
@@ -486,6 +488,7 @@ async function deploy(settings, deps) {
             return { plan: planned, store, history, latest, lastGood, version };
         });
         outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
+        policy.producedByOperators = (0,deploy_plan/* producedByOperators */.fH)(plan.plan.objects);
         outcome.previousRelease = plan.latest?.version;
         if (settings.dryRun) {
             await phase('Diff', () => dryRunDiff(settings, plan.plan, plan.lastGood, kubectl, logger, outcome));
@@ -521,6 +524,7 @@ async function deploy(settings, deps) {
             });
         }
         let failure;
+        let workloadsApplied = false;
         if (migration) {
             const result = await phase('Migrate', () => (0,migrate/* runMigration */.GD)(migration, {
                 kubectl,
@@ -537,6 +541,7 @@ async function deploy(settings, deps) {
         if (failure === undefined && !signal.aborted) {
             await phase('Apply', async () => {
                 outcome.nothingChanged = false;
+                workloadsApplied = true;
                 await handOverReplicas(settings.replicasHandovers, kubectl, logger);
                 await applyObjects(stage('workloads').map((o) => o.object), kubectl, logger, 'workload and other');
             });
@@ -576,7 +581,10 @@ async function deploy(settings, deps) {
             if (plan.lastGood) {
                 const lastGood = plan.lastGood;
                 const rollback = await phase('Roll back', () => rollBack({
-                    plan: plan.plan,
+                    // Only what this run applied: a failed migration leaves the workloads untouched.
+                    plan: workloadsApplied
+                        ? plan.plan
+                        : { ...plan.plan, objects: plan.plan.objects.filter((o) => o.stage !== 'workloads') },
                     lastGood,
                     updateRevisions: outcome.verify?.updateRevisions ?? new Map(),
                     timeoutMs: settings.rolloutTimeoutMs,

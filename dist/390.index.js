@@ -963,9 +963,8 @@ function requireCluster(connection, phase) {
 }
 /** `kubectl version` is read-only and needs a working login: the cheapest honest check. */
 async function proveConnection(deps, kubeconfigPath, authenticationMode, clusterName) {
-    const result = await deps.kubectl.run('kubectl', ['version', '--output=json', '--request-timeout=30s'], {
-        env: { ...deps.env, KUBECONFIG: kubeconfigPath },
-    });
+    const context = deps.context ? ['--context', deps.context] : [];
+    const result = await deps.kubectl.run('kubectl', [...context, 'version', '--output=json', '--request-timeout=30s'], { env: { ...deps.env, KUBECONFIG: kubeconfigPath }, timeoutMs: 60_000 });
     if (result.exitCode === 0) {
         const version = parseServerVersion(result.stdout);
         deps.logger.info(`Connected: the cluster runs Kubernetes ${version ?? '(version not reported)'}.`);
@@ -2205,7 +2204,10 @@ async function runPhases(inputs, deps, result, timed) {
     const sources = await timed('Check manifests', async () => {
         const loaded = await loadSources(inputs.manifests, deps);
         // Stand-in references of the right names: renderManifests fails on any name no container has.
-        const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
+        const standIns = new Map([
+            ...(deps.givenImages ?? new Map()),
+            ...inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]),
+        ]);
         const checked = renderManifests(loaded, renderOptions(standIns));
         if (inputs.migrationJob !== undefined &&
             !checked.objects.some((o) => o.kind === 'Job' && o.name === inputs.migrationJob)) {
@@ -2231,11 +2233,11 @@ async function runPhases(inputs, deps, result, timed) {
         tempDir: env.RUNNER_TEMP || undefined,
         onLogin: (registry) => deps.onCleanup?.({ registry }),
     }));
-    result.images = prepared.images;
+    result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
     result.built = prepared.built;
-    const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger));
+    const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger));
     result.render = render;
-    const manifestsPath = renderOutputPath(env);
+    const manifestsPath = deps.workDir ? external_node_path_default().join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
     await (0,promises_.mkdir)(external_node_path_default().dirname(manifestsPath), { recursive: true });
     // Owner-only: rendered Secrets carry their data.
     await (0,promises_.writeFile)(manifestsPath, render.yaml, { mode: 0o600 });
@@ -2257,6 +2259,7 @@ async function runPhases(inputs, deps, result, timed) {
     const kubectl = new Kubectl({
         runner: deps.runner,
         kubeconfig: cluster.kubeconfigPath,
+        context: deps.context,
         env,
         logger,
         signal: deps.signal,
@@ -2267,7 +2270,7 @@ async function runPhases(inputs, deps, result, timed) {
         namespace: inputs.namespace,
         rendered: render.objects,
         replicasHandovers: render.replicasHandovers,
-        images: prepared.images,
+        images: result.images,
         tag: trace.tag,
         commit: trace.commit,
         runUrl: trace.runUrl,

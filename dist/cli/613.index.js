@@ -259,7 +259,8 @@ class KubeApi {
                 timeout: timeoutMs,
                 headers: {
                     accept: 'application/json',
-                    // An explicit length: a chunked DELETE body upsets kubectl proxy's next request on the same connection.
+                    // Node sends a DELETE body without framing unless told its length: the proxy then
+                    // reads the body as the next request and answers 400 Bad Request.
                     ...(payload !== undefined
                         ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
                         : {}),
@@ -345,9 +346,21 @@ class KubectlError extends Error {
  */
 class Kubectl {
     options;
-    processes = 0;
-    constructor(options) {
+    counter;
+    constructor(options, counter = { processes: 0 }) {
         this.options = options;
+        this.counter = counter;
+    }
+    /** kubectl processes started so far, by this seam and the ones detached from it. */
+    get processes() {
+        return this.counter.processes;
+    }
+    /**
+     * The same kubectl without the run's cancellation: what must finish after a cancel (a
+     * rollback started within the runner's grace period) uses this, with its own timeouts.
+     */
+    detached() {
+        return new Kubectl({ ...this.options, signal: undefined, timeoutMs: 30_000 }, this.counter);
     }
     get signal() {
         return this.options.signal;
@@ -357,7 +370,7 @@ class Kubectl {
         const { runner, kubeconfig, context, env } = this.options;
         const full = [...(context ? ['--context', context] : []), ...args];
         const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 120_000;
-        this.processes++;
+        this.counter.processes++;
         this.options.logger.debug(`kubectl ${full.join(' ')}`);
         const result = await runner.run('kubectl', full, {
             stdin: options.stdin,
@@ -839,9 +852,11 @@ function parseJsonStream(text) {
 /* harmony export */   PA: () => (/* binding */ dryRun),
 /* harmony export */   W6: () => (/* binding */ PlanError),
 /* harmony export */   bJ: () => (/* binding */ planDeploy),
-/* harmony export */   fE: () => (/* binding */ toYaml)
+/* harmony export */   fE: () => (/* binding */ toYaml),
+/* harmony export */   fH: () => (/* binding */ producedByOperators),
+/* harmony export */   gV: () => (/* binding */ stageOf)
 /* harmony export */ });
-/* unused harmony exports stageOf, prepareObjects, fingerprintOf */
+/* unused harmony exports prepareObjects, fingerprintOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var js_yaml__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3243);
@@ -1008,6 +1023,31 @@ function namespaceOfRecord(plan, given) {
         return given;
     const namespaces = new Set(plan.objects.map((o) => o.ref.namespace).filter((ns) => ns !== undefined));
     return namespaces.size === 1 ? ([...namespaces][0] ?? 'default') : 'default';
+}
+/**
+ * The Secrets an operator creates from objects of the set: an ExternalSecret's target, a
+ * SealedSecret, a cert-manager Certificate's secretName. A pod waiting for one of them right
+ * after the apply is not broken yet.
+ */
+function producedByOperators(objects) {
+    const produced = new Set();
+    for (const { ref, object } of objects) {
+        const spec = (0,_records_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecord */ .u)(object.spec) ? object.spec : {};
+        const group = ref.apiVersion.split('/')[0];
+        if (group === 'external-secrets.io' && ref.kind === 'ExternalSecret') {
+            const target = (0,_records_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecord */ .u)(spec.target) && typeof spec.target.name === 'string' ? spec.target.name : ref.name;
+            produced.add(`secret/${target}`);
+        }
+        else if (group === 'bitnami.com' && ref.kind === 'SealedSecret') {
+            produced.add(`secret/${ref.name}`);
+        }
+        else if (group === 'cert-manager.io' &&
+            ref.kind === 'Certificate' &&
+            typeof spec.secretName === 'string') {
+            produced.add(`secret/${spec.secretName}`);
+        }
+    }
+    return produced;
 }
 
 
@@ -1459,7 +1499,7 @@ const WAITING = {
     ImagePullBackOff: pullGrace,
     InvalidImageName: () => 0,
     ErrImageNeverPull: () => 0,
-    CreateContainerConfigError: (_, policy) => policy.configErrorGraceMs,
+    CreateContainerConfigError: (message, policy) => configErrorGrace(message, policy),
     CreateContainerError: (message, policy) => (TRANSIENT_CREATE.test(message) ? policy.configErrorGraceMs : 0),
     RunContainerError: () => 0,
 };
@@ -1585,6 +1625,15 @@ function describeProblem(p) {
         : `pod ${p.pod}${p.container ? ` ${p.init ? 'init container' : 'container'} ${p.container}` : ''}`;
     const phrase = PHRASES[p.reason]?.(p) ?? `is ${p.reason}: ${p.message}`;
     return `${subject} ${phrase}`.replace(/: $/, '');
+}
+/** `secret "x" not found` / `configmap "x" not found` about an object an operator will create waits longer. */
+function configErrorGrace(message, policy) {
+    const missing = /\b(secret|configmap) "([^"]+)" not found/i.exec(message);
+    const key = missing ? `${missing[1]?.toLowerCase()}/${missing[2]}` : undefined;
+    if (key !== undefined && policy.producedByOperators?.has(key)) {
+        return policy.operatorGraceMs ?? policy.configErrorGraceMs;
+    }
+    return policy.configErrorGraceMs;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/rollout/status.ts

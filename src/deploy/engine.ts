@@ -1,27 +1,24 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from '../log.js';
 import type { ReplicasHandover } from '../manifests/autoscalers.js';
 import type { RenderedObject } from '../manifests/render.js';
-import { ApplyError, applyObjects, handOverReplicas, PROTECTED_KINDS, waitForCrds } from './apply.js';
+import { ApplyError, applyObjects, handOverReplicas, waitForCrds } from './apply.js';
+import { dryRunDiff, prune, record, recordOf } from './finish.js';
 import { KubeApi } from './kube-api.js';
 import { type Kubectl, KubectlError } from './kubectl.js';
 import { type MigrationResult, runMigration } from './migrate.js';
-import { describeRef, type ObjectRef, refManifest } from './objects.js';
+import { describeRef, type ObjectRef } from './objects.js';
 import {
   dryRun,
   namespaceOfRecord,
-  type Plan,
   PlanError,
   type PlannedObject,
   planDeploy,
   producedByOperators,
-  toYaml,
 } from './plan.js';
-import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
+import { encodeRecord, ReleaseStore } from './release.js';
 import { type RollbackResult, rollBack } from './rollback.js';
 import type { RolloutPolicy } from './rollout/status.js';
-import { seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
+import { logFailureDetails, seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
 
 export type DeployResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
 
@@ -292,6 +289,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     }
 
     logger.info(`Deploy failed: ${failure}`);
+    logFailureDetails(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, logger);
     outcome.verdict = failure;
     outcome.cancelled = signal.aborted;
     const leftRunning = outcome.migration?.leftRunning === true;
@@ -347,157 +345,4 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     outcome.kubectlProcesses = kubectl.processes;
     await api?.close();
   }
-}
-
-function recordOf(
-  settings: DeploySettings,
-  plan: Plan,
-  version: number,
-  status: ReleaseRecord['status'],
-  startedAt: number,
-  finishedAt: number,
-  previousVersion: number | undefined,
-  reason?: string,
-  migration?: MigrationResult,
-): ReleaseRecord {
-  return {
-    name: settings.releaseName,
-    version,
-    status,
-    ...(reason !== undefined ? { reason } : {}),
-    ...(settings.tag !== undefined ? { tag: settings.tag } : {}),
-    ...(settings.commit !== undefined ? { commit: settings.commit } : {}),
-    ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}),
-    images: settings.images,
-    startedAt: new Date(startedAt).toISOString(),
-    finishedAt: new Date(finishedAt).toISOString(),
-    manifest: toYaml(plan.objects.map((o) => o.object)),
-    objects: plan.objects.map((o) => o.ref),
-    fingerprint: plan.fingerprint,
-    ...(migration && migration.status !== 'failed'
-      ? {
-          migration: {
-            job: migration.job.name,
-            namespace: migration.job.namespace ?? 'default',
-            status: migration.status,
-          },
-        }
-      : {}),
-    ...(previousVersion !== undefined ? { previousVersion } : {}),
-  };
-}
-
-async function record(
-  settings: DeploySettings,
-  planned: {
-    plan: Plan;
-    store: ReleaseStore;
-    history: ReleaseRecord[];
-    lastGood?: ReleaseRecord;
-    version: number;
-  },
-  status: ReleaseRecord['status'],
-  reason: string | undefined,
-  startedAt: number,
-  finishedAt: number,
-  logger: Logger,
-  outcome: DeployOutcome,
-): Promise<void> {
-  const entry = recordOf(
-    settings,
-    planned.plan,
-    planned.version,
-    status,
-    startedAt,
-    finishedAt,
-    planned.lastGood?.version,
-    reason,
-    outcome.migration,
-  );
-  try {
-    await planned.store.create(entry);
-    outcome.release = entry.version;
-    logger.info(
-      `Recorded release ${settings.releaseName} v${entry.version} (${status}) in namespace ${planned.store.namespace}.`,
-    );
-    const trimmed = await planned.store.trim([entry, ...planned.history], settings.historyLimit);
-    if (trimmed.length > 0)
-      logger.info(
-        `Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')} (history-limit ${settings.historyLimit}).`,
-      );
-  } catch (error) {
-    logger.warning(`The release record could not be written: ${(error as Error).message}`);
-  }
-}
-
-async function prune(plan: Plan, kubectl: Kubectl, logger: Logger, outcome: DeployOutcome): Promise<void> {
-  const doomed = plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind));
-  outcome.pruneKept = plan.removed.filter((ref) => PROTECTED_KINDS.has(ref.kind));
-  if (outcome.pruneKept.length > 0) {
-    logger.info(
-      `Not pruned (they hold data or everything else): ${outcome.pruneKept.map(describeRef).join(', ')}.`,
-    );
-  }
-  if (doomed.length === 0) {
-    logger.info('Nothing to prune: every object of the previous release is still in the manifests.');
-    return;
-  }
-  const errors = await kubectl.delete(doomed.map(refManifest));
-  if (errors.length > 0) throw new ApplyError(`Pruning failed: ${errors.join(' | ')}`);
-  outcome.pruned = doomed;
-  logger.info(
-    `Pruned ${doomed.length} object(s) no longer in the manifests: ${doomed.map(describeRef).join(', ')}.`,
-  );
-}
-
-async function dryRunDiff(
-  settings: DeploySettings,
-  plan: Plan,
-  lastGood: ReleaseRecord | undefined,
-  kubectl: Kubectl,
-  logger: Logger,
-  outcome: DeployOutcome,
-): Promise<void> {
-  const objects = [
-    ...plan.objects,
-    ...(plan.migration && !plan.migration.live ? [plan.migration] : []),
-  ].filter((o) => !o.deferred);
-  const result = await kubectl.run(
-    ['diff', '--server-side', '--field-manager=k8s-deploy-action', '--force-conflicts', '-f', '-'],
-    { stdin: toYaml(objects.map((o) => o.object)) },
-  );
-  if (result.exitCode > 1)
-    throw new PlanError(`kubectl diff failed: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
-  const notes: string[] = [];
-  const deferred = plan.objects.filter((o) => o.deferred);
-  if (deferred.length > 0)
-    notes.push(
-      `# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => describeRef(o.ref)).join(', ')}`,
-    );
-  if (plan.migration) {
-    notes.push(
-      plan.migration.live
-        ? `# Migration: Job ${describeRef(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
-        : `# Migration: Job ${describeRef(plan.migration.ref)} would run before the workloads change.`,
-    );
-  }
-  outcome.wouldPrune = settings.prune ? plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind)) : [];
-  if (plan.removed.length > 0) {
-    notes.push(
-      settings.prune
-        ? `# Prune would delete: ${outcome.wouldPrune.map(describeRef).join(', ') || 'nothing'}`
-        : `# No longer in the manifests (kept: prune is off): ${plan.removed.map(describeRef).join(', ')}`,
-    );
-  }
-  if (!lastGood) notes.push(`# Release ${settings.releaseName} has no earlier successful release.`);
-  const diff = `${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`;
-  await mkdir(path.dirname(settings.diffPath), { recursive: true });
-  await writeFile(settings.diffPath, diff, { mode: 0o600 });
-  outcome.diff = diff;
-  outcome.diffPath = settings.diffPath;
-  logger.info(
-    result.exitCode === 0 && plan.objects.every((o) => !o.deferred)
-      ? 'The cluster already matches the manifests.'
-      : `The server-side diff is in ${settings.diffPath}.`,
-  );
 }

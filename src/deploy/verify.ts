@@ -244,6 +244,26 @@ async function addDetails(result: WorkloadResult, api: KubeApi): Promise<void> {
     .slice(-20);
 }
 
+/** The failing pod's events and log lines, printed under the verdict for whoever reads the log. */
+export function logFailureDetails(result: VerifyResult | undefined, logger: Logger): void {
+  const failed = result?.workloads.find((workload) => workload.state === 'failed');
+  const problem = failed?.problem;
+  if (!failed || !problem?.pod) return;
+  if (failed.events?.length) {
+    logger.info(
+      `Recent events of pod ${problem.pod}:\n${failed.events.map((line) => `  ${line}`).join('\n')}`,
+    );
+  }
+  if (failed.logs?.length) {
+    const which = failed.logsFrom === 'previous' ? ' (the run before the last restart)' : '';
+    logger.info(
+      `Last ${failed.logs.length} log line(s) of ${problem.pod}${problem.container ? ` container ${problem.container}` : ''}${which}:\n${failed.logs
+        .map((line) => `  ${line}`)
+        .join('\n')}`,
+    );
+  }
+}
+
 export function eventTime(event: Json): number {
   for (const field of ['lastTimestamp', 'eventTime', 'firstTimestamp']) {
     const value = event[field] ?? metadataOf(event).creationTimestamp;

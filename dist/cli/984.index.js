@@ -1,414 +1,546 @@
-export const id = 20;
-export const ids = [20];
+export const id = 984;
+export const ids = [984];
 export const modules = {
 
-/***/ 201:
+/***/ 4984:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   M9: () => (/* binding */ loadDefaultCredentials)
-/* harmony export */ });
-/* unused harmony exports RETRY_SETTINGS, createEcrClient, createEksClient */
-/*
- * The SDK is loaded with `await import()` only when a phase needs it, so that a run which
- * fails on its inputs (or only renders) never pays for loading it.
- */
-/**
- * Throttling and transient 5xx are retried by the SDK's own adaptive strategy (client-side
- * rate limiting plus exponential back-off with jitter); we never loop ourselves.
- */
-const RETRY_SETTINGS = { maxAttempts: 6, retryMode: 'adaptive' };
-/** An ECR client for the region; endpoints follow AWS_ENDPOINT_URL_ECR as the SDK does. */
-async function createEcrClient(region) {
-    const { ECRClient } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
-    return new ECRClient({ region, ...RETRY_SETTINGS });
-}
-/** An EKS client for the region; endpoints follow AWS_ENDPOINT_URL_EKS as the SDK does. */
-async function createEksClient(region) {
-    const { EKSClient } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
-    return new EKSClient({ region, ...RETRY_SETTINGS });
-}
-/** Credentials from the default chain (env, web identity, SSO, profile, container, IMDS). */
-async function loadDefaultCredentials() {
-    const { defaultProvider } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861)]).then(__webpack_require__.t.bind(__webpack_require__, 5861, 19));
-    return defaultProvider()();
-}
-
-
-/***/ }),
-
-/***/ 9378:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ni: () => (/* binding */ explainAwsError)
-/* harmony export */ });
-/* unused harmony exports AwsError, errorName, principalFromMessage, callAws */
-/**
- * Turns AWS SDK errors into one sentence a user can act on. Throttling never reaches here: the
- * clients retry it with the SDK's own strategy (see clients.ts).
- */
-/** An AWS call that failed in a way the user must fix; the message says how. */
-class AwsError extends Error {
-    code;
-    name = 'AwsError';
-    constructor(message, 
-    /** The SDK's error name (AccessDeniedException, ...), for callers that branch on it. */
-    code) {
-        super(message);
-        this.code = code;
-    }
-}
-const CREDENTIALS_MISSING = 'No AWS credentials were found. Configure them before this step, e.g. with aws-actions/configure-aws-credentials and an OIDC role (permissions: id-token: write), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.';
-const CREDENTIALS_REJECTED = new Set([
-    'UnrecognizedClientException',
-    'InvalidClientTokenId',
-    'InvalidSignatureException',
-    'SignatureDoesNotMatch',
-    'IncompleteSignature',
-]);
-const CREDENTIALS_EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired']);
-/** The error's SDK name, whether it is a modelled exception or a plain Error. */
-function errorName(error) {
-    if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string') {
-        return error.name;
-    }
-    return 'Error';
-}
-/** The principal in an AccessDenied message: "User: arn:aws:sts::1:assumed-role/x/y is not authorized ...". */
-function principalFromMessage(message) {
-    return /\bUser: (arn:aws[a-z-]*:[a-z0-9-]+::\d*:[^\s]+)/.exec(message)?.[1];
-}
-/** Explains an SDK error for the call described by `context`; returns the error as is if already explained. */
-function explainAwsError(error, context) {
-    if (error instanceof AwsError)
-        return error;
-    const name = errorName(error);
-    const message = error instanceof Error ? error.message : String(error);
-    const action = `${context.service}:${context.operation}`;
-    const where = context.region ? ` in ${context.region}` : '';
-    const about = context.subject ? ` on ${context.subject}` : '';
-    if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-        return new AwsError(CREDENTIALS_MISSING, name);
-    }
-    if (CREDENTIALS_EXPIRED.has(name)) {
-        return new AwsError(`The AWS credentials have expired (${action} was refused with ${name}). Request fresh credentials for this job, e.g. a longer role-duration-seconds in aws-actions/configure-aws-credentials.`, name);
-    }
-    if (CREDENTIALS_REJECTED.has(name)) {
-        return new AwsError(`AWS did not accept the credentials for ${action}${where} (${name}). Check that the access key, secret and session token belong together and are current.`, name);
-    }
-    if (name === 'AccessDeniedException' || name === 'AccessDenied') {
-        const principal = principalFromMessage(message);
-        return new AwsError(`Access denied: ${principal ?? 'the AWS identity of this job'} is not allowed to call ${action}${about}${where}. Grant ${action} to that role in its IAM policy (and in the repository or key policy if one applies).`, name);
-    }
-    if (name === 'ThrottlingException' || name === 'TooManyRequestsException') {
-        return new AwsError(`AWS kept throttling ${action}${where} after the SDK's retries. Try again later or lower the number of parallel jobs calling it.`, name);
-    }
-    return new AwsError(`${action}${about}${where} failed: ${name}: ${message}`, name);
-}
-/** Runs one AWS call and explains any error it throws. */
-async function callAws(context, call) {
-    try {
-        return await call();
-    }
-    catch (error) {
-        throw explainAwsError(error, context);
-    }
-}
-
-
-/***/ }),
-
-/***/ 3020:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-// ESM COMPAT FLAG
 __webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   renderCommand: () => (/* binding */ renderCommand),
+/* harmony export */   splitImageFlag: () => (/* binding */ splitImageFlag)
+/* harmony export */ });
+/* harmony import */ var _log_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5625);
+/* harmony import */ var _manifests_images_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8001);
+/* harmony import */ var _pipeline_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(586);
+/* harmony import */ var _process_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1625);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3567);
+
+
+
+
+
+// The same line as the command table's (src/cli.ts), which `k8s-deploy render --help` shows; a
+// test keeps the two equal. This module is loaded only to run, so it cannot share the table.
+const USAGE = 'Usage: k8s-deploy render --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--namespace NS]';
+/**
+ * `render`: prints the rendered manifests on stdout (progress and errors go to stderr, so the
+ * output can be piped into `kubectl apply -f -`). Traceability annotations come from the
+ * GitHub Actions variables when they are set (GITHUB_SHA, GITHUB_SERVER_URL, ...).
+ */
+const renderCommand = {
+    async run(args, io) {
+        try {
+            const values = (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .parseCommandLine */ .Du)(args, {
+                manifests: { type: 'string', multiple: true },
+                image: { type: 'string', multiple: true },
+                namespace: { type: 'string' },
+            }, USAGE);
+            if (!values.manifests?.length)
+                throw new _command_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`Option --manifests is required. ${USAGE}`);
+            const images = (0,_manifests_images_js__WEBPACK_IMPORTED_MODULE_0__/* .imageReplacements */ .tF)((values.image ?? []).map(splitImageFlag));
+            const result = await (0,_pipeline_js__WEBPACK_IMPORTED_MODULE_1__/* .renderPhase */ .qq)(values.manifests, { images, namespace: values.namespace, traceability: (0,_pipeline_js__WEBPACK_IMPORTED_MODULE_1__/* .traceabilityOf */ .vZ)(undefined, io.env) }, {
+                runner: new _process_js__WEBPACK_IMPORTED_MODULE_2__/* .NodeProcessRunner */ .u(),
+                logger: new _log_js__WEBPACK_IMPORTED_MODULE_4__/* .StreamLogger */ .r((line) => io.stderr(`${line}\n`)),
+                env: io.env,
+            });
+            io.stdout(result.yaml);
+            return 0;
+        }
+        catch (error) {
+            // Every error here is already one sentence (kubectl missing, a bad workspace, a manifest).
+            io.stderr(`error: ${error.message}\n`);
+            return error instanceof _command_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb ? 2 : 1;
+        }
+    },
+};
+function splitImageFlag(flag) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0 || eq === flag.length - 1) {
+        throw new _command_js__WEBPACK_IMPORTED_MODULE_3__/* .UsageError */ .eb(`Option --image ${JSON.stringify(flag)} is not NAME=REF; expected e.g. --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:v1.`);
+    }
+    return [flag.slice(0, eq), flag.slice(eq + 1)];
+}
+
+
+/***/ }),
+
+/***/ 3680:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FU: () => (/* binding */ annotateWorkloads),
+/* harmony export */   kk: () => (/* binding */ runUrlFromEnv)
+/* harmony export */ });
+/* unused harmony exports ANNOTATION_PREFIX, CHANGE_CAUSE, changeCause */
+/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6521);
+
+const ANNOTATION_PREFIX = 'k8s-deploy-action';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+/** The run URL from the variables GitHub Actions sets, when all three are there. */
+function runUrlFromEnv(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    if (!server || !repository || !runId)
+        return undefined;
+    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
+}
+function changeCause(trace) {
+    const what = [
+        trace.tag !== undefined ? `tag ${trace.tag}` : undefined,
+        trace.commit !== undefined && trace.commit !== trace.tag ? `commit ${trace.commit}` : undefined,
+    ].filter(Boolean);
+    if (what.length === 0 && trace.runUrl === undefined)
+        return undefined;
+    return `k8s-deploy-action deployed ${what.length > 0 ? what.join(', ') : 'manifests'}${trace.runUrl !== undefined ? ` in ${trace.runUrl}` : ''}`;
+}
+/**
+ * Annotates each workload's own metadata. `kubectl rollout history` shows change-cause from
+ * the ReplicaSet / ControllerRevision, which the controllers copy from the workload's
+ * annotations. Nothing goes into the pod template: a value that changes every run (the run
+ * URL) there would restart every pod on every deploy, even when nothing else changed; a new
+ * image already changes the template when the code changes.
+ */
+function annotateWorkloads(documents, trace) {
+    const cause = changeCause(trace);
+    if (cause === undefined)
+        return;
+    const annotations = {
+        [CHANGE_CAUSE]: cause,
+        ...(trace.tag !== undefined ? { [`${ANNOTATION_PREFIX}/tag`]: trace.tag } : {}),
+        ...(trace.commit !== undefined ? { [`${ANNOTATION_PREFIX}/commit`]: trace.commit } : {}),
+        ...(trace.runUrl !== undefined ? { [`${ANNOTATION_PREFIX}/run-url`]: trace.runUrl } : {}),
+    };
+    for (const manifest of documents) {
+        if ((0,_kinds_js__WEBPACK_IMPORTED_MODULE_0__/* .podSpecPath */ .s5)(manifest.key) === undefined || manifest.key === '/PodTemplate')
+            continue;
+        for (const [key, value] of Object.entries(annotations)) {
+            manifest.edits.push({ op: 'set', path: ['metadata', 'annotations', key], value });
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 7282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ handReplicasToAutoscalers),
+/* harmony export */   t: () => (/* binding */ HANDOVER_FIELD_MANAGER)
+/* harmony export */ });
+/* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4845);
+/* harmony import */ var _images_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8001);
+/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6521);
+
+
+
+const HANDOVER_FIELD_MANAGER = 'k8s-deploy-action-replicas-handover';
+/** The workload an HPA or a KEDA ScaledObject scales, or undefined for other kinds. */
+function scaleTarget(manifest, namespace) {
+    const ref = (0,_images_js__WEBPACK_IMPORTED_MODULE_0__/* .getPath */ .Yn)(manifest.object, ['spec', 'scaleTargetRef']);
+    if (!(0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(ref) || typeof ref.name !== 'string')
+        return undefined;
+    const autoscaler = `${manifest.kind}/${manifest.name}`;
+    if (manifest.key === 'autoscaling/HorizontalPodAutoscaler') {
+        if (typeof ref.kind !== 'string')
+            return undefined;
+        const group = typeof ref.apiVersion === 'string' ? (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(ref.apiVersion) : undefined;
+        return { group, kind: ref.kind, name: ref.name, namespace, autoscaler };
+    }
+    if (manifest.key === 'keda.sh/ScaledObject') {
+        // KEDA's documented defaults: apiVersion apps/v1, kind Deployment.
+        const apiVersion = typeof ref.apiVersion === 'string' ? ref.apiVersion : 'apps/v1';
+        const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
+        return { group: (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(apiVersion), kind, name: ref.name, namespace, autoscaler };
+    }
+    return undefined;
+}
+/**
+ * Removes `spec.replicas` from every workload that an autoscaler in the same set targets
+ * (same namespace, kind, name and API group) and lists them for the apply phase.
+ * `namespaceOf` gives a document's namespace after defaulting.
+ */
+function handReplicasToAutoscalers(documents, namespaceOf) {
+    const targets = documents
+        .map((manifest) => scaleTarget(manifest, namespaceOf(manifest)))
+        .filter((target) => target !== undefined);
+    if (targets.length === 0)
+        return [];
+    const byWorkload = new Map();
+    for (const target of targets) {
+        const id = `${target.namespace ?? ''}/${target.kind}/${target.name}`;
+        byWorkload.set(id, [...(byWorkload.get(id) ?? []), target]);
+    }
+    const handovers = [];
+    for (const manifest of documents) {
+        const namespace = namespaceOf(manifest);
+        const target = byWorkload
+            .get(`${namespace ?? ''}/${manifest.kind}/${manifest.name}`)
+            ?.find((candidate) => candidate.group === undefined || candidate.group === (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(manifest.apiVersion));
+        if (target === undefined)
+            continue;
+        const replicas = (0,_images_js__WEBPACK_IMPORTED_MODULE_0__/* .getPath */ .Yn)(manifest.object, ['spec', 'replicas']);
+        if (replicas !== undefined)
+            manifest.edits.push({ op: 'delete', path: ['spec', 'replicas'] });
+        handovers.push({
+            apiVersion: manifest.apiVersion,
+            kind: manifest.kind,
+            namespace,
+            name: manifest.name,
+            autoscaler: target.autoscaler,
+            declaredReplicas: typeof replicas === 'number' ? replicas : undefined,
+        });
+    }
+    return handovers;
+}
+
+
+/***/ }),
+
+/***/ 8001:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  renderCommand: () => (/* binding */ renderCommand)
+  Yn: () => (/* binding */ getPath),
+  tF: () => (/* binding */ imageReplacements),
+  lm: () => (/* binding */ replaceImages)
 });
 
-;// CONCATENATED MODULE: ./src/log.ts
-/** A logger for terminals and tests: masks registered secrets, writes to the given sink. */
-class StreamLogger {
-    write;
-    verbose;
-    secrets = [];
-    constructor(write = (line) => process.stderr.write(`${line}\n`), verbose = false) {
-        this.write = write;
-        this.verbose = verbose;
+// UNUSED EXPORTS: setScalar
+
+// EXTERNAL MODULE: ./src/records.ts
+var records = __webpack_require__(4845);
+// EXTERNAL MODULE: ./src/manifests/errors.ts
+var errors = __webpack_require__(4711);
+;// CONCATENATED MODULE: ./src/manifests/image-reference.ts
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+const DOMAIN_ONLY = new RegExp(`^${DOMAIN}$`);
+const TAG_ONLY = new RegExp(`^${TAG}$`);
+const DIGEST_ONLY = new RegExp(`^${DIGEST}$`);
+/** Hex lengths of the digest algorithms the OCI image spec registers. */
+const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
+const NAME_MAX_LENGTH = 255;
+/** Parses an image reference; undefined when it is not well-formed. */
+function parseImageReference(text) {
+    let rest = text;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!isValidDigest(digest))
+            return undefined;
     }
-    info(message) {
-        this.write(this.mask(message));
+    let tag;
+    const lastColon = rest.lastIndexOf(':');
+    if (lastColon > rest.lastIndexOf('/')) {
+        tag = rest.slice(lastColon + 1);
+        rest = rest.slice(0, lastColon);
+        if (!TAG_ONLY.test(tag))
+            return undefined;
     }
-    warning(message) {
-        this.write(this.mask(`warning: ${message}`));
-    }
-    debug(message) {
-        if (this.verbose)
-            this.write(this.mask(`debug: ${message}`));
-    }
-    setSecret(value) {
-        if (value !== '')
-            this.secrets.push(value);
-    }
-    async group(title, work) {
-        this.info(`== ${title}`);
-        return work();
-    }
-    mask(message) {
-        return this.secrets.reduce((text, secret) => text.split(secret).join('***'), message);
-    }
+    if (rest === '' || rest.length > NAME_MAX_LENGTH)
+        return undefined;
+    const slash = rest.indexOf('/');
+    const first = slash === -1 ? '' : rest.slice(0, slash);
+    const isDomain = slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
+    const registry = isDomain ? first : undefined;
+    const path = isDomain ? rest.slice(slash + 1) : rest;
+    if (registry !== undefined && !DOMAIN_ONLY.test(registry))
+        return undefined;
+    if (!REPOSITORY_PATH.test(path))
+        return undefined;
+    return { registry, path, tag, digest };
+}
+function isValidDigest(digest) {
+    if (!DIGEST_ONLY.test(digest))
+        return false;
+    const [algorithm, hex] = digest.split(':');
+    const expected = DIGEST_HEX_LENGTH[algorithm];
+    return expected === undefined || (hex.length === expected && /^[0-9a-f]+$/.test(hex));
+}
+/** True when `name` is a repository path such as `api` or `team/api` (no registry, tag or digest). */
+function isRepositoryPath(name) {
+    return name.length <= NAME_MAX_LENGTH && REPOSITORY_PATH.test(name);
+}
+function formatImageReference(reference) {
+    return ((reference.registry ? `${reference.registry}/` : '') +
+        reference.path +
+        (reference.tag ? `:${reference.tag}` : '') +
+        (reference.digest ? `@${reference.digest}` : ''));
 }
 
-// EXTERNAL MODULE: ./src/manifests/images.ts + 1 modules
-var manifests_images = __webpack_require__(8001);
+// EXTERNAL MODULE: ./src/manifests/kinds.ts
+var kinds = __webpack_require__(6521);
+;// CONCATENATED MODULE: ./src/manifests/images.ts
+
+
+
+
+/**
+ * Validates NAME → REF pairs: NAME is a repository path without registry, tag or digest;
+ * REF is a well-formed image reference.
+ */
+function imageReplacements(pairs) {
+    const replacements = new Map();
+    for (const [name, reference] of pairs) {
+        if (!isRepositoryPath(name)) {
+            throw new errors/* ManifestError */.S(`Invalid image name ${JSON.stringify(name)}; expected a repository path such as api or team/api, without registry, tag or digest.`);
+        }
+        if (parseImageReference(reference) === undefined) {
+            throw new errors/* ManifestError */.S(`Invalid image reference ${JSON.stringify(reference)} for ${name}; expected [registry/]path[:tag][@sha256:digest], such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:v1.`);
+        }
+        if (replacements.has(name)) {
+            throw new errors/* ManifestError */.S(`Image ${name} is given twice; expected each image name once.`);
+        }
+        replacements.set(name, reference);
+    }
+    return replacements;
+}
+/**
+ * Replaces the whole image reference of every container (including init and ephemeral
+ * containers) whose repository path, without registry host, equals a replacement's name.
+ * Throws when a replacement matches no container in any document: a typo would otherwise
+ * deploy the old image and report success.
+ */
+function replaceImages(documents, replacements) {
+    const changes = [];
+    const matched = new Set();
+    for (const manifest of documents) {
+        const path = (0,kinds/* podSpecPath */.s5)(manifest.key);
+        if (path === undefined)
+            continue;
+        const podSpec = getPath(manifest.object, path);
+        if (!(0,records/* isRecord */.u)(podSpec))
+            continue;
+        for (const list of kinds/* CONTAINER_LISTS */.MI) {
+            const containers = podSpec[list];
+            if (!Array.isArray(containers))
+                continue;
+            containers.forEach((container, index) => {
+                if (!(0,records/* isRecord */.u)(container) || typeof container.image !== 'string')
+                    return;
+                const reference = parseImageReference(container.image);
+                if (reference === undefined)
+                    return;
+                const replacement = replacements.get(reference.path);
+                if (replacement === undefined)
+                    return;
+                matched.add(reference.path);
+                if (replacement === container.image)
+                    return;
+                setScalar(manifest, [...path, list, index, 'image'], replacement);
+                changes.push({
+                    workload: `${manifest.kind}/${manifest.name}`,
+                    container: String(container.name ?? `${list}[${index}]`),
+                    from: container.image,
+                    to: replacement,
+                });
+            });
+        }
+    }
+    const unmatched = [...replacements.keys()].filter((name) => !matched.has(name));
+    if (unmatched.length > 0) {
+        throw new errors/* ManifestError */.S(`Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'}.`);
+    }
+    return changes;
+}
+function getPath(object, path) {
+    let value = object;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+/** Records setting a value; serializeManifest applies it, keeping the source's formatting. */
+function setScalar(manifest, path, value) {
+    manifest.edits.push({ op: 'set', path, value });
+}
+
+
+/***/ }),
+
+/***/ 586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  qq: () => (/* binding */ renderPhase),
+  aI: () => (/* binding */ runPipeline),
+  vZ: () => (/* binding */ traceabilityOf)
+});
+
+// UNUSED EXPORTS: renderOutputPath, workspaceOf
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./src/cluster/connect.ts + 2 modules
+var connect = __webpack_require__(608);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
-// EXTERNAL MODULE: ./src/aws/errors.ts
-var errors = __webpack_require__(9378);
-;// CONCATENATED MODULE: ./src/cluster/eks.ts
-
-/** Clusters in these states serve the Kubernetes API; the others cannot take a deploy. */
-const USABLE = new Set(['ACTIVE', 'UPDATING']);
-/** DescribeCluster, checked: the cluster exists, serves its API, and has an endpoint and CA. */
-async function eks_describeUsableCluster(eks, name, region) {
-    const { DescribeClusterCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
-    const context = { service: 'eks', operation: 'DescribeCluster', region, subject: `cluster '${name}'` };
-    let cluster;
-    try {
-        ({ cluster } = await eks.send(new DescribeClusterCommand({ name })));
+;// CONCATENATED MODULE: ./src/images/commands.ts
+/** The registry cache's own tag, apart from the SHA tags, so it never shadows an image. */
+const CACHE_TAG = 'buildcache';
+/** OCI labels that tie an image to its commit, repository and build time. */
+function ociLabels(env, created) {
+    const labels = {};
+    if (env.GITHUB_SHA)
+        labels['org.opencontainers.image.revision'] = env.GITHUB_SHA;
+    if (env.GITHUB_REPOSITORY) {
+        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+        labels['org.opencontainers.image.source'] = `${server}/${env.GITHUB_REPOSITORY}`;
     }
-    catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') {
-            throw new AwsError(`EKS cluster '${name}' was not found in region ${region}. Check cluster-name and aws-region (and that the credentials belong to the cluster's account).`, 'ResourceNotFoundException');
+    labels['org.opencontainers.image.created'] = created.toISOString();
+    return labels;
+}
+/** Flags both paths share: Dockerfile, target, build args, labels. */
+function commonFlags(plan) {
+    const { spec } = plan;
+    const flags = [];
+    if (spec.dockerfile)
+        flags.push('--file', spec.dockerfile);
+    if (spec.target)
+        flags.push('--target', spec.target);
+    for (const [key, value] of Object.entries(spec.buildArgs))
+        flags.push('--build-arg', `${key}=${value}`);
+    for (const [key, value] of Object.entries(plan.labels))
+        flags.push('--label', `${key}=${value}`);
+    return flags;
+}
+/**
+ * `docker buildx build` arguments. With `push`, the image goes straight to ECR; without it, the
+ * image is only built and its would-be digest written to `metadataFile` (used to compare against
+ * an immutable tag before anything is pushed).
+ *
+ * Provenance is off because BuildKit's attestations turn every image into an index, which some
+ * consumers (and ECR's console and scanning) handle poorly. The registry cache uses the
+ * image-manifest layout ECR accepts; `ignore-error` keeps a cache that cannot be written (an
+ * IMMUTABLE repository without an exclusion for the cache tag) from failing the deploy.
+ * `cacheExport` is false on BuildKit's `docker` driver, which refuses to export a cache (unless
+ * the daemon uses the containerd image store); the cache is then only read.
+ */
+function buildxArgs(plan, options) {
+    const cache = `${plan.repository}:${CACHE_TAG}`;
+    const args = ['buildx', 'build', '--provenance=false'];
+    if (options.push)
+        args.push('--push');
+    else
+        args.push('--output', `type=image,name=${plan.reference},push=false`);
+    if (options.metadataFile)
+        args.push('--metadata-file', options.metadataFile);
+    args.push('--tag', plan.reference);
+    if (plan.spec.platforms.length > 0)
+        args.push('--platform', plan.spec.platforms.join(','));
+    args.push(...commonFlags(plan));
+    args.push('--cache-from', `type=registry,ref=${cache}`);
+    if (options.push && options.cacheExport) {
+        args.push('--cache-to', `type=registry,ref=${cache},mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true`);
+    }
+    args.push(plan.spec.context);
+    return args;
+}
+/**
+ * Classic `docker build` arguments. Without BuildKit an image has at most one platform
+ * (`--platform`); several platforms need buildx and are refused before anything is built.
+ */
+function dockerBuildArgs(plan, options = {}) {
+    const args = ['build', '--tag', plan.reference];
+    if (options.iidFile)
+        args.push('--iidfile', options.iidFile);
+    if (plan.spec.platforms.length === 1)
+        args.push('--platform', plan.spec.platforms[0]);
+    args.push(...commonFlags(plan));
+    args.push(plan.spec.context);
+    return args;
+}
+function dockerPushArgs(plan) {
+    return ['push', plan.reference];
+}
+/** The BuildKit driver `docker buildx inspect` names ("docker", "docker-container", ...). */
+function buildxDriver(inspectOutput) {
+    return /^Driver:\s+(\S+)/m.exec(inspectOutput)?.[1];
+}
+/** The images that ask for more platforms than classic `docker build` can make. */
+function needingBuildx(specs) {
+    return specs.filter((spec) => spec.platforms.length > 1);
+}
+
+;// CONCATENATED MODULE: ./src/images/decide.ts
+function where(repo) {
+    const account = repo.account ? `account ${repo.account}` : "the registry's account";
+    return `ECR repository '${repo.name}' in ${account}, region ${repo.region}`;
+}
+/** The build phase's decision table; pure, so every row is tested with plain data. */
+function decideImage(mode, state, createRepositories, repo) {
+    if (state.kind === 'no-repository') {
+        if (mode === 'never') {
+            return {
+                action: 'fail',
+                message: `Image '${repo.name}:${repo.tag}' cannot be reused with build: never: the ${where(repo)} does not exist.`,
+            };
         }
-        return callAws(context, () => Promise.reject(error));
-    }
-    const status = cluster?.status ?? 'UNKNOWN';
-    if (!USABLE.has(status)) {
-        throw new AwsError(`EKS cluster '${name}' in ${region} is ${status}, not ACTIVE or UPDATING, so it cannot take a deploy. Wait until it is ACTIVE${status === 'FAILED' || status === 'DELETING' ? ' (or fix the cluster first)' : ''}.`, 'ClusterNotUsable');
-    }
-    if (!cluster?.endpoint || !cluster.certificateAuthority?.data) {
-        throw new AwsError(`EKS cluster '${name}' in ${region} has no API endpoint or certificate authority yet. Wait until it is ACTIVE.`, 'ClusterNotUsable');
-    }
-    return {
-        name,
-        endpoint: cluster.endpoint,
-        certificateAuthorityData: cluster.certificateAuthority.data,
-        authenticationMode: cluster.accessConfig?.authenticationMode,
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-;// CONCATENATED MODULE: ./src/cluster/kubeconfig.ts
-
-
-
-
-/**
- * A kubeconfig for one EKS cluster whose user is an exec credential plugin: kubectl runs it for
- * a fresh token whenever the last one reaches its expirationTimestamp, so a long rollout never
- * holds an expired token. No secret is written to the file.
- */
-function kubeconfig_eksKubeconfig(config) {
-    const name = `eks-${config.region}-${config.clusterName}`;
-    const env = Object.entries(config.env ?? {}).map(([key, value]) => ({ name: key, value }));
-    const doc = {
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-            {
-                name,
-                cluster: { server: config.endpoint, 'certificate-authority-data': config.certificateAuthorityData },
-            },
-        ],
-        users: [
-            {
-                name,
-                user: {
-                    exec: {
-                        apiVersion: 'client.authentication.k8s.io/v1beta1',
-                        command: config.credentialCommand.command,
-                        args: [
-                            ...config.credentialCommand.args,
-                            'eks-token',
-                            '--cluster-name',
-                            config.clusterName,
-                            '--region',
-                            config.region,
-                        ],
-                        ...(env.length > 0 ? { env } : {}),
-                        interactiveMode: 'Never',
-                        provideClusterInfo: false,
-                    },
-                },
-            },
-        ],
-        contexts: [
-            {
-                name,
-                context: { cluster: name, user: name, ...(config.namespace ? { namespace: config.namespace } : {}) },
-            },
-        ],
-        'current-context': name,
-    };
-    return stringify(doc);
-}
-/** Writes the kubeconfig into a fresh private folder under `dir`, readable by its owner only. */
-async function kubeconfig_writeKubeconfig(dir, content) {
-    const folder = await mkdtemp(join(dir, 'k8s-deploy-'));
-    const path = join(folder, 'kubeconfig');
-    await writeFile(path, content, { mode: 0o600 });
-    await chmod(path, 0o600); // the umask cannot widen it, but be explicit for a reused path
-    return path;
-}
-/**
- * How kubectl runs our CLI bundle: the running bundle is dist/index.js (the action) or
- * dist/cli/index.js (the CLI), and the CLI bundle sits at dist/cli/index.js. `node` is the
- * current executable, so no node on PATH is needed.
- */
-function kubeconfig_bundledCliCommand(runningScript = process.argv[1], execPath = process.execPath) {
-    if (!runningScript)
-        throw new Error('Cannot locate the k8s-deploy CLI bundle: no running script path.');
-    const dir = dirname(runningScript);
-    const cli = basename(dir) === 'cli' ? join(dir, 'index.js') : join(dir, 'cli', 'index.js');
-    if (!existsSync(cli)) {
-        throw new Error(`The k8s-deploy CLI bundle is missing at ${cli}; kubectl needs it to get EKS tokens. Rebuild dist/ (npm run build).`);
-    }
-    return { command: execPath, args: [cli] };
-}
-
-;// CONCATENATED MODULE: ./src/cluster/connect.ts
-
-
-
-
-
-/**
- * The connect phase. cluster-name → a kubeconfig for that EKS cluster (exec plugin tokens);
- * else the kubeconfig input or KUBECONFIG as they are; else no cluster (undefined) — only a phase
- * that needs one fails, via requireCluster. The connection is proven with one read-only call.
- */
-async function connect_connectCluster(inputs, deps) {
-    const { logger, env } = deps;
-    if (inputs.clusterName) {
-        const region = inputs.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-        if (!region) {
-            throw new Error("Input 'aws-region' is empty. Expected the region of the EKS cluster, such as eu-west-1.");
-        }
-        const eks = await (deps.eks ?? createEksClient)(region);
-        const cluster = await describeUsableCluster(eks, inputs.clusterName, region);
-        const content = eksKubeconfig({
-            clusterName: cluster.name,
-            region,
-            endpoint: cluster.endpoint,
-            certificateAuthorityData: cluster.certificateAuthorityData,
-            credentialCommand: (deps.credentialCommand ?? bundledCliCommand)(),
-            env: deps.pluginEnv,
-            namespace: inputs.namespace,
-        });
-        const kubeconfigPath = await writeKubeconfig(env.RUNNER_TEMP || tmpdir(), content);
-        logger.info(`Wrote a kubeconfig for EKS cluster '${cluster.name}' (${cluster.endpoint}) to ${kubeconfigPath}.`);
-        const serverVersion = await proveConnection(deps, kubeconfigPath, cluster.authenticationMode, cluster.name);
+        if (createRepositories)
+            return { action: 'build', createRepository: true };
         return {
-            kubeconfigPath,
-            source: 'eks',
-            written: true,
-            authenticationMode: cluster.authenticationMode,
-            serverVersion,
+            action: 'fail',
+            message: `The ${where(repo)} does not exist. Create it (immutable tags, scan on push), or set create-repositories: true to let this action create it.`,
         };
     }
-    const given = inputs.kubeconfig ?? (env.KUBECONFIG || undefined);
-    if (given === undefined) {
-        logger.info('No cluster-name or kubeconfig given: not connecting to a cluster.');
-        return undefined;
+    if (state.kind === 'present') {
+        if (mode === 'always')
+            return { action: 'build', createRepository: false, existingDigest: state.digest };
+        return { action: 'reuse', digest: state.digest };
     }
-    const source = inputs.kubeconfig ? 'input' : 'environment';
-    // KUBECONFIG may list several files (path-separated); kubectl merges them, so only check one input.
-    if (source === 'input' && !existsSync(given)) {
-        throw new Error(`Input 'kubeconfig' names ${given}, which does not exist. Expected the path of a kubeconfig file.`);
+    if (mode === 'never') {
+        return {
+            action: 'fail',
+            message: `Image '${repo.name}:${repo.tag}' is not in the ${where(repo)}, and build: never forbids building it. Build and push it first (e.g. in the staging job), or use build: auto.`,
+        };
     }
-    logger.info(`Using the kubeconfig ${source === 'input' ? 'from the kubeconfig input' : 'in KUBECONFIG'}: ${given}.`);
-    const serverVersion = await proveConnection(deps, given, undefined, undefined);
-    return { kubeconfigPath: given, source, written: false, authenticationMode: undefined, serverVersion };
+    return { action: 'build', createRepository: false };
 }
-/** For phases that need a cluster: the connection, or one sentence saying how to give one. */
-function requireCluster(connection, phase) {
-    if (connection)
-        return connection;
-    throw new Error(`The ${phase} phase needs a cluster. Set cluster-name (an EKS cluster) or kubeconfig (any cluster).`);
+/** The error for `build: always` on an IMMUTABLE repository whose tag holds another image. */
+function immutableConflict(repo, existing, built) {
+    const builtPart = built ? ` (this build is ${built})` : '';
+    return `Tag '${repo.tag}' of the ${where(repo)} already holds ${existing}${builtPart}, and the repository's tags are IMMUTABLE, so ECR would refuse the push. Use build: auto to reuse that image, or push under a new tag.`;
 }
-/** `kubectl version` is read-only and needs a working login: the cheapest honest check. */
-async function proveConnection(deps, kubeconfigPath, authenticationMode, clusterName) {
-    const result = await deps.kubectl.run('kubectl', ['version', '--output=json', '--request-timeout=30s'], {
-        env: { ...deps.env, KUBECONFIG: kubeconfigPath },
-    });
-    if (result.exitCode === 0) {
-        const version = parseServerVersion(result.stdout);
-        deps.logger.info(`Connected: the cluster runs Kubernetes ${version ?? '(version not reported)'}.`);
-        return version;
-    }
-    const detail = tail(result.stderr);
-    if (/Unauthorized|\b401\b|must be logged in/i.test(result.stderr)) {
-        throw new Error(`${explainUnauthorized(authenticationMode, clusterName)} (kubectl said: ${detail})`);
-    }
-    throw new Error(`kubectl could not reach the cluster (exit ${result.exitCode}): ${detail}`);
+/** The account of an ECR registry host or endpoint: 123456789012.dkr.ecr.REGION.amazonaws.com. */
+function accountOfRegistry(hostOrUrl) {
+    const host = hostOrUrl.replace(/^https?:\/\//, '');
+    return /^(\d{12})\.dkr\.ecr[.-]/.exec(host)?.[1];
 }
-function parseServerVersion(stdout) {
-    try {
-        const parsed = JSON.parse(stdout);
-        return parsed.serverVersion?.gitVersion;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Why a cluster answers 401 to a valid AWS identity: EKS maps IAM principals to Kubernetes users
- * through access entries (API), the aws-auth ConfigMap (CONFIG_MAP), or either.
- */
-function explainUnauthorized(authenticationMode, clusterName) {
-    if (clusterName === undefined) {
-        return "The cluster refused the credentials in the kubeconfig (401 Unauthorized). Check the kubeconfig's user: its token or certificate may be expired or meant for another cluster.";
-    }
-    const start = `EKS cluster '${clusterName}' does not accept this job's IAM role (401 Unauthorized).`;
-    const entry = `create an EKS access entry for the role (aws eks create-access-entry --cluster-name ${clusterName} --principal-arn ROLE_ARN) and associate an access policy with it (aws eks associate-access-policy, e.g. AmazonEKSEditPolicy scoped to the namespace)`;
-    const configMap = "map the role in the kube-system/aws-auth ConfigMap's mapRoles to a user in a group with the needed RBAC rights";
-    switch (authenticationMode) {
-        case 'API':
-            return `${start} The cluster authenticates with access entries only: ${entry}.`;
-        case 'API_AND_CONFIG_MAP':
-            return `${start} The cluster accepts access entries and the aws-auth ConfigMap: ${entry}, or ${configMap}.`;
-        default:
-            return `${start} The cluster authenticates through the aws-auth ConfigMap only: ${configMap} (or switch its authentication mode to API_AND_CONFIG_MAP and ${entry}).`;
-    }
-}
-function tail(stderr) {
-    const lines = stderr.trim().split('\n').filter(Boolean);
-    return lines.slice(-3).join(' | ') || 'no error output';
+/** `https://host:port/` → `host:port`, the form docker and image references use. */
+function registryHost(proxyEndpoint) {
+    return proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
 }
 
+// EXTERNAL MODULE: ./src/aws/errors.ts
+var errors = __webpack_require__(9378);
 ;// CONCATENATED MODULE: ./src/images/ecr.ts
 
-const MANIFEST_TYPES = (/* unused pure expression or super */ null && ([
+const MANIFEST_TYPES = [
     'application/vnd.oci.image.manifest.v1+json',
     'application/vnd.docker.distribution.manifest.v2+json',
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
-]));
+];
 const ecr = () => Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
 function context(operation, ref, region) {
     return {
@@ -419,17 +551,17 @@ function context(operation, ref, region) {
     };
 }
 /** GetAuthorizationToken, decoded: the token is base64("AWS:password"). */
-async function ecr_getAuthorization(client, registryId, region) {
+async function getAuthorization(client, registryId, region) {
     const { GetAuthorizationTokenCommand } = await ecr();
-    const answer = await callAws(context('GetAuthorizationToken', undefined, region), () => client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {})));
+    const answer = await (0,errors/* callAws */.IY)(context('GetAuthorizationToken', undefined, region), () => client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {})));
     const data = answer.authorizationData?.[0];
     if (!data?.authorizationToken || !data.proxyEndpoint) {
-        throw new AwsError('ECR GetAuthorizationToken returned no authorization data.', 'EmptyAnswer');
+        throw new errors/* AwsError */.Gy('ECR GetAuthorizationToken returned no authorization data.', 'EmptyAnswer');
     }
     const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) {
-        throw new AwsError('ECR GetAuthorizationToken returned a token that is not "user:password".', 'BadToken');
+        throw new errors/* AwsError */.Gy('ECR GetAuthorizationToken returned a token that is not "user:password".', 'BadToken');
     }
     return {
         username: decoded.slice(0, colon),
@@ -438,7 +570,7 @@ async function ecr_getAuthorization(client, registryId, region) {
     };
 }
 /** Whether `tag` exists in the repository, and its digest when it does. */
-async function ecr_lookupTag(client, ref, tag) {
+async function lookupTag(client, ref, tag) {
     const { DescribeImagesCommand } = await ecr();
     try {
         const answer = await client.send(new DescribeImagesCommand({
@@ -453,24 +585,24 @@ async function ecr_lookupTag(client, ref, tag) {
             : { kind: 'missing' };
     }
     catch (error) {
-        const name = errorName(error);
+        const name = (0,errors/* errorName */.Is)(error);
         // ECR names the account in these messages: "... in the registry with id '123456789012'".
         const registryId = /registry with id '(\d{12})'/.exec(error.message ?? '')?.[1];
         if (name === 'ImageNotFoundException')
             return { kind: 'missing', registryId };
         if (name === 'RepositoryNotFoundException')
             return { kind: 'no-repository', registryId };
-        return callAws(context('DescribeImages', ref), () => Promise.reject(error));
+        return (0,errors/* callAws */.IY)(context('DescribeImages', ref), () => Promise.reject(error));
     }
 }
 /** MUTABLE, IMMUTABLE (or a newer variant such as IMMUTABLE_WITH_EXCLUSION). */
-async function ecr_tagMutability(client, ref) {
+async function tagMutability(client, ref) {
     const { DescribeRepositoriesCommand } = await ecr();
-    const answer = await callAws(context('DescribeRepositories', ref), () => client.send(new DescribeRepositoriesCommand({ repositoryNames: [ref.repositoryName], registryId: ref.registryId })));
+    const answer = await (0,errors/* callAws */.IY)(context('DescribeRepositories', ref), () => client.send(new DescribeRepositoriesCommand({ repositoryNames: [ref.repositoryName], registryId: ref.registryId })));
     return answer.repositories?.[0]?.imageTagMutability ?? 'MUTABLE';
 }
 /** Creates the repository the way we recommend: immutable tags, scanned on push. */
-async function ecr_createRepository(client, ref) {
+async function createRepository(client, ref) {
     const { CreateRepositoryCommand } = await ecr();
     try {
         await client.send(new CreateRepositoryCommand({
@@ -482,18 +614,18 @@ async function ecr_createRepository(client, ref) {
     }
     catch (error) {
         // Another job created it between our lookup and now: that is what we wanted.
-        if (errorName(error) === 'RepositoryAlreadyExistsException')
+        if ((0,errors/* errorName */.Is)(error) === 'RepositoryAlreadyExistsException')
             return;
-        await callAws(context('CreateRepository', ref), () => Promise.reject(error));
+        await (0,errors/* callAws */.IY)(context('CreateRepository', ref), () => Promise.reject(error));
     }
 }
 /**
  * The config digest (what `docker build --iidfile` writes) of the image behind a tag, or
  * undefined for an image index (several platforms), which has no single config.
  */
-async function ecr_configDigest(client, ref, tag) {
+async function configDigest(client, ref, tag) {
     const { BatchGetImageCommand } = await ecr();
-    const answer = await callAws(context('BatchGetImage', ref), () => client.send(new BatchGetImageCommand({
+    const answer = await (0,errors/* callAws */.IY)(context('BatchGetImage', ref), () => client.send(new BatchGetImageCommand({
         repositoryName: ref.repositoryName,
         registryId: ref.registryId,
         imageIds: [{ imageTag: tag }],
@@ -513,7 +645,7 @@ async function ecr_configDigest(client, ref, tag) {
  * Asks ECR for a registry password. It is registered as a secret before it is used anywhere
  * (in both forms: plain, and inside the base64 token).
  */
-async function login_authorizeEcr(deps) {
+async function authorizeEcr(deps) {
     const auth = await getAuthorization(deps.ecr, deps.registryId, deps.region);
     deps.logger.setSecret(auth.password);
     deps.logger.setSecret(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
@@ -526,12 +658,12 @@ async function login_authorizeEcr(deps) {
     };
 }
 /** `docker login` with the password on standard input — never in the arguments or environment. */
-async function login_dockerLogin(docker, logger, auth) {
+async function dockerLogin(docker, logger, auth) {
     const result = await docker.run('docker', ['login', '--username', auth.username, '--password-stdin', auth.host], {
         stdin: auth.password,
     });
     if (result.exitCode !== 0) {
-        throw new Error(`docker login to ${auth.host} failed (exit ${result.exitCode}): ${login_lastLine(result.stderr)}. Check that docker is installed and can reach the registry.`);
+        throw new Error(`docker login to ${auth.host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}. Check that docker is installed and can reach the registry.`);
     }
     logger.info(`Logged in to ${auth.host}.`);
 }
@@ -541,9 +673,9 @@ async function logoutFromRegistry(docker, logger, host) {
     if (result.exitCode === 0)
         logger.info(`Logged out of ${host}.`);
     else
-        logger.warning(`docker logout ${host} failed (exit ${result.exitCode}): ${login_lastLine(result.stderr)}`);
+        logger.warning(`docker logout ${host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
 }
-function login_lastLine(text) {
+function lastLine(text) {
     const lines = text.trim().split('\n');
     return lines[lines.length - 1]?.trim() || 'no error output';
 }
@@ -562,7 +694,7 @@ function login_lastLine(text) {
  * push it (one image after another), then read its digest back from ECR. Every decision is made,
  * and every refusal raised, before the first build starts.
  */
-async function prepare_prepareImages(inputs, given) {
+async function prepareImages(inputs, given) {
     if (inputs.images.length === 0)
         return { images: {}, built: [], loggedInTo: undefined };
     const { tag, awsRegion: region } = inputs;
@@ -571,7 +703,7 @@ async function prepare_prepareImages(inputs, given) {
     if (region === undefined) {
         throw new Error("Input 'aws-region' is empty. Expected the region of the ECR registry, such as eu-west-1.");
     }
-    const deps = { ...given, ecr: given.ecr ?? (await createEcrClient(region)) };
+    const deps = { ...given, ecr: given.ecr ?? (await (0,clients/* createEcrClient */.yv)(region)) };
     const login = await authorizeEcr({
         ...deps,
         region,
@@ -722,21 +854,21 @@ async function buildImage(plan, existingDigest, ctx) {
  */
 async function buildAgainstImmutableTag(plan, existingDigest, ctx) {
     const { deps } = ctx;
-    const dir = await mkdtemp(join(deps.tempDir ?? tmpdir(), 'k8s-deploy-build-'));
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(deps.tempDir ?? (0,external_node_os_.tmpdir)(), 'k8s-deploy-build-'));
     try {
         let same;
         let builtDigest;
         if (ctx.buildx) {
-            const metadataFile = join(dir, 'metadata.json');
+            const metadataFile = (0,external_node_path_.join)(dir, 'metadata.json');
             await docker(deps, buildxArgs(plan, { push: false, cacheExport: false, metadataFile }), `build ${plan.reference}`);
-            const metadata = JSON.parse(await readFile(metadataFile, 'utf8'));
+            const metadata = JSON.parse(await (0,promises_.readFile)(metadataFile, 'utf8'));
             builtDigest = metadata['containerimage.digest'];
             same = builtDigest === existingDigest;
         }
         else {
-            const iidFile = join(dir, 'image-id');
+            const iidFile = (0,external_node_path_.join)(dir, 'image-id');
             await docker(deps, dockerBuildArgs(plan, { iidFile }), `build ${plan.reference}`);
-            builtDigest = (await readFile(iidFile, 'utf8')).trim();
+            builtDigest = (await (0,promises_.readFile)(iidFile, 'utf8')).trim();
             const existingConfig = await configDigest(deps.ecr, ctx.ref, ctx.repo.tag);
             same = existingConfig !== undefined && existingConfig === builtDigest;
         }
@@ -746,7 +878,7 @@ async function buildAgainstImmutableTag(plan, existingDigest, ctx) {
         return false;
     }
     finally {
-        await rm(dir, { recursive: true, force: true });
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
 }
 async function docker(deps, args, what) {
@@ -759,56 +891,10 @@ async function docker(deps, args, what) {
     }
 }
 
-// EXTERNAL MODULE: ./src/manifests/kinds.ts
-var manifests_kinds = __webpack_require__(6521);
-;// CONCATENATED MODULE: ./src/manifests/annotations.ts
-
-const ANNOTATION_PREFIX = 'k8s-deploy-action';
-const CHANGE_CAUSE = 'kubernetes.io/change-cause';
-/** The run URL from the variables GitHub Actions sets, when all three are there. */
-function runUrlFromEnv(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    if (!server || !repository || !runId)
-        return undefined;
-    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
-}
-function changeCause(trace) {
-    const what = [
-        trace.tag !== undefined ? `tag ${trace.tag}` : undefined,
-        trace.commit !== undefined && trace.commit !== trace.tag ? `commit ${trace.commit}` : undefined,
-    ].filter(Boolean);
-    if (what.length === 0 && trace.runUrl === undefined)
-        return undefined;
-    return `k8s-deploy-action deployed ${what.length > 0 ? what.join(', ') : 'manifests'}${trace.runUrl !== undefined ? ` in ${trace.runUrl}` : ''}`;
-}
-/**
- * Annotates each workload's own metadata. `kubectl rollout history` shows change-cause from
- * the ReplicaSet / ControllerRevision, which the controllers copy from the workload's
- * annotations. Nothing goes into the pod template: a value that changes every run (the run
- * URL) there would restart every pod on every deploy, even when nothing else changed; a new
- * image already changes the template when the code changes.
- */
-function annotateWorkloads(documents, trace) {
-    const cause = changeCause(trace);
-    if (cause === undefined)
-        return;
-    const annotations = {
-        [CHANGE_CAUSE]: cause,
-        ...(trace.tag !== undefined ? { [`${ANNOTATION_PREFIX}/tag`]: trace.tag } : {}),
-        ...(trace.commit !== undefined ? { [`${ANNOTATION_PREFIX}/commit`]: trace.commit } : {}),
-        ...(trace.runUrl !== undefined ? { [`${ANNOTATION_PREFIX}/run-url`]: trace.runUrl } : {}),
-    };
-    for (const manifest of documents) {
-        if ((0,manifests_kinds/* podSpecPath */.s5)(manifest.key) === undefined || manifest.key === '/PodTemplate')
-            continue;
-        for (const [key, value] of Object.entries(annotations)) {
-            manifest.edits.push({ op: 'set', path: ['metadata', 'annotations', key], value });
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./src/manifests/annotations.ts
+var annotations = __webpack_require__(3680);
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
-var tinyglobby_dist = __webpack_require__(3382);
+var dist = __webpack_require__(3382);
 // EXTERNAL MODULE: ./src/manifests/errors.ts
 var manifests_errors = __webpack_require__(4711);
 ;// CONCATENATED MODULE: ./src/manifests/load.ts
@@ -849,8 +935,8 @@ async function loadManifestSources(entries, options) {
     return sources;
 }
 async function loadEntry(entry, workspace, options) {
-    if ((0,tinyglobby_dist/* isDynamicPattern */.ey)(entry)) {
-        const matches = await (0,tinyglobby_dist/* glob */.TI)(entry, {
+    if ((0,dist/* isDynamicPattern */.ey)(entry)) {
+        const matches = await (0,dist/* glob */.TI)(entry, {
             cwd: workspace,
             absolute: true,
             onlyFiles: true,
@@ -883,7 +969,7 @@ async function loadEntry(entry, workspace, options) {
     }
     if (loaded.length === 0) {
         const folder = entry.replace(/\/+$/, '');
-        const found = await (0,tinyglobby_dist/* glob */.TI)(['*/kustomization.{yaml,yml}', '*/*/kustomization.{yaml,yml}'], {
+        const found = await (0,dist/* glob */.TI)(['*/kustomization.{yaml,yml}', '*/*/kustomization.{yaml,yml}'], {
             cwd: absolute,
         });
         // Kustomize components are mixed into overlays, never rendered alone.
@@ -951,8 +1037,14 @@ function relative(workspace, file) {
 var records = __webpack_require__(4845);
 // EXTERNAL MODULE: ./src/manifests/autoscalers.ts
 var autoscalers = __webpack_require__(7282);
+// EXTERNAL MODULE: ./src/manifests/images.ts + 1 modules
+var manifests_images = __webpack_require__(8001);
+// EXTERNAL MODULE: ./src/manifests/kinds.ts
+var manifests_kinds = __webpack_require__(6521);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var yaml_dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/manifests/parse.ts
 
 
@@ -1035,9 +1127,9 @@ function tryFastLoad(text) {
     }
 }
 function parseWithDocumentApi(source, text, lineOffset, counter) {
-    const lineCounter = new dist/* LineCounter */.HN();
+    const lineCounter = new yaml_dist/* LineCounter */.HN();
     const parsed = [];
-    for (const document of (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, prettyErrors: true })) {
+    for (const document of (0,yaml_dist/* parseAllDocuments */.hR)(text, { lineCounter, prettyErrors: true })) {
         const start = document.contents?.range[0] ?? document.range[0];
         const location = {
             source: source.name,
@@ -1426,7 +1518,7 @@ function serializeManifest(manifest) {
         const edited = manifest.edits.length === 0 ? manifest.text : applyTextEdits(manifest.text, manifest.edits);
         if (edited !== undefined)
             return edited.endsWith('\n') ? edited : `${edited}\n`;
-        manifest.document = (0,dist/* parseDocument */.Tp)(manifest.text);
+        manifest.document = (0,yaml_dist/* parseDocument */.Tp)(manifest.text);
     }
     const document = manifest.document;
     for (const edit of manifest.edits)
@@ -1452,17 +1544,17 @@ function applyToDocument(document, edit, manifest) {
             return;
         }
         const node = document.getIn(edit.path, true);
-        if ((0,dist/* isScalar */.jn)(node)) {
+        if ((0,yaml_dist/* isScalar */.jn)(node)) {
             node.value = edit.value; // keeps the node's quoting style and comments
             return;
         }
         // A missing or empty (`annotations:`) parent becomes a fresh mapping.
         for (let depth = 1; depth < edit.path.length; depth++) {
             const parent = document.getIn(edit.path.slice(0, depth), true);
-            if (parent === undefined || parent === null || ((0,dist/* isScalar */.jn)(parent) && parent.value === null)) {
+            if (parent === undefined || parent === null || ((0,yaml_dist/* isScalar */.jn)(parent) && parent.value === null)) {
                 document.setIn(edit.path.slice(0, depth), document.createNode({}));
             }
-            else if (!(0,dist/* isMap */.jh)(parent) && typeof edit.path[depth] === 'string') {
+            else if (!(0,yaml_dist/* isMap */.jh)(parent) && typeof edit.path[depth] === 'string') {
                 throw new Error('not a mapping');
             }
         }
@@ -1493,7 +1585,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * the yaml Document API to everything else (anchors, tags, flow-style parents), which keeps
  * comments and key order. Both are checked against each other in text-edit.test.ts.
  */
-function render_renderManifests(sources, options = {}) {
+function renderManifests(sources, options = {}) {
     const { namespace } = options;
     if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
         throw new manifests_errors/* ManifestError */.S(`Invalid namespace ${JSON.stringify(namespace)}; expected a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters).`);
@@ -1518,7 +1610,7 @@ function render_renderManifests(sources, options = {}) {
     rejectDuplicates(documents, namespaceOf);
     const imageChanges = (0,manifests_images/* replaceImages */.lm)(documents, options.images ?? new Map());
     const replicasHandovers = (0,autoscalers/* handReplicasToAutoscalers */.A)(documents, namespaceOf);
-    annotateWorkloads(documents, options.traceability ?? {});
+    (0,annotations/* annotateWorkloads */.FU)(documents, options.traceability ?? {});
     // Array.prototype.sort is stable, so input order holds within a group.
     const ordered = [...documents].sort((a, b) => (0,manifests_kinds/* applyOrder */.Fu)(a.key) - (0,manifests_kinds/* applyOrder */.Fu)(b.key));
     const objects = ordered.map((manifest) => ({
@@ -1579,13 +1671,13 @@ function rejectDuplicates(documents, namespaceOf) {
 
 /** Where rendered files go: $RUNNER_TEMP/k8s-deploy on a runner, the OS temp dir elsewhere. */
 function renderOutputPath(env) {
-    return path.join(env.RUNNER_TEMP || os.tmpdir(), 'k8s-deploy', 'rendered.yaml');
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'k8s-deploy', 'rendered.yaml');
 }
 function workspaceOf(env) {
     return env.GITHUB_WORKSPACE || process.cwd();
 }
 function traceabilityOf(tag, env) {
-    return { tag, commit: env.GITHUB_SHA?.trim() || undefined, runUrl: runUrlFromEnv(env) };
+    return { tag, commit: env.GITHUB_SHA?.trim() || undefined, runUrl: (0,annotations/* runUrlFromEnv */.kk)(env) };
 }
 /** Loads and renders the manifests: the render phase, shared by the action and the CLI. */
 async function renderPhase(manifests, options, deps) {
@@ -1595,7 +1687,7 @@ function loadSources(manifests, deps) {
     return loadManifestSources(manifests, { workspace: workspaceOf(deps.env), runner: deps.runner });
 }
 function renderLoaded(sources, options, logger) {
-    const result = render_renderManifests(sources, options);
+    const result = renderManifests(sources, options);
     for (const change of result.imageChanges) {
         logger.info(`${change.workload} container ${change.container}: ${change.from} → ${change.to}`);
     }
@@ -1647,7 +1739,10 @@ async function runPhases(inputs, deps, result, timed) {
     const sources = await timed('Check manifests', async () => {
         const loaded = await loadSources(inputs.manifests, deps);
         // Stand-in references of the right names: renderManifests fails on any name no container has.
-        const standIns = new Map(inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]));
+        const standIns = new Map([
+            ...(deps.givenImages ?? new Map()),
+            ...inputs.images.map((image) => [image.name, `${image.name}:${inputs.tag}`]),
+        ]);
         const checked = renderManifests(loaded, renderOptions(standIns));
         if (inputs.migrationJob !== undefined &&
             !checked.objects.some((o) => o.kind === 'Job' && o.name === inputs.migrationJob)) {
@@ -1659,7 +1754,7 @@ async function runPhases(inputs, deps, result, timed) {
         logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
         return loaded;
     });
-    const cluster = await timed('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
+    const cluster = await timed('Cluster', () => (0,connect/* connectCluster */.bp)(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
     result.cluster = cluster;
     if (cluster?.written)
         deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
@@ -1673,14 +1768,14 @@ async function runPhases(inputs, deps, result, timed) {
         tempDir: env.RUNNER_TEMP || undefined,
         onLogin: (registry) => deps.onCleanup?.({ registry }),
     }));
-    result.images = prepared.images;
+    result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
     result.built = prepared.built;
-    const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(prepared.images))), logger));
+    const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger));
     result.render = render;
-    const manifestsPath = renderOutputPath(env);
-    await mkdir(path.dirname(manifestsPath), { recursive: true });
+    const manifestsPath = deps.workDir ? external_node_path_default().join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
+    await (0,promises_.mkdir)(external_node_path_default().dirname(manifestsPath), { recursive: true });
     // Owner-only: rendered Secrets carry their data.
-    await writeFile(manifestsPath, render.yaml, { mode: 0o600 });
+    await (0,promises_.writeFile)(manifestsPath, render.yaml, { mode: 0o600 });
     result.manifestsPath = manifestsPath;
     logger.info(`Rendered ${render.objects.length} object(s) to ${manifestsPath}.`);
     if (!cluster) {
@@ -1693,12 +1788,13 @@ async function runPhases(inputs, deps, result, timed) {
         throw new Error("Input 'release-name' is empty and GITHUB_REPOSITORY is not set. Expected a name for the release records (the repository's name by default).");
     }
     const [{ deploy }, { Kubectl }] = await Promise.all([
-        Promise.all(/* import() */[__webpack_require__.e(613), __webpack_require__.e(328)]).then(__webpack_require__.bind(__webpack_require__, 4328)),
+        Promise.all(/* import() */[__webpack_require__.e(613), __webpack_require__.e(106)]).then(__webpack_require__.bind(__webpack_require__, 5106)),
         __webpack_require__.e(/* import() */ 613).then(__webpack_require__.bind(__webpack_require__, 6613)),
     ]);
     const kubectl = new Kubectl({
         runner: deps.runner,
         kubeconfig: cluster.kubeconfigPath,
+        context: deps.context,
         env,
         logger,
         signal: deps.signal,
@@ -1709,7 +1805,7 @@ async function runPhases(inputs, deps, result, timed) {
         namespace: inputs.namespace,
         rendered: render.objects,
         replicasHandovers: render.replicasHandovers,
-        images: prepared.images,
+        images: result.images,
         tag: trace.tag,
         commit: trace.commit,
         runUrl: trace.runUrl,
@@ -1721,575 +1817,12 @@ async function runPhases(inputs, deps, result, timed) {
         prune: inputs.prune,
         dryRun: inputs.dryRun,
         historyLimit: inputs.historyLimit,
-        diffPath: path.join(path.dirname(manifestsPath), 'diff.txt'),
+        diffPath: external_node_path_default().join(external_node_path_default().dirname(manifestsPath), 'diff.txt'),
     }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal });
     deps.onKubectl?.(outcome.kubectlProcesses);
     result.deploy = outcome;
     result.result = outcome.result;
     result.verdict = outcome.verdict;
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-;// CONCATENATED MODULE: ./src/process.ts
-
-const DEFAULT_MAX_OUTPUT = 8 * 1024 * 1024;
-const KILL_GRACE_MS = 2000;
-class NodeProcessRunner {
-    run(command, args, options = {}) {
-        return new Promise((resolve, reject) => {
-            if (options.signal?.aborted) {
-                resolve({ exitCode: 130, stdout: '', stderr: '', cancelled: true });
-                return;
-            }
-            const child = (0,external_node_child_process_.spawn)(command, args, {
-                cwd: options.cwd,
-                env: options.env ?? process.env,
-                stdio: ['pipe', 'pipe', 'pipe'],
-            });
-            const max = options.maxOutputChars ?? DEFAULT_MAX_OUTPUT;
-            let stdout = '';
-            let stderr = '';
-            let timedOut = false;
-            let cancelled = false;
-            let killTimer;
-            const stop = () => {
-                child.kill('SIGTERM');
-                killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-                killTimer.unref();
-            };
-            const timer = options.timeoutMs !== undefined
-                ? setTimeout(() => {
-                    timedOut = true;
-                    stop();
-                }, options.timeoutMs)
-                : undefined;
-            const onAbort = () => {
-                cancelled = true;
-                stop();
-            };
-            options.signal?.addEventListener('abort', onAbort, { once: true });
-            child.stdout.setEncoding('utf8').on('data', (chunk) => {
-                stdout = bounded(stdout + chunk, max);
-                options.onStdout?.(chunk);
-            });
-            child.stderr.setEncoding('utf8').on('data', (chunk) => {
-                stderr = bounded(stderr + chunk, max);
-                options.onStderr?.(chunk);
-            });
-            const settle = () => {
-                if (timer)
-                    clearTimeout(timer);
-                if (killTimer)
-                    clearTimeout(killTimer);
-                options.signal?.removeEventListener('abort', onAbort);
-            };
-            child.on('error', (error) => {
-                settle();
-                reject(error.code === 'ENOENT' ? new Error(`${command} was not found on PATH.`) : error);
-            });
-            child.on('close', (code, signal) => {
-                settle();
-                resolve({
-                    exitCode: code ?? (signal ? 128 : 1),
-                    stdout,
-                    stderr,
-                    ...(timedOut ? { timedOut } : {}),
-                    ...(cancelled ? { cancelled } : {}),
-                });
-            });
-            child.stdin.on('error', () => { }); // the program may exit before reading its input
-            child.stdin.end(options.stdin ?? '');
-        });
-    }
-}
-function bounded(text, max) {
-    return text.length > max ? text.slice(text.length - max) : text;
-}
-
-// EXTERNAL MODULE: ./src/cli/command.ts
-var command = __webpack_require__(3567);
-;// CONCATENATED MODULE: ./src/cli/render.ts
-
-
-
-
-
-// The same line as the command table's (src/cli.ts), which `k8s-deploy render --help` shows; a
-// test keeps the two equal. This module is loaded only to run, so it cannot share the table.
-const USAGE = 'Usage: k8s-deploy render --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--namespace NS]';
-/**
- * `render`: prints the rendered manifests on stdout (progress and errors go to stderr, so the
- * output can be piped into `kubectl apply -f -`). Traceability annotations come from the
- * GitHub Actions variables when they are set (GITHUB_SHA, GITHUB_SERVER_URL, ...).
- */
-const renderCommand = {
-    async run(args, io) {
-        try {
-            const values = (0,command/* parseCommandLine */.Du)(args, {
-                manifests: { type: 'string', multiple: true },
-                image: { type: 'string', multiple: true },
-                namespace: { type: 'string' },
-            }, USAGE);
-            if (!values.manifests?.length)
-                throw new command/* UsageError */.eb(`Option --manifests is required. ${USAGE}`);
-            const images = (0,manifests_images/* imageReplacements */.tF)((values.image ?? []).map(splitImageFlag));
-            const result = await renderPhase(values.manifests, { images, namespace: values.namespace, traceability: traceabilityOf(undefined, io.env) }, {
-                runner: new NodeProcessRunner(),
-                logger: new StreamLogger((line) => io.stderr(`${line}\n`)),
-                env: io.env,
-            });
-            io.stdout(result.yaml);
-            return 0;
-        }
-        catch (error) {
-            // Every error here is already one sentence (kubectl missing, a bad workspace, a manifest).
-            io.stderr(`error: ${error.message}\n`);
-            return error instanceof command/* UsageError */.eb ? 2 : 1;
-        }
-    },
-};
-function splitImageFlag(flag) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0 || eq === flag.length - 1) {
-        throw new command/* UsageError */.eb(`Option --image ${JSON.stringify(flag)} is not NAME=REF; expected e.g. --image api=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:v1.`);
-    }
-    return [flag.slice(0, eq), flag.slice(eq + 1)];
-}
-
-
-/***/ }),
-
-/***/ 7282:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ handReplicasToAutoscalers),
-/* harmony export */   t: () => (/* binding */ HANDOVER_FIELD_MANAGER)
-/* harmony export */ });
-/* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4845);
-/* harmony import */ var _images_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8001);
-/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6521);
-
-
-
-const HANDOVER_FIELD_MANAGER = 'k8s-deploy-action-replicas-handover';
-/** The workload an HPA or a KEDA ScaledObject scales, or undefined for other kinds. */
-function scaleTarget(manifest, namespace) {
-    const ref = (0,_images_js__WEBPACK_IMPORTED_MODULE_0__/* .getPath */ .Yn)(manifest.object, ['spec', 'scaleTargetRef']);
-    if (!(0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(ref) || typeof ref.name !== 'string')
-        return undefined;
-    const autoscaler = `${manifest.kind}/${manifest.name}`;
-    if (manifest.key === 'autoscaling/HorizontalPodAutoscaler') {
-        if (typeof ref.kind !== 'string')
-            return undefined;
-        const group = typeof ref.apiVersion === 'string' ? (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(ref.apiVersion) : undefined;
-        return { group, kind: ref.kind, name: ref.name, namespace, autoscaler };
-    }
-    if (manifest.key === 'keda.sh/ScaledObject') {
-        // KEDA's documented defaults: apiVersion apps/v1, kind Deployment.
-        const apiVersion = typeof ref.apiVersion === 'string' ? ref.apiVersion : 'apps/v1';
-        const kind = typeof ref.kind === 'string' ? ref.kind : 'Deployment';
-        return { group: (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(apiVersion), kind, name: ref.name, namespace, autoscaler };
-    }
-    return undefined;
-}
-/**
- * Removes `spec.replicas` from every workload that an autoscaler in the same set targets
- * (same namespace, kind, name and API group) and lists them for the apply phase.
- * `namespaceOf` gives a document's namespace after defaulting.
- */
-function handReplicasToAutoscalers(documents, namespaceOf) {
-    const targets = documents
-        .map((manifest) => scaleTarget(manifest, namespaceOf(manifest)))
-        .filter((target) => target !== undefined);
-    if (targets.length === 0)
-        return [];
-    const byWorkload = new Map();
-    for (const target of targets) {
-        const id = `${target.namespace ?? ''}/${target.kind}/${target.name}`;
-        byWorkload.set(id, [...(byWorkload.get(id) ?? []), target]);
-    }
-    const handovers = [];
-    for (const manifest of documents) {
-        const namespace = namespaceOf(manifest);
-        const target = byWorkload
-            .get(`${namespace ?? ''}/${manifest.kind}/${manifest.name}`)
-            ?.find((candidate) => candidate.group === undefined || candidate.group === (0,_kinds_js__WEBPACK_IMPORTED_MODULE_1__/* .apiGroup */ .oI)(manifest.apiVersion));
-        if (target === undefined)
-            continue;
-        const replicas = (0,_images_js__WEBPACK_IMPORTED_MODULE_0__/* .getPath */ .Yn)(manifest.object, ['spec', 'replicas']);
-        if (replicas !== undefined)
-            manifest.edits.push({ op: 'delete', path: ['spec', 'replicas'] });
-        handovers.push({
-            apiVersion: manifest.apiVersion,
-            kind: manifest.kind,
-            namespace,
-            name: manifest.name,
-            autoscaler: target.autoscaler,
-            declaredReplicas: typeof replicas === 'number' ? replicas : undefined,
-        });
-    }
-    return handovers;
-}
-
-
-/***/ }),
-
-/***/ 4711:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ ManifestError),
-/* harmony export */   j: () => (/* binding */ formatLocation)
-/* harmony export */ });
-function formatLocation(location) {
-    return location.document === undefined
-        ? `${location.source}:${location.line}`
-        : `${location.source}, document ${location.document}, line ${location.line}`;
-}
-/** A problem with the manifests or the render options; the message is one sentence. */
-class ManifestError extends Error {
-    name = 'ManifestError';
-    constructor(message, location) {
-        super(location ? `${formatLocation(location)}: ${message}` : message);
-    }
-}
-
-
-/***/ }),
-
-/***/ 8001:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  Yn: () => (/* binding */ getPath),
-  tF: () => (/* binding */ imageReplacements),
-  lm: () => (/* binding */ replaceImages)
-});
-
-// UNUSED EXPORTS: setScalar
-
-// EXTERNAL MODULE: ./src/records.ts
-var records = __webpack_require__(4845);
-// EXTERNAL MODULE: ./src/manifests/errors.ts
-var errors = __webpack_require__(4711);
-;// CONCATENATED MODULE: ./src/manifests/image-reference.ts
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const REPOSITORY_PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const DOMAIN_ONLY = new RegExp(`^${DOMAIN}$`);
-const TAG_ONLY = new RegExp(`^${TAG}$`);
-const DIGEST_ONLY = new RegExp(`^${DIGEST}$`);
-/** Hex lengths of the digest algorithms the OCI image spec registers. */
-const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
-const NAME_MAX_LENGTH = 255;
-/** Parses an image reference; undefined when it is not well-formed. */
-function parseImageReference(text) {
-    let rest = text;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!isValidDigest(digest))
-            return undefined;
-    }
-    let tag;
-    const lastColon = rest.lastIndexOf(':');
-    if (lastColon > rest.lastIndexOf('/')) {
-        tag = rest.slice(lastColon + 1);
-        rest = rest.slice(0, lastColon);
-        if (!TAG_ONLY.test(tag))
-            return undefined;
-    }
-    if (rest === '' || rest.length > NAME_MAX_LENGTH)
-        return undefined;
-    const slash = rest.indexOf('/');
-    const first = slash === -1 ? '' : rest.slice(0, slash);
-    const isDomain = slash !== -1 && (/[.:]/.test(first) || first === 'localhost' || first !== first.toLowerCase());
-    const registry = isDomain ? first : undefined;
-    const path = isDomain ? rest.slice(slash + 1) : rest;
-    if (registry !== undefined && !DOMAIN_ONLY.test(registry))
-        return undefined;
-    if (!REPOSITORY_PATH.test(path))
-        return undefined;
-    return { registry, path, tag, digest };
-}
-function isValidDigest(digest) {
-    if (!DIGEST_ONLY.test(digest))
-        return false;
-    const [algorithm, hex] = digest.split(':');
-    const expected = DIGEST_HEX_LENGTH[algorithm];
-    return expected === undefined || (hex.length === expected && /^[0-9a-f]+$/.test(hex));
-}
-/** True when `name` is a repository path such as `api` or `team/api` (no registry, tag or digest). */
-function isRepositoryPath(name) {
-    return name.length <= NAME_MAX_LENGTH && REPOSITORY_PATH.test(name);
-}
-function formatImageReference(reference) {
-    return ((reference.registry ? `${reference.registry}/` : '') +
-        reference.path +
-        (reference.tag ? `:${reference.tag}` : '') +
-        (reference.digest ? `@${reference.digest}` : ''));
-}
-
-// EXTERNAL MODULE: ./src/manifests/kinds.ts
-var kinds = __webpack_require__(6521);
-;// CONCATENATED MODULE: ./src/manifests/images.ts
-
-
-
-
-/**
- * Validates NAME → REF pairs: NAME is a repository path without registry, tag or digest;
- * REF is a well-formed image reference.
- */
-function imageReplacements(pairs) {
-    const replacements = new Map();
-    for (const [name, reference] of pairs) {
-        if (!isRepositoryPath(name)) {
-            throw new errors/* ManifestError */.S(`Invalid image name ${JSON.stringify(name)}; expected a repository path such as api or team/api, without registry, tag or digest.`);
-        }
-        if (parseImageReference(reference) === undefined) {
-            throw new errors/* ManifestError */.S(`Invalid image reference ${JSON.stringify(reference)} for ${name}; expected [registry/]path[:tag][@sha256:digest], such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/${name}:v1.`);
-        }
-        if (replacements.has(name)) {
-            throw new errors/* ManifestError */.S(`Image ${name} is given twice; expected each image name once.`);
-        }
-        replacements.set(name, reference);
-    }
-    return replacements;
-}
-/**
- * Replaces the whole image reference of every container (including init and ephemeral
- * containers) whose repository path, without registry host, equals a replacement's name.
- * Throws when a replacement matches no container in any document: a typo would otherwise
- * deploy the old image and report success.
- */
-function replaceImages(documents, replacements) {
-    const changes = [];
-    const matched = new Set();
-    for (const manifest of documents) {
-        const path = (0,kinds/* podSpecPath */.s5)(manifest.key);
-        if (path === undefined)
-            continue;
-        const podSpec = getPath(manifest.object, path);
-        if (!(0,records/* isRecord */.u)(podSpec))
-            continue;
-        for (const list of kinds/* CONTAINER_LISTS */.MI) {
-            const containers = podSpec[list];
-            if (!Array.isArray(containers))
-                continue;
-            containers.forEach((container, index) => {
-                if (!(0,records/* isRecord */.u)(container) || typeof container.image !== 'string')
-                    return;
-                const reference = parseImageReference(container.image);
-                if (reference === undefined)
-                    return;
-                const replacement = replacements.get(reference.path);
-                if (replacement === undefined)
-                    return;
-                matched.add(reference.path);
-                if (replacement === container.image)
-                    return;
-                setScalar(manifest, [...path, list, index, 'image'], replacement);
-                changes.push({
-                    workload: `${manifest.kind}/${manifest.name}`,
-                    container: String(container.name ?? `${list}[${index}]`),
-                    from: container.image,
-                    to: replacement,
-                });
-            });
-        }
-    }
-    const unmatched = [...replacements.keys()].filter((name) => !matched.has(name));
-    if (unmatched.length > 0) {
-        throw new errors/* ManifestError */.S(`Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'}.`);
-    }
-    return changes;
-}
-function getPath(object, path) {
-    let value = object;
-    for (const key of path) {
-        if (typeof value !== 'object' || value === null)
-            return undefined;
-        value = value[key];
-    }
-    return value;
-}
-/** Records setting a value; serializeManifest applies it, keeping the source's formatting. */
-function setScalar(manifest, path, value) {
-    manifest.edits.push({ op: 'set', path, value });
-}
-
-
-/***/ }),
-
-/***/ 6521:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fu: () => (/* binding */ applyOrder),
-/* harmony export */   KH: () => (/* binding */ groupKind),
-/* harmony export */   MI: () => (/* binding */ CONTAINER_LISTS),
-/* harmony export */   ik: () => (/* binding */ isNamespaced),
-/* harmony export */   oI: () => (/* binding */ apiGroup),
-/* harmony export */   s5: () => (/* binding */ podSpecPath)
-/* harmony export */ });
-/**
- * What we know about Kubernetes kinds, keyed by API group and kind ("apps/Deployment";
- * the core group is empty: "/Pod"). Decisions go by kind, never by guessing from the shape.
- */
-/** The API group of an apiVersion: "apps/v1" → "apps", "v1" → "". */
-function apiGroup(apiVersion) {
-    const slash = apiVersion.indexOf('/');
-    return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-function groupKind(apiVersion, kind) {
-    return `${apiGroup(apiVersion)}/${kind}`;
-}
-/** Where each workload kind keeps its pod spec (the object holding `containers`). */
-const POD_SPEC_PATHS = {
-    '/Pod': ['spec'],
-    '/ReplicationController': ['spec', 'template', 'spec'],
-    '/PodTemplate': ['template', 'spec'],
-    'apps/Deployment': ['spec', 'template', 'spec'],
-    'apps/ReplicaSet': ['spec', 'template', 'spec'],
-    'apps/StatefulSet': ['spec', 'template', 'spec'],
-    'apps/DaemonSet': ['spec', 'template', 'spec'],
-    'batch/Job': ['spec', 'template', 'spec'],
-    'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-    'argoproj.io/Rollout': ['spec', 'template', 'spec'],
-    'keda.sh/ScaledJob': ['spec', 'jobTargetRef', 'template', 'spec'],
-};
-const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
-/** The path to the pod spec of a workload kind, or undefined for kinds without pods. */
-function podSpecPath(key) {
-    return POD_SPEC_PATHS[key];
-}
-/** Cluster-scoped built-in kinds, plus well-known cluster-scoped custom resources. */
-const CLUSTER_SCOPED = new Set([
-    '/Namespace',
-    '/Node',
-    '/PersistentVolume',
-    '/ComponentStatus',
-    'rbac.authorization.k8s.io/ClusterRole',
-    'rbac.authorization.k8s.io/ClusterRoleBinding',
-    'storage.k8s.io/StorageClass',
-    'storage.k8s.io/CSIDriver',
-    'storage.k8s.io/CSINode',
-    'storage.k8s.io/VolumeAttachment',
-    'storage.k8s.io/VolumeAttributesClass',
-    'scheduling.k8s.io/PriorityClass',
-    'networking.k8s.io/IngressClass',
-    'networking.k8s.io/IPAddress',
-    'networking.k8s.io/ServiceCIDR',
-    'node.k8s.io/RuntimeClass',
-    'apiextensions.k8s.io/CustomResourceDefinition',
-    'apiregistration.k8s.io/APIService',
-    'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-    'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-    'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
-    'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
-    'certificates.k8s.io/CertificateSigningRequest',
-    'certificates.k8s.io/ClusterTrustBundle',
-    'flowcontrol.apiserver.k8s.io/FlowSchema',
-    'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
-    'cert-manager.io/ClusterIssuer',
-    'external-secrets.io/ClusterSecretStore',
-    'keda.sh/ClusterTriggerAuthentication',
-]);
-/**
- * Whether a kind lives in a namespace. Unknown kinds (custom resources) are namespaced unless
- * a CustomResourceDefinition in the same set declares `scope: Cluster` (`clusterScopedCrds`).
- */
-function isNamespaced(key, clusterScopedCrds) {
-    return !CLUSTER_SCOPED.has(key) && !clusterScopedCrds.has(key);
-}
-/**
- * Apply order, by group; documents keep their input order within a group.
- *  0 namespaces and CRDs — everything else may live in them or be one of their kinds;
- *  1 cluster-wide settings and configuration workloads read at start-up (including the
- *    well-known custom resources that produce Secrets and certificates);
- *  2 workloads;
- *  3 other custom resources (their CRDs went first; they usually refer to workloads);
- *  4 autoscalers and ingresses, which point at workloads and services;
- *  5 webhooks and API services, last: registered before their backing pods are ready they
- *    would make the API server reject or stall the other writes of this apply.
- */
-const ORDER = {
-    '/Namespace': 0,
-    'apiextensions.k8s.io/CustomResourceDefinition': 0,
-    ...Object.fromEntries([
-        'scheduling.k8s.io/PriorityClass',
-        'storage.k8s.io/StorageClass',
-        'storage.k8s.io/CSIDriver',
-        'networking.k8s.io/IngressClass',
-        'node.k8s.io/RuntimeClass',
-        '/ResourceQuota',
-        '/LimitRange',
-        'policy/PodSecurityPolicy',
-        'rbac.authorization.k8s.io/ClusterRole',
-        'rbac.authorization.k8s.io/ClusterRoleBinding',
-        'rbac.authorization.k8s.io/Role',
-        'rbac.authorization.k8s.io/RoleBinding',
-        '/ServiceAccount',
-        '/ConfigMap',
-        '/Secret',
-        '/PersistentVolume',
-        '/PersistentVolumeClaim',
-        'networking.k8s.io/NetworkPolicy',
-        '/Service',
-        '/Endpoints',
-        'discovery.k8s.io/EndpointSlice',
-        'policy/PodDisruptionBudget',
-        'keda.sh/TriggerAuthentication',
-        'keda.sh/ClusterTriggerAuthentication',
-        // Custom resources that produce the Secrets and certificates workloads start with.
-        'external-secrets.io/SecretStore',
-        'external-secrets.io/ClusterSecretStore',
-        'external-secrets.io/ExternalSecret',
-        'cert-manager.io/Issuer',
-        'cert-manager.io/ClusterIssuer',
-        'cert-manager.io/Certificate',
-    ].map((key) => [key, 1])),
-    ...Object.fromEntries(Object.keys(POD_SPEC_PATHS).map((key) => [key, 2])),
-    ...Object.fromEntries([
-        'autoscaling/HorizontalPodAutoscaler',
-        'autoscaling.k8s.io/VerticalPodAutoscaler',
-        'keda.sh/ScaledObject',
-        'networking.k8s.io/Ingress',
-        'extensions/Ingress',
-        'gateway.networking.k8s.io/HTTPRoute',
-        'gateway.networking.k8s.io/GRPCRoute',
-    ].map((key) => [key, 4])),
-    'admissionregistration.k8s.io/ValidatingWebhookConfiguration': 5,
-    'admissionregistration.k8s.io/MutatingWebhookConfiguration': 5,
-    'apiregistration.k8s.io/APIService': 5,
-};
-const UNKNOWN_KIND_ORDER = 3;
-function applyOrder(key) {
-    return ORDER[key] ?? UNKNOWN_KIND_ORDER;
-}
-
-
-/***/ }),
-
-/***/ 4845:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   u: () => (/* binding */ isRecord)
-/* harmony export */ });
-/** A plain object (a YAML/JSON mapping), not null and not an array. */
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 

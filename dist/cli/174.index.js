@@ -1,14 +1,16 @@
-export const id = 297;
-export const ids = [297];
+export const id = 174;
+export const ids = [174];
 export const modules = {
 
 /***/ 201:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   M9: () => (/* binding */ loadDefaultCredentials)
+/* harmony export */   M9: () => (/* binding */ loadDefaultCredentials),
+/* harmony export */   xW: () => (/* binding */ createEksClient),
+/* harmony export */   yv: () => (/* binding */ createEcrClient)
 /* harmony export */ });
-/* unused harmony exports RETRY_SETTINGS, createEcrClient, createEksClient */
+/* unused harmony export RETRY_SETTINGS */
 /*
  * The SDK is loaded with `await import()` only when a phase needs it, so that a run which
  * fails on its inputs (or only renders) never pays for loading it.
@@ -41,9 +43,12 @@ async function loadDefaultCredentials() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Gy: () => (/* binding */ AwsError),
+/* harmony export */   IY: () => (/* binding */ callAws),
+/* harmony export */   Is: () => (/* binding */ errorName),
 /* harmony export */   Ni: () => (/* binding */ explainAwsError)
 /* harmony export */ });
-/* unused harmony exports AwsError, errorName, principalFromMessage, callAws */
+/* unused harmony export principalFromMessage */
 /**
  * Turns AWS SDK errors into one sentence a user can act on. Throttling never reaches here: the
  * clients retry it with the SDK's own strategy (see clients.ts).
@@ -119,7 +124,7 @@ async function callAws(context, call) {
 
 /***/ }),
 
-/***/ 6297:
+/***/ 9174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -207,13 +212,102 @@ function execCredential(token) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/duration.ts
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/inputs.ts
+var inputs = __webpack_require__(8422);
+;// CONCATENATED MODULE: ./src/cli/eks-token.ts
+
+
+
+
+
+
+// The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
+// a test keeps the two equal.
+const EKS_TOKEN_USAGE = 'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
+/**
+ * `eks-token`: the exec credential plugin kubectl runs (see cluster/kubeconfig.ts). Prints one
+ * ExecCredential on standard output — the only place the token ever appears — and explains
+ * failures on standard error, which kubectl shows to the user.
+ *
+ * The lifetime kubectl may cache the token is --token-lifetime, else K8S_DEPLOY_TOKEN_LIFETIME,
+ * else 14 minutes (one short of EKS's 15, as aws-iam-authenticator does).
+ */
+async function eksToken(argv, io) {
+    const env = io.env ?? process.env;
+    let values;
+    try {
+        ({ values } = (0,external_node_util_.parseArgs)({
+            args: argv,
+            options: {
+                'cluster-name': { type: 'string' },
+                region: { type: 'string' },
+                'token-lifetime': { type: 'string' },
+            },
+            strict: true,
+            allowPositionals: false,
+        }));
+    }
+    catch (error) {
+        io.stderr.write(`${error.message}. ${EKS_TOKEN_USAGE}\n`);
+        return 2;
+    }
+    const clusterName = values['cluster-name'];
+    const region = values.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!clusterName) {
+        io.stderr.write(`Missing --cluster-name. ${EKS_TOKEN_USAGE}\n`);
+        return 2;
+    }
+    if (!region) {
+        io.stderr.write(`Missing --region (and neither AWS_REGION nor AWS_DEFAULT_REGION is set). ${EKS_TOKEN_USAGE}\n`);
+        return 2;
+    }
+    // Both end up in the signed URL's host and header: only well-formed names are signed.
+    if (!inputs/* EKS_CLUSTER */.Hu.test(clusterName)) {
+        io.stderr.write(`Invalid --cluster-name ${JSON.stringify(clusterName)}. Expected an EKS cluster name. ${EKS_TOKEN_USAGE}\n`);
+        return 2;
+    }
+    if (!inputs/* AWS_REGION */.VN.test(region)) {
+        io.stderr.write(`Invalid region ${JSON.stringify(region)}. Expected an AWS region such as eu-west-1. ${EKS_TOKEN_USAGE}\n`);
+        return 2;
+    }
+    const lifetimeText = values['token-lifetime'] ?? env.K8S_DEPLOY_TOKEN_LIFETIME;
+    const lifetimeMs = lifetimeText === undefined ? DEFAULT_TOKEN_LIFETIME_MS : (0,duration/* parseDuration */.E)(lifetimeText);
+    if (lifetimeMs === undefined || lifetimeMs <= 0) {
+        io.stderr.write(`Invalid token lifetime ${JSON.stringify(lifetimeText)}. Expected a duration such as 90s or 14m.\n`);
+        return 2;
+    }
+    try {
+        const credentials = await (io.credentials ?? clients/* loadDefaultCredentials */.M9)();
+        const now = (io.clock ?? (() => new Date()))();
+        const token = await createEksToken({ clusterName, region, credentials, now, lifetimeMs });
+        io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
+        return 0;
+    }
+    catch (error) {
+        const explained = (0,errors/* explainAwsError */.Ni)(error, { service: 'sts', operation: 'GetCallerIdentity', region });
+        io.stderr.write(`eks-token: ${explained.message}\n`);
+        return 1;
+    }
+}
+
+
+/***/ }),
+
+/***/ 7607:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration)
+/* harmony export */ });
+/* unused harmony export formatDuration */
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 /**
  * Parses a duration such as `90s`, `10m`, `1h30m` or `500ms` into milliseconds.
  * Returns undefined when the text is not a positive duration, so callers can word the error.
  */
-function duration_parseDuration(text) {
+function parseDuration(text) {
     const trimmed = text.trim();
     if (!/^(\d+(ms|s|m|h))+$/.test(trimmed))
         return undefined;
@@ -234,14 +328,27 @@ function formatDuration(ms) {
     return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-;// CONCATENATED MODULE: ./src/inputs.ts
+
+/***/ }),
+
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Hu: () => (/* binding */ EKS_CLUSTER),
+/* harmony export */   TL: () => (/* binding */ parseInputs),
+/* harmony export */   VN: () => (/* binding */ AWS_REGION),
+/* harmony export */   dz: () => (/* binding */ InputError)
+/* harmony export */ });
+/* unused harmony exports INPUT_DEFAULTS, RELEASE_NAME_MAX, releaseNameOf, parseList, parseImages */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7607);
+/* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4845);
 
 
 
 /** A bad input value; the message is one sentence a user can act on. */
-class InputError extends (/* unused pure expression or super */ null && (Error)) {
+class InputError extends Error {
     name = 'InputError';
 }
 const INPUT_DEFAULTS = {
@@ -321,7 +428,7 @@ function parseInputs(read, env = process.env) {
         images,
         tag,
         build: oneOf('build', raw('build'), ['auto', 'always', 'never']),
-        createRepositories: inputs_boolean('create-repositories', raw('create-repositories')),
+        createRepositories: boolean('create-repositories', raw('create-repositories')),
         registry,
         registryId,
         awsRegion,
@@ -335,10 +442,10 @@ function parseInputs(read, env = process.env) {
         migrationTimeoutMs: duration('migration-timeout', raw('migration-timeout')),
         rolloutTimeoutMs: duration('rollout-timeout', raw('rollout-timeout')),
         crashloopRestarts: wholeNumber('crashloop-restarts', raw('crashloop-restarts'), 0, 1000),
-        rollback: inputs_boolean('rollback', raw('rollback')),
-        prune: inputs_boolean('prune', raw('prune')),
+        rollback: boolean('rollback', raw('rollback')),
+        prune: boolean('prune', raw('prune')),
         historyLimit: wholeNumber('history-limit', raw('history-limit'), 1, 100),
-        dryRun: inputs_boolean('dry-run', raw('dry-run')),
+        dryRun: boolean('dry-run', raw('dry-run')),
         environment: optional('environment'),
         environmentUrl,
         githubToken: optional('github-token'),
@@ -357,7 +464,7 @@ function oneOf(input, value, allowed) {
         fail(input, value, `one of ${allowed.join(', ')}`);
     return value;
 }
-function inputs_boolean(input, value) {
+function boolean(input, value) {
     if (['true', 'True', 'TRUE'].includes(value))
         return true;
     if (['false', 'False', 'FALSE'].includes(value))
@@ -365,7 +472,7 @@ function inputs_boolean(input, value) {
     fail(input, value, 'true or false');
 }
 function duration(input, value) {
-    const ms = parseDuration(value);
+    const ms = (0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E)(value);
     if (ms === undefined)
         fail(input, value, 'a duration such as 90s, 10m or 1h');
     return ms;
@@ -416,7 +523,7 @@ function parseImages(value) {
         return [];
     let doc;
     try {
-        doc = parseYaml(value, { maxAliasCount: 50 });
+        doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parse */ .qg)(value, { maxAliasCount: 50 });
     }
     catch (error) {
         const reason = error.message.split('\n')[0];
@@ -428,15 +535,15 @@ function parseImages(value) {
         doc = parseList(doc);
     const entries = Array.isArray(doc)
         ? doc.map((name) => [name, null])
-        : isRecord(doc)
+        : (0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(doc)
             ? Object.entries(doc)
             : [];
-    if (!Array.isArray(doc) && !isRecord(doc)) {
+    if (!Array.isArray(doc) && !(0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(doc)) {
         throw new InputError("Input 'images' must be a list of image names or a mapping name → build settings.");
     }
     const seen = new Set();
     return entries.map(([name, settings]) => {
-        if (isRecord(name)) {
+        if ((0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(name)) {
             throw new InputError("Input 'images' lists a mapping where an image name was expected. Expected a list of names, or build settings keyed by name (e.g. `api: {context: ., dockerfile: Dockerfile}`).");
         }
         if (typeof name !== 'string' || !ECR_REPOSITORY.test(name) || name.length < 2 || name.length > 256) {
@@ -452,7 +559,7 @@ function imageSpec(name, settings) {
     if (settings === null || settings === undefined) {
         return { name, context: '.', dockerfile: undefined, target: undefined, buildArgs: {}, platforms: [] };
     }
-    if (!isRecord(settings)) {
+    if (!(0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(settings)) {
         throw new InputError(`Input 'images': the settings of '${name}' must be a mapping of ${[...BUILD_SPEC_KEYS].join(', ')}.`);
     }
     for (const key of Object.keys(settings)) {
@@ -489,7 +596,7 @@ function buildArgs(name, value) {
                 throw new InputError(`Input 'images': build arg ${JSON.stringify(text)} of '${name}' is not KEY=VALUE.`);
             return [text.slice(0, eq), text.slice(eq + 1)];
         })
-        : isRecord(value)
+        : (0,_records_js__WEBPACK_IMPORTED_MODULE_2__/* .isRecord */ .u)(value)
             ? Object.entries(value)
             : fail('images', String(value), `build-args of '${name}' as a mapping KEY: VALUE or a list of KEY=VALUE`);
     const result = {};
@@ -521,80 +628,18 @@ function platforms(name, value) {
     return list;
 }
 
-;// CONCATENATED MODULE: ./src/cli/eks-token.ts
 
+/***/ }),
 
+/***/ 4845:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-
-
-// The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
-// a test keeps the two equal.
-const EKS_TOKEN_USAGE = 'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
-/**
- * `eks-token`: the exec credential plugin kubectl runs (see cluster/kubeconfig.ts). Prints one
- * ExecCredential on standard output — the only place the token ever appears — and explains
- * failures on standard error, which kubectl shows to the user.
- *
- * The lifetime kubectl may cache the token is --token-lifetime, else K8S_DEPLOY_TOKEN_LIFETIME,
- * else 14 minutes (one short of EKS's 15, as aws-iam-authenticator does).
- */
-async function eksToken(argv, io) {
-    const env = io.env ?? process.env;
-    let values;
-    try {
-        ({ values } = (0,external_node_util_.parseArgs)({
-            args: argv,
-            options: {
-                'cluster-name': { type: 'string' },
-                region: { type: 'string' },
-                'token-lifetime': { type: 'string' },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
-    }
-    catch (error) {
-        io.stderr.write(`${error.message}. ${EKS_TOKEN_USAGE}\n`);
-        return 2;
-    }
-    const clusterName = values['cluster-name'];
-    const region = values.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-    if (!clusterName) {
-        io.stderr.write(`Missing --cluster-name. ${EKS_TOKEN_USAGE}\n`);
-        return 2;
-    }
-    if (!region) {
-        io.stderr.write(`Missing --region (and neither AWS_REGION nor AWS_DEFAULT_REGION is set). ${EKS_TOKEN_USAGE}\n`);
-        return 2;
-    }
-    // Both end up in the signed URL's host and header: only well-formed names are signed.
-    if (!EKS_CLUSTER.test(clusterName)) {
-        io.stderr.write(`Invalid --cluster-name ${JSON.stringify(clusterName)}. Expected an EKS cluster name. ${EKS_TOKEN_USAGE}\n`);
-        return 2;
-    }
-    if (!AWS_REGION.test(region)) {
-        io.stderr.write(`Invalid region ${JSON.stringify(region)}. Expected an AWS region such as eu-west-1. ${EKS_TOKEN_USAGE}\n`);
-        return 2;
-    }
-    const lifetimeText = values['token-lifetime'] ?? env.K8S_DEPLOY_TOKEN_LIFETIME;
-    const lifetimeMs = lifetimeText === undefined ? DEFAULT_TOKEN_LIFETIME_MS : duration_parseDuration(lifetimeText);
-    if (lifetimeMs === undefined || lifetimeMs <= 0) {
-        io.stderr.write(`Invalid token lifetime ${JSON.stringify(lifetimeText)}. Expected a duration such as 90s or 14m.\n`);
-        return 2;
-    }
-    try {
-        const credentials = await (io.credentials ?? clients/* loadDefaultCredentials */.M9)();
-        const now = (io.clock ?? (() => new Date()))();
-        const token = await createEksToken({ clusterName, region, credentials, now, lifetimeMs });
-        io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
-        return 0;
-    }
-    catch (error) {
-        const explained = (0,errors/* explainAwsError */.Ni)(error, { service: 'sts', operation: 'GetCallerIdentity', region });
-        io.stderr.write(`eks-token: ${explained.message}\n`);
-        return 1;
-    }
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   u: () => (/* binding */ isRecord)
+/* harmony export */ });
+/** A plain object (a YAML/JSON mapping), not null and not an array. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 
