@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { load } from 'js-yaml';
+import { intendedObject, RenderInvariantError } from '../../src/manifests/intended.js';
+import { type ManifestDocument, parseSource } from '../../src/manifests/parse.js';
+import {
+  resetSerializeCounts,
+  serializeCounts,
+  serializeManifest,
+  type TextEditor,
+} from '../../src/manifests/serialize.js';
+import { applyTextEdits, type Edit } from '../../src/manifests/text-edit.js';
 import { render } from './helpers.js';
 
 const TRACE = { traceability: { tag: 'v1' } };
@@ -31,5 +40,38 @@ describe('values the renderer was not asked to change', () => {
     expect(written).toMatch(/\n\n$/);
     expect(objects[0]?.metadata.annotations.note).toBe(written);
     expect(objects[0]?.metadata.annotations['k8s-deploy-action/tag']).toBe('v1');
+  });
+});
+
+describe('the read-back check', () => {
+  const text = keepBlockLast('\n');
+  const annotate: Edit = { op: 'set', path: ['metadata', 'annotations', 'team'], value: 'payments' };
+  const parsed = (source: string) =>
+    parseSource({ name: 'k8s/api.yaml', text: source })[0] as ManifestDocument;
+  const intended = (manifest: ManifestDocument) =>
+    intendedObject(manifest.object, manifest.edits, manifest.location);
+
+  it.each<[string, TextEditor]>([
+    ['changes a value nobody edited', (t, e) => applyTextEdits(t, e)?.replace('keep me', 'kept')],
+    ['drops a line', (t, e) => applyTextEdits(t, e)?.replace('spec:\n', '')],
+    ['writes YAML that does not parse', (t, e) => `${applyTextEdits(t, e)}  - [\n`],
+  ])('discards a text edit that %s and renders with the Document API instead', (_, faulty) => {
+    const manifest = parsed(text);
+    manifest.edits.push(annotate);
+    resetSerializeCounts();
+    const output = serializeManifest(manifest, faulty);
+    expect(load(output)).toEqual(intended(manifest));
+    expect(serializeCounts()).toMatchObject({ textEdited: 0, documentApi: 1, textEditsRejected: 1 });
+  });
+
+  it('refuses, naming file and line, a Document API result that reads back differently', () => {
+    // An anchor sends the document to the Document API; the object stands in for what the
+    // user wrote, so disagreeing with the text plays the part of a Document API bug.
+    const manifest = parsed(`# header\n${text.replace('name: api', 'name: &n api')}`);
+    expect(manifest.document).toBeDefined();
+    manifest.edits.push(annotate);
+    manifest.object = { ...manifest.object, spec: 'something else' };
+    expect(() => serializeManifest(manifest)).toThrow(RenderInvariantError);
+    expect(() => serializeManifest(manifest)).toThrow(/^k8s\/api\.yaml:2: internal error: .*\(at spec\)/);
   });
 });

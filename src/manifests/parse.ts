@@ -111,7 +111,8 @@ function splitDocuments(text: string): Piece[] | undefined {
   return pieces;
 }
 
-function tryFastLoad(text: string): unknown {
+/** js-yaml as the fast path reads (and serialize re-reads) documents; undefined when it rejects one. */
+export function tryFastLoad(text: string): unknown {
   try {
     return loadFast(text, { schema: CORE_SCHEMA });
   } catch {
