@@ -13,13 +13,13 @@ import { render } from './helpers.js';
 
 const TRACE = { traceability: { tag: 'v1' } };
 
-/** A Deployment whose last annotation is a `|+` block scalar: its trailing blank lines are data. */
-const keepBlockLast = (trailing: string) => `apiVersion: apps/v1
+/** A Deployment whose last annotation is a block scalar (`|+` keeps its trailing blank lines). */
+const blockLast = (trailing: string, header = '|+') => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: api
   annotations:
-    note: |+
+    note: ${header}
       keep me
 ${trailing}spec:
   template:
@@ -28,6 +28,10 @@ ${trailing}spec:
         - name: main
           image: api:old
 `;
+const keepBlockLast = (trailing: string) => blockLast(trailing);
+
+const noteOf = (text: string) =>
+  (load(text) as { metadata: { annotations: { note: string } } }).metadata.annotations.note;
 
 describe('values the renderer was not asked to change', () => {
   it.each([
@@ -36,10 +40,23 @@ describe('values the renderer was not asked to change', () => {
   ])('keeps the trailing %s of a `|+` block scalar when an annotation is added after it', (_, trailing) => {
     const text = keepBlockLast(trailing);
     const { objects } = render(text, TRACE);
-    const written = (load(text) as { metadata: { annotations: { note: string } } }).metadata.annotations.note;
-    expect(written).toMatch(/\n\n$/);
-    expect(objects[0]?.metadata.annotations.note).toBe(written);
+    expect(noteOf(text)).toMatch(/\n\n$/);
+    expect(objects[0]?.metadata.annotations.note).toBe(noteOf(text));
     expect(objects[0]?.metadata.annotations['k8s-deploy-action/tag']).toBe('v1');
+  });
+
+  // The read-back check would catch these too; the text editor should not need it.
+  it.each([
+    ['|+', '\n\n'],
+    ['>+', '\n  \n'],
+    ['|2+', '\n'],
+    ['|+', '      # text, not a comment\n\n'],
+    ['|', '      # text, not a comment\n'],
+    ['>-', '      # text, not a comment\n'],
+  ])('adds keys after a `%s` block scalar itself, keeping its text (%j)', (header, trailing) => {
+    const text = blockLast(trailing, header);
+    const edited = applyTextEdits(text, [{ op: 'set', path: ['metadata', 'annotations', 'a'], value: 'b' }]);
+    expect(noteOf(edited as string)).toBe(noteOf(text));
   });
 });
 
@@ -62,6 +79,15 @@ describe('the read-back check', () => {
     const output = serializeManifest(manifest, faulty);
     expect(load(output)).toEqual(intended(manifest));
     expect(serializeCounts()).toMatchObject({ textEdited: 0, documentApi: 1, textEditsRejected: 1 });
+  });
+
+  it('keeps a correct text edit, byte for byte outside the edited lines', () => {
+    const manifest = parsed(text);
+    manifest.edits.push(annotate);
+    resetSerializeCounts();
+    const output = serializeManifest(manifest);
+    expect(output).toBe(text.replace('\nspec:', '\n    team: payments\nspec:'));
+    expect(serializeCounts()).toMatchObject({ textEdited: 1, documentApi: 0, textEditsRejected: 0 });
   });
 
   it('refuses, naming file and line, a Document API result that reads back differently', () => {
