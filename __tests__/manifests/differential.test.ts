@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { parseDocument } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { MAX_ALIAS_COUNT, type ManifestDocument, parseSource } from '../../src/manifests/parse.js';
 import {
   applyEditsWithDocumentApi,
@@ -60,7 +60,8 @@ function expectedObject(object: Record<string, unknown>, edits: readonly Edit[])
     // biome-ignore lint/suspicious/noExplicitAny: walking arbitrary YAML data
     let node: any = result;
     for (const key of edit.path.slice(0, -1)) {
-      if (edit.op === 'set' && (node[key] === undefined || node[key] === null)) node[key] = {};
+      const empty = node[key] === undefined || node[key] === null || node[key] === '';
+      if (edit.op === 'set' && empty) node[key] = {};
       node = node[key];
       if (node === undefined) break;
     }
@@ -75,6 +76,17 @@ function expectedObject(object: Record<string, unknown>, edits: readonly Edit[])
 function readAs(documentApi: boolean, text: string): unknown {
   if (documentApi) return parseDocument(text).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   return load(text, { schema: CORE_SCHEMA });
+}
+
+/**
+ * Every scalar as the text it was written in (the failsafe schema resolves nothing), so a
+ * number written differently (`012` as `12`, which Kubernetes' YAML 1.1 reads as 12, not 10)
+ * shows although JavaScript reads the same value.
+ */
+function asWritten(text: string): unknown {
+  const documents = parseAllDocuments(text, { schema: 'failsafe' }).map((document) => document.toJS());
+  // Empty documents read as '' here (failsafe has no null); rendering skips them.
+  return structuredClone(documents.filter((document) => typeof document === 'object' && document !== null));
 }
 
 /** Lines of `before` missing from `after` and lines of `after` new to it (longest common subsequence). */
@@ -137,6 +149,11 @@ function check(label: string, text: string, edits: readonly Edit[], outcome: Out
   // Cloned so that both sides come from one realm (jest's vm modules have their own Object).
   const equal = (actual: unknown) => isDeepStrictEqual(structuredClone(actual), expected);
   if (!equal(readAs(documentApi, output))) fail(`renders a different object:\n${output}`);
+  const [written] = asWritten(text) as Record<string, unknown>[];
+  const rewritten = asWritten(output) as unknown[];
+  if (rewritten.length !== 1 || !isDeepStrictEqual(rewritten[0], expectedObject(written ?? {}, edits))) {
+    fail(`writes a scalar differently:\n${output}`);
+  }
   // The editor itself must be right: the read-back check only hides its mistakes.
   if (editorOutput !== undefined && !equal(load(editorOutput, { schema: CORE_SCHEMA }))) {
     fail(`the text editor changed a value:\n${editorOutput}`);

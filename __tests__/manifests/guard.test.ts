@@ -60,6 +60,18 @@ describe('values the renderer was not asked to change', () => {
   });
 });
 
+describe('numbers through the Document API', () => {
+  it('are written as the user wrote them, which is what YAML 1.1 (Kubernetes) reads them as', () => {
+    const numbers = ['012', '+12', '0x1F', '1e3', '.5', '12345678901234567890', '.NaN'];
+    // The anchor sends the document through the Document API, which writes numbers anew.
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &name settings\nspec:\n${numbers
+      .map((number, i) => `  n${i}: ${number}\n`)
+      .join('')}`;
+    const { result } = render(text, { namespace: 'prod' });
+    for (const [i, number] of numbers.entries()) expect(result.yaml).toContain(`\n  n${i}: ${number}\n`);
+  });
+});
+
 describe('the read-back check', () => {
   const text = keepBlockLast('\n');
   const annotate: Edit = { op: 'set', path: ['metadata', 'annotations', 'team'], value: 'payments' };

@@ -1,6 +1,7 @@
 import { type Document, isMap, isScalar, parseDocument } from 'yaml';
 import { ManifestError } from './errors.js';
 import { firstDifference, intendedObject, RenderInvariantError } from './intended.js';
+import { keepNumberSources } from './number-source.js';
 import { MAX_ALIAS_COUNT, type ManifestDocument, tryFastLoad } from './parse.js';
 import { applyTextEdits, type Edit } from './text-edit.js';
 
@@ -58,7 +59,7 @@ export function serializeManifest(manifest: ManifestDocument, editText: TextEdit
       }
       counts.textEditsRejected++;
     }
-    document = parseDocument(manifest.text);
+    document = parseDocument(manifest.text, { customTags: keepNumberSources });
   }
   counts.documentApi++;
   for (const edit of edits) applyToDocument(document, edit, manifest);
@@ -82,7 +83,7 @@ export function applyEditsWithDocumentApi(
   edits: readonly Edit[],
   manifest: ManifestDocument,
 ): string {
-  const document = parseDocument(text);
+  const document = parseDocument(text, { customTags: keepNumberSources });
   for (const edit of edits) applyToDocument(document, edit, manifest);
   return document.toString({ lineWidth: 0 });
 }
