@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { load } from 'js-yaml';
-import { intendedObject, RenderInvariantError } from '../../src/manifests/intended.js';
+import { firstDifference, intendedObject, RenderInvariantError } from '../../src/manifests/intended.js';
 import { type ManifestDocument, parseSource } from '../../src/manifests/parse.js';
 import {
   resetSerializeCounts,
@@ -111,5 +111,18 @@ describe('the read-back check', () => {
     manifest.object = { ...manifest.object, spec: 'something else' };
     expect(() => serializeManifest(manifest)).toThrow(RenderInvariantError);
     expect(() => serializeManifest(manifest)).toThrow(/^k8s\/api\.yaml:2: internal error: .*\(at spec\)/);
+  });
+});
+
+describe('firstDifference', () => {
+  it('finds no difference in key order or NaN, and names the path of the first real one', () => {
+    const value = { a: { b: [1, { c: Number.NaN }] }, d: 'x' };
+    expect(firstDifference({ d: 'x', a: { b: [1, { c: Number.NaN }] } }, value)).toBeUndefined();
+    expect(firstDifference({ a: { b: [1, { c: 2 }] }, d: 'x' }, value)).toBe('a.b[1].c');
+    expect(firstDifference({ a: { b: [1] }, d: 'x' }, value)).toBe('a.b');
+    expect(firstDifference({ ...value, e: 1 }, value)).toBe('e');
+    expect(firstDifference({ a: value.a }, value)).toBe('d');
+    expect(firstDifference('text', value)).toBe('(the whole document)');
+    expect(firstDifference({ a: '1' }, { a: 1 })).toBe('a');
   });
 });

@@ -79,34 +79,44 @@ function pathError(edit: Edit, location: SourceLocation): ManifestError {
  * Where two plain data values first differ ("metadata.annotations.note", "spec.ports[0]"),
  * or undefined when they are equal. Key order is not data; NaN equals NaN.
  */
-export function firstDifference(actual: unknown, expected: unknown, at = ''): string | undefined {
+export function firstDifference(actual: unknown, expected: unknown): string | undefined {
+  const path = differencePath(actual, expected);
+  if (path === undefined) return undefined;
+  if (path.length === 0) return '(the whole document)';
+  // Built back to front, and only on a difference: every render compares every document.
+  return path
+    .reverse()
+    .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`))
+    .join('');
+}
+
+/** The path to the first difference, innermost key first. */
+function differencePath(actual: unknown, expected: unknown): (string | number)[] | undefined {
   if (Object.is(actual, expected)) return undefined;
-  const here = at === '' ? '(the whole document)' : at;
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length) return here;
+    if (!Array.isArray(actual) || actual.length !== expected.length) return [];
     for (let i = 0; i < expected.length; i++) {
-      const difference = firstDifference(actual[i], expected[i], `${at}[${i}]`);
-      if (difference !== undefined) return difference;
+      const path = differencePath(actual[i], expected[i]);
+      if (path !== undefined) return [...path, i];
     }
     return undefined;
   }
   if (ArrayBuffer.isView(expected)) {
     const bytes = (view: ArrayBufferView) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    if (!ArrayBuffer.isView(actual) || actual.byteLength !== expected.byteLength) return here;
+    if (!ArrayBuffer.isView(actual) || actual.byteLength !== expected.byteLength) return [];
     const [a, b] = [bytes(actual), bytes(expected)];
-    return a.every((byte, i) => byte === b[i]) ? undefined : here;
+    return a.every((byte, i) => byte === b[i]) ? undefined : [];
   }
-  if (isRecord(expected)) {
-    if (!isRecord(actual) || ArrayBuffer.isView(actual)) return here;
-    const keys = Object.keys(expected);
-    for (const key of keys) {
-      const path = at === '' ? key : `${at}.${key}`;
-      if (!Object.hasOwn(actual, key)) return path;
-      const difference = firstDifference(actual[key], expected[key], path);
-      if (difference !== undefined) return difference;
-    }
-    const extra = Object.keys(actual).find((key) => !Object.hasOwn(expected, key));
-    return extra === undefined ? undefined : at === '' ? extra : `${at}.${extra}`;
+  if (!isRecord(expected) || !isRecord(actual) || ArrayBuffer.isView(actual)) return [];
+  let count = 0;
+  for (const key in expected) {
+    if (!Object.hasOwn(expected, key)) continue;
+    count++;
+    if (!Object.hasOwn(actual, key)) return [key];
+    const path = differencePath(actual[key], expected[key]);
+    if (path !== undefined) return [...path, key];
   }
-  return here;
+  if (Object.keys(actual).length === count) return undefined;
+  const extra = Object.keys(actual).find((key) => !Object.hasOwn(expected, key));
+  return extra === undefined ? undefined : [extra];
 }
