@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { renderManifests } from '../src/manifests/render.js';
+import { resetSerializeCounts, serializeCounts } from '../src/manifests/serialize.js';
 
 const documents = Number(process.argv[2] ?? 5000);
 const apps = Math.ceil(documents / 3);
@@ -100,6 +101,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const walls: number[] = [];
 const cpus: number[] = [];
 for (let run = 1; run <= runs; run++) {
+  resetSerializeCounts();
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const result = renderManifests(sources, options);
@@ -111,6 +113,11 @@ for (let run = 1; run <= runs; run++) {
     `run ${run}: rendered ${result.objects.length} documents (${(bytes / 1e6).toFixed(1)} MB of YAML, ${result.imageChanges.length} image changes, ${result.replicasHandovers.length} replica handovers) in ${wall.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`,
   );
 }
+// Every edited document is read back and compared (serialize.ts); a fallback here is a text-editor bug.
+const { asWritten, textEdited, documentApi, textEditsRejected } = serializeCounts();
+console.log(
+  `per run: ${textEdited} text-edited and read back, ${asWritten} unedited, ${documentApi} through the Document API (${textEditsRejected} of them after a rejected text edit)`,
+);
 // Other work on a shared machine only ever adds time, so the fastest run is the best estimate.
 console.log(
   `render ${documents} documents: best ${Math.min(...walls).toFixed(0)} ms wall, ${Math.min(...cpus).toFixed(0)} ms CPU (target < 1000 ms; on a busy machine wall time includes waiting for a core)`,

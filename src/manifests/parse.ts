@@ -3,6 +3,7 @@ import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { isRecord } from '../records.js';
 import { ManifestError, type SourceLocation } from './errors.js';
 import { groupKind } from './kinds.js';
+import { keepNumberSources } from './number-source.js';
 import type { Edit } from './text-edit.js';
 
 /** Manifest text and where it came from. Loading (files, globs, kustomize) happens elsewhere. */
@@ -111,7 +112,8 @@ function splitDocuments(text: string): Piece[] | undefined {
   return pieces;
 }
 
-function tryFastLoad(text: string): unknown {
+/** js-yaml as the fast path reads (and serialize re-reads) documents; undefined when it rejects one. */
+export function tryFastLoad(text: string): unknown {
   try {
     return loadFast(text, { schema: CORE_SCHEMA });
   } catch {
@@ -127,7 +129,11 @@ function parseWithDocumentApi(
 ): ManifestDocument[] {
   const lineCounter = new LineCounter();
   const parsed: ManifestDocument[] = [];
-  for (const document of parseAllDocuments(text, { lineCounter, prettyErrors: true })) {
+  for (const document of parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: true,
+    customTags: keepNumberSources,
+  })) {
     const start = document.contents?.range[0] ?? document.range[0];
     const location: SourceLocation = {
       source: source.name,

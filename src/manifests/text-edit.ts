@@ -98,16 +98,22 @@ function scan(lines: readonly string[]): Map<string, Entry> | undefined {
     stack.push(entry);
   };
   let blockScalarCol: number | undefined;
-  for (let i = 0; i < lines.length; i++) {
+  let keepTrailing = false;
+  // The empty string after the final line break is not a line: nothing may go after it.
+  const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  for (let i = 0; i < end; i++) {
     const line = lines[i] as string;
     const body = line.trimStart();
     const indent = line.length - body.length;
     const blank = body === '' || body.startsWith('#');
     if (blockScalarCol !== undefined) {
-      if (blank || indent > blockScalarCol) {
-        if (!blank) lastContent = i;
+      // Inside a block scalar "#" is text; a keep (`|+`, `>+`) scalar's trailing empty lines
+      // are text too, so keys added after it must go below them.
+      if (body === '' ? keepTrailing : indent > blockScalarCol) {
+        lastContent = i;
         continue;
       }
+      if (body === '') continue;
       blockScalarCol = undefined;
     }
     if (blank) continue;
@@ -178,6 +184,7 @@ function scan(lines: readonly string[]): Map<string, Entry> | undefined {
     if (value === 'block') {
       entry.value = 'opaque';
       blockScalarCol = entry.isItem ? entry.col : col;
+      keepTrailing = /^[|>][1-9]?\+/.test(line.slice(valueStart).trimStart());
     } else if (value !== 'none') {
       entry.value = value;
     }
