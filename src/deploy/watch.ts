@@ -33,7 +33,7 @@ export class ObjectCache {
 
   /** Lists everything once (so the first evaluation sees the whole state), then watches. */
   async start(signal: AbortSignal): Promise<void> {
-    const versions = await Promise.all(this.specs.map((spec) => this.relist(spec)));
+    const versions = await Promise.all(this.specs.map((spec) => this.firstList(spec, signal)));
     this.specs.forEach((spec, index) => {
       this.loops.push(this.watchLoop(spec, versions[index] ?? '', signal));
     });
@@ -51,6 +51,22 @@ export class ObjectCache {
       result.push(...(this.stores.get(storeKey(spec))?.values() ?? []));
     }
     return result;
+  }
+
+  /** The first list, retried like a watch within the unreachable budget: a blip is no verdict. */
+  private async firstList(spec: WatchSpec, signal: AbortSignal): Promise<string> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.relist(spec);
+      } catch (error) {
+        if (signal.aborted || Date.now() - started > UNREACHABLE_BUDGET_MS) throw error;
+        this.logger.info(
+          `Listing ${spec.kind} in ${spec.namespace} failed (${(error as Error).message}); retry ${attempt}.`,
+        );
+        await sleep(Math.min(2 ** attempt, 8) * 250, signal);
+      }
+    }
   }
 
   private async relist(spec: WatchSpec): Promise<string> {
