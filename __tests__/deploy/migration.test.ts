@@ -20,7 +20,7 @@ afterAll(async () => {
 
 function app(
   namespace: string,
-  options: { exitCode: string; migrationImage?: string; config: string },
+  options: { exitCode: string; migrationImage?: string; config: string; runSeconds?: string },
 ): string {
   return `apiVersion: v1
 kind: Namespace
@@ -50,6 +50,7 @@ spec:
           image: ${options.migrationImage ?? image}
           env:
             - {name: SANDBOX_EXIT_CODE, value: "${options.exitCode}"}
+            - {name: SANDBOX_RUN_SECONDS, value: "${options.runSeconds ?? '1'}"}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -140,5 +141,40 @@ describe('migrations', () => {
       /migration failed: .*pod migrate-v1-\S+ container migrate cannot pull its image: .*migration\/missing:nope.*not found/,
     );
     expect(Date.now() - started).toBeLessThan(20_000);
+  }, 90_000);
+
+  it('cancelled during the migration: the Job is left running, said so, and no workload is written', async () => {
+    const ns = 'mig-cancel';
+    const controller = new AbortController();
+    const mark = await auditMark(sandbox);
+    const { outcome } = await deployYaml(
+      sandbox,
+      // 400 simulated seconds: 20 s at the sandbox's time scale, far longer than the test waits.
+      app(ns, { exitCode: '0', config: 'one', runSeconds: '400' }),
+      { releaseName: 'cancel', migrationJob: 'migrate', tag: 'v1' },
+      {
+        signal: controller.signal,
+        onLine: (line) => {
+          if (line.startsWith('Created Job')) setTimeout(() => controller.abort(), 300);
+        },
+      },
+    );
+    expect(outcome.cancelled).toBe(true);
+    expect(outcome.result).toBe('failed');
+    expect(outcome.migration).toMatchObject({ status: 'failed', leftRunning: true });
+    expect(outcome.verdict).toMatch(
+      /cancelled during the migration; Job mig-cancel\/migrate-v1 was left running/,
+    );
+    const writes = await mutationsAfter(sandbox, mark);
+    expect(writes.filter((w) => w.path.includes('/deployments'))).toEqual([]);
+    const active = await kubectlRun(sandbox, [
+      'get',
+      'job/migrate-v1',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.status.active}',
+    ]);
+    expect(active).toBe('1');
   }, 90_000);
 });
