@@ -164,8 +164,8 @@ var cluster = __webpack_require__(2832);
 var command = __webpack_require__(3567);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./src/pipeline.ts + 10 modules
-var pipeline = __webpack_require__(586);
+// EXTERNAL MODULE: ./src/pipeline.ts + 12 modules
+var pipeline = __webpack_require__(2574);
 ;// CONCATENATED MODULE: ./src/cli/deploy-pipeline.ts
 
 

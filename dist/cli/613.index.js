@@ -1060,6 +1060,7 @@ function producedByOperators(objects) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   Fk: () => (/* binding */ VERIFIED_KINDS),
+  rT: () => (/* binding */ logFailureDetails),
   YA: () => (/* binding */ seconds),
   JK: () => (/* binding */ verifyRollout)
 });
@@ -1889,6 +1890,22 @@ async function addDetails(result, api) {
         .filter((line) => line !== '')
         .slice(-20);
 }
+/** The failing pod's events and log lines, printed under the verdict for whoever reads the log. */
+function logFailureDetails(result, logger) {
+    const failed = result?.workloads.find((workload) => workload.state === 'failed');
+    const problem = failed?.problem;
+    if (!failed || !problem?.pod)
+        return;
+    if (failed.events?.length) {
+        logger.info(`Recent events of pod ${problem.pod}:\n${failed.events.map((line) => `  ${line}`).join('\n')}`);
+    }
+    if (failed.logs?.length) {
+        const which = failed.logsFrom === 'previous' ? ' (the run before the last restart)' : '';
+        logger.info(`Last ${failed.logs.length} log line(s) of ${problem.pod}${problem.container ? ` container ${problem.container}` : ''}${which}:\n${failed.logs
+            .map((line) => `  ${line}`)
+            .join('\n')}`);
+    }
+}
 function eventTime(event) {
     for (const field of ['lastTimestamp', 'eventTime', 'firstTimestamp']) {
         const value = event[field] ?? (0,objects/* metadataOf */.Nk)(event).creationTimestamp;
@@ -1944,7 +1961,7 @@ class ObjectCache {
     }
     /** Lists everything once (so the first evaluation sees the whole state), then watches. */
     async start(signal) {
-        const versions = await Promise.all(this.specs.map((spec) => this.relist(spec)));
+        const versions = await Promise.all(this.specs.map((spec) => this.firstList(spec, signal)));
         this.specs.forEach((spec, index) => {
             this.loops.push(this.watchLoop(spec, versions[index] ?? '', signal));
         });
@@ -1961,6 +1978,21 @@ class ObjectCache {
             result.push(...(this.stores.get(storeKey(spec))?.values() ?? []));
         }
         return result;
+    }
+    /** The first list, retried like a watch within the unreachable budget: a blip is no verdict. */
+    async firstList(spec, signal) {
+        const started = Date.now();
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await this.relist(spec);
+            }
+            catch (error) {
+                if (signal.aborted || Date.now() - started > UNREACHABLE_BUDGET_MS)
+                    throw error;
+                this.logger.info(`Listing ${spec.kind} in ${spec.namespace} failed (${error.message}); retry ${attempt}.`);
+                await sleep(Math.min(2 ** attempt, 8) * 250, signal);
+            }
+        }
     }
     async relist(spec) {
         const { items, resourceVersion } = await this.api.list((0,_kube_api_js__WEBPACK_IMPORTED_MODULE_0__/* .resourcePath */ .oU)(spec.kind, spec.namespace), spec.query ?? {});

@@ -1,22 +1,17 @@
-export const id = 106;
-export const ids = [106];
+export const id = 764;
+export const ids = [764];
 export const modules = {
 
-/***/ 7009:
+/***/ 5764:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  d5: () => (/* binding */ ApplyError),
-  $1: () => (/* binding */ PROTECTED_KINDS),
-  r3: () => (/* binding */ applyObjects),
-  ri: () => (/* binding */ handOverReplicas),
-  Ng: () => (/* binding */ parseManifest),
-  Py: () => (/* binding */ waitForCrds)
+  deploy: () => (/* binding */ deploy)
 });
-
-// UNUSED EXPORTS: refsOf
 
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
@@ -62,9 +57,9 @@ var kube_api = __webpack_require__(4555);
 // EXTERNAL MODULE: ./src/deploy/kubectl.ts
 var deploy_kubectl = __webpack_require__(6613);
 // EXTERNAL MODULE: ./src/deploy/objects.ts
-var objects = __webpack_require__(8495);
+var deploy_objects = __webpack_require__(8495);
 // EXTERNAL MODULE: ./src/deploy/plan.ts
-var plan = __webpack_require__(5448);
+var deploy_plan = __webpack_require__(5448);
 // EXTERNAL MODULE: ./src/deploy/watch.ts
 var watch = __webpack_require__(4808);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
@@ -85,7 +80,7 @@ class ApplyError extends Error {
 async function applyObjects(objects, kubectl, logger, what) {
     if (objects.length === 0)
         return;
-    const { errors } = await kubectl.apply((0,plan/* toYaml */.fE)(objects));
+    const { errors } = await kubectl.apply((0,deploy_plan/* toYaml */.fE)(objects));
     if (errors.length > 0)
         throw new ApplyError(`Applying ${what} failed: ${errors.join(' | ')}`);
     logger.info(`Applied ${objects.length} ${what} object(s).`);
@@ -115,10 +110,10 @@ async function waitForCrds(crds, api, signal) {
 async function handOverReplicas(handovers, kubectl, logger) {
     if (handovers.length === 0)
         return;
-    const live = await kubectl.get(handovers.map((h) => (0,objects/* refManifest */.LM)({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace })), { managedFields: true });
-    const byKey = new Map(live.map((object) => [(0,objects/* keyOf */.TN)((0,objects/* refOf */.H8)(object)), object]));
+    const live = await kubectl.get(handovers.map((h) => (0,deploy_objects/* refManifest */.LM)({ apiVersion: h.apiVersion, kind: h.kind, name: h.name, namespace: h.namespace })), { managedFields: true });
+    const byKey = new Map(live.map((object) => [(0,deploy_objects/* keyOf */.TN)((0,deploy_objects/* refOf */.H8)(object)), object]));
     const manifests = handovers
-        .map((handover) => replicasHandoverManifest(handover, byKey.get((0,objects/* keyOf */.TN)({
+        .map((handover) => replicasHandoverManifest(handover, byKey.get((0,deploy_objects/* keyOf */.TN)({
         apiVersion: handover.apiVersion,
         kind: handover.kind,
         name: handover.name,
@@ -127,7 +122,7 @@ async function handOverReplicas(handovers, kubectl, logger) {
         .filter((manifest) => manifest !== undefined);
     if (manifests.length === 0)
         return;
-    const { errors } = await kubectl.apply((0,plan/* toYaml */.fE)(manifests), {
+    const { errors } = await kubectl.apply((0,deploy_plan/* toYaml */.fE)(manifests), {
         fieldManager: autoscalers/* HANDOVER_FIELD_MANAGER */.t,
         force: false,
         validate: false,
@@ -136,7 +131,7 @@ async function handOverReplicas(handovers, kubectl, logger) {
     const real = errors.filter((line) => !/conflict/i.test(line));
     if (real.length > 0)
         throw new ApplyError(`Handing replicas over to the autoscalers failed: ${real.join(' | ')}`);
-    logger.info(`Kept the live replica count of ${manifests.map((m) => (0,objects/* describeRef */.Ro)((0,objects/* refOf */.H8)(m))).join(', ')}: their autoscalers own it now.`);
+    logger.info(`Kept the live replica count of ${manifests.map((m) => (0,deploy_objects/* describeRef */.Ro)((0,deploy_objects/* refOf */.H8)(m))).join(', ')}: their autoscalers own it now.`);
 }
 /** Kinds never deleted by prune or rollback: they hold data or everything else. */
 const PROTECTED_KINDS = new Set([
@@ -152,39 +147,241 @@ function refsOf(objects) {
     return objects.map((o) => o.ref);
 }
 
-
-/***/ }),
-
-/***/ 5106:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  deploy: () => (/* binding */ deploy)
-});
-
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/deploy/apply.ts + 1 modules
-var apply = __webpack_require__(7009);
-// EXTERNAL MODULE: ./src/deploy/kube-api.ts
-var kube_api = __webpack_require__(4555);
-// EXTERNAL MODULE: ./src/deploy/kubectl.ts
-var deploy_kubectl = __webpack_require__(6613);
+;// CONCATENATED MODULE: ./src/deploy/finish.ts
+
+
+
+
+
+// The deploy's last steps and its dry-run: the release record, prune, and the diff.
+function recordOf(settings, plan, version, status, startedAt, finishedAt, previousVersion, reason, migration) {
+    return {
+        name: settings.releaseName,
+        version,
+        status,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(settings.tag !== undefined ? { tag: settings.tag } : {}),
+        ...(settings.commit !== undefined ? { commit: settings.commit } : {}),
+        ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}),
+        images: settings.images,
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: new Date(finishedAt).toISOString(),
+        manifest: (0,deploy_plan/* toYaml */.fE)(plan.objects.map((o) => o.object)),
+        objects: plan.objects.map((o) => o.ref),
+        fingerprint: plan.fingerprint,
+        ...(migration && migration.status !== 'failed'
+            ? {
+                migration: {
+                    job: migration.job.name,
+                    namespace: migration.job.namespace ?? 'default',
+                    status: migration.status,
+                },
+            }
+            : {}),
+        ...(previousVersion !== undefined ? { previousVersion } : {}),
+    };
+}
+async function record(settings, planned, status, reason, startedAt, finishedAt, logger, outcome) {
+    const entry = recordOf(settings, planned.plan, planned.version, status, startedAt, finishedAt, planned.lastGood?.version, reason, outcome.migration);
+    try {
+        await planned.store.create(entry);
+        outcome.release = entry.version;
+        logger.info(`Recorded release ${settings.releaseName} v${entry.version} (${status}) in namespace ${planned.store.namespace}.`);
+        const trimmed = await planned.store.trim([entry, ...planned.history], settings.historyLimit);
+        if (trimmed.length > 0)
+            logger.info(`Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')} (history-limit ${settings.historyLimit}).`);
+    }
+    catch (error) {
+        logger.warning(`The release record could not be written: ${error.message}`);
+    }
+}
+async function prune(plan, kubectl, logger, outcome) {
+    const doomed = plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind));
+    outcome.pruneKept = plan.removed.filter((ref) => PROTECTED_KINDS.has(ref.kind));
+    if (outcome.pruneKept.length > 0) {
+        logger.info(`Not pruned (they hold data or everything else): ${outcome.pruneKept.map(deploy_objects/* describeRef */.Ro).join(', ')}.`);
+    }
+    if (doomed.length === 0) {
+        logger.info('Nothing to prune: every object of the previous release is still in the manifests.');
+        return;
+    }
+    const errors = await kubectl.delete(doomed.map(deploy_objects/* refManifest */.LM));
+    if (errors.length > 0)
+        throw new ApplyError(`Pruning failed: ${errors.join(' | ')}`);
+    outcome.pruned = doomed;
+    logger.info(`Pruned ${doomed.length} object(s) no longer in the manifests: ${doomed.map(deploy_objects/* describeRef */.Ro).join(', ')}.`);
+}
+async function dryRunDiff(settings, plan, lastGood, kubectl, logger, outcome) {
+    const objects = [
+        ...plan.objects,
+        ...(plan.migration && !plan.migration.live ? [plan.migration] : []),
+    ].filter((o) => !o.deferred);
+    const result = await kubectl.run(['diff', '--server-side', '--field-manager=k8s-deploy-action', '--force-conflicts', '-f', '-'], { stdin: (0,deploy_plan/* toYaml */.fE)(objects.map((o) => o.object)) });
+    if (result.exitCode > 1)
+        throw new deploy_plan/* PlanError */.W6(`kubectl diff failed: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+    const notes = [];
+    const deferred = plan.objects.filter((o) => o.deferred);
+    if (deferred.length > 0)
+        notes.push(`# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => (0,deploy_objects/* describeRef */.Ro)(o.ref)).join(', ')}`);
+    if (plan.migration) {
+        notes.push(plan.migration.live
+            ? `# Migration: Job ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
+            : `# Migration: Job ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} would run before the workloads change.`);
+    }
+    outcome.wouldPrune = settings.prune ? plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind)) : [];
+    if (plan.removed.length > 0) {
+        notes.push(settings.prune
+            ? `# Prune would delete: ${outcome.wouldPrune.map(deploy_objects/* describeRef */.Ro).join(', ') || 'nothing'}`
+            : `# No longer in the manifests (kept: prune is off): ${plan.removed.map(deploy_objects/* describeRef */.Ro).join(', ')}`);
+    }
+    if (!lastGood)
+        notes.push(`# Release ${settings.releaseName} has no earlier successful release.`);
+    const diff = `${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`;
+    await (0,promises_.mkdir)(external_node_path_default().dirname(settings.diffPath), { recursive: true });
+    await (0,promises_.writeFile)(settings.diffPath, diff, { mode: 0o600 });
+    outcome.diff = diff;
+    outcome.diffPath = settings.diffPath;
+    logger.info(result.exitCode === 0 && plan.objects.every((o) => !o.deferred)
+        ? 'The cluster already matches the manifests.'
+        : `The server-side diff is in ${settings.diffPath}.`);
+}
+
 // EXTERNAL MODULE: ./src/deploy/migrate.ts
 var migrate = __webpack_require__(7474);
-// EXTERNAL MODULE: ./src/deploy/objects.ts
-var deploy_objects = __webpack_require__(8495);
-// EXTERNAL MODULE: ./src/deploy/plan.ts
-var deploy_plan = __webpack_require__(5448);
-// EXTERNAL MODULE: ./src/deploy/release.ts
-var release = __webpack_require__(466);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+;// CONCATENATED MODULE: ./src/deploy/release.ts
+
+
+
+
+const RECORD_LABELS = {
+    owner: 'app.kubernetes.io/managed-by',
+    release: 'k8s-deploy-action/release',
+    version: 'k8s-deploy-action/version',
+    status: 'k8s-deploy-action/status',
+};
+const OWNER = 'k8s-deploy-action';
+const RECORD_TYPE = 'k8s-deploy-action/release.v1';
+/** What a real API server accepts in one Secret's data (1 MiB); we keep a margin for the metadata. */
+const MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024;
+/** The record's Secret name: `k8s-deploy.NAME.vN`, like Helm's `sh.helm.release.v1.NAME.vN`. */
+function recordName(release, version) {
+    return `k8s-deploy.${release}.v${version}`;
+}
+/** gzip + base64 of the JSON record; throws when it would not fit in a Secret. */
+function encodeRecord(record) {
+    const compressed = (0,external_node_zlib_.gzipSync)(JSON.stringify(record));
+    if (compressed.length > MAX_RECORD_BYTES) {
+        throw new Error(`The release record of ${record.name} would be ${compressed.length} bytes compressed, more than the ${MAX_RECORD_BYTES} a Kubernetes Secret can hold; expected a smaller set of manifests (split it into several releases with release-name).`);
+    }
+    return compressed.toString('base64');
+}
+function decodeRecord(secret) {
+    const name = String((0,deploy_objects/* metadataOf */.Nk)(secret).name ?? '?');
+    const data = (0,records/* isRecord */.u)(secret.data) ? secret.data.release : undefined;
+    if (typeof data !== 'string')
+        throw new Error(`Release record ${name} holds no release data.`);
+    let record;
+    try {
+        const bytes = Buffer.from(data, 'base64');
+        if (bytes.length > MAX_RECORD_BYTES + 16 * 1024)
+            throw new Error('too large');
+        record = JSON.parse((0,external_node_zlib_.gunzipSync)(bytes, { maxOutputLength: 64 * 1024 * 1024 }).toString('utf8'));
+    }
+    catch (error) {
+        throw new Error(`Release record ${name} cannot be read (${error.message}); it was changed by something other than this action. Delete it or choose another release-name.`);
+    }
+    if (!(0,records/* isRecord */.u)(record) ||
+        typeof record.version !== 'number' ||
+        typeof record.manifest !== 'string' ||
+        !Array.isArray(record.objects) ||
+        typeof record.status !== 'string') {
+        throw new Error(`Release record ${name} is not a release of this action's format; delete it or choose another release-name.`);
+    }
+    return record;
+}
+function recordSecret(record, namespace) {
+    return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+            name: recordName(record.name, record.version),
+            namespace,
+            labels: {
+                [RECORD_LABELS.owner]: OWNER,
+                [RECORD_LABELS.release]: record.name,
+                [RECORD_LABELS.version]: String(record.version),
+                [RECORD_LABELS.status]: record.status,
+            },
+        },
+        type: RECORD_TYPE,
+        data: { release: encodeRecord(record) },
+    };
+}
+/** The release records of one release name in one namespace, read and written over the API. */
+class ReleaseStore {
+    api;
+    namespace;
+    release;
+    constructor(api, namespace, release) {
+        this.api = api;
+        this.namespace = namespace;
+        this.release = release;
+    }
+    /** Every record, newest first. Unreadable records are reported, not skipped silently. */
+    async history() {
+        const { items } = await this.api.list((0,kube_api/* resourcePath */.oU)('Secret', this.namespace), {
+            labelSelector: `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${this.release}`,
+        });
+        return items
+            .filter((secret) => secret.type === RECORD_TYPE)
+            .map(decodeRecord)
+            .sort((a, b) => b.version - a.version);
+    }
+    /** Writes a new record; a record of the same version already there means another run deployed at once. */
+    async create(record) {
+        try {
+            await this.api.request('POST', (0,kube_api/* resourcePath */.oU)('Secret', this.namespace), {
+                body: recordSecret(record, this.namespace),
+            });
+        }
+        catch (error) {
+            if (error instanceof kube_api/* ApiError */.hD && error.status === 409) {
+                throw new Error(`Release ${record.name} v${record.version} was recorded by another run at the same time; deploys of one release must not overlap (use a concurrency group).`);
+            }
+            throw error;
+        }
+    }
+    /** Keeps the newest `limit` records and always the newest successful one (rollback needs it). */
+    async trim(history, limit) {
+        const lastGood = history.find((record) => record.status === 'success');
+        const doomed = history
+            .slice(limit)
+            .filter((record) => record !== lastGood)
+            .map((record) => record.version);
+        for (const version of doomed) {
+            try {
+                await this.api.request('DELETE', (0,kube_api/* resourcePath */.oU)('Secret', this.namespace, recordName(this.release, version)));
+            }
+            catch (error) {
+                if (!(error instanceof kube_api/* ApiError */.hD && error.status === 404))
+                    throw error;
+            }
+        }
+        return doomed;
+    }
+}
+/** Labels of a record Secret, for tests and the history command. */
+function recordLabels(secret) {
+    return labelsOf(secret);
+}
+
 // EXTERNAL MODULE: ./src/deploy/verify.ts + 7 modules
 var deploy_verify = __webpack_require__(5357);
 ;// CONCATENATED MODULE: ./src/deploy/rollback.ts
@@ -204,7 +401,7 @@ async function rollBack(input, deps) {
     // Cancellation gives only a few seconds before the runner kills us: the rollback's own calls
     // are not cancelled by the cancellation that triggered it (each still has a timeout).
     const kubectl = deps.kubectl.detached();
-    const previous = new Map((0,apply/* parseManifest */.Ng)(input.lastGood.manifest).map((object) => [(0,deploy_objects/* keyOf */.TN)((0,deploy_objects/* refOf */.H8)(object)), object]));
+    const previous = new Map(parseManifest(input.lastGood.manifest).map((object) => [(0,deploy_objects/* keyOf */.TN)((0,deploy_objects/* refOf */.H8)(object)), object]));
     const changed = input.plan.objects.filter((o) => o.change !== 'unchanged');
     const restore = [];
     const result = {
@@ -223,7 +420,7 @@ async function rollBack(input, deps) {
             result.restored.push(planned.ref);
         }
         else if (planned.change === 'create') {
-            (apply/* PROTECTED_KINDS */.$1.has(planned.ref.kind) ? result.kept : result.deleted).push(planned.ref);
+            (PROTECTED_KINDS.has(planned.ref.kind) ? result.kept : result.deleted).push(planned.ref);
         }
         else {
             result.notInRelease.push(planned.ref);
@@ -232,14 +429,14 @@ async function rollBack(input, deps) {
     const rollbackSignal = new AbortController();
     logger.info(`Rolling back to release v${input.lastGood.version}: ${restore.length} object(s) to restore.`);
     try {
-        await (0,apply/* applyObjects */.r3)(restore, kubectl, logger, `release v${input.lastGood.version}`);
+        await applyObjects(restore, kubectl, logger, `release v${input.lastGood.version}`);
         result.applied = true;
         if (result.restored.length > 0)
             logger.info(`Restored: ${result.restored.map(deploy_objects/* describeRef */.Ro).join(', ')}.`);
         if (result.deleted.length > 0) {
             const errors = await kubectl.delete(result.deleted.map(deploy_objects/* refManifest */.LM));
             if (errors.length > 0)
-                throw new apply/* ApplyError */.d5(`Deleting what the failed run created failed: ${errors.join(' | ')}`);
+                throw new ApplyError(`Deleting what the failed run created failed: ${errors.join(' | ')}`);
             logger.info(`Deleted what the failed run created: ${result.deleted.map(deploy_objects/* describeRef */.Ro).join(', ')}.`);
         }
         if (result.kept.length > 0) {
@@ -309,7 +506,6 @@ async function replaceStatefulSetPods(restored, updateRevisions, api, logger) {
 
 
 
-
 /** A failure with its phase, carried to the one place that builds the outcome. */
 class PhaseFailure extends Error {
     nothingChanged;
@@ -369,7 +565,7 @@ async function deploy(settings, deps) {
         const plan = await phase('Plan', async () => {
             const rendered = settings.rendered;
             const namespace = (0,deploy_plan/* namespaceOfRecord */.IL)({ objects: rendered.map((r) => ({ ref: { namespace: r.namespace } })) }, settings.namespace);
-            const store = new release/* ReleaseStore */.T(cluster, namespace, settings.releaseName);
+            const store = new ReleaseStore(cluster, namespace, settings.releaseName);
             const history = await store.history();
             const latest = history[0];
             const lastGood = history.find((record) => record.status === 'success');
@@ -386,7 +582,7 @@ async function deploy(settings, deps) {
             }, kubectl, logger);
             const version = (latest?.version ?? 0) + 1;
             // The record must fit in a Secret: find out now, not after the cluster changed.
-            (0,release/* encodeRecord */.Ym)(recordOf(settings, planned, version, 'success', startedAt, now(), lastGood?.version));
+            encodeRecord(recordOf(settings, planned, version, 'success', startedAt, now(), lastGood?.version));
             return { plan: planned, store, history, latest, lastGood, version };
         });
         outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
@@ -412,8 +608,8 @@ async function deploy(settings, deps) {
         if (definitions.length > 0 || objects.some((o) => o.deferred)) {
             await phase('Apply definitions', async () => {
                 outcome.nothingChanged = false;
-                await (0,apply/* applyObjects */.r3)(definitions.map((o) => o.object), kubectl, logger, 'namespace and CRD');
-                await (0,apply/* waitForCrds */.Py)(definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'), cluster, signal);
+                await applyObjects(definitions.map((o) => o.object), kubectl, logger, 'namespace and CRD');
+                await waitForCrds(definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'), cluster, signal);
                 const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
                 await (0,deploy_plan/* dryRun */.PA)(deferred, kubectl, logger);
             });
@@ -422,7 +618,7 @@ async function deploy(settings, deps) {
         if (configuration.length > 0) {
             await phase('Apply configuration', async () => {
                 outcome.nothingChanged = false;
-                await (0,apply/* applyObjects */.r3)(configuration.map((o) => o.object), kubectl, logger, 'configuration');
+                await applyObjects(configuration.map((o) => o.object), kubectl, logger, 'configuration');
             });
         }
         let failure;
@@ -444,8 +640,8 @@ async function deploy(settings, deps) {
             await phase('Apply', async () => {
                 outcome.nothingChanged = false;
                 workloadsApplied = true;
-                await (0,apply/* handOverReplicas */.ri)(settings.replicasHandovers, kubectl, logger);
-                await (0,apply/* applyObjects */.r3)(stage('workloads').map((o) => o.object), kubectl, logger, 'workload and other');
+                await handOverReplicas(settings.replicasHandovers, kubectl, logger);
+                await applyObjects(stage('workloads').map((o) => o.object), kubectl, logger, 'workload and other');
             });
             const targets = objects
                 .filter((o) => deploy_verify/* VERIFIED_KINDS */.Fk.has(o.ref.kind) && o.change !== 'unchanged')
@@ -476,6 +672,7 @@ async function deploy(settings, deps) {
             return outcome;
         }
         logger.info(`Deploy failed: ${failure}`);
+        (0,deploy_verify/* logFailureDetails */.rT)(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, logger);
         outcome.verdict = failure;
         outcome.cancelled = signal.aborted;
         const leftRunning = outcome.migration?.leftRunning === true;
@@ -515,7 +712,7 @@ async function deploy(settings, deps) {
         outcome.verdict =
             error instanceof deploy_plan/* PlanError */.W6 ||
                 error instanceof PhaseFailure ||
-                error instanceof apply/* ApplyError */.d5 ||
+                error instanceof ApplyError ||
                 error instanceof deploy_kubectl.KubectlError
                 ? message
                 : message;
@@ -530,242 +727,6 @@ async function deploy(settings, deps) {
         outcome.kubectlProcesses = kubectl.processes;
         await api?.close();
     }
-}
-function recordOf(settings, plan, version, status, startedAt, finishedAt, previousVersion, reason, migration) {
-    return {
-        name: settings.releaseName,
-        version,
-        status,
-        ...(reason !== undefined ? { reason } : {}),
-        ...(settings.tag !== undefined ? { tag: settings.tag } : {}),
-        ...(settings.commit !== undefined ? { commit: settings.commit } : {}),
-        ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}),
-        images: settings.images,
-        startedAt: new Date(startedAt).toISOString(),
-        finishedAt: new Date(finishedAt).toISOString(),
-        manifest: (0,deploy_plan/* toYaml */.fE)(plan.objects.map((o) => o.object)),
-        objects: plan.objects.map((o) => o.ref),
-        fingerprint: plan.fingerprint,
-        ...(migration && migration.status !== 'failed'
-            ? {
-                migration: {
-                    job: migration.job.name,
-                    namespace: migration.job.namespace ?? 'default',
-                    status: migration.status,
-                },
-            }
-            : {}),
-        ...(previousVersion !== undefined ? { previousVersion } : {}),
-    };
-}
-async function record(settings, planned, status, reason, startedAt, finishedAt, logger, outcome) {
-    const entry = recordOf(settings, planned.plan, planned.version, status, startedAt, finishedAt, planned.lastGood?.version, reason, outcome.migration);
-    try {
-        await planned.store.create(entry);
-        outcome.release = entry.version;
-        logger.info(`Recorded release ${settings.releaseName} v${entry.version} (${status}) in namespace ${planned.store.namespace}.`);
-        const trimmed = await planned.store.trim([entry, ...planned.history], settings.historyLimit);
-        if (trimmed.length > 0)
-            logger.info(`Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')} (history-limit ${settings.historyLimit}).`);
-    }
-    catch (error) {
-        logger.warning(`The release record could not be written: ${error.message}`);
-    }
-}
-async function prune(plan, kubectl, logger, outcome) {
-    const doomed = plan.removed.filter((ref) => !apply/* PROTECTED_KINDS */.$1.has(ref.kind));
-    outcome.pruneKept = plan.removed.filter((ref) => apply/* PROTECTED_KINDS */.$1.has(ref.kind));
-    if (outcome.pruneKept.length > 0) {
-        logger.info(`Not pruned (they hold data or everything else): ${outcome.pruneKept.map(deploy_objects/* describeRef */.Ro).join(', ')}.`);
-    }
-    if (doomed.length === 0) {
-        logger.info('Nothing to prune: every object of the previous release is still in the manifests.');
-        return;
-    }
-    const errors = await kubectl.delete(doomed.map(deploy_objects/* refManifest */.LM));
-    if (errors.length > 0)
-        throw new apply/* ApplyError */.d5(`Pruning failed: ${errors.join(' | ')}`);
-    outcome.pruned = doomed;
-    logger.info(`Pruned ${doomed.length} object(s) no longer in the manifests: ${doomed.map(deploy_objects/* describeRef */.Ro).join(', ')}.`);
-}
-async function dryRunDiff(settings, plan, lastGood, kubectl, logger, outcome) {
-    const objects = [
-        ...plan.objects,
-        ...(plan.migration && !plan.migration.live ? [plan.migration] : []),
-    ].filter((o) => !o.deferred);
-    const result = await kubectl.run(['diff', '--server-side', '--field-manager=k8s-deploy-action', '--force-conflicts', '-f', '-'], { stdin: (0,deploy_plan/* toYaml */.fE)(objects.map((o) => o.object)) });
-    if (result.exitCode > 1)
-        throw new deploy_plan/* PlanError */.W6(`kubectl diff failed: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
-    const notes = [];
-    const deferred = plan.objects.filter((o) => o.deferred);
-    if (deferred.length > 0)
-        notes.push(`# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => (0,deploy_objects/* describeRef */.Ro)(o.ref)).join(', ')}`);
-    if (plan.migration) {
-        notes.push(plan.migration.live
-            ? `# Migration: Job ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
-            : `# Migration: Job ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} would run before the workloads change.`);
-    }
-    outcome.wouldPrune = settings.prune ? plan.removed.filter((ref) => !apply/* PROTECTED_KINDS */.$1.has(ref.kind)) : [];
-    if (plan.removed.length > 0) {
-        notes.push(settings.prune
-            ? `# Prune would delete: ${outcome.wouldPrune.map(deploy_objects/* describeRef */.Ro).join(', ') || 'nothing'}`
-            : `# No longer in the manifests (kept: prune is off): ${plan.removed.map(deploy_objects/* describeRef */.Ro).join(', ')}`);
-    }
-    if (!lastGood)
-        notes.push(`# Release ${settings.releaseName} has no earlier successful release.`);
-    const diff = `${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`;
-    await (0,promises_.mkdir)(external_node_path_default().dirname(settings.diffPath), { recursive: true });
-    await (0,promises_.writeFile)(settings.diffPath, diff, { mode: 0o600 });
-    outcome.diff = diff;
-    outcome.diffPath = settings.diffPath;
-    logger.info(result.exitCode === 0 && plan.objects.every((o) => !o.deferred)
-        ? 'The cluster already matches the manifests.'
-        : `The server-side diff is in ${settings.diffPath}.`);
-}
-
-
-/***/ }),
-
-/***/ 466:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Bm: () => (/* binding */ RECORD_TYPE),
-/* harmony export */   T: () => (/* binding */ ReleaseStore),
-/* harmony export */   Ym: () => (/* binding */ encodeRecord),
-/* harmony export */   eT: () => (/* binding */ decodeRecord),
-/* harmony export */   ip: () => (/* binding */ RECORD_LABELS)
-/* harmony export */ });
-/* unused harmony exports MAX_RECORD_BYTES, recordName, recordSecret, recordLabels */
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4845);
-/* harmony import */ var _kube_api_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4555);
-/* harmony import */ var _objects_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8495);
-
-
-
-
-const RECORD_LABELS = {
-    owner: 'app.kubernetes.io/managed-by',
-    release: 'k8s-deploy-action/release',
-    version: 'k8s-deploy-action/version',
-    status: 'k8s-deploy-action/status',
-};
-const OWNER = 'k8s-deploy-action';
-const RECORD_TYPE = 'k8s-deploy-action/release.v1';
-/** What a real API server accepts in one Secret's data (1 MiB); we keep a margin for the metadata. */
-const MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024;
-/** The record's Secret name: `k8s-deploy.NAME.vN`, like Helm's `sh.helm.release.v1.NAME.vN`. */
-function recordName(release, version) {
-    return `k8s-deploy.${release}.v${version}`;
-}
-/** gzip + base64 of the JSON record; throws when it would not fit in a Secret. */
-function encodeRecord(record) {
-    const compressed = (0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.gzipSync)(JSON.stringify(record));
-    if (compressed.length > MAX_RECORD_BYTES) {
-        throw new Error(`The release record of ${record.name} would be ${compressed.length} bytes compressed, more than the ${MAX_RECORD_BYTES} a Kubernetes Secret can hold; expected a smaller set of manifests (split it into several releases with release-name).`);
-    }
-    return compressed.toString('base64');
-}
-function decodeRecord(secret) {
-    const name = String((0,_objects_js__WEBPACK_IMPORTED_MODULE_2__/* .metadataOf */ .Nk)(secret).name ?? '?');
-    const data = (0,_records_js__WEBPACK_IMPORTED_MODULE_3__/* .isRecord */ .u)(secret.data) ? secret.data.release : undefined;
-    if (typeof data !== 'string')
-        throw new Error(`Release record ${name} holds no release data.`);
-    let record;
-    try {
-        const bytes = Buffer.from(data, 'base64');
-        if (bytes.length > MAX_RECORD_BYTES + 16 * 1024)
-            throw new Error('too large');
-        record = JSON.parse((0,node_zlib__WEBPACK_IMPORTED_MODULE_0__.gunzipSync)(bytes, { maxOutputLength: 64 * 1024 * 1024 }).toString('utf8'));
-    }
-    catch (error) {
-        throw new Error(`Release record ${name} cannot be read (${error.message}); it was changed by something other than this action. Delete it or choose another release-name.`);
-    }
-    if (!(0,_records_js__WEBPACK_IMPORTED_MODULE_3__/* .isRecord */ .u)(record) ||
-        typeof record.version !== 'number' ||
-        typeof record.manifest !== 'string' ||
-        !Array.isArray(record.objects) ||
-        typeof record.status !== 'string') {
-        throw new Error(`Release record ${name} is not a release of this action's format; delete it or choose another release-name.`);
-    }
-    return record;
-}
-function recordSecret(record, namespace) {
-    return {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: {
-            name: recordName(record.name, record.version),
-            namespace,
-            labels: {
-                [RECORD_LABELS.owner]: OWNER,
-                [RECORD_LABELS.release]: record.name,
-                [RECORD_LABELS.version]: String(record.version),
-                [RECORD_LABELS.status]: record.status,
-            },
-        },
-        type: RECORD_TYPE,
-        data: { release: encodeRecord(record) },
-    };
-}
-/** The release records of one release name in one namespace, read and written over the API. */
-class ReleaseStore {
-    api;
-    namespace;
-    release;
-    constructor(api, namespace, release) {
-        this.api = api;
-        this.namespace = namespace;
-        this.release = release;
-    }
-    /** Every record, newest first. Unreadable records are reported, not skipped silently. */
-    async history() {
-        const { items } = await this.api.list((0,_kube_api_js__WEBPACK_IMPORTED_MODULE_1__/* .resourcePath */ .oU)('Secret', this.namespace), {
-            labelSelector: `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${this.release}`,
-        });
-        return items
-            .filter((secret) => secret.type === RECORD_TYPE)
-            .map(decodeRecord)
-            .sort((a, b) => b.version - a.version);
-    }
-    /** Writes a new record; a record of the same version already there means another run deployed at once. */
-    async create(record) {
-        try {
-            await this.api.request('POST', (0,_kube_api_js__WEBPACK_IMPORTED_MODULE_1__/* .resourcePath */ .oU)('Secret', this.namespace), {
-                body: recordSecret(record, this.namespace),
-            });
-        }
-        catch (error) {
-            if (error instanceof _kube_api_js__WEBPACK_IMPORTED_MODULE_1__/* .ApiError */ .hD && error.status === 409) {
-                throw new Error(`Release ${record.name} v${record.version} was recorded by another run at the same time; deploys of one release must not overlap (use a concurrency group).`);
-            }
-            throw error;
-        }
-    }
-    /** Keeps the newest `limit` records and always the newest successful one (rollback needs it). */
-    async trim(history, limit) {
-        const lastGood = history.find((record) => record.status === 'success');
-        const doomed = history
-            .slice(limit)
-            .filter((record) => record !== lastGood)
-            .map((record) => record.version);
-        for (const version of doomed) {
-            try {
-                await this.api.request('DELETE', (0,_kube_api_js__WEBPACK_IMPORTED_MODULE_1__/* .resourcePath */ .oU)('Secret', this.namespace, recordName(this.release, version)));
-            }
-            catch (error) {
-                if (!(error instanceof _kube_api_js__WEBPACK_IMPORTED_MODULE_1__/* .ApiError */ .hD && error.status === 404))
-                    throw error;
-            }
-        }
-        return doomed;
-    }
-}
-/** Labels of a record Secret, for tests and the history command. */
-function recordLabels(secret) {
-    return labelsOf(secret);
 }
 
 

@@ -1,5 +1,5 @@
-export const id = 390;
-export const ids = [390];
+export const id = 759;
+export const ids = [759];
 export const modules = {
 
 /***/ 9378:
@@ -739,7 +739,7 @@ function applyOrder(key) {
 
 /***/ }),
 
-/***/ 8390:
+/***/ 1759:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1510,7 +1510,48 @@ var autoscalers = __webpack_require__(7282);
 var manifests_images = __webpack_require__(8001);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
+;// CONCATENATED MODULE: ./src/manifests/number-source.ts
+
+const NUMBER_TAGS = new Set(['tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
+/**
+ * The yaml library writes numbers from their value, so the Document API would turn `012`
+ * into `12`, `+12` into `12`, `0x1F` into `0x1f` and `12345678901234567890` into
+ * `12345678901234567000`. The same number to JavaScript, but not to the cluster: Kubernetes
+ * reads YAML 1.1, where `012` is octal 10, and big integers lose their digits. So a number
+ * keeps the text it was written in as long as that text still reads as its value; numbers
+ * an edit wrote, or changed, are written as usual. For `customTags` wherever a Document that
+ * may be written back is parsed.
+ */
+function number_source_keepNumberSources(tags) {
+    const numberTags = tags.filter((tag) => typeof tag !== 'string' && NUMBER_TAGS.has(tag.tag) && 'test' in tag);
+    const readsAs = (source, value) => numberTags.some((tag) => {
+        if (!tag.test?.test(source))
+            return false;
+        const read = tag.resolve(source, () => { }, {});
+        // Floats resolve to a Scalar node (which remembers trailing zeros).
+        return Object.is((0,dist/* isScalar */.jn)(read) ? read.value : read, value);
+    });
+    return tags.map((tag) => {
+        if (typeof tag === 'string' || !NUMBER_TAGS.has(tag.tag) || !('stringify' in tag))
+            return tag;
+        const stringify = tag.stringify;
+        if (stringify === undefined)
+            return tag;
+        const kept = {
+            ...tag,
+            stringify(node, ...rest) {
+                const { source } = node;
+                return node.type === 'PLAIN' && typeof source === 'string' && readsAs(source, node.value)
+                    ? source
+                    : stringify(node, ...rest);
+            },
+        };
+        return kept;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/manifests/parse.ts
+
 
 
 
@@ -1583,6 +1624,7 @@ function splitDocuments(text) {
     pieces.push(current);
     return pieces;
 }
+/** js-yaml as the fast path reads (and serialize re-reads) documents; undefined when it rejects one. */
 function tryFastLoad(text) {
     try {
         return (0,js_yaml/* load */.Hh)(text, { schema: js_yaml/* CORE_SCHEMA */.OU });
@@ -1594,7 +1636,11 @@ function tryFastLoad(text) {
 function parseWithDocumentApi(source, text, lineOffset, counter) {
     const lineCounter = new dist/* LineCounter */.HN();
     const parsed = [];
-    for (const document of (0,dist/* parseAllDocuments */.hR)(text, { lineCounter, prettyErrors: true })) {
+    for (const document of (0,dist/* parseAllDocuments */.hR)(text, {
+        lineCounter,
+        prettyErrors: true,
+        customTags: number_source_keepNumberSources,
+    })) {
         const start = document.contents?.range[0] ?? document.range[0];
         const location = {
             source: source.name,
@@ -1659,6 +1705,133 @@ function describe(text, document, object, location) {
         name: metadata.name,
         namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
     };
+}
+
+;// CONCATENATED MODULE: ./src/manifests/intended.ts
+/**
+ * What a rendered document must read back as: the object as the user wrote it with exactly
+ * the recorded edits applied. serializeManifest compares every edited document with it, so a
+ * formatting shortcut can never ship a value nobody asked to change.
+ */
+
+
+/** A rendered document that reads back differently from what was intended: our bug, not the user's. */
+class RenderInvariantError extends Error {
+    name = 'RenderInvariantError';
+    constructor(message, location) {
+        super(`${(0,manifests_errors/* formatLocation */.j)(location)}: internal error: ${message} Please report this with the manifest.`);
+    }
+}
+/**
+ * The object with the edits applied, leaving the object itself alone (it is shared). Follows
+ * the Document API's rules: a missing or null parent becomes a mapping, deleting a missing
+ * key does nothing, and a path through a scalar is the same error the Document API reports.
+ */
+function intendedObject(object, edits, location) {
+    const root = { ...object };
+    for (const edit of edits) {
+        let container = root;
+        const last = edit.path.length - 1;
+        for (let depth = 0; depth < last && container !== undefined; depth++) {
+            const key = edit.path[depth];
+            const child = get(container, key);
+            let next;
+            if (Array.isArray(child))
+                next = [...child];
+            else if ((0,records/* isRecord */.u)(child))
+                next = { ...child };
+            else if (edit.op === 'delete')
+                next = undefined;
+            else if (child === undefined || child === null)
+                next = {};
+            else
+                throw pathError(edit, location);
+            if (next !== undefined)
+                put(container, key, next, edit, location);
+            container = next;
+        }
+        if (container === undefined)
+            continue;
+        const key = edit.path[last];
+        if (edit.op === 'set')
+            put(container, key, edit.value, edit, location);
+        else if (Array.isArray(container) && typeof key === 'number')
+            container.splice(key, 1);
+        else if (!Array.isArray(container))
+            delete container[String(key)];
+    }
+    return root;
+}
+function get(container, key) {
+    if (Array.isArray(container))
+        return typeof key === 'number' ? container[key] : undefined;
+    return Object.hasOwn(container, String(key)) ? container[String(key)] : undefined;
+}
+function put(container, key, value, edit, location) {
+    if (!Array.isArray(container))
+        container[String(key)] = value;
+    else if (typeof key === 'number')
+        container[key] = value;
+    else
+        throw pathError(edit, location);
+}
+function pathError(edit, location) {
+    return new manifests_errors/* ManifestError */.S(`cannot ${edit.op} ${edit.path.join('.')}: the path goes through a YAML alias or a value that is not a mapping; expected plain mappings and lists there.`, location);
+}
+/**
+ * Where two plain data values first differ ("metadata.annotations.note", "spec.ports[0]"),
+ * or undefined when they are equal. Key order is not data; NaN equals NaN.
+ */
+function firstDifference(actual, expected) {
+    const path = differencePath(actual, expected);
+    if (path === undefined)
+        return undefined;
+    if (path.length === 0)
+        return '(the whole document)';
+    // Built back to front, and only on a difference: every render compares every document.
+    return path
+        .reverse()
+        .map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`))
+        .join('');
+}
+/** The path to the first difference, innermost key first. */
+function differencePath(actual, expected) {
+    if (Object.is(actual, expected))
+        return undefined;
+    if (Array.isArray(expected)) {
+        if (!Array.isArray(actual) || actual.length !== expected.length)
+            return [];
+        for (let i = 0; i < expected.length; i++) {
+            const path = differencePath(actual[i], expected[i]);
+            if (path !== undefined)
+                return [...path, i];
+        }
+        return undefined;
+    }
+    if (ArrayBuffer.isView(expected)) {
+        const bytes = (view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+        if (!ArrayBuffer.isView(actual) || actual.byteLength !== expected.byteLength)
+            return [];
+        const [a, b] = [bytes(actual), bytes(expected)];
+        return a.every((byte, i) => byte === b[i]) ? undefined : [];
+    }
+    if (!(0,records/* isRecord */.u)(expected) || !(0,records/* isRecord */.u)(actual) || ArrayBuffer.isView(actual))
+        return [];
+    let count = 0;
+    for (const key in expected) {
+        if (!Object.hasOwn(expected, key))
+            continue;
+        count++;
+        if (!Object.hasOwn(actual, key))
+            return [key];
+        const path = differencePath(actual[key], expected[key]);
+        if (path !== undefined)
+            return [...path, key];
+    }
+    if (Object.keys(actual).length === count)
+        return undefined;
+    const extra = Object.keys(actual).find((key) => !Object.hasOwn(expected, key));
+    return extra === undefined ? undefined : [extra];
 }
 
 ;// CONCATENATED MODULE: ./src/manifests/text-edit.ts
@@ -1729,17 +1902,23 @@ function scan(lines) {
         stack.push(entry);
     };
     let blockScalarCol;
-    for (let i = 0; i < lines.length; i++) {
+    let keepTrailing = false;
+    // The empty string after the final line break is not a line: nothing may go after it.
+    const end = lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+    for (let i = 0; i < end; i++) {
         const line = lines[i];
         const body = line.trimStart();
         const indent = line.length - body.length;
         const blank = body === '' || body.startsWith('#');
         if (blockScalarCol !== undefined) {
-            if (blank || indent > blockScalarCol) {
-                if (!blank)
-                    lastContent = i;
+            // Inside a block scalar "#" is text; a keep (`|+`, `>+`) scalar's trailing empty lines
+            // are text too, so keys added after it must go below them.
+            if (body === '' ? keepTrailing : indent > blockScalarCol) {
+                lastContent = i;
                 continue;
             }
+            if (body === '')
+                continue;
             blockScalarCol = undefined;
         }
         if (blank)
@@ -1821,6 +2000,7 @@ function scan(lines) {
         if (value === 'block') {
             entry.value = 'opaque';
             blockScalarCol = entry.isItem ? entry.col : col;
+            keepTrailing = /^[|>][1-9]?\+/.test(line.slice(valueStart).trimStart());
         }
         else if (value !== 'none') {
             entry.value = value;
@@ -1973,33 +2153,88 @@ function planDelete(plan, lines, index, path) {
 
 
 
+
+
+
+const counts = { asWritten: 0, textEdited: 0, documentApi: 0, textEditsRejected: 0 };
+function serializeCounts() {
+    return { ...counts };
+}
+function resetSerializeCounts() {
+    Object.assign(counts, { asWritten: 0, textEdited: 0, documentApi: 0, textEditsRejected: 0 });
+}
+const UNREADABLE = Symbol('unreadable');
 /**
  * The document's text with its recorded edits. Plain block-style documents are edited line
  * by line (everything else stays byte for byte as written); the rest go through the yaml
  * Document API, which keeps comments and key order and re-formats indentation.
+ *
+ * Either way the result is read back with the parser that read the original and must equal
+ * the original object with the edits applied: a text edit that reads back differently is
+ * discarded for the Document API, and a Document API result that does is an internal error,
+ * since shipping it would deploy a value the user never wrote. `editText` is replaceable so
+ * tests can prove the check catches an editor bug on its own.
  */
-function serializeManifest(manifest) {
-    if (manifest.document === undefined) {
-        const edited = manifest.edits.length === 0 ? manifest.text : applyTextEdits(manifest.text, manifest.edits);
-        if (edited !== undefined)
-            return edited.endsWith('\n') ? edited : `${edited}\n`;
-        manifest.document = (0,dist/* parseDocument */.Tp)(manifest.text);
+function serializeManifest(manifest, editText = applyTextEdits) {
+    const { edits } = manifest;
+    if (manifest.document === undefined && edits.length === 0) {
+        counts.asWritten++;
+        return withNewline(manifest.text);
     }
-    const document = manifest.document;
-    for (const edit of manifest.edits)
+    const intended = intendedObject(manifest.object, edits, manifest.location);
+    const readBack = manifest.document === undefined ? tryFastLoad : readWithDocumentApi;
+    let document = manifest.document;
+    if (document === undefined) {
+        const edited = editText(manifest.text, edits);
+        if (edited !== undefined) {
+            const text = withNewline(edited);
+            if (firstDifference(readOrMark(readBack, text), intended) === undefined) {
+                counts.textEdited++;
+                return text;
+            }
+            counts.textEditsRejected++;
+        }
+        document = (0,dist/* parseDocument */.Tp)(manifest.text, { customTags: number_source_keepNumberSources });
+    }
+    counts.documentApi++;
+    for (const edit of edits)
         applyToDocument(document, edit, manifest);
     // Our stream places its own separators; a `---` kept from the source would double them.
     if (document.directives)
         document.directives.docStart = null;
-    const text = document.toString({ lineWidth: 0 });
-    return text.endsWith('\n') ? text : `${text}\n`;
+    const text = withNewline(document.toString({ lineWidth: 0 }));
+    const read = readOrMark(readBack, text);
+    const difference = read === UNREADABLE ? 'the whole document' : firstDifference(read, intended);
+    if (difference !== undefined) {
+        throw new RenderInvariantError(`the rendered document reads back differently from the manifest with its edits applied (at ${difference}${read === UNREADABLE ? ', which no longer parses' : ''}); nothing was deployed.`, manifest.location);
+    }
+    return text;
 }
 /** The Document API path on its own, for text without a parsed document (and for tests). */
 function applyEditsWithDocumentApi(text, edits, manifest) {
-    const document = parseDocument(text);
+    const document = parseDocument(text, { customTags: keepNumberSources });
     for (const edit of edits)
         applyToDocument(document, edit, manifest);
     return document.toString({ lineWidth: 0 });
+}
+function withNewline(text) {
+    return text.endsWith('\n') ? text : `${text}\n`;
+}
+function readOrMark(read, text) {
+    const value = read(text);
+    return value === undefined ? UNREADABLE : value;
+}
+/** As parse.ts reads documents that need the full parser. */
+function readWithDocumentApi(text) {
+    const document = (0,dist/* parseDocument */.Tp)(text);
+    if (document.errors.length > 0)
+        return undefined;
+    try {
+        return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch {
+        return undefined;
+    }
 }
 function applyToDocument(document, edit, manifest) {
     try {
@@ -2253,7 +2488,7 @@ async function runPhases(inputs, deps, result, timed) {
         throw new Error("Input 'release-name' is empty and GITHUB_REPOSITORY is not set. Expected a name for the release records (the repository's name by default).");
     }
     const [{ deploy }, { Kubectl }] = await Promise.all([
-        Promise.all(/* import() */[__webpack_require__.e(613), __webpack_require__.e(328)]).then(__webpack_require__.bind(__webpack_require__, 4328)),
+        Promise.all(/* import() */[__webpack_require__.e(613), __webpack_require__.e(764)]).then(__webpack_require__.bind(__webpack_require__, 5764)),
         __webpack_require__.e(/* import() */ 613).then(__webpack_require__.bind(__webpack_require__, 6613)),
     ]);
     const kubectl = new Kubectl({
