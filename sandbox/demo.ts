@@ -62,9 +62,16 @@ try {
       expect: 1,
     },
   ];
-  for (const { label, commit, crash, expect } of runs) {
+  for (const [index, { label, commit, crash, expect }] of runs.entries()) {
     say(`\n=== ${label} (commit ${commit.slice(0, 12)}) ===`);
-    const env = { ...sandboxEnv, GITHUB_SHA: commit, GITHUB_REPOSITORY: 'acme/upload-platform' };
+    const env = {
+      ...sandboxEnv,
+      GITHUB_SHA: commit,
+      GITHUB_REPOSITORY: 'acme/upload-platform',
+      // What a runner sets: the run URL lands in the annotations and the release records.
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: String(7000 + index),
+    };
     const run = await runAction({ inputs: inputs(crash), env, echo: (text) => process.stdout.write(text) });
     say(`\nexit code ${run.exitCode} (expected ${expect}); outputs:`);
     for (const [name, value] of Object.entries(run.outputs)) console.log(`  ${name} = ${value}`);
@@ -82,7 +89,7 @@ try {
       ['dist/cli/index.js', 'history', '--release-name', 'upload-platform', '--namespace', 'upload-staging'],
       { env: { ...process.env, ...sandbox.env } },
     );
-    process.stdout.write(history.stdout + history.stderr);
+    process.stdout.write(history.stderr + history.stdout);
     if (history.exitCode !== 0) failed = true;
   }
 } finally {

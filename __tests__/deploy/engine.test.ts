@@ -89,4 +89,50 @@ describe('deploy engine against the sandbox', () => {
     expect(await configValue('crash')).toBe('good');
     expect(bad.outcome.rollback?.verify?.ok).toBe(true);
   }, 120_000);
+
+  it('rolls back a StatefulSet by replacing the pods of the failed revision, and leaves one whose template did not change alone', async () => {
+    const stateful = (ns: string, dbImage: string, webImage: string) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${ns}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+  namespace: ${ns}
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+        - name: db
+          image: ${dbImage}
+          readinessProbe:
+            httpGet: {path: /, port: 5432}
+            initialDelaySeconds: 5
+${app(ns, webImage)
+  .split('---\n')
+  .slice(1)
+  .map((doc) => `---\n${doc}`)
+  .join('')}`;
+    const good = await deployYaml(sandbox, stateful('sts', image, image), { releaseName: 'sts' });
+    expect(good.outcome.verdict).toBeUndefined();
+
+    const badDb = await deployYaml(sandbox, stateful('sts', crashing, image), { releaseName: 'sts' });
+    expect(badDb.outcome.result).toBe('rolled-back');
+    expect(badDb.outcome.verdict).toMatch(/StatefulSet sts\/db: pod db-\d container db is crash-looping/);
+    expect(badDb.outcome.rollback?.replacedPods.length).toBeGreaterThan(0);
+    expect(badDb.outcome.rollback?.verify?.ok).toBe(true);
+
+    const badWeb = await deployYaml(sandbox, stateful('sts', image, crashing), { releaseName: 'sts' });
+    expect(badWeb.outcome.result).toBe('rolled-back');
+    expect(badWeb.outcome.verdict).toMatch(/Deployment sts\/web/);
+    expect(badWeb.outcome.rollback?.replacedPods).toEqual([]);
+  }, 180_000);
 });

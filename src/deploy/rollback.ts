@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { isRecord } from '../records.js';
 import { ApplyError, applyObjects, PROTECTED_KINDS, parseManifest } from './apply.js';
 import { type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
@@ -98,7 +99,7 @@ export async function rollBack(
         `Changed by the failed run but not part of release v${input.lastGood.version}, so left as they are: ${result.notInRelease.map(describeRef).join(', ')}.`,
       );
     }
-    result.replacedPods = await replaceStatefulSetPods(result.restored, input.updateRevisions, api, logger);
+    result.replacedPods = await replaceStatefulSetPods(input.plan, input.updateRevisions, api, logger);
   } catch (error) {
     result.problem = `The rollback did not finish: ${(error as Error).message}`;
     logger.warning(result.problem);
@@ -126,17 +127,26 @@ export async function rollBack(
   return result;
 }
 
+/**
+ * Deletes the pods of each StatefulSet's failed revision, so the controller recreates them from
+ * the restored template. Only where the failed run made a new revision: a StatefulSet whose
+ * template the run did not change keeps its pods (a database is not restarted for nothing).
+ */
 async function replaceStatefulSetPods(
-  restored: readonly ObjectRef[],
+  plan: Plan,
   updateRevisions: Map<string, string>,
   api: KubeApi,
   logger: Logger,
 ): Promise<string[]> {
   const replaced: string[] = [];
-  for (const ref of restored.filter((r) => r.kind === 'StatefulSet')) {
+  for (const planned of plan.objects.filter(
+    (o) => o.ref.kind === 'StatefulSet' && o.change !== 'unchanged',
+  )) {
+    const ref = planned.ref;
     const bad = updateRevisions.get(describeRef(ref));
+    const before = isRecord(planned.live?.status) ? planned.live.status.updateRevision : undefined;
+    if (bad === undefined || bad === before) continue;
     const namespace = ref.namespace ?? 'default';
-    if (bad === undefined) continue;
     const { items } = await api.list(resourcePath('Pod', namespace), {
       labelSelector: `controller-revision-hash=${bad}`,
     });

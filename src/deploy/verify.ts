@@ -143,12 +143,15 @@ export async function verifyRollout(
         result.state = 'current';
         result.durationMs = now() - started;
         logger.info(
-          `${describeRef(result.ref)}: rolled out (${status.summary}) in ${seconds(result.durationMs)}.`,
+          `${describeRef(result.ref)}: ${result.ref.kind === 'Job' ? 'complete' : 'rolled out'} (${status.summary}) in ${seconds(result.durationMs)}.`,
         );
       } else if (status.state === 'failed') {
         result.state = 'failed';
         result.durationMs = now() - started;
         result.problem = status.problem;
+        logger.info(
+          `${describeRef(result.ref)}: failed ${seconds(result.durationMs)} after verification started.`,
+        );
         settle({ ok: false, verdict: status.summary });
         return;
       } else {
