@@ -389,6 +389,7 @@ var deploy_verify = __webpack_require__(5357);
 
 
 
+
 /**
  * Returns every object the failed run changed to what the last good release declared, with the
  * same field manager (never `kubectl rollout undo`, whose own manager would keep removed fields
@@ -445,7 +446,7 @@ async function rollBack(input, deps) {
         if (result.notInRelease.length > 0) {
             logger.info(`Changed by the failed run but not part of release v${input.lastGood.version}, so left as they are: ${result.notInRelease.map(deploy_objects/* describeRef */.Ro).join(', ')}.`);
         }
-        result.replacedPods = await replaceStatefulSetPods(result.restored, input.updateRevisions, api, logger);
+        result.replacedPods = await replaceStatefulSetPods(input.plan, input.updateRevisions, api, logger);
     }
     catch (error) {
         result.problem = `The rollback did not finish: ${error.message}`;
@@ -474,13 +475,20 @@ async function rollBack(input, deps) {
     }
     return result;
 }
-async function replaceStatefulSetPods(restored, updateRevisions, api, logger) {
+/**
+ * Deletes the pods of each StatefulSet's failed revision, so the controller recreates them from
+ * the restored template. Only where the failed run made a new revision: a StatefulSet whose
+ * template the run did not change keeps its pods (a database is not restarted for nothing).
+ */
+async function replaceStatefulSetPods(plan, updateRevisions, api, logger) {
     const replaced = [];
-    for (const ref of restored.filter((r) => r.kind === 'StatefulSet')) {
+    for (const planned of plan.objects.filter((o) => o.ref.kind === 'StatefulSet' && o.change !== 'unchanged')) {
+        const ref = planned.ref;
         const bad = updateRevisions.get((0,deploy_objects/* describeRef */.Ro)(ref));
-        const namespace = ref.namespace ?? 'default';
-        if (bad === undefined)
+        const before = (0,records/* isRecord */.u)(planned.live?.status) ? planned.live.status.updateRevision : undefined;
+        if (bad === undefined || bad === before)
             continue;
+        const namespace = ref.namespace ?? 'default';
         const { items } = await api.list((0,kube_api/* resourcePath */.oU)('Pod', namespace), {
             labelSelector: `controller-revision-hash=${bad}`,
         });

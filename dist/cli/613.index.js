@@ -1789,12 +1789,13 @@ async function verifyRollout(targets, options) {
             if (status.state === 'current') {
                 result.state = 'current';
                 result.durationMs = now() - started;
-                logger.info(`${(0,objects/* describeRef */.Ro)(result.ref)}: rolled out (${status.summary}) in ${seconds(result.durationMs)}.`);
+                logger.info(`${(0,objects/* describeRef */.Ro)(result.ref)}: ${result.ref.kind === 'Job' ? 'complete' : 'rolled out'} (${status.summary}) in ${seconds(result.durationMs)}.`);
             }
             else if (status.state === 'failed') {
                 result.state = 'failed';
                 result.durationMs = now() - started;
                 result.problem = status.problem;
+                logger.info(`${(0,objects/* describeRef */.Ro)(result.ref)}: failed ${seconds(result.durationMs)} after verification started.`);
                 settle({ ok: false, verdict: status.summary });
                 return;
             }
