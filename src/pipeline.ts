@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type ClusterConnection, type ConnectDeps, connectCluster } from './cluster/connect.js';
-import type { DeployOutcome } from './deploy/engine.js';
+import type { DeployDeps, DeployOutcome } from './deploy/engine.js';
 import { type ImageDeps, prepareImages } from './images/prepare.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './log.js';
@@ -34,6 +34,8 @@ export interface PipelineDeps {
   workDir?: string;
   /** A context of the kubeconfig (the CLI's --context); the current one otherwise. */
   context?: string;
+  /** Told when the plan passed and the cluster is about to change (see DeployDeps.onDeploying). */
+  onDeploying?: DeployDeps['onDeploying'];
 }
 
 export type RunResultName = 'success' | 'failed' | 'rolled-back' | 'dry-run';
@@ -241,7 +243,7 @@ async function runPhases(
       historyLimit: inputs.historyLimit,
       diffPath: path.join(path.dirname(manifestsPath), 'diff.txt'),
     },
-    { kubectl, logger, signal: deps.signal ?? new AbortController().signal },
+    { kubectl, logger, signal: deps.signal ?? new AbortController().signal, onDeploying: deps.onDeploying },
   );
   deps.onKubectl?.(outcome.kubectlProcesses);
   result.deploy = outcome;

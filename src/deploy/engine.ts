@@ -1,15 +1,17 @@
 import type { Logger } from '../log.js';
 import type { ReplicasHandover } from '../manifests/autoscalers.js';
+import type { SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
 import { ApplyError, applyObjects, handOverReplicas, waitForCrds } from './apply.js';
 import { dryRunDiff, prune, record, recordOf } from './finish.js';
 import { KubeApi } from './kube-api.js';
 import { type Kubectl, KubectlError } from './kubectl.js';
 import { type MigrationResult, runMigration } from './migrate.js';
-import { describeRef, type ObjectRef } from './objects.js';
+import { describeRef, keyOf, type ObjectRef } from './objects.js';
 import {
   dryRun,
   namespaceOfRecord,
+  type Plan,
   PlanError,
   type PlannedObject,
   planDeploy,
@@ -50,6 +52,16 @@ export interface DeployDeps {
   /** Aborts when the run is cancelled. */
   signal: AbortSignal;
   now?: () => number;
+  /**
+   * Told once the plan passed and the run will deploy (not for a dry run): the release it will
+   * record and the one before it. The GitHub deployment is created here, so it says
+   * "in progress" exactly while the cluster may change.
+   */
+  onDeploying?: (release: {
+    version: number;
+    previous: number | undefined;
+    unchanged: boolean;
+  }) => Promise<void>;
 }
 
 export interface PhaseTiming {
@@ -81,6 +93,8 @@ export interface DeployOutcome {
   wouldPrune?: ObjectRef[];
   diff?: string;
   diffPath?: string;
+  /** Where the failing object is written in the manifests, when one object is to blame. */
+  failedAt?: SourceLocation;
   phases: PhaseTiming[];
   kubectlProcesses: number;
 }
@@ -184,6 +198,11 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       outcome.result = 'dry-run';
       return outcome;
     }
+    await deps.onDeploying?.({
+      version: plan.plan.unchanged && plan.latest ? plan.latest.version : plan.version,
+      previous: plan.latest?.version,
+      unchanged: plan.plan.unchanged,
+    });
     if (plan.plan.unchanged && plan.latest) {
       logger.info(
         `Release ${settings.releaseName} v${plan.latest.version} already has exactly these manifests and the cluster matches them: nothing to do.`,
@@ -289,6 +308,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     }
 
     logger.info(`Deploy failed: ${failure}`);
+    outcome.failedAt = blame(plan.plan, outcome);
     logFailureDetails(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, logger);
     outcome.verdict = failure;
     outcome.cancelled = signal.aborted;
@@ -345,4 +365,12 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     outcome.kubectlProcesses = kubectl.processes;
     await api?.close();
   }
+}
+
+/** The manifest location of what failed: the failing workload, else the migration Job. */
+function blame(plan: Plan, outcome: DeployOutcome): SourceLocation | undefined {
+  const failed = outcome.verify?.workloads.find((workload) => workload.state === 'failed');
+  if (failed) return plan.objects.find((o) => keyOf(o.ref) === keyOf(failed.ref))?.location;
+  if (outcome.migration?.status === 'failed') return plan.migration?.location;
+  return undefined;
 }
