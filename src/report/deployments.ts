@@ -317,7 +317,10 @@ async function findAutomaticDeployment(
     const latest = statuses[0];
     if (latest && !UNFINISHED.has(latest.state)) continue;
     const linksThisRun =
-      runPath !== undefined && [latest?.log_url, latest?.target_url].some((url) => url?.includes(runPath));
+      runPath !== undefined &&
+      [latest?.log_url, latest?.target_url].some(
+        (url) => url !== undefined && url !== null && linksTo(url, runPath),
+      );
     if (recent || linksThisRun) return deployment.id;
   }
   return undefined;
@@ -326,7 +329,13 @@ async function findAutomaticDeployment(
 /** `/actions/runs/<id>/` of a job URL (https://github.com/o/r/actions/runs/1/job/2), when it is one. */
 function runPathOf(runUrl: string | undefined): string | undefined {
   const match = runUrl?.match(/\/actions\/runs\/\d+(?=\/|$)/);
-  return match ? `${match[0]}` : undefined;
+  return match?.[0];
+}
+
+/** The URL is under the run's path: `/actions/runs/42` matches `/actions/runs/42/job/7`, not `/actions/runs/420`. */
+function linksTo(url: string, runPath: string): boolean {
+  const at = url.indexOf(runPath);
+  return at >= 0 && /^(?:[/?#]|$)/.test(url.slice(at + runPath.length));
 }
 
 function describeDeployment(target: DeploymentTarget): string {
@@ -364,16 +373,23 @@ function quietLog(logger: Logger) {
  * errors also carry the request, headers included.
  */
 function failureWarning(error: unknown, step: string, target: DeploymentTarget): string {
-  const status = (error as { status?: unknown }).status;
+  const failure = (error ?? {}) as { status?: unknown; response?: unknown; name?: unknown; cause?: unknown };
+  const cause = (failure.cause ?? {}) as { name?: unknown; message?: unknown };
   const message = (error as Error)?.message ?? String(error);
-  const code = typeof status === 'number' ? status : undefined;
+  // Octokit reports a network failure or an abort as status 500 without a response: no HTTP answer.
+  const answered = typeof failure.status === 'number' && failure.response !== undefined;
+  const code = answered ? (failure.status as number) : undefined;
   const what = `Could not ${step} for environment ${target.environment}`;
   const goesOn = 'The deploy goes on without a GitHub deployment record.';
   let advice: string;
-  if ((error as Error)?.name === 'TimeoutError' || /aborted|timeout/i.test(message)) {
-    advice = `the GitHub API did not answer within ${(target.timeoutMs ?? 10_000) / 1000} s (${message}).`;
+  if (
+    !answered &&
+    [failure.name, cause.name].some((name) => name === 'TimeoutError' || name === 'AbortError')
+  ) {
+    advice = `the GitHub API did not answer within ${(target.timeoutMs ?? 10_000) / 1000} s.`;
   } else if (code === undefined) {
-    advice = `the GitHub API at ${target.apiUrl} could not be reached (${message}).`;
+    const reason = typeof cause.message === 'string' && cause.message !== '' ? cause.message : message;
+    advice = `the GitHub API at ${target.apiUrl} could not be reached (${reason}).`;
   } else if (code === 401) {
     advice = `the token was refused (401: ${message}): check the \`github-token\` input.`;
   } else if (code === 403 && /rate limit/i.test(message)) {
