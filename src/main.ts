@@ -26,12 +26,21 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   // Loaded after the inputs are accepted, so a bad input is reported without loading the
   // pipeline's modules (YAML parsers, globbing, AWS clients) first.
-  const { runPipeline } = await import('./pipeline.js');
+  const [{ runPipeline }, { GitHubRun }] = await Promise.all([
+    import('./pipeline.js'),
+    import('./report/github-run.js'),
+  ]);
+  let images: Record<string, string> = {};
+  const github = new GitHubRun(inputs, process.env, actionLogger, () => images);
   const result = await runPipeline(inputs, {
     runner: new NodeProcessRunner(),
     logger: actionLogger,
     env: process.env,
     signal: cancel.signal,
+    onImages: (built) => {
+      images = built;
+    },
+    onDeploying: (release) => github.deploying(release.previous),
     onCleanup: (state) => {
       if (state.registry) core.saveState(STATE.registry, state.registry);
       if (state.kubeconfigPath) core.saveState(STATE.kubeconfig, state.kubeconfigPath);
@@ -43,6 +52,8 @@ async function main(): Promise<void> {
   if (result.deploy?.diffPath) core.setOutput('diff', result.deploy.diffPath);
   if (result.deploy?.release !== undefined) core.setOutput('release', String(result.deploy.release));
   core.setOutput('result', result.result);
+  await github.finished(result, cancel.signal.aborted);
+  if (github.deploymentId !== undefined) core.setOutput('deployment-id', String(github.deploymentId));
   try {
     const { runSummary } = await import('./report/summary.js');
     await core.summary.addRaw(runSummary(result)).write();

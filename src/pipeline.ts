@@ -34,6 +34,8 @@ export interface PipelineDeps {
   workDir?: string;
   /** A context of the kubeconfig (the CLI's --context); the current one otherwise. */
   context?: string;
+  /** Told the image references once they are known (built or reused). */
+  onImages?: (images: Record<string, string>) => void;
   /** Told when the plan passed and the cluster is about to change (see DeployDeps.onDeploying). */
   onDeploying?: DeployDeps['onDeploying'];
 }
@@ -187,6 +189,7 @@ async function runPhases(
   );
   result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
   result.built = prepared.built;
+  deps.onImages?.(result.images);
   const render = await timed('Render manifests', async () =>
     renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger),
   );
