@@ -215,7 +215,8 @@ describe('GitHub stand-in: deployment statuses', () => {
     const own = { owner: 'acme', repo: 'inactive' };
     const older = await deployment(own);
     const transient = await deployment(own, { transient_environment: true });
-    const production = await deployment(own, { environment: 'production', production_environment: true });
+    // Same environment, but marked as one end users use: GitHub leaves it alone.
+    const production = await deployment(own, { production_environment: true });
     const failed = await deployment(own);
     const other = await deployment(own, { environment: 'qa' });
     for (const id of [older, transient, production, other]) {
