@@ -17,7 +17,7 @@ export interface ActionRun {
   postExitCode: number;
   /** What the processes printed, unmasked, exactly as the runner receives it. */
   rawOutput: string;
-  /** The log as the runner shows it: `::add-mask::` values replaced by `***`. */
+  /** The log as the runner shows it: the job token, secrets and `::add-mask::` values replaced by `***`. */
   log: string;
   outputs: Record<string, string>;
   state: Record<string, string>;
@@ -29,12 +29,21 @@ export interface ActionRun {
 }
 
 export interface RunActionOptions {
-  /** Action inputs by their kebab-case names. */
+  /**
+   * Action inputs by their kebab-case names. `github-token` defaults to the env's
+   * SANDBOX_GITHUB_TOKEN, as GitHub evaluates the input's default `${{ github.token }}`.
+   */
   inputs: Record<string, string>;
-  /** The environment (the sandbox's env, GITHUB_SHA, ...), on top of PATH and HOME. */
+  /**
+   * The environment (the sandbox's env, GITHUB_SHA, ...), on top of PATH and HOME. The sandbox's
+   * GitHub tokens (SANDBOX_GITHUB_TOKEN, SANDBOX_GITHUB_READONLY_TOKEN) are not passed on: an
+   * action sees a token only through its input.
+   */
   env: Record<string, string>;
   /** Where the workflow's checkout is; default the repository root. */
   workspace?: string;
+  /** The script to run as the action (main and post step); default the bundle, dist/index.js. */
+  entry?: string;
   /** Echo the log (masked) as it arrives. */
   echo?: (text: string) => void;
 }
@@ -62,8 +71,17 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
     GITHUB_PATH: join(root, 'path'),
   };
   await Promise.all(Object.values(files).map((file) => writeFile(file, '')));
+  // The job's token reaches the action only as the `github-token` input, whose default
+  // `${{ github.token }}` GitHub evaluates; a test may pass its own (e.g. the read-only token).
+  const {
+    SANDBOX_GITHUB_TOKEN: jobToken,
+    SANDBOX_GITHUB_READONLY_TOKEN: readOnlyToken,
+    ...actionEnv
+  } = options.env;
+  const inputs = { ...options.inputs };
+  if (inputs['github-token'] === undefined && jobToken) inputs['github-token'] = jobToken;
   const inputEnv = Object.fromEntries(
-    Object.entries(options.inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
   );
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -72,11 +90,17 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
     GITHUB_WORKSPACE: options.workspace ?? REPO_ROOT,
     RUNNER_TEMP: runnerTemp,
     ...files,
-    ...options.env,
+    ...actionEnv, // GITHUB_API_URL included: the sandbox's GitHub stand-in
     ...inputEnv,
   };
+  const entry = options.entry ?? join(REPO_ROOT, 'dist/index.js');
   const masked: string[] = [];
-  const mask = (text: string) => masked.reduce((out, secret) => out.split(secret).join('***'), text);
+  // The runner masks the job token (and secrets) before any step runs, without an ::add-mask::.
+  const runnerSecrets = [jobToken, readOnlyToken, inputs['github-token']].filter((secret): secret is string =>
+    Boolean(secret),
+  );
+  const mask = (text: string) =>
+    [...runnerSecrets, ...masked].reduce((out, secret) => out.split(secret).join('***'), text);
   let rawOutput = '';
   let log = '';
   const onOutput = (chunk: string) => {
@@ -87,16 +111,11 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
     options.echo?.(shown);
   };
 
-  const exitCode = await runNode(
-    join(REPO_ROOT, 'dist/index.js'),
-    env,
-    options.workspace ?? REPO_ROOT,
-    onOutput,
-  );
+  const exitCode = await runNode(entry, env, options.workspace ?? REPO_ROOT, onOutput);
   const state = parseFileCommands(await readFile(files.GITHUB_STATE, 'utf8'));
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]));
   const postExitCode = await runNode(
-    join(REPO_ROOT, 'dist/index.js'),
+    entry,
     { ...env, ...stateEnv },
     options.workspace ?? REPO_ROOT,
     onOutput,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { getOctokit } from '@actions/github';
 import { describe, expect, it } from '@jest/globals';
 import { parseSandboxArgs } from './args.js';
 import { envFile } from './sandbox.js';
@@ -34,6 +35,10 @@ describe('sandbox orchestrator', () => {
         'SANDBOX_REGISTRY',
         'SANDBOX_AUDIT_LOG',
         'SANDBOX_DOCKER_LOG',
+        'GITHUB_API_URL',
+        'SANDBOX_GITHUB_TOKEN',
+        'SANDBOX_GITHUB_READONLY_TOKEN',
+        'SANDBOX_GITHUB_ADMIN_URL',
       ]) {
         expect(env[name]).toBeTruthy();
       }
@@ -82,6 +87,25 @@ describe('sandbox orchestrator', () => {
     }
     await sandbox.stop();
     expect(left).toEqual([]);
+  });
+
+  it('serves the GitHub stand-in at GITHUB_API_URL to a real client with the job token, even without Kubernetes', async () => {
+    const sandbox = await startSandbox({ kubernetes: false });
+    try {
+      const { env } = sandbox;
+      const octokit = getOctokit(env.SANDBOX_GITHUB_TOKEN ?? '', { baseUrl: env.GITHUB_API_URL });
+      const created = await octokit.rest.repos.createDeployment({
+        owner: 'acme',
+        repo: 'app',
+        ref: 'c'.repeat(40),
+        environment: 'staging',
+      });
+      expect(created.status).toBe(201);
+      const calls = (await (await fetch(`${env.SANDBOX_GITHUB_ADMIN_URL}/calls`)).json()) as unknown[];
+      expect(calls).toEqual([expect.objectContaining({ method: 'POST', status: 201, auth: 'write' })]);
+    } finally {
+      await sandbox.stop();
+    }
   });
 
   it('round-trips values with quotes through the env file', () => {

@@ -9,6 +9,7 @@ import { RepositoryCatalog } from './aws/repositories.js';
 import { SimulatedSecretsManager, seedDefaultSecrets } from './aws/secrets-manager.js';
 import { startAwsService } from './aws/server.js';
 import type { ClusterHandle } from './cluster.js';
+import { startGitHubService } from './github/server.js';
 import { createCertificateAuthority, issueServerCertificate } from './pki.js';
 import { RegistryClient } from './registry/client.js';
 import { createImagePullCheck } from './registry/image-pull.js';
@@ -174,6 +175,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     });
     closers.push(aws.close);
+    const github = await startGitHubService();
+    closers.push(github.close);
 
     const kubeconfigPath = join(state, 'kubeconfig');
     if (kube) {
@@ -192,6 +195,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       caPath: ca.certPath,
       auditLogPath,
       kube: kube && { kubeconfigPath, adminUrl: kube.adminUrl },
+      github,
     });
     const envPath = join(state, 'env');
     await writeFile(envPath, envFile(env), { mode: 0o600 });
@@ -215,6 +219,7 @@ interface EnvFacts {
   caPath: string;
   auditLogPath: string;
   kube: { kubeconfigPath: string; adminUrl: string } | undefined;
+  github: { url: string; adminUrl: string; token: string; readOnlyToken: string };
 }
 
 /** The variables of STATE/env: what a shell, a test or the demo needs to use the sandbox. */
@@ -239,6 +244,12 @@ export function sandboxEnv(facts: EnvFacts): Record<string, string> {
     SANDBOX_AUDIT_LOG: facts.auditLogPath,
     SANDBOX_DOCKER_LOG: join(facts.state, 'docker.log'),
     SANDBOX_PODMAN_RUNROOT: facts.podmanRunroot,
+    // The GitHub REST stand-in, reached like the real API; the runner stand-in hands the action the
+    // write token as its `github-token` input (what `${{ github.token }}` gives a job).
+    GITHUB_API_URL: facts.github.url,
+    SANDBOX_GITHUB_TOKEN: facts.github.token,
+    SANDBOX_GITHUB_READONLY_TOKEN: facts.github.readOnlyToken,
+    SANDBOX_GITHUB_ADMIN_URL: facts.github.adminUrl,
     PATH: `${SHIM_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`,
   };
 }
