@@ -45,14 +45,25 @@ interface TimelinePhase {
  */
 export function runSummary(result: PipelineResult, options: SummaryOptions = {}): string {
   const maxBytes = options.maxBytes ?? SUMMARY_LIMIT_BYTES;
-  let diffLines = options.diffLines ?? DIFF_LINES_SHOWN;
-  for (;;) {
-    const text = compose(result, diffLines);
-    if (byteLength(text) <= maxBytes) return text;
-    const total = lineCount(result.deploy?.diff ?? '');
-    if (diffLines === 0 || total === 0) return cut(text, maxBytes);
-    diffLines = Math.min(diffLines, total) > 1 ? Math.floor(Math.min(diffLines, total) / 2) : 0;
+  const diffLines = options.diffLines ?? DIFF_LINES_SHOWN;
+  const whole = compose(result, diffLines);
+  if (byteLength(whole) <= maxBytes) return whole;
+  // Too big: the diff gives way first, as many of its lines as the rest leaves room for.
+  const withoutDiff = compose(result, 0);
+  const diff = result.deploy?.diff?.trimEnd() ?? '';
+  if (diff !== '') {
+    let room = maxBytes - byteLength(withoutDiff) - 1_000; // the fences and the note on what was left out
+    let fit = 0;
+    for (const line of diff.split('\n')) {
+      room -= byteLength(shorten(line)) + 1;
+      if (room < 0 || fit >= diffLines) break;
+      fit++;
+    }
+    const fitted = compose(result, fit);
+    if (byteLength(fitted) <= maxBytes) return fitted;
   }
+  if (byteLength(withoutDiff) <= maxBytes) return withoutDiff;
+  return cut(whole, maxBytes);
 }
 
 function compose(result: PipelineResult, diffLines: number): string {
@@ -68,7 +79,7 @@ function compose(result: PipelineResult, diffLines: number): string {
     out.push(...rollouts(result, leftOut));
     out.push(...rollback(deploy, leftOut));
     out.push(...pruned(deploy, leftOut));
-    out.push(...diff(deploy, diffLines, leftOut));
+    for (const line of diff(deploy, diffLines, leftOut)) out.push(line);
   }
   out.push(...timeline(result));
   if (leftOut.length > 0) {
@@ -247,7 +258,7 @@ function images(result: PipelineResult): string[] {
 function migration(deploy: DeployOutcomeExtras): string[] {
   const m = deploy.migration;
   if (!m) return [];
-  const job = code(describeRef(m.job));
+  const job = code(`${m.job.namespace ? `${m.job.namespace}/` : ''}${m.job.name}`);
   const time = seconds(m.durationMs);
   const lines = ['### Migration', ''];
   if (m.status === 'complete') lines.push(`✅ Job ${job} completed in ${time}.`);
@@ -398,8 +409,10 @@ function diff(deploy: DeployOutcomeExtras, shown: number, leftOut: string[]): st
   const where = deploy.diffPath ? ` The full diff is in ${code(deploy.diffPath)} on the runner.` : '';
   const title = `Server-side diff (${plural(all.length, 'line')}${omitted > 0 ? `, the first ${kept.length} shown` : ''})`;
   if (kept.length > 0) {
-    if (all.length <= DIFF_OPEN_LINES) lines.push(...fenced(kept, 'diff'), '');
-    else lines.push(...collapsed(title, kept, 'diff'));
+    // Not push(...): a long diff is more arguments than a call can take.
+    const block =
+      all.length <= DIFF_OPEN_LINES ? [...fenced(kept, 'diff'), ''] : collapsed(title, kept, 'diff');
+    for (const line of block) lines.push(line);
   }
   if (omitted > 0) {
     lines.push(
@@ -495,10 +508,10 @@ function collapsed(title: string, lines: readonly string[], language: string): s
 /** A fence longer than any run of backticks inside, so no line can close it. */
 function fenced(lines: readonly string[], language: string): string[] {
   const shortened = lines.map(shorten);
-  const longest = Math.max(
-    2,
-    ...shortened.map((line) => Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length))),
-  );
+  let longest = 2;
+  for (const line of shortened) {
+    for (const run of line.matchAll(/`{3,}/g)) longest = Math.max(longest, run[0].length);
+  }
   const fence = '`'.repeat(longest + 1);
   return [`${fence}${language}`, ...shortened, fence];
 }
@@ -560,10 +573,6 @@ function countKinds(kinds: string[]): string {
 
 function byteLength(value: string): number {
   return Buffer.byteLength(value, 'utf8');
-}
-
-function lineCount(value: string): number {
-  return value.trimEnd() === '' ? 0 : value.trimEnd().split('\n').length;
 }
 
 /** Last resort (a verdict or table that alone is too big): cut at a line, and say so. */
