@@ -1,0 +1,734 @@
+import { describe, expect, it } from '@jest/globals';
+import type { DeployOutcome, PhaseTiming } from '../../src/deploy/engine.js';
+import type { ObjectRef } from '../../src/deploy/objects.js';
+import type { WorkloadResult } from '../../src/deploy/verify.js';
+import type { RenderedObject } from '../../src/manifests/render.js';
+import type { PipelineResult } from '../../src/pipeline.js';
+import { failureAnnotation } from '../../src/report/annotations.js';
+import { runSummary } from '../../src/report/summary.js';
+
+const T0 = Date.UTC(2025, 0, 6, 14, 3, 0);
+const NS = 'upload-staging';
+const ref = (kind: string, name: string, apiVersion = 'apps/v1'): ObjectRef => ({
+  apiVersion,
+  kind,
+  name,
+  namespace: NS,
+});
+const API = ref('Deployment', 'api');
+const WORKER = ref('Deployment', 'worker');
+const CONFIG = ref('ConfigMap', 'config', 'v1');
+const MIGRATION_JOB = ref('Job', 'migrate-3f2a1b9c', 'batch/v1');
+
+function rendered(kind: string, name: string, source: string, line: number): RenderedObject {
+  return { apiVersion: 'v1', kind, name, namespace: NS, location: { source, line }, yaml: '' };
+}
+
+const RENDERED = [
+  rendered('ConfigMap', 'config', 'k8s/config.yaml', 1),
+  rendered('Job', 'migrate', 'k8s/migrate.yaml', 3),
+  rendered('Deployment', 'api', 'k8s/app.yaml', 14),
+  rendered('Deployment', 'worker', 'k8s/app.yaml', 52),
+];
+
+const API_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/upload/api:3f2a1b9c@sha256:${'a'.repeat(64)}`;
+const WORKER_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/upload/worker:3f2a1b9c@sha256:${'b'.repeat(64)}`;
+
+let clock = T0 + 42_000;
+function phase(name: string, durationMs: number, outcome: PhaseTiming['outcome'] = 'done'): PhaseTiming {
+  const timing = { name, startedAt: clock, durationMs, outcome };
+  clock += durationMs;
+  return timing;
+}
+
+function outcome(fields: Partial<DeployOutcome> & Record<string, unknown>): DeployOutcome {
+  clock = T0 + 42_000;
+  return {
+    result: 'success',
+    unchanged: false,
+    nothingChanged: false,
+    cancelled: false,
+    changes: [
+      { ref: CONFIG, change: 'update' },
+      { ref: API, change: 'update' },
+      { ref: WORKER, change: 'unchanged' },
+    ],
+    pruned: [],
+    pruneKept: [],
+    phases: [],
+    kubectlProcesses: 4,
+    releaseName: 'upload-platform',
+    ...fields,
+  } as DeployOutcome;
+}
+
+function run(deploy: DeployOutcome | undefined, fields: Partial<PipelineResult> = {}): PipelineResult {
+  return {
+    result: deploy?.result ?? 'failed',
+    verdict: deploy?.verdict,
+    images: { 'upload/api': API_IMAGE, 'upload/worker': WORKER_IMAGE },
+    built: ['upload/api'],
+    cluster: {
+      kubeconfigPath: '/tmp/kubeconfig',
+      source: 'eks',
+      written: true,
+      authenticationMode: 'API',
+      serverVersion: 'v1.31.2',
+    },
+    render: { objects: RENDERED, yaml: '', imageChanges: [], replicasHandovers: [] },
+    deploy,
+    phases: [
+      { name: 'Check manifests', startedAt: T0, durationMs: 300 },
+      { name: 'Cluster', startedAt: T0 + 300, durationMs: 800 },
+      { name: 'Images', startedAt: T0 + 1_100, durationMs: 40_000 },
+      { name: 'Render manifests', startedAt: T0 + 41_100, durationMs: 60 },
+    ],
+    ...fields,
+  };
+}
+
+const current = (r: ObjectRef, summary: string, durationMs: number): WorkloadResult => ({
+  ref: r,
+  state: 'current',
+  summary,
+  durationMs,
+});
+
+const crashLooping: WorkloadResult = {
+  ref: API,
+  state: 'failed',
+  summary: `Deployment ${NS}/api pod api-7d9c-xk2 container api is crash-looping (restarted 4 times, last exit code 1)`,
+  durationMs: 18_400,
+  problem: {
+    pod: 'api-7d9c-xk2',
+    container: 'api',
+    init: false,
+    reason: 'CrashLoopBackOff',
+    message: 'back-off 40s restarting failed container',
+    restarts: 4,
+    exitCode: 1,
+    graceMs: 0,
+    key: 'api-7d9c-xk2/api/crash',
+  },
+  events: ['Warning BackOff: Back-off restarting failed container api in pod api-7d9c-xk2'],
+  logs: ['starting upload-api 3f2a1b9c', 'Error: DATABASE_URL is not set', '    at config.ts:12'],
+  logsFrom: 'previous',
+};
+
+const migrationLogs = [
+  'Running migrations for upload-platform',
+  'Applying 0042_add_checksum...',
+  'ERROR: relation "uploads_checksum_idx" already exists',
+];
+
+const OUTCOMES = {
+  success: () =>
+    run(
+      outcome({
+        release: 3,
+        previousRelease: 2,
+        migration: { job: MIGRATION_JOB, status: 'complete', durationMs: 12_300 },
+        verify: {
+          ok: true,
+          workloads: [
+            current(API, '3 replicas updated and available', 41_200),
+            current(WORKER, '2 replicas updated and available', 20_100),
+          ],
+          updateRevisions: new Map(),
+        },
+        pruned: [ref('ConfigMap', 'old-flags', 'v1')],
+        pruneKept: [ref('PersistentVolumeClaim', 'scratch', 'v1')],
+        phases: [
+          phase('Plan', 1_900),
+          phase('Apply configuration', 400),
+          phase('Migrate', 12_300),
+          phase('Apply', 700),
+          phase('Verify', 41_200),
+          phase('Prune', 300),
+          phase('Record', 200),
+        ],
+      }),
+    ),
+  unchanged: () =>
+    run(
+      outcome({
+        unchanged: true,
+        nothingChanged: true,
+        release: 3,
+        previousRelease: 3,
+        changes: [
+          { ref: CONFIG, change: 'unchanged' },
+          { ref: API, change: 'unchanged' },
+        ],
+        phases: [phase('Plan', 1_500)],
+      }),
+      { built: [] },
+    ),
+  failedPlan: () =>
+    run(
+      outcome({
+        result: 'failed',
+        nothingChanged: true,
+        previousRelease: 2,
+        changes: [],
+        verdict: `The cluster refused the manifests in a server-side dry run, so nothing was changed:\n  The Deployment "api" is invalid: spec.template.spec.containers[0].resources.limits.memory: Invalid value: "512 Mi" (k8s/app.yaml:14)`,
+        phases: [phase('Plan', 2_100, 'failed')],
+      }),
+    ),
+  failedMigration: () =>
+    run(
+      outcome({
+        result: 'rolled-back',
+        release: 3,
+        previousRelease: 2,
+        verdict: `The migration failed: Job ${NS}/migrate-3f2a1b9c failed with BackoffLimitExceeded: Job has reached the specified backoff limit`,
+        migration: {
+          job: MIGRATION_JOB,
+          status: 'failed',
+          durationMs: 8_400,
+          verdict: `The migration failed: Job ${NS}/migrate-3f2a1b9c failed with BackoffLimitExceeded`,
+          verify: {
+            ok: false,
+            workloads: [
+              {
+                ref: MIGRATION_JOB,
+                state: 'failed',
+                summary: `Job ${NS}/migrate-3f2a1b9c: failed with BackoffLimitExceeded`,
+                durationMs: 8_400,
+                problem: {
+                  pod: 'migrate-3f2a1b9c-7kq2p',
+                  container: 'migrate',
+                  init: false,
+                  reason: 'Failed',
+                  message: 'exit code 1',
+                  exitCode: 1,
+                  graceMs: 0,
+                  key: 'migrate',
+                },
+                logs: migrationLogs,
+                logsFrom: 'current',
+              },
+            ],
+            updateRevisions: new Map(),
+          },
+        },
+        rollback: {
+          to: 2,
+          restored: [CONFIG],
+          deleted: [],
+          kept: [],
+          notInRelease: [],
+          replacedPods: [],
+          applied: true,
+          verify: { ok: true, workloads: [], updateRevisions: new Map() },
+        },
+        phases: [
+          phase('Plan', 1_900),
+          phase('Apply configuration', 400),
+          phase('Migrate', 8_400),
+          phase('Roll back', 900),
+          phase('Record', 200),
+        ],
+      }),
+    ),
+  rolledBack: () =>
+    run(
+      outcome({
+        result: 'rolled-back',
+        release: 3,
+        previousRelease: 2,
+        verdict: crashLooping.summary,
+        verify: {
+          ok: false,
+          verdict: crashLooping.summary,
+          workloads: [current(WORKER, '2 replicas updated and available', 9_000), crashLooping],
+          updateRevisions: new Map(),
+        },
+        rollback: {
+          to: 2,
+          restored: [API, WORKER, CONFIG],
+          deleted: [ref('ConfigMap', 'new-flags', 'v1')],
+          kept: [ref('PersistentVolumeClaim', 'cache', 'v1')],
+          notInRelease: [],
+          replacedPods: [],
+          applied: true,
+          verify: { ok: true, workloads: [], updateRevisions: new Map() },
+        },
+        phases: [
+          phase('Plan', 1_900),
+          phase('Apply configuration', 400),
+          phase('Apply', 700),
+          phase('Verify', 18_400),
+          phase('Roll back', 11_000),
+          phase('Record', 200),
+        ],
+      }),
+    ),
+  firstRelease: () =>
+    run(
+      outcome({
+        result: 'failed',
+        release: 1,
+        verdict: crashLooping.summary,
+        changes: [
+          { ref: CONFIG, change: 'create' },
+          { ref: API, change: 'create' },
+        ],
+        verify: {
+          ok: false,
+          verdict: crashLooping.summary,
+          workloads: [crashLooping, { ref: WORKER, state: 'in-progress', summary: '1/2 updated, 1/2 ready' }],
+          updateRevisions: new Map(),
+        },
+        phases: [phase('Plan', 1_200), phase('Apply', 600), phase('Verify', 18_400), phase('Record', 150)],
+      }),
+    ),
+  dryRun: (diffLines = 5_000) =>
+    run(
+      outcome({
+        result: 'dry-run',
+        nothingChanged: true,
+        previousRelease: 2,
+        wouldPrune: [ref('ConfigMap', 'old-flags', 'v1')],
+        diff: `# Prune would delete: ConfigMap ${NS}/old-flags\n${Array.from(
+          { length: diffLines - 1 },
+          (_, i) => `${i % 2 === 0 ? '-' : '+'}  line ${i + 2} of the diff`,
+        ).join('\n')}\n`,
+        diffPath: '/home/runner/work/_temp/k8s-deploy/diff.txt',
+        phases: [phase('Plan', 1_900), phase('Diff', 2_300)],
+      }),
+    ),
+  cancelledMigration: () =>
+    run(
+      outcome({
+        result: 'failed',
+        cancelled: true,
+        previousRelease: 2,
+        release: 3,
+        verdict: `The run was cancelled during the migration; Job ${NS}/migrate-3f2a1b9c was left running (stopping a migration halfway is worse than letting it finish) and nothing else was applied.`,
+        migration: {
+          job: MIGRATION_JOB,
+          status: 'failed',
+          durationMs: 5_000,
+          leftRunning: true,
+          verdict: 'The run was cancelled during the migration.',
+        },
+        phases: [
+          phase('Plan', 1_900),
+          phase('Apply configuration', 400),
+          phase('Migrate', 5_000),
+          phase('Record', 200),
+        ],
+      }),
+    ),
+};
+
+const firstLine = (markdown: string) => markdown.split('\n')[0];
+const ganttTasks = (markdown: string) => {
+  const block = /```mermaid\n([\s\S]*?)\n```/.exec(markdown)?.[1] ?? '';
+  return block.split('\n').filter((line) => /^ {2}\S.* :/.test(line) && !line.startsWith('  section'));
+};
+
+describe('runSummary: the first line is the verdict', () => {
+  it.each([
+    ['success', OUTCOMES.success(), '## ✅ Deployed upload-platform v3 to upload-staging'],
+    [
+      'an unchanged re-deploy',
+      OUTCOMES.unchanged(),
+      '## ✅ Already deployed: upload-platform v3 in upload-staging, nothing changed',
+    ],
+    ['a failed plan', OUTCOMES.failedPlan(), '## ❌ Failed in the plan: nothing changed'],
+    ['a failed migration', OUTCOMES.failedMigration(), '## ↩️ Failed in the migration and rolled back to v2'],
+    ['a failed verify', OUTCOMES.rolledBack(), '## ↩️ Failed in verification and rolled back to v2'],
+    [
+      'a failed first release',
+      OUTCOMES.firstRelease(),
+      '## ❌ Failed in verification: first release, nothing to roll back to',
+    ],
+    [
+      'a dry run',
+      OUTCOMES.dryRun(),
+      '## 📝 Dry run of upload-platform in upload-staging: nothing was changed',
+    ],
+    [
+      'a cancelled migration',
+      OUTCOMES.cancelledMigration(),
+      '## ⏹ Cancelled in the migration: the migration Job was left running, the workloads unchanged',
+    ],
+  ])('%s', (_, result, headline) => {
+    expect(firstLine(runSummary(result))).toBe(headline);
+  });
+
+  it('says the run was cancelled before anything was built, and that nothing changed', () => {
+    const result = run(undefined, {
+      result: 'failed',
+      verdict: 'The run was cancelled before anything was built or applied.',
+      images: {},
+      built: [],
+      render: undefined,
+    });
+    const summary = runSummary(result);
+    expect(firstLine(summary)).toBe('## ⏹ Cancelled: nothing changed');
+    expect(summary).toContain('> The run was cancelled before anything was built or applied.');
+  });
+
+  it('names the phase a run failed in before the deploy (the image build)', () => {
+    const result = run(undefined, {
+      result: 'failed',
+      verdict: 'docker build failed for upload/api (exit code 1). Nothing was changed in the cluster.',
+      images: {},
+      built: [],
+      render: undefined,
+      phases: [
+        { name: 'Check manifests', startedAt: T0, durationMs: 300 },
+        { name: 'Cluster', startedAt: T0 + 300, durationMs: 800 },
+        { name: 'Images', startedAt: T0 + 1_100, durationMs: 9_000 },
+      ],
+    });
+    expect(firstLine(runSummary(result))).toBe('## ❌ Failed building the images: nothing changed');
+  });
+
+  it('says when the rollback was applied but did not verify', () => {
+    const result = OUTCOMES.rolledBack();
+    const rollback = result.deploy?.rollback;
+    if (!rollback) throw new Error('fixture');
+    rollback.verify = { ok: false, verdict: 'timed out', workloads: [], updateRevisions: new Map() };
+    rollback.problem = 'The rollback to v2 did not verify: Deployment upload-staging/api timed out.';
+    const summary = runSummary(result);
+    expect(firstLine(summary)).toBe(
+      '## ↩️ Failed in verification and rolled back to v2 (the rollback did not verify)',
+    );
+    expect(summary).toContain(
+      '⚠️ applied but not verified: The rollback to v2 did not verify: Deployment upload-staging/api timed out.',
+    );
+  });
+});
+
+describe('runSummary: a successful deploy', () => {
+  const summary = runSummary(OUTCOMES.success());
+
+  it('says what changed and how long the rollout took, as the verdict sentence', () => {
+    expect(summary.split('\n')[2]).toBe(
+      '> 0 created, 2 changed, 1 unchanged; 2 workloads rolled out in 41.2 s.',
+    );
+  });
+
+  it('names the release and the one it replaced', () => {
+    expect(summary).toContain('- **Release**: v3 of `upload-platform`, replacing v2');
+  });
+
+  it('lists each image with its tag and digest, built or reused', () => {
+    expect(summary).toContain(
+      `| \`123456789012.dkr.ecr.eu-west-1.amazonaws.com/upload/api\` | \`3f2a1b9c\` | \`sha256:${'a'.repeat(64)}\` | built and pushed |`,
+    );
+    expect(summary).toContain(`| \`sha256:${'b'.repeat(64)}\` | reused from ECR |`);
+  });
+
+  it('gives the migration its duration and verdict', () => {
+    expect(summary).toContain('✅ Job `upload-staging/migrate-3f2a1b9c` completed in 12.3 s.');
+  });
+
+  it('gives each workload ready/desired, its time and verdict', () => {
+    expect(summary).toContain('| `Deployment upload-staging/api` | 3/3 | 41.2 s | ✅ rolled out |');
+    expect(summary).toContain('| `Deployment upload-staging/worker` | 2/2 | 20.1 s | ✅ rolled out |');
+  });
+
+  it('says what was pruned and what was kept', () => {
+    expect(summary).toContain('- **Pruned**: `ConfigMap upload-staging/old-flags`');
+    expect(summary).toContain(
+      '- **Not pruned** (they hold data): `PersistentVolumeClaim upload-staging/scratch`',
+    );
+  });
+
+  it('draws every phase in a mermaid gantt, none of them critical', () => {
+    expect(summary).toContain(
+      '```mermaid\ngantt\n  dateFormat x\n  axisFormat %H:%M:%S\n  todayMarker off\n',
+    );
+    const tasks = ganttTasks(summary);
+    expect(tasks).toHaveLength(11);
+    expect(tasks[0]).toBe(`  Check manifests 0.3 s :done, p0, ${T0}, 300ms`);
+    expect(tasks.find((t) => t.startsWith('  Verify'))).toBe(
+      `  Verify 41.2 s :done, p8, ${T0 + 57_300}, 41200ms`,
+    );
+    expect(tasks.join('\n')).not.toContain('crit');
+    expect(summary).toContain('  section Prepare\n');
+    expect(summary).toContain('  section Deploy\n');
+  });
+
+  it('writes task lines mermaid parses: no ":", "#" or ";" in a name, a start in ms and a duration', () => {
+    for (const task of ganttTasks(summary)) {
+      expect(task).toMatch(/^ {2}[^:#;%]+ :(done, |crit, |crit, active, )?p\d+, \d+, \d+ms$/);
+    }
+  });
+
+  it('has no error annotation', () => {
+    expect(failureAnnotation(OUTCOMES.success())).toBeUndefined();
+  });
+});
+
+describe('runSummary: an unchanged re-deploy', () => {
+  const summary = runSummary(OUTCOMES.unchanged());
+
+  it('says nothing was applied, with no rollout table', () => {
+    expect(summary).toContain(
+      '> v3 already has exactly these manifests and the cluster matches them: nothing was applied.',
+    );
+    expect(summary).toContain('- **Release**: v3 of `upload-platform`, unchanged');
+    expect(summary).not.toContain('### Rollout');
+  });
+
+  it('shows the reused images as reused', () => {
+    expect(summary.match(/reused from ECR/g)).toHaveLength(2);
+  });
+});
+
+describe('runSummary and failureAnnotation: a plan the cluster refused', () => {
+  const result = OUTCOMES.failedPlan();
+  const summary = runSummary(result);
+
+  it('quotes the refusal and records no release', () => {
+    expect(summary).toContain(
+      '> The cluster refused the manifests in a server-side dry run, so nothing was changed:',
+    );
+    expect(summary).toContain('- **Release**: none recorded; v2 is still the latest');
+  });
+
+  it('marks the plan phase critical in the timeline', () => {
+    expect(ganttTasks(summary).at(-1)).toMatch(/^ {2}Plan failed 2\.1 s :crit, p4, /);
+  });
+
+  it('annotates the manifest line the refusal names', () => {
+    expect(failureAnnotation(result)).toEqual({
+      message: result.verdict,
+      file: 'k8s/app.yaml',
+      startLine: 14,
+    });
+  });
+});
+
+describe('runSummary and failureAnnotation: a failed migration', () => {
+  const result = OUTCOMES.failedMigration();
+  const summary = runSummary(result);
+
+  it('gives the migration its duration, verdict and last log lines, collapsed', () => {
+    expect(summary).toContain(
+      '❌ Job `upload-staging/migrate-3f2a1b9c` failed after 8.4 s: The migration failed: Job upload-staging/migrate-3f2a1b9c failed with BackoffLimitExceeded',
+    );
+    expect(summary).toContain(
+      '- Pod `migrate-3f2a1b9c-7kq2p`, container `migrate`: **Failed** (last exit code 1)',
+    );
+    expect(summary).toContain(
+      `<details><summary>Last 3 log lines of migrate-3f2a1b9c-7kq2p</summary>\n\n\`\`\`text\n${migrationLogs.join('\n')}\n\`\`\`\n\n</details>`,
+    );
+  });
+
+  it('says the configuration was restored', () => {
+    expect(summary).toContain(
+      '### Rollback to v2\n\n✅ applied and verified\n\n- Restored as v2 declared them: `ConfigMap upload-staging/config`',
+    );
+  });
+
+  it('annotates the migration Job where the manifests declare it', () => {
+    expect(failureAnnotation(result)).toMatchObject({ file: 'k8s/migrate.yaml', startLine: 3 });
+  });
+});
+
+describe('runSummary and failureAnnotation: a failed rollout, rolled back', () => {
+  const result = OUTCOMES.rolledBack();
+  const summary = runSummary(result);
+
+  it('puts the failing workload first in the table, with its reason', () => {
+    const rows = summary.split('\n').filter((line) => line.startsWith('| `Deployment'));
+    expect(rows[0]).toBe(
+      '| `Deployment upload-staging/api` | — | 18.4 s | ❌ Deployment upload-staging/api pod api-7d9c-xk2 container api is crash-looping (restarted 4 times, last exit code 1) |',
+    );
+    expect(rows[1]).toBe('| `Deployment upload-staging/worker` | 2/2 | 9.0 s | ✅ rolled out |');
+  });
+
+  it('names the pod and container, with its events and last log lines collapsed', () => {
+    expect(summary).toContain(
+      '**Deployment upload-staging/api failed: CrashLoopBackOff** (`k8s/app.yaml:14`)',
+    );
+    expect(summary).toContain(
+      '- Pod `api-7d9c-xk2`, container `api`: **CrashLoopBackOff** (restarted 4 times, last exit code 1)',
+    );
+    expect(summary).toContain('<details><summary>Events of api-7d9c-xk2 (1)</summary>');
+    expect(summary).toContain(
+      '<details><summary>Last 3 log lines of api-7d9c-xk2, from before the last restart</summary>\n\n```text\nstarting upload-api 3f2a1b9c\nError: DATABASE_URL is not set',
+    );
+  });
+
+  it('says what the rollback restored, deleted and kept, and that it verified', () => {
+    expect(summary).toContain('### Rollback to v2\n\n✅ applied and verified');
+    expect(summary).toContain(
+      '- Restored as v2 declared them: `Deployment upload-staging/api`, `Deployment upload-staging/worker`, `ConfigMap upload-staging/config`',
+    );
+    expect(summary).toContain('- Deleted (created by the failed run): `ConfigMap upload-staging/new-flags`');
+    expect(summary).toContain(
+      '- Kept (created by the failed run, may hold data): `PersistentVolumeClaim upload-staging/cache`',
+    );
+    expect(summary).toContain(
+      '- **Release**: v3 of `upload-platform` recorded as rolled-back (v2 was the latest); v2 restored',
+    );
+  });
+
+  it('marks verify critical and the rollback done in the timeline', () => {
+    const tasks = ganttTasks(summary);
+    expect(tasks.find((t) => t.startsWith('  Verify'))).toMatch(/^ {2}Verify failed 18\.4 s :crit, /);
+    expect(tasks.find((t) => t.startsWith('  Roll back'))).toMatch(/^ {2}Roll back 11\.0 s :done, /);
+  });
+
+  it('annotates the failing workload at its manifest line', () => {
+    expect(failureAnnotation(result)).toEqual({
+      message: crashLooping.summary,
+      file: 'k8s/app.yaml',
+      startLine: 14,
+    });
+  });
+});
+
+describe('runSummary: a failed first release', () => {
+  const summary = runSummary(OUTCOMES.firstRelease());
+
+  it('says there was nothing to roll back to and shows the unfinished workload', () => {
+    expect(summary).toContain('- **Release**: v1 of `upload-platform` recorded as failed (the first)');
+    expect(summary).toContain(
+      '| `Deployment upload-staging/worker` | 1/2 |  | ⏳ not finished: 1/2 updated, 1/2 ready |',
+    );
+    expect(summary).not.toContain('### Rollback');
+  });
+});
+
+describe('runSummary: a dry run', () => {
+  it('shows a short diff open, with what it would do', () => {
+    const summary = runSummary(OUTCOMES.dryRun(3));
+    expect(summary).toContain(
+      '> Nothing was applied. Applying would create 0, change 2, leave 1 unchanged; prune would delete 1 object.',
+    );
+    expect(summary).toContain('- **Release**: would be v3 of `upload-platform`, replacing v2');
+    expect(summary).toContain('- **Prune would delete**: `ConfigMap upload-staging/old-flags`');
+    expect(summary).toContain(
+      '### Diff\n\n```diff\n# Prune would delete: ConfigMap upload-staging/old-flags\n-  line 2 of the diff\n+  line 3 of the diff\n```',
+    );
+    expect(summary).not.toContain('<details><summary>Server-side diff');
+  });
+
+  it('collapses a long diff and says how many lines were left out and where the full diff is', () => {
+    const summary = runSummary(OUTCOMES.dryRun(5_000));
+    expect(summary).toContain(
+      '<details><summary>Server-side diff (5000 lines, the first 2000 shown)</summary>',
+    );
+    expect(summary).toContain('-  line 2000 of the diff\n```');
+    expect(summary).not.toContain('line 2001 of the diff');
+    expect(summary).toContain(
+      "**3000 lines of the diff were left out** (lines 2001–5000 of 5000) to fit GitHub's step summary limit. The full diff is in `/home/runner/work/_temp/k8s-deploy/diff.txt` on the runner.",
+    );
+  });
+
+  it('shows a diff of up to the limit whole, inside <details>', () => {
+    const summary = runSummary(OUTCOMES.dryRun(1_000));
+    expect(summary).toContain('<details><summary>Server-side diff (1000 lines)</summary>');
+    expect(summary).toContain('-  line 1000 of the diff\n```\n\n</details>');
+    expect(summary).not.toContain('left out');
+  });
+
+  it('cuts the diff further to fit the byte limit, saying so, and keeps the timeline', () => {
+    const summary = runSummary(OUTCOMES.dryRun(5_000), { maxBytes: 30_000 });
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(30_000);
+    expect(summary).toMatch(/\*\*\d+ lines of the diff were left out\*\* \(lines \d+–5000 of 5000\)/);
+    expect(summary).toContain('```mermaid');
+    expect(summary).toContain('_Left out to keep this summary short:');
+  });
+
+  it('stays under 1,000,000 bytes with a diff of 200,000 long lines', () => {
+    const result = OUTCOMES.dryRun(10);
+    if (!result.deploy) throw new Error('fixture');
+    result.deploy.diff = Array.from({ length: 200_000 }, (_, i) => `+ ${'x'.repeat(100)} ${i}`).join('\n');
+    const summary = runSummary(result, { diffLines: 200_000 });
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(1_000_000);
+    expect(summary).toMatch(/lines of the diff were left out\*\* \(lines \d+–200000 of 200000\)/);
+  });
+
+  it('keeps a fence inside the diff from closing the code block', () => {
+    const result = OUTCOMES.dryRun(3);
+    if (!result.deploy) throw new Error('fixture');
+    result.deploy.diff = '+  script: |\n+    ```\n+    echo hi\n';
+    expect(runSummary(result)).toContain('````diff\n+  script: |\n+    ```\n+    echo hi\n````');
+  });
+
+  it('has no error annotation', () => {
+    expect(failureAnnotation(OUTCOMES.dryRun(3))).toBeUndefined();
+  });
+});
+
+describe('runSummary and failureAnnotation: a cancelled run', () => {
+  const result = OUTCOMES.cancelledMigration();
+  const summary = runSummary(result);
+
+  it('says the migration Job was left running', () => {
+    expect(summary).toContain(
+      '⏹ Job `upload-staging/migrate-3f2a1b9c` was left running when the run was cancelled (after 5.0 s).',
+    );
+  });
+
+  it('draws the cancelled phase as critical and active', () => {
+    expect(ganttTasks(summary).find((t) => t.startsWith('  Migrate'))).toMatch(
+      /^ {2}Migrate cancelled 5\.0 s :crit, active, /,
+    );
+  });
+
+  it('annotates with the verdict (the run was not cut by a manifest)', () => {
+    expect(failureAnnotation(result)?.message).toBe(result.verdict);
+  });
+});
+
+describe('runSummary: the size limit holds for any input', () => {
+  it('cuts an enormous verdict at a line, closes its block and says what was left out', () => {
+    const result = OUTCOMES.failedPlan();
+    result.verdict = Array.from({ length: 20_000 }, (_, i) => `  error ${i}: ${'y'.repeat(80)}`).join('\n');
+    const summary = runSummary(result, { maxBytes: 100_000 });
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(100_000);
+    expect(summary).toContain('The rest of this summary');
+    expect(summary).toContain('was left out: GitHub takes at most 1 MiB per step summary.');
+  });
+});
+
+describe('failureAnnotation', () => {
+  it('points at the file:line a manifest error starts with, before anything deployed', () => {
+    const result = run(undefined, {
+      result: 'failed',
+      verdict:
+        'k8s/app.yaml:52: Deployment upload-staging/worker is defined twice (first at k8s/app.yaml:14); expected each object once. Nothing was changed in the cluster.',
+    });
+    expect(failureAnnotation(result)).toMatchObject({ file: 'k8s/app.yaml', startLine: 52 });
+  });
+
+  it('names a kustomize location in the message, with no file to point at', () => {
+    const result = OUTCOMES.rolledBack();
+    result.render = {
+      objects: [
+        {
+          ...rendered('Deployment', 'api', 'overlays/staging (kubectl kustomize)', 120),
+          location: { source: 'overlays/staging (kubectl kustomize)', line: 120, document: 4 },
+        },
+      ],
+      yaml: '',
+      imageChanges: [],
+      replicasHandovers: [],
+    };
+    expect(failureAnnotation(result)).toEqual({
+      message: `${crashLooping.summary} (overlays/staging (kubectl kustomize), document 4, line 120)`,
+    });
+  });
+
+  it('gives only the message when no manifest line is known', () => {
+    const result = run(undefined, { result: 'failed', verdict: 'AccessDeniedException from ECR.' });
+    expect(failureAnnotation(result)).toEqual({ message: 'AccessDeniedException from ECR.' });
+  });
+
+  it("prefers the engine's failedAt when it gives one", () => {
+    const result = OUTCOMES.rolledBack();
+    Object.assign(result.deploy ?? {}, { failedAt: { source: 'k8s/other.yaml', line: 7 } });
+    expect(failureAnnotation(result)).toMatchObject({ file: 'k8s/other.yaml', startLine: 7 });
+  });
+});

@@ -1,0 +1,114 @@
+import type { DeployOutcome } from '../deploy/engine.js';
+import type { MigrationResult } from '../deploy/migrate.js';
+import type { ObjectRef } from '../deploy/objects.js';
+import { formatLocation, type SourceLocation } from '../manifests/errors.js';
+import type { RenderedObject } from '../manifests/render.js';
+import type { PipelineResult } from '../pipeline.js';
+
+/** What `core.error(message, { file, startLine })` needs for the run's failure. */
+export interface FailureAnnotation {
+  message: string;
+  /** Relative to the workspace; absent when no manifest line is known. */
+  file?: string;
+  startLine?: number;
+}
+
+/**
+ * Fields the summary and the annotation use when the outcome carries them (not all do yet).
+ * Optional, so a result without them still reads correctly.
+ */
+export type DeployOutcomeExtras = DeployOutcome & {
+  /** The release's name and the namespace of its records. */
+  releaseName?: string;
+  namespace?: string;
+  /** The manifest location the failure belongs to, when the engine knows it. */
+  failedAt?: SourceLocation;
+  migration?: MigrationResult & { sourceName?: string };
+};
+
+/**
+ * The error annotation for a failed, rolled-back or cancelled run: the verdict, pointing at the
+ * manifest's file and line where one is known: the engine's `failedAt`, the failing workload or
+ * the migration Job as rendered, a `file:line` a plan or manifest error names. Undefined for a
+ * run that did not fail (success, dry run).
+ */
+export function failureAnnotation(result: PipelineResult): FailureAnnotation | undefined {
+  if (result.result !== 'failed' && result.result !== 'rolled-back') return undefined;
+  const deploy = result.deploy as DeployOutcomeExtras | undefined;
+  const message = (result.verdict ?? deploy?.verdict ?? 'The deploy failed.').trim();
+  const location = failureLocation(result, deploy, message);
+  if (!location) return { message };
+  if (location.document !== undefined) {
+    // Kustomize output has no file to point at: the message says where instead.
+    const where = formatLocation(location);
+    return { message: message.includes(where) ? message : `${message} (${where})` };
+  }
+  return { message, file: location.source, startLine: location.line };
+}
+
+function failureLocation(
+  result: PipelineResult,
+  deploy: DeployOutcomeExtras | undefined,
+  message: string,
+): SourceLocation | undefined {
+  if (deploy?.failedAt) return deploy.failedAt;
+  const objects = result.render?.objects ?? [];
+  const failedWorkload = deploy?.verify?.workloads.find((w) => w.state === 'failed');
+  if (failedWorkload) {
+    const object = renderedObject(objects, failedWorkload.ref);
+    if (object) return object.location;
+  }
+  if (deploy?.migration?.status === 'failed') {
+    const job = migrationSource(objects, deploy.migration);
+    if (job) return job.location;
+  }
+  return locationInMessage(message);
+}
+
+export function renderedObject(
+  objects: readonly RenderedObject[],
+  ref: ObjectRef,
+): RenderedObject | undefined {
+  return objects.find(
+    (o) =>
+      o.kind === ref.kind &&
+      o.name === ref.name &&
+      (ref.namespace === undefined || o.namespace === undefined || o.namespace === ref.namespace),
+  );
+}
+
+/**
+ * The rendered Job a migration Job was made from: the engine names it `NAME-<tag>` (NAME cut
+ * to fit 63 characters), so the source is the Job whose name, or `sourceName` when given, it
+ * extends; of several, the longest name.
+ */
+function migrationSource(
+  objects: readonly RenderedObject[],
+  migration: MigrationResult & { sourceName?: string },
+): RenderedObject | undefined {
+  const jobs = objects.filter(
+    (o) =>
+      o.kind === 'Job' &&
+      (migration.job.namespace === undefined ||
+        o.namespace === undefined ||
+        o.namespace === migration.job.namespace),
+  );
+  if (migration.sourceName !== undefined) return jobs.find((o) => o.name === migration.sourceName);
+  const name = migration.job.name;
+  return jobs
+    .filter((o) => name === o.name || name.startsWith(`${o.name}-`))
+    .sort((a, b) => b.name.length - a.name.length)[0];
+}
+
+/**
+ * A `file:line` a message names: ManifestError starts with `file:line: `, a plan error appends
+ * `(file:line)` to the kubectl line that names an object. Only paths that look like files.
+ */
+export function locationInMessage(message: string): SourceLocation | undefined {
+  const patterns = [/^([^\s:()]+\.(?:ya?ml|json)):(\d+): /m, /\(([^\s:()]+\.(?:ya?ml|json)):(\d+)\)/];
+  for (const pattern of patterns) {
+    const match = pattern.exec(message);
+    if (match?.[1] && match[2]) return { source: match[1], line: Number(match[2]) };
+  }
+  return undefined;
+}
