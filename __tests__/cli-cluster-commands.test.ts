@@ -154,6 +154,7 @@ describe('k8s-deploy deploy and diff: the command line', () => {
 describe('deploy: verdict line and exit code', () => {
   const outcome = (extra: Partial<DeployOutcome>): DeployOutcome => ({
     result: 'success',
+    releaseName: 'shop',
     unchanged: false,
     nothingChanged: false,
     cancelled: false,

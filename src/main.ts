@@ -54,14 +54,22 @@ async function main(): Promise<void> {
   core.setOutput('result', result.result);
   await github.finished(result, cancel.signal.aborted);
   if (github.deploymentId !== undefined) core.setOutput('deployment-id', String(github.deploymentId));
+  const [{ runSummary }, { failureAnnotation }] = await Promise.all([
+    import('./report/summary.js'),
+    import('./report/annotations.js'),
+  ]);
   try {
-    const { runSummary } = await import('./report/summary.js');
     await core.summary.addRaw(runSummary(result)).write();
   } catch (error) {
     core.warning(`The job summary could not be written: ${(error as Error).message}`);
   }
   if (result.result === 'failed' || result.result === 'rolled-back') {
-    core.setFailed(result.verdict ?? `The deploy ended ${result.result}.`);
+    const annotation = failureAnnotation(result) ?? {
+      message: result.verdict ?? `The deploy ended ${result.result}.`,
+    };
+    // An error annotation on the manifest line of what failed, where one is known.
+    core.error(annotation.message, { file: annotation.file, startLine: annotation.startLine });
+    process.exitCode = 1;
   }
 }
 

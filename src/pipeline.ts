@@ -58,8 +58,15 @@ export interface PipelineResult {
   render?: RenderResult;
   /** The deploy engine's outcome, when it ran. */
   deploy?: DeployOutcome;
+  /** The run was cancelled (SIGINT/SIGTERM). */
+  cancelled?: boolean;
   /** Wall time of the build, connect and render phases (ms), for the summary's timeline. */
-  phases: { name: string; startedAt: number; durationMs: number }[];
+  phases: {
+    name: string;
+    startedAt: number;
+    durationMs: number;
+    outcome?: 'done' | 'failed' | 'cancelled';
+  }[];
 }
 
 /** Where rendered files go: $RUNNER_TEMP/k8s-deploy on a runner, the OS temp dir elsewhere. */
@@ -116,10 +123,15 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
   const result: PipelineResult = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const startedAt = Date.now();
+    const phase: PipelineResult['phases'][number] = { name, startedAt, durationMs: 0, outcome: 'done' };
+    result.phases.push(phase);
     try {
       return await deps.logger.group(name, work);
+    } catch (error) {
+      phase.outcome = deps.signal?.aborted ? 'cancelled' : 'failed';
+      throw error;
     } finally {
-      result.phases.push({ name, startedAt, durationMs: Date.now() - startedAt });
+      phase.durationMs = Date.now() - startedAt;
     }
   };
   try {
@@ -132,6 +144,7 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
       : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
     deps.logger.debug((error as Error).stack ?? '');
   }
+  result.cancelled = deps.signal?.aborted ?? false;
   return result;
 }
 

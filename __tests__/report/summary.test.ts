@@ -127,7 +127,7 @@ const OUTCOMES = {
       outcome({
         release: 3,
         previousRelease: 2,
-        migration: { job: MIGRATION_JOB, status: 'complete', durationMs: 12_300 },
+        migration: { job: MIGRATION_JOB, sourceName: 'migrate', status: 'complete', durationMs: 12_300 },
         verify: {
           ok: true,
           workloads: [
@@ -184,6 +184,7 @@ const OUTCOMES = {
         verdict: `The migration failed: Job ${NS}/migrate-3f2a1b9c failed with BackoffLimitExceeded: Job has reached the specified backoff limit`,
         migration: {
           job: MIGRATION_JOB,
+          sourceName: 'migrate',
           status: 'failed',
           durationMs: 8_400,
           verdict: `The migration failed: Job ${NS}/migrate-3f2a1b9c failed with BackoffLimitExceeded`,
@@ -308,6 +309,7 @@ const OUTCOMES = {
         verdict: `The run was cancelled during the migration; Job ${NS}/migrate-3f2a1b9c was left running (stopping a migration halfway is worse than letting it finish) and nothing else was applied.`,
         migration: {
           job: MIGRATION_JOB,
+          sourceName: 'migrate',
           status: 'failed',
           durationMs: 5_000,
           leftRunning: true,

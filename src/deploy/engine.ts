@@ -73,6 +73,9 @@ export interface PhaseTiming {
 
 export interface DeployOutcome {
   result: DeployResult;
+  releaseName: string;
+  /** Where the release records live. */
+  namespace?: string;
   /** One sentence (and details) when the result is not success or dry-run. */
   verdict?: string;
   /** Identical to the deployed release: nothing was done. */
@@ -121,6 +124,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const startedAt = now();
   const outcome: DeployOutcome = {
     result: 'failed',
+    releaseName: settings.releaseName,
     unchanged: false,
     nothingChanged: true,
     cancelled: false,
@@ -162,6 +166,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         settings.namespace,
       );
       const store = new ReleaseStore(cluster, namespace, settings.releaseName);
+      outcome.namespace = namespace;
       const history = await store.history();
       const latest = history[0];
       const lastGood = history.find((record) => record.status === 'success');
@@ -262,7 +267,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         }),
       );
       outcome.migration = result;
-      if (result.status === 'failed') failure = result.verdict;
+      if (result.status === 'failed') {
+        failure = result.verdict;
+        markLastPhase(outcome, result.leftRunning ? 'cancelled' : 'failed');
+      }
     }
     if (failure === undefined && !signal.aborted) {
       await phase('Apply', async () => {
@@ -293,7 +301,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         });
       });
       outcome.verify = verify;
-      if (!verify.ok) failure = verify.verdict ?? 'Verification failed.';
+      if (!verify.ok) {
+        failure = verify.verdict ?? 'Verification failed.';
+        markLastPhase(outcome, verify.cancelled ? 'cancelled' : 'failed');
+      }
     } else if (failure === undefined) {
       failure = 'The run was cancelled before the workloads were applied.';
     }
@@ -373,4 +384,10 @@ function blame(plan: Plan, outcome: DeployOutcome): SourceLocation | undefined {
   if (failed) return plan.objects.find((o) => keyOf(o.ref) === keyOf(failed.ref))?.location;
   if (outcome.migration?.status === 'failed') return plan.migration?.location;
   return undefined;
+}
+
+/** A phase that returned a failed result (rather than throwing) is still a failed phase. */
+function markLastPhase(outcome: DeployOutcome, state: PhaseTiming['outcome']): void {
+  const last = outcome.phases.at(-1);
+  if (last) last.outcome = state;
 }

@@ -88,6 +88,8 @@ export function migrationWarnings(job: Json): string[] {
 
 export interface MigrationResult {
   job: ObjectRef;
+  /** The Job's name in the manifests (`migration-job`). */
+  sourceName: string;
   status: 'complete' | 'skipped' | 'failed';
   durationMs: number;
   verdict?: string;
@@ -118,6 +120,7 @@ export async function runMigration(
   const { api, logger, kubectl } = options;
   const started = Date.now();
   const ref = planned.ref;
+  const sourceName = labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name;
   const namespace = ref.namespace ?? 'default';
   const jobPath = resourcePath('Job', namespace, ref.name);
   for (const warning of migrationWarnings(planned.object)) logger.warning(warning);
@@ -127,7 +130,7 @@ export async function runMigration(
     logger.info(
       `Job ${namespace}/${ref.name} already completed for this tag; the migration is not run again.`,
     );
-    return { job: ref, status: 'skipped', durationMs: Date.now() - started };
+    return { job: ref, sourceName, status: 'skipped', durationMs: Date.now() - started };
   }
   if (condition === 'Failed') {
     logger.info(`Job ${namespace}/${ref.name} failed before; deleting it to run the migration again.`);
@@ -138,6 +141,7 @@ export async function runMigration(
     if (errors.length > 0) {
       return {
         job: ref,
+        sourceName,
         status: 'failed',
         durationMs: Date.now() - started,
         verdict: `The migration Job ${namespace}/${ref.name} could not be created: ${errors.join(' | ')}`,
@@ -171,11 +175,12 @@ export async function runMigration(
       labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name,
       ref.name,
     );
-    return { job: ref, status: 'complete', durationMs, verify };
+    return { job: ref, sourceName, status: 'complete', durationMs, verify };
   }
   if (verify.cancelled) {
     return {
       job: ref,
+      sourceName,
       status: 'failed',
       durationMs,
       leftRunning: true,
@@ -187,7 +192,7 @@ export async function runMigration(
   const verdict = timedOut
     ? `The migration Job ${namespace}/${ref.name} did not complete within ${seconds(options.timeoutMs)} (migration-timeout); it stops at its activeDeadlineSeconds.`
     : `The migration failed: ${verify.verdict ?? 'unknown reason'}`;
-  return { job: ref, status: 'failed', durationMs, verdict, verify };
+  return { job: ref, sourceName, status: 'failed', durationMs, verdict, verify };
 }
 
 function finishedCondition(job: Json): 'Complete' | 'Failed' | undefined {
