@@ -538,6 +538,7 @@ async function runMigration(planned, options) {
     const { api, logger, kubectl } = options;
     const started = Date.now();
     const ref = planned.ref;
+    const sourceName = (0,_objects_js__WEBPACK_IMPORTED_MODULE_4__/* .labelsOf */ .PC)(planned.object)[MIGRATION_LABEL] ?? ref.name;
     const namespace = ref.namespace ?? 'default';
     const jobPath = (0,_kube_api_js__WEBPACK_IMPORTED_MODULE_0__/* .resourcePath */ .oU)('Job', namespace, ref.name);
     for (const warning of migrationWarnings(planned.object))
@@ -546,7 +547,7 @@ async function runMigration(planned, options) {
     const condition = existing ? finishedCondition(existing) : undefined;
     if (condition === 'Complete') {
         logger.info(`Job ${namespace}/${ref.name} already completed for this tag; the migration is not run again.`);
-        return { job: ref, status: 'skipped', durationMs: Date.now() - started };
+        return { job: ref, sourceName, status: 'skipped', durationMs: Date.now() - started };
     }
     if (condition === 'Failed') {
         logger.info(`Job ${namespace}/${ref.name} failed before; deleting it to run the migration again.`);
@@ -557,6 +558,7 @@ async function runMigration(planned, options) {
         if (errors.length > 0) {
             return {
                 job: ref,
+                sourceName,
                 status: 'failed',
                 durationMs: Date.now() - started,
                 verdict: `The migration Job ${namespace}/${ref.name} could not be created: ${errors.join(' | ')}`,
@@ -581,11 +583,12 @@ async function runMigration(planned, options) {
     if (verify.ok) {
         logger.info(`Migration Job ${namespace}/${ref.name} completed in ${(0,_verify_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(durationMs)}.`);
         await cleanUpOldJobs(api, logger, namespace, (0,_objects_js__WEBPACK_IMPORTED_MODULE_4__/* .labelsOf */ .PC)(planned.object)[MIGRATION_LABEL] ?? ref.name, ref.name);
-        return { job: ref, status: 'complete', durationMs, verify };
+        return { job: ref, sourceName, status: 'complete', durationMs, verify };
     }
     if (verify.cancelled) {
         return {
             job: ref,
+            sourceName,
             status: 'failed',
             durationMs,
             leftRunning: true,
@@ -597,7 +600,7 @@ async function runMigration(planned, options) {
     const verdict = timedOut
         ? `The migration Job ${namespace}/${ref.name} did not complete within ${(0,_verify_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(options.timeoutMs)} (migration-timeout); it stops at its activeDeadlineSeconds.`
         : `The migration failed: ${verify.verdict ?? 'unknown reason'}`;
-    return { job: ref, status: 'failed', durationMs, verdict, verify };
+    return { job: ref, sourceName, status: 'failed', durationMs, verdict, verify };
 }
 function finishedCondition(job) {
     const status = (0,_records_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecord */ .u)(job.status) ? job.status : {};

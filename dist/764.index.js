@@ -534,6 +534,7 @@ async function deploy(settings, deps) {
     const startedAt = now();
     const outcome = {
         result: 'failed',
+        releaseName: settings.releaseName,
         unchanged: false,
         nothingChanged: true,
         cancelled: false,
@@ -574,6 +575,7 @@ async function deploy(settings, deps) {
             const rendered = settings.rendered;
             const namespace = (0,deploy_plan/* namespaceOfRecord */.IL)({ objects: rendered.map((r) => ({ ref: { namespace: r.namespace } })) }, settings.namespace);
             const store = new ReleaseStore(cluster, namespace, settings.releaseName);
+            outcome.namespace = namespace;
             const history = await store.history();
             const latest = history[0];
             const lastGood = history.find((record) => record.status === 'success');
@@ -601,6 +603,11 @@ async function deploy(settings, deps) {
             outcome.result = 'dry-run';
             return outcome;
         }
+        await deps.onDeploying?.({
+            version: plan.plan.unchanged && plan.latest ? plan.latest.version : plan.version,
+            previous: plan.latest?.version,
+            unchanged: plan.plan.unchanged,
+        });
         if (plan.plan.unchanged && plan.latest) {
             logger.info(`Release ${settings.releaseName} v${plan.latest.version} already has exactly these manifests and the cluster matches them: nothing to do.`);
             outcome.unchanged = true;
@@ -641,8 +648,10 @@ async function deploy(settings, deps) {
                 signal,
             }));
             outcome.migration = result;
-            if (result.status === 'failed')
+            if (result.status === 'failed') {
                 failure = result.verdict;
+                markLastPhase(outcome, result.leftRunning ? 'cancelled' : 'failed');
+            }
         }
         if (failure === undefined && !signal.aborted) {
             await phase('Apply', async () => {
@@ -666,8 +675,10 @@ async function deploy(settings, deps) {
                 });
             });
             outcome.verify = verify;
-            if (!verify.ok)
+            if (!verify.ok) {
                 failure = verify.verdict ?? 'Verification failed.';
+                markLastPhase(outcome, verify.cancelled ? 'cancelled' : 'failed');
+            }
         }
         else if (failure === undefined) {
             failure = 'The run was cancelled before the workloads were applied.';
@@ -680,6 +691,7 @@ async function deploy(settings, deps) {
             return outcome;
         }
         logger.info(`Deploy failed: ${failure}`);
+        outcome.failedAt = blame(plan.plan, outcome);
         (0,deploy_verify/* logFailureDetails */.rT)(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, logger);
         outcome.verdict = failure;
         outcome.cancelled = signal.aborted;
@@ -735,6 +747,21 @@ async function deploy(settings, deps) {
         outcome.kubectlProcesses = kubectl.processes;
         await api?.close();
     }
+}
+/** The manifest location of what failed: the failing workload, else the migration Job. */
+function blame(plan, outcome) {
+    const failed = outcome.verify?.workloads.find((workload) => workload.state === 'failed');
+    if (failed)
+        return plan.objects.find((o) => (0,deploy_objects/* keyOf */.TN)(o.ref) === (0,deploy_objects/* keyOf */.TN)(failed.ref))?.location;
+    if (outcome.migration?.status === 'failed')
+        return plan.migration?.location;
+    return undefined;
+}
+/** A phase that returned a failed result (rather than throwing) is still a failed phase. */
+function markLastPhase(outcome, state) {
+    const last = outcome.phases.at(-1);
+    if (last)
+        last.outcome = state;
 }
 
 

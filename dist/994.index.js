@@ -1,5 +1,5 @@
 export const id = 994;
-export const ids = [994];
+export const ids = [994,856];
 export const modules = {
 
 /***/ 8495:
@@ -161,95 +161,640 @@ function parseJsonStream(text) {
 
 /***/ }),
 
-/***/ 7994:
+/***/ 4711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   runSummary: () => (/* binding */ runSummary)
+/* harmony export */   S: () => (/* binding */ ManifestError),
+/* harmony export */   j: () => (/* binding */ formatLocation)
 /* harmony export */ });
-/* harmony import */ var _deploy_objects_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8495);
+function formatLocation(location) {
+    return location.document === undefined
+        ? `${location.source}:${location.line}`
+        : `${location.source}, document ${location.document}, line ${location.line}`;
+}
+/** A problem with the manifests or the render options; the message is one sentence. */
+class ManifestError extends Error {
+    name = 'ManifestError';
+    constructor(message, location) {
+        super(location ? `${formatLocation(location)}: ${message}` : message);
+    }
+}
 
-const HEADLINES = {
-    success: '✅ Deployed',
-    'dry-run': '📝 Dry run: nothing was changed',
-    'rolled-back': '↩️ Failed and rolled back',
-    failed: '❌ Failed',
-};
-/** The job summary of a run, as markdown: the verdict first, then what each phase did. */
-function runSummary(result) {
+
+/***/ }),
+
+/***/ 856:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   failureAnnotation: () => (/* binding */ failureAnnotation),
+/* harmony export */   locationInMessage: () => (/* binding */ locationInMessage),
+/* harmony export */   renderedObject: () => (/* binding */ renderedObject)
+/* harmony export */ });
+/* harmony import */ var _manifests_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4711);
+
+/**
+ * The error annotation for a failed, rolled-back or cancelled run: the verdict, pointing at the
+ * manifest's file and line where one is known: the engine's `failedAt`, the failing workload or
+ * the migration Job as rendered, a `file:line` a plan or manifest error names. Undefined for a
+ * run that did not fail (success, dry run).
+ */
+function failureAnnotation(result) {
+    if (result.result !== 'failed' && result.result !== 'rolled-back')
+        return undefined;
     const deploy = result.deploy;
-    const lines = [`## ${headline(result)}`, ''];
-    if (result.verdict)
-        lines.push(quote(result.verdict), '');
-    const names = Object.keys(result.images);
-    if (names.length > 0) {
-        lines.push('| Image | Reference | |', '| --- | --- | --- |');
-        for (const name of names) {
-            const built = result.built.includes(name);
-            lines.push(`| \`${name}\` | \`${result.images[name]}\` | ${built ? 'built and pushed' : 'reused from ECR'} |`);
+    const message = (result.verdict ?? deploy?.verdict ?? 'The deploy failed.').trim();
+    const location = failureLocation(result, deploy, message);
+    if (!location)
+        return { message };
+    if (location.document !== undefined) {
+        // Kustomize output has no file to point at: the message says where instead.
+        const where = (0,_manifests_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .formatLocation */ .j)(location);
+        return { message: message.includes(where) ? message : `${message} (${where})` };
+    }
+    return { message, file: location.source, startLine: location.line };
+}
+function failureLocation(result, deploy, message) {
+    if (deploy?.failedAt)
+        return deploy.failedAt;
+    const objects = result.render?.objects ?? [];
+    const failedWorkload = deploy?.verify?.workloads.find((w) => w.state === 'failed');
+    if (failedWorkload) {
+        const object = renderedObject(objects, failedWorkload.ref);
+        if (object)
+            return object.location;
+    }
+    if (deploy?.migration?.status === 'failed') {
+        const job = migrationSource(objects, deploy.migration);
+        if (job)
+            return job.location;
+    }
+    return locationInMessage(message);
+}
+function renderedObject(objects, ref) {
+    return objects.find((o) => o.kind === ref.kind &&
+        o.name === ref.name &&
+        (ref.namespace === undefined || o.namespace === undefined || o.namespace === ref.namespace));
+}
+/**
+ * The rendered Job a migration Job was made from: the engine names it `NAME-<tag>` (NAME cut
+ * to fit 63 characters), so the source is the Job whose name, or `sourceName` when given, it
+ * extends; of several, the longest name.
+ */
+function migrationSource(objects, migration) {
+    const jobs = objects.filter((o) => o.kind === 'Job' &&
+        (migration.job.namespace === undefined ||
+            o.namespace === undefined ||
+            o.namespace === migration.job.namespace));
+    if (migration.sourceName !== undefined)
+        return jobs.find((o) => o.name === migration.sourceName);
+    const name = migration.job.name;
+    return jobs
+        .filter((o) => name === o.name || name.startsWith(`${o.name}-`))
+        .sort((a, b) => b.name.length - a.name.length)[0];
+}
+/**
+ * A `file:line` a message names: ManifestError starts with `file:line: `, a plan error appends
+ * `(file:line)` to the kubectl line that names an object. Only paths that look like files.
+ */
+function locationInMessage(message) {
+    const patterns = [/^([^\s:()]+\.(?:ya?ml|json)):(\d+): /m, /\(([^\s:()]+\.(?:ya?ml|json)):(\d+)\)/];
+    for (const pattern of patterns) {
+        const match = pattern.exec(message);
+        if (match?.[1] && match[2])
+            return { source: match[1], line: Number(match[2]) };
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 7994:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DIFF_LINES_SHOWN: () => (/* binding */ DIFF_LINES_SHOWN),
+/* harmony export */   SUMMARY_LIMIT_BYTES: () => (/* binding */ SUMMARY_LIMIT_BYTES),
+/* harmony export */   runSummary: () => (/* binding */ runSummary),
+/* harmony export */   timeline: () => (/* binding */ timeline)
+/* harmony export */ });
+/* harmony import */ var _deploy_objects_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8495);
+/* harmony import */ var _manifests_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4711);
+/* harmony import */ var _annotations_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(856);
+
+
+
+/** GitHub refuses a step summary over 1 MiB; the summary stays under this many bytes. */
+const SUMMARY_LIMIT_BYTES = 1_000_000;
+/** Diff lines shown before the rest is left out (and said so); lowered further to fit the limit. */
+const DIFF_LINES_SHOWN = 2_000;
+/** A diff of more lines than this is collapsed. */
+const DIFF_OPEN_LINES = 30;
+/** Longer lines (a minified JSON value, a log line) are shortened, saying how much. */
+const LINE_CHARS = 2_000;
+/** Object lists (rollback, prune) name at most this many, then say how many more. */
+const LIST_ITEMS = 50;
+const TABLE_ROWS = 200;
+/**
+ * The job summary of a run, as markdown, for every outcome: the verdict in the first line, then
+ * what a reviewer or on-call person needs on one screen: release, images, migration, rollouts
+ * (and the failing pod), rollback, prune, the dry run's diff and a timeline of the phases.
+ * Pure. Stays within `maxBytes`, saying what was left out.
+ */
+function runSummary(result, options = {}) {
+    const maxBytes = options.maxBytes ?? SUMMARY_LIMIT_BYTES;
+    const diffLines = options.diffLines ?? DIFF_LINES_SHOWN;
+    const whole = compose(result, diffLines);
+    if (byteLength(whole) <= maxBytes)
+        return whole;
+    // Too big: the diff gives way first, as many of its lines as the rest leaves room for.
+    const withoutDiff = compose(result, 0);
+    const diff = result.deploy?.diff?.trimEnd() ?? '';
+    if (diff !== '') {
+        let room = maxBytes - byteLength(withoutDiff) - 1_000; // the fences and the note on what was left out
+        let fit = 0;
+        for (const line of diff.split('\n')) {
+            room -= byteLength(shorten(line)) + 1;
+            if (room < 0 || fit >= diffLines)
+                break;
+            fit++;
         }
-        lines.push('');
+        const fitted = compose(result, fit);
+        if (byteLength(fitted) <= maxBytes)
+            return fitted;
     }
-    if (result.cluster) {
-        const version = result.cluster.serverVersion ? `, Kubernetes ${result.cluster.serverVersion}` : '';
-        lines.push(`Cluster: connected through ${describeSource(result.cluster.source)}${version}.`, '');
-    }
-    if (result.render) {
-        lines.push(`Rendered ${result.render.objects.length} object(s): ${countKinds(result.render.objects.map((o) => o.kind))}.`, '');
-    }
+    if (byteLength(withoutDiff) <= maxBytes)
+        return withoutDiff;
+    return cut(whole, maxBytes);
+}
+function compose(result, diffLines) {
+    const deploy = result.deploy;
+    const leftOut = [];
+    const out = [`## ${headline(result)}`, ''];
+    const verdict = verdictSentence(result);
+    if (verdict)
+        out.push(quote(verdict), '');
+    out.push(...facts(result));
+    out.push(...images(result));
     if (deploy) {
-        if (deploy.release !== undefined) {
-            lines.push(`Release v${deploy.release}${deploy.previousRelease !== undefined && deploy.previousRelease !== deploy.release ? ` (replacing v${deploy.previousRelease})` : ''}${deploy.unchanged ? ': already deployed, nothing changed' : ''}.`, '');
-        }
-        const counts = { create: 0, update: 0, unchanged: 0 };
-        for (const change of deploy.changes)
-            counts[change.change]++;
-        if (deploy.changes.length > 0) {
-            lines.push(`Plan: ${counts.create} to create, ${counts.update} to change, ${counts.unchanged} unchanged.`, '');
-        }
-        const migration = deploy.migration;
-        if (migration) {
-            lines.push(`Migration: Job \`${migration.job.name}\` ${migration.status === 'skipped' ? 'already completed for this tag (not run again)' : migration.status} in ${(migration.durationMs / 1000).toFixed(1)} s.`, '');
-        }
-        const workloads = deploy.verify?.workloads ?? [];
-        if (workloads.length > 0) {
-            lines.push('| Workload | Rollout | Time |', '| --- | --- | --- |');
-            for (const workload of workloads) {
-                const time = workload.durationMs !== undefined ? `${(workload.durationMs / 1000).toFixed(1)} s` : '';
-                lines.push(`| ${(0,_deploy_objects_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRef */ .Ro)(workload.ref)} | ${workload.state}: ${escapeCell(workload.summary)} | ${time} |`);
-            }
-            lines.push('');
-            const failed = workloads.find((w) => w.state === 'failed');
-            if (failed?.events?.length || failed?.logs?.length) {
-                lines.push('<details><summary>Events and last log lines of the failing pod</summary>', '', '```');
-                lines.push(...(failed.events ?? []), ...(failed.logs?.length ? ['--- log', ...failed.logs] : []), '```', '</details>', '');
-            }
-        }
-        const rollback = deploy.rollback;
-        if (rollback) {
-            lines.push(`Rollback to v${rollback.to}: restored ${rollback.restored.length}, deleted ${rollback.deleted.length} created object(s)${rollback.kept.length > 0 ? `, kept ${rollback.kept.map(_deploy_objects_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRef */ .Ro).join(', ')}` : ''}; ${rollback.verify?.ok ? 'verified' : (rollback.problem ?? 'not verified')}.`, '');
-        }
-        if (deploy.pruned.length > 0)
-            lines.push(`Pruned: ${deploy.pruned.map(_deploy_objects_js__WEBPACK_IMPORTED_MODULE_0__/* .describeRef */ .Ro).join(', ')}.`, '');
-        if (deploy.diff !== undefined) {
-            lines.push('<details><summary>Server-side diff</summary>', '', '```diff', deploy.diff.trimEnd() || '(no changes)', '```', '</details>', '');
-        }
+        out.push(...migration(deploy));
+        out.push(...rollouts(result, leftOut));
+        out.push(...rollback(deploy, leftOut));
+        out.push(...pruned(deploy, leftOut));
+        for (const line of diff(deploy, diffLines, leftOut))
+            out.push(line);
     }
-    return `${lines.join('\n')}\n`;
+    out.push(...timeline(result));
+    if (leftOut.length > 0) {
+        out.push(`_Left out to keep this summary short: ${leftOut.join('; ')}._`, '');
+    }
+    return `${out.join('\n').trimEnd()}\n`;
+}
+// ---------------------------------------------------------------- verdict
+const PHASE_WHERE = {
+    'Check manifests': 'checking the manifests',
+    Cluster: 'connecting to the cluster',
+    Images: 'building the images',
+    'Render manifests': 'rendering the manifests',
+    Plan: 'the plan',
+    Diff: 'the diff',
+    'Apply definitions': 'applying namespaces and CRDs',
+    'Apply configuration': 'applying the configuration',
+    Migrate: 'the migration',
+    Apply: 'applying the workloads',
+    Verify: 'verification',
+    'Roll back': 'the rollback',
+    Prune: 'the prune',
+    Record: 'recording the release',
+};
+function where(phase) {
+    if (!phase)
+        return '';
+    const place = PHASE_WHERE[phase.name] ?? phase.name;
+    return /^[a-z]+ing /.test(place) ? ` ${place}` : ` in ${place}`;
 }
 function headline(result) {
-    if (result.result === 'success' && !result.deploy)
-        return '✅ Rendered (no cluster given: nothing deployed)';
-    return HEADLINES[result.result];
+    const deploy = result.deploy;
+    const release = releaseName(result);
+    const namespace = namespaceOf(result);
+    const failedIn = timelinePhases(result).find((p) => p.outcome === 'failed' || p.outcome === 'cancelled');
+    const cancelled = isCancelled(result);
+    switch (result.result) {
+        case 'success': {
+            if (!deploy)
+                return `✅ Rendered ${plural(result.render?.objects.length ?? 0, 'object')}: no cluster given, nothing deployed`;
+            const version = deploy.release !== undefined ? ` v${deploy.release}` : '';
+            if (deploy.unchanged)
+                return `✅ Already deployed: ${release ?? 'release'}${version}${namespace ? ` in ${namespace}` : ''}, nothing changed`;
+            return `✅ Deployed ${release ?? 'release'}${version}${namespace ? ` to ${namespace}` : ''}`;
+        }
+        case 'dry-run':
+            return `📝 Dry run${release ? ` of ${release}` : ''}${namespace ? ` in ${namespace}` : ''}: nothing was changed`;
+        case 'rolled-back': {
+            const to = deploy?.rollback?.to;
+            const unverified = deploy?.rollback?.verify?.ok !== true ? ' (the rollback did not verify)' : '';
+            return `${cancelled ? '⏹ Cancelled' : '↩️ Failed'}${where(failedIn)} and rolled back${to !== undefined ? ` to v${to}` : ''}${unverified}`;
+        }
+        case 'failed': {
+            const prefix = cancelled ? '⏹ Cancelled' : '❌ Failed';
+            return `${prefix}${where(failedIn)}: ${failedState(result)}`;
+        }
+    }
 }
-function quote(text) {
-    return text
+/** What the cluster is left with after a failed (not rolled back) run. */
+function failedState(result) {
+    const deploy = result.deploy;
+    if (!deploy || deploy.nothingChanged)
+        return 'nothing changed';
+    if (deploy.migration?.leftRunning)
+        return 'the migration Job was left running, the workloads unchanged';
+    if (deploy.rollback)
+        return 'the rollback did not finish';
+    if (deploy.previousRelease === undefined)
+        return 'first release, nothing to roll back to';
+    return 'not rolled back, the failed release is left in place';
+}
+function isCancelled(result) {
+    const extra = result;
+    if (extra.cancelled !== undefined)
+        return extra.cancelled;
+    if (result.deploy)
+        return result.deploy.cancelled;
+    return result.result === 'failed' && /\bcancel(l)?ed\b/i.test(result.verdict ?? '');
+}
+function verdictSentence(result) {
+    if (result.verdict)
+        return result.verdict;
+    const deploy = result.deploy;
+    if (!deploy)
+        return undefined;
+    if (result.result === 'dry-run') {
+        const would = deploy.wouldPrune?.length
+            ? `; prune would delete ${plural(deploy.wouldPrune.length, 'object')}`
+            : '';
+        return `Nothing was applied. Applying would ${planCounts(deploy.changes)}${would}.`;
+    }
+    if (deploy.unchanged)
+        return `v${deploy.release} already has exactly these manifests and the cluster matches them: nothing was applied.`;
+    const workloads = deploy.verify?.workloads ?? [];
+    const slowest = Math.max(0, ...workloads.map((w) => w.durationMs ?? 0));
+    return `${capitalize(planCounts(deploy.changes, true))}${workloads.length > 0 ? `; ${plural(workloads.length, 'workload')} rolled out in ${seconds(slowest)}` : ''}.`;
+}
+function planCounts(changes, past = false) {
+    const counts = { create: 0, update: 0, unchanged: 0 };
+    for (const change of changes)
+        counts[change.change]++;
+    return past
+        ? `${counts.create} created, ${counts.update} changed, ${counts.unchanged} unchanged`
+        : `create ${counts.create}, change ${counts.update}, leave ${counts.unchanged} unchanged`;
+}
+// ---------------------------------------------------------------- facts
+function facts(result) {
+    const deploy = result.deploy;
+    const lines = [];
+    const release = releaseLine(result);
+    if (release)
+        lines.push(`- **Release**: ${release}`);
+    if (deploy && deploy.changes.length > 0 && result.result !== 'dry-run')
+        lines.push(`- **Plan**: ${planCounts(deploy.changes, true).replace(' created', ' to create').replace(' changed', ' to change')}`);
+    if (result.cluster) {
+        const version = result.cluster.serverVersion ? `, Kubernetes ${result.cluster.serverVersion}` : '';
+        lines.push(`- **Cluster**: ${describeSource(result.cluster.source)}${version}`);
+    }
+    if (result.render)
+        lines.push(`- **Rendered**: ${countKinds(result.render.objects.map((o) => o.kind))}`);
+    return lines.length > 0 ? [...lines, ''] : [];
+}
+function releaseLine(result) {
+    const deploy = result.deploy;
+    if (!deploy)
+        return undefined;
+    const name = releaseName(result);
+    const of = name ? ` of ${code(name)}` : '';
+    const previous = deploy.previousRelease;
+    if (result.result === 'dry-run')
+        return `would be v${(previous ?? 0) + 1}${of}${previous !== undefined ? `, replacing v${previous}` : ' (its first)'}`;
+    if (deploy.unchanged)
+        return `v${deploy.release}${of}, unchanged`;
+    if (deploy.release === undefined)
+        return `none recorded${previous !== undefined ? `; v${previous} is still the latest` : ''}`;
+    if (result.result === 'success')
+        return `v${deploy.release}${of}${previous !== undefined ? `, replacing v${previous}` : ', the first'}`;
+    const restored = deploy.rollback?.applied ? `; v${deploy.rollback.to} restored` : '';
+    return `v${deploy.release}${of} recorded as ${result.result}${previous !== undefined ? ` (v${previous} was the latest)` : ' (the first)'}${restored}`;
+}
+function releaseName(result) {
+    return result.deploy?.releaseName;
+}
+/** The namespace the release lives in: the outcome's, else the rendered set's only namespace. */
+function namespaceOf(result) {
+    const given = result.deploy?.namespace;
+    if (given)
+        return given;
+    const namespaces = new Set((result.render?.objects ?? []).map((o) => o.namespace).filter((n) => n !== undefined));
+    return namespaces.size === 1 ? [...namespaces][0] : undefined;
+}
+// ---------------------------------------------------------------- images
+function images(result) {
+    const names = Object.keys(result.images);
+    if (names.length === 0)
+        return [];
+    const lines = ['### Images', '', '| Image | Tag | Digest | |', '| --- | --- | --- | --- |'];
+    for (const name of names) {
+        const reference = result.images[name] ?? '';
+        const [withTag = reference, digest] = reference.split('@');
+        const colon = withTag.lastIndexOf(':');
+        const tag = colon > withTag.lastIndexOf('/') ? withTag.slice(colon + 1) : '';
+        const repository = colon > withTag.lastIndexOf('/') ? withTag.slice(0, colon) : withTag;
+        lines.push(`| ${code(repository)} | ${tag ? code(tag) : ''} | ${digest ? code(digest) : 'none'} | ${result.built.includes(name) ? 'built and pushed' : 'reused from ECR'} |`);
+    }
+    return [...lines, ''];
+}
+// ---------------------------------------------------------------- migration
+function migration(deploy) {
+    const m = deploy.migration;
+    if (!m)
+        return [];
+    const job = code(`${m.job.namespace ? `${m.job.namespace}/` : ''}${m.job.name}`);
+    const time = seconds(m.durationMs);
+    const lines = ['### Migration', ''];
+    if (m.status === 'complete')
+        lines.push(`✅ Job ${job} completed in ${time}.`);
+    else if (m.status === 'skipped')
+        lines.push(`✅ Job ${job} already completed for this tag: not run again.`);
+    else if (m.leftRunning)
+        lines.push(`⏹ Job ${job} was left running when the run was cancelled (after ${time}).`);
+    else
+        lines.push(`❌ Job ${job} failed after ${time}: ${text(m.verdict ?? 'no reason given')}`);
+    lines.push('');
+    const failed = m.verify?.workloads.find((w) => w.state === 'failed');
+    if (failed)
+        lines.push(...podDetails(failed));
+    return lines;
+}
+// ---------------------------------------------------------------- rollouts
+function rollouts(result, leftOut) {
+    const deploy = result.deploy;
+    const workloads = (deploy?.verify?.workloads ?? []);
+    if (workloads.length === 0)
+        return [];
+    const cancelled = deploy?.cancelled === true || deploy?.verify?.cancelled === true;
+    const lines = ['### Rollout', '', '| Workload | Ready | Time | Verdict |', '| --- | --- | --- | --- |'];
+    const order = [...workloads].sort((a, b) => rank(a) - rank(b));
+    for (const w of order.slice(0, TABLE_ROWS)) {
+        lines.push(`| ${code((0,_deploy_objects_js__WEBPACK_IMPORTED_MODULE_2__/* .describeRef */ .Ro)(w.ref))} | ${readiness(w)} | ${w.durationMs !== undefined ? seconds(w.durationMs) : ''} | ${cell(workloadVerdict(w, cancelled))} |`);
+    }
+    if (order.length > TABLE_ROWS) {
+        lines.push(`| … ${order.length - TABLE_ROWS} more | | | all current |`);
+        leftOut.push(`${order.length - TABLE_ROWS} rows of the rollout table (current workloads)`);
+    }
+    lines.push('');
+    for (const failed of workloads.filter((w) => w.state === 'failed')) {
+        const location = result.render ? (0,_annotations_js__WEBPACK_IMPORTED_MODULE_1__.renderedObject)(result.render.objects, failed.ref)?.location : undefined;
+        lines.push(`**${text((0,_deploy_objects_js__WEBPACK_IMPORTED_MODULE_2__/* .describeRef */ .Ro)(failed.ref))} failed${failed.problem ? `: ${text(failed.problem.reason)}` : ''}**${location ? ` (${code((0,_manifests_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .formatLocation */ .j)(location))})` : ''}`, '', ...podDetails(failed));
+    }
+    return lines;
+}
+/** Failed first, then unfinished, then done: the row that matters on top. */
+function rank(w) {
+    return w.state === 'failed' ? 0 : w.state === 'in-progress' ? 1 : 2;
+}
+function workloadVerdict(w, cancelled) {
+    if (w.state === 'current')
+        return w.ref.kind === 'Job' ? '✅ complete' : '✅ rolled out';
+    if (w.state === 'failed')
+        return `❌ ${w.summary}`;
+    return cancelled ? `⏹ not finished (cancelled): ${w.summary}` : `⏳ not finished: ${w.summary}`;
+}
+/** ready/desired from the fields when the rollout module gives them, else from its summary text. */
+function readiness(w) {
+    if (w.ready !== undefined && w.desired !== undefined)
+        return `${w.ready}/${w.desired}`;
+    const counted = /(\d+)\/(\d+) (?:ready|available)/.exec(w.summary);
+    if (counted)
+        return `${counted[1]}/${counted[2]}`;
+    const all = /^(\d+) (?:replica|node)s? /.exec(w.summary);
+    if (all)
+        return `${all[1]}/${all[1]}`;
+    const job = /^job complete \((\d+) succeeded\)/.exec(w.summary);
+    if (job)
+        return `${job[1]} succeeded`;
+    return '—';
+}
+/** The failing pod: reason, container, restarts, then its events and last log lines, collapsed. */
+function podDetails(w) {
+    const lines = [];
+    const p = w.problem;
+    if (p) {
+        const subject = p.pod
+            ? `Pod ${code(p.pod)}${p.container ? `, ${p.init ? 'init container' : 'container'} ${code(p.container)}` : ''}`
+            : `${code(p.owner ?? 'its controller')}`;
+        const extra = [
+            p.restarts !== undefined ? `restarted ${plural(p.restarts, 'time')}` : '',
+            p.exitCode !== undefined ? `last exit code ${p.exitCode}` : '',
+        ].filter(Boolean);
+        lines.push(`- ${subject}: **${text(p.reason)}**${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`, ...(p.message ? [`- ${text(p.message)}`] : []));
+    }
+    else {
+        lines.push(`- ${text(w.summary)}`);
+    }
+    lines.push('');
+    const pod = p?.pod ? ` of ${p.pod}` : '';
+    if (w.events?.length)
+        lines.push(...collapsed(`Events${pod} (${w.events.length})`, w.events, 'text'));
+    if (w.logs?.length) {
+        const which = w.logsFrom === 'previous' ? ', from before the last restart' : '';
+        lines.push(...collapsed(`Last ${plural(w.logs.length, 'log line')}${pod}${which}`, w.logs, 'text'));
+    }
+    return lines;
+}
+// ---------------------------------------------------------------- rollback and prune
+function rollback(deploy, leftOut) {
+    const r = deploy.rollback;
+    if (!r)
+        return [];
+    const state = !r.applied
+        ? `❌ not applied: ${text(r.problem ?? 'no reason given')}`
+        : r.verify?.ok
+            ? '✅ applied and verified'
+            : `⚠️ applied but not verified: ${text(r.problem ?? r.verify?.verdict ?? 'no reason given')}`;
+    const lines = [`### Rollback to v${r.to}`, '', state, ''];
+    const rows = [
+        [`Restored as v${r.to} declared them`, r.restored],
+        ['Deleted (created by the failed run)', r.deleted],
+        ['Kept (created by the failed run, may hold data)', r.kept],
+        [`Changed but not in v${r.to} (left as they are)`, r.notInRelease],
+        ['StatefulSet pods replaced', r.replacedPods],
+    ];
+    for (const [label, items] of rows)
+        if (items.length > 0)
+            lines.push(`- ${label}: ${list(items, leftOut)}`);
+    return [...lines, ''];
+}
+function pruned(deploy, leftOut) {
+    const lines = [];
+    if (deploy.pruned.length > 0)
+        lines.push(`- **Pruned**: ${list(deploy.pruned, leftOut)}`);
+    if (deploy.pruneKept.length > 0)
+        lines.push(`- **Not pruned** (they hold data): ${list(deploy.pruneKept, leftOut)}`);
+    if (deploy.wouldPrune?.length)
+        lines.push(`- **Prune would delete**: ${list(deploy.wouldPrune, leftOut)}`);
+    return lines.length > 0 ? ['### Prune', '', ...lines, ''] : [];
+}
+function list(items, leftOut) {
+    const named = items
+        .slice(0, LIST_ITEMS)
+        .map((item) => code(typeof item === 'string' ? item : (0,_deploy_objects_js__WEBPACK_IMPORTED_MODULE_2__/* .describeRef */ .Ro)(item)));
+    if (items.length > LIST_ITEMS) {
+        leftOut.push(`${items.length - LIST_ITEMS} names of a list of ${items.length}`);
+        return `${named.join(', ')} and ${items.length - LIST_ITEMS} more`;
+    }
+    return named.join(', ');
+}
+// ---------------------------------------------------------------- diff
+function diff(deploy, shown, leftOut) {
+    if (deploy.diff === undefined)
+        return [];
+    const all = deploy.diff.trimEnd() === '' ? [] : deploy.diff.trimEnd().split('\n');
+    const lines = ['### Diff', ''];
+    if (all.length === 0)
+        return [...lines, 'The cluster already matches the manifests: the diff is empty.', ''];
+    const kept = all.slice(0, shown);
+    const omitted = all.length - kept.length;
+    const where = deploy.diffPath ? ` The full diff is in ${code(deploy.diffPath)} on the runner.` : '';
+    const title = `Server-side diff (${plural(all.length, 'line')}${omitted > 0 ? `, the first ${kept.length} shown` : ''})`;
+    if (kept.length > 0) {
+        // Not push(...): a long diff is more arguments than a call can take.
+        const block = all.length <= DIFF_OPEN_LINES ? [...fenced(kept, 'diff'), ''] : collapsed(title, kept, 'diff');
+        for (const line of block)
+            lines.push(line);
+    }
+    if (omitted > 0) {
+        lines.push(`**${plural(omitted, 'line')} of the diff ${omitted === 1 ? 'was' : 'were'} left out** (lines ${kept.length + 1}–${all.length} of ${all.length}) to fit GitHub's step summary limit.${where}`, '');
+        leftOut.push(`${plural(omitted, 'diff line')}${deploy.diffPath ? ` (full diff: ${code(deploy.diffPath)})` : ''}`);
+    }
+    return lines;
+}
+// ---------------------------------------------------------------- timeline
+/** Every phase of the run in order, each with what became of it (a verify that failed is failed). */
+function timelinePhases(result) {
+    const deploy = result.deploy;
+    const cancelled = isCancelled(result);
+    const prepare = result.phases.map((p) => ({
+        name: p.name,
+        section: 'Prepare',
+        startedAt: p.startedAt,
+        durationMs: p.durationMs,
+        outcome: p.outcome ?? 'done',
+    }));
+    const last = prepare[prepare.length - 1];
+    const anyOutcome = result.phases.some((p) => p.outcome !== undefined);
+    if (!deploy && result.result === 'failed' && last && !anyOutcome && !cancelled)
+        last.outcome = 'failed';
+    const steps = (deploy?.phases ?? []).map((p) => {
+        let outcome = p.outcome;
+        if (outcome === 'done' && p.name === 'Verify' && deploy?.verify?.ok === false)
+            outcome = deploy.verify.cancelled ? 'cancelled' : 'failed';
+        if (outcome === 'done' && p.name === 'Migrate' && deploy?.migration?.status === 'failed')
+            outcome = deploy.migration.leftRunning ? 'cancelled' : 'failed';
+        return { name: p.name, section: 'Deploy', startedAt: p.startedAt, durationMs: p.durationMs, outcome };
+    });
+    return [...prepare, ...steps];
+}
+/** The phases as a mermaid gantt (GitHub renders it): wall-clock axis, failed phases in red. */
+function timeline(result) {
+    const phases = timelinePhases(result);
+    if (phases.length === 0)
+        return [];
+    const lines = [
+        '### Timeline',
+        '',
+        '```mermaid',
+        'gantt',
+        '  dateFormat x',
+        '  axisFormat %H:%M:%S',
+        '  todayMarker off',
+    ];
+    let section;
+    phases.forEach((phase, index) => {
+        if (phase.section !== section) {
+            section = phase.section;
+            lines.push(`  section ${section}`);
+        }
+        const tags = { done: 'done, ', failed: 'crit, ', cancelled: 'crit, active, ', skipped: '' }[phase.outcome];
+        const what = phase.outcome === 'done' ? '' : ` ${phase.outcome}`;
+        const name = ganttText(`${phase.name}${what} ${seconds(phase.durationMs)}`);
+        lines.push(`  ${name} :${tags}p${index}, ${Math.round(phase.startedAt)}, ${Math.max(1, Math.round(phase.durationMs))}ms`);
+    });
+    return [...lines, '```', ''];
+}
+/** Task names end at ':' and comments start at '#' or '%%'; ';' ends a statement. */
+function ganttText(name) {
+    return name
+        .replace(/[:#;%]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+// ---------------------------------------------------------------- markdown helpers
+function collapsed(title, lines, language) {
+    return [
+        `<details><summary>${escapeHtml(title)}</summary>`,
+        '',
+        ...fenced(lines, language),
+        '',
+        '</details>',
+        '',
+    ];
+}
+/** A fence longer than any run of backticks inside, so no line can close it. */
+function fenced(lines, language) {
+    const shortened = lines.map(shorten);
+    let longest = 2;
+    for (const line of shortened) {
+        for (const run of line.matchAll(/`{3,}/g))
+            longest = Math.max(longest, run[0].length);
+    }
+    const fence = '`'.repeat(longest + 1);
+    return [`${fence}${language}`, ...shortened, fence];
+}
+function shorten(line) {
+    return line.length <= LINE_CHARS
+        ? line
+        : `${line.slice(0, LINE_CHARS)} … (${line.length - LINE_CHARS} more characters)`;
+}
+function quote(value) {
+    return value
         .split('\n')
-        .map((line) => `> ${line}`)
+        .map((line) => `> ${text(line)}`)
         .join('\n');
 }
-function escapeCell(text) {
-    return text.replaceAll('|', '\\|');
+/** Plain text in markdown: no stray HTML. */
+function text(value) {
+    return escapeHtml(shorten(value));
+}
+function escapeHtml(value) {
+    return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+function cell(value) {
+    return text(value).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+}
+function code(value) {
+    return value.includes('`') ? `\`\` ${value} \`\`` : `\`${value}\``;
+}
+function seconds(ms) {
+    return ms >= 60_000
+        ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+        : `${(ms / 1000).toFixed(1)} s`;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function capitalize(value) {
+    return value.charAt(0).toUpperCase() + value.slice(1);
 }
 function describeSource(source) {
     if (source === 'eks')
@@ -261,6 +806,27 @@ function countKinds(kinds) {
     for (const kind of kinds)
         counts.set(kind, (counts.get(kind) ?? 0) + 1);
     return [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ') || 'none';
+}
+function byteLength(value) {
+    return Buffer.byteLength(value, 'utf8');
+}
+/** Last resort (a verdict or table that alone is too big): cut at a line, and say so. */
+function cut(value, maxBytes) {
+    const note = `\n\n_The rest of this summary (${byteLength(value)} bytes in all) was left out: GitHub takes at most 1 MiB per step summary. The log has everything._\n`;
+    const budget = maxBytes - byteLength(note);
+    let kept = Buffer.from(value, 'utf8').subarray(0, Math.max(0, budget)).toString('utf8');
+    kept = kept.replace(/\uFFFD$/, '');
+    const newline = kept.lastIndexOf('\n');
+    if (newline > 0)
+        kept = kept.slice(0, newline);
+    // An open fence would swallow the note: close it.
+    const fences = kept.match(/^`{3,}/gm) ?? [];
+    if (fences.length % 2 === 1)
+        kept += `\n${fences[fences.length - 1]}`;
+    const open = (kept.match(/<details>/g) ?? []).length - (kept.match(/<\/details>/g) ?? []).length;
+    if (open > 0)
+        kept += '\n\n</details>'.repeat(open);
+    return `${kept}${note}`;
 }
 
 

@@ -42,6 +42,9 @@ try {
     manifests: 'k8s/overlays/staging',
     'migration-job': 'migrate',
     'rollout-timeout': '2m',
+    // Recorded as GitHub deployments in the sandbox's GitHub API stand-in.
+    environment: 'staging',
+    'environment-url': 'https://staging.upload.example.com',
   });
   // No KUBECONFIG: the action writes its own, for the EKS cluster it describes.
   const { KUBECONFIG: _static, ...sandboxEnv } = sandbox.env;
@@ -83,6 +86,23 @@ try {
     }
   }
   if (!failed) {
+    say('\n=== The GitHub deployments the runs recorded (the sandbox GitHub API stand-in) ===');
+    const deployments = (await (
+      await fetch(`${sandbox.env.SANDBOX_GITHUB_ADMIN_URL}/deployments`)
+    ).json()) as {
+      id: number;
+      sha: string;
+      environment: string;
+      statuses: { state: string; description?: string }[];
+    }[];
+    for (const deployment of deployments) {
+      const statuses = deployment.statuses.map(
+        (s) => `${s.state}${s.description ? ` ("${s.description}")` : ''}`,
+      );
+      console.log(
+        `  #${deployment.id} ${deployment.environment} ${deployment.sha.slice(0, 12)}: ${statuses.join(' → ')}`,
+      );
+    }
     say('\n=== What is deployed, since when, from which run: k8s-deploy history ===');
     const history = await new NodeProcessRunner().run(
       process.execPath,

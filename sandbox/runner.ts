@@ -44,6 +44,8 @@ export interface RunActionOptions {
   workspace?: string;
   /** The script to run as the action (main and post step); default the bundle, dist/index.js. */
   entry?: string;
+  /** Cancel the run as GitHub does (SIGINT, SIGTERM 7.5 s later) once its output matches this. */
+  cancelWhen?: RegExp;
   /** Echo the log (masked) as it arrives. */
   echo?: (text: string) => void;
 }
@@ -111,7 +113,7 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
     options.echo?.(shown);
   };
 
-  const exitCode = await runNode(entry, env, options.workspace ?? REPO_ROOT, onOutput);
+  const exitCode = await runNode(entry, env, options.workspace ?? REPO_ROOT, onOutput, options.cancelWhen);
   const state = parseFileCommands(await readFile(files.GITHUB_STATE, 'utf8'));
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]));
   const postExitCode = await runNode(
@@ -133,18 +135,36 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
   };
 }
 
+/** What GitHub's runner does when a workflow is cancelled: SIGINT, then SIGTERM 7.5 s later. */
+const CANCEL_TERM_AFTER_MS = 7500;
+
 function runNode(
   script: string,
   env: Record<string, string>,
   cwd: string,
   onOutput: (chunk: string) => void,
+  cancelWhen?: RegExp,
 ) {
   return new Promise<number>((done, fail) => {
     const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8').on('data', onOutput);
-    child.stderr.setEncoding('utf8').on('data', onOutput);
+    let output = '';
+    let term: NodeJS.Timeout | undefined;
+    const watch = (chunk: string) => {
+      onOutput(chunk);
+      if (!cancelWhen || term) return;
+      output += chunk;
+      if (cancelWhen.test(output)) {
+        child.kill('SIGINT');
+        term = setTimeout(() => child.kill('SIGTERM'), CANCEL_TERM_AFTER_MS);
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', watch);
+    child.stderr.setEncoding('utf8').on('data', watch);
     child.on('error', fail);
-    child.on('close', (code) => done(code ?? 1));
+    child.on('close', (code, signal) => {
+      if (term) clearTimeout(term);
+      done(code ?? (signal ? 128 : 1));
+    });
   });
 }
 

@@ -1944,11 +1944,17 @@ async function runPipeline(inputs, deps) {
     const result = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
     const timed = async (name, work) => {
         const startedAt = Date.now();
+        const phase = { name, startedAt, durationMs: 0, outcome: 'done' };
+        result.phases.push(phase);
         try {
             return await deps.logger.group(name, work);
         }
+        catch (error) {
+            phase.outcome = deps.signal?.aborted ? 'cancelled' : 'failed';
+            throw error;
+        }
         finally {
-            result.phases.push({ name, startedAt, durationMs: Date.now() - startedAt });
+            phase.durationMs = Date.now() - startedAt;
         }
     };
     try {
@@ -1962,6 +1968,7 @@ async function runPipeline(inputs, deps) {
             : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
         deps.logger.debug(error.stack ?? '');
     }
+    result.cancelled = deps.signal?.aborted ?? false;
     return result;
 }
 async function runPhases(inputs, deps, result, timed) {
@@ -2005,6 +2012,7 @@ async function runPhases(inputs, deps, result, timed) {
     }));
     result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
     result.built = prepared.built;
+    deps.onImages?.(result.images);
     const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger));
     result.render = render;
     const manifestsPath = deps.workDir ? external_node_path_default().join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
@@ -2053,7 +2061,7 @@ async function runPhases(inputs, deps, result, timed) {
         dryRun: inputs.dryRun,
         historyLimit: inputs.historyLimit,
         diffPath: external_node_path_default().join(external_node_path_default().dirname(manifestsPath), 'diff.txt'),
-    }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal });
+    }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal, onDeploying: deps.onDeploying });
     deps.onKubectl?.(outcome.kubectlProcesses);
     result.deploy = outcome;
     result.result = outcome.result;

@@ -1,5 +1,5 @@
-export const id = 759;
-export const ids = [759];
+export const id = 587;
+export const ids = [587];
 export const modules = {
 
 /***/ 9378:
@@ -314,6 +314,63 @@ async function logoutFromRegistry(docker, logger, host) {
 function lastLine(text) {
     const lines = text.trim().split('\n');
     return lines[lines.length - 1]?.trim() || 'no error output';
+}
+
+
+/***/ }),
+
+/***/ 3680:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   FU: () => (/* binding */ annotateWorkloads),
+/* harmony export */   kk: () => (/* binding */ runUrlFromEnv)
+/* harmony export */ });
+/* unused harmony exports ANNOTATION_PREFIX, CHANGE_CAUSE, changeCause */
+/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6521);
+
+const ANNOTATION_PREFIX = 'k8s-deploy-action';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+/** The run URL from the variables GitHub Actions sets, when all three are there. */
+function runUrlFromEnv(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
+    if (!server || !repository || !runId)
+        return undefined;
+    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
+}
+function changeCause(trace) {
+    const what = [
+        trace.tag !== undefined ? `tag ${trace.tag}` : undefined,
+        trace.commit !== undefined && trace.commit !== trace.tag ? `commit ${trace.commit}` : undefined,
+    ].filter(Boolean);
+    if (what.length === 0 && trace.runUrl === undefined)
+        return undefined;
+    return `k8s-deploy-action deployed ${what.length > 0 ? what.join(', ') : 'manifests'}${trace.runUrl !== undefined ? ` in ${trace.runUrl}` : ''}`;
+}
+/**
+ * Annotates each workload's own metadata. `kubectl rollout history` shows change-cause from
+ * the ReplicaSet / ControllerRevision, which the controllers copy from the workload's
+ * annotations. Nothing goes into the pod template: a value that changes every run (the run
+ * URL) there would restart every pod on every deploy, even when nothing else changed; a new
+ * image already changes the template when the code changes.
+ */
+function annotateWorkloads(documents, trace) {
+    const cause = changeCause(trace);
+    if (cause === undefined)
+        return;
+    const annotations = {
+        [CHANGE_CAUSE]: cause,
+        ...(trace.tag !== undefined ? { [`${ANNOTATION_PREFIX}/tag`]: trace.tag } : {}),
+        ...(trace.commit !== undefined ? { [`${ANNOTATION_PREFIX}/commit`]: trace.commit } : {}),
+        ...(trace.runUrl !== undefined ? { [`${ANNOTATION_PREFIX}/run-url`]: trace.runUrl } : {}),
+    };
+    for (const manifest of documents) {
+        if ((0,_kinds_js__WEBPACK_IMPORTED_MODULE_0__/* .podSpecPath */ .s5)(manifest.key) === undefined || manifest.key === '/PodTemplate')
+            continue;
+        for (const [key, value] of Object.entries(annotations)) {
+            manifest.edits.push({ op: 'set', path: ['metadata', 'annotations', key], value });
+        }
+    }
 }
 
 
@@ -739,16 +796,20 @@ function applyOrder(key) {
 
 /***/ }),
 
-/***/ 1759:
+/***/ 6587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  runPipeline: () => (/* binding */ runPipeline)
+  renderOutputPath: () => (/* binding */ renderOutputPath),
+  renderPhase: () => (/* binding */ renderPhase),
+  runPipeline: () => (/* binding */ runPipeline),
+  traceabilityOf: () => (/* binding */ traceabilityOf),
+  workspaceOf: () => (/* binding */ workspaceOf)
 });
-
-// UNUSED EXPORTS: renderOutputPath, renderPhase, traceabilityOf, workspaceOf
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
@@ -1314,54 +1375,8 @@ async function docker(deps, args, what) {
     }
 }
 
-// EXTERNAL MODULE: ./src/manifests/kinds.ts
-var manifests_kinds = __webpack_require__(6521);
-;// CONCATENATED MODULE: ./src/manifests/annotations.ts
-
-const ANNOTATION_PREFIX = 'k8s-deploy-action';
-const CHANGE_CAUSE = 'kubernetes.io/change-cause';
-/** The run URL from the variables GitHub Actions sets, when all three are there. */
-function runUrlFromEnv(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-    if (!server || !repository || !runId)
-        return undefined;
-    return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
-}
-function changeCause(trace) {
-    const what = [
-        trace.tag !== undefined ? `tag ${trace.tag}` : undefined,
-        trace.commit !== undefined && trace.commit !== trace.tag ? `commit ${trace.commit}` : undefined,
-    ].filter(Boolean);
-    if (what.length === 0 && trace.runUrl === undefined)
-        return undefined;
-    return `k8s-deploy-action deployed ${what.length > 0 ? what.join(', ') : 'manifests'}${trace.runUrl !== undefined ? ` in ${trace.runUrl}` : ''}`;
-}
-/**
- * Annotates each workload's own metadata. `kubectl rollout history` shows change-cause from
- * the ReplicaSet / ControllerRevision, which the controllers copy from the workload's
- * annotations. Nothing goes into the pod template: a value that changes every run (the run
- * URL) there would restart every pod on every deploy, even when nothing else changed; a new
- * image already changes the template when the code changes.
- */
-function annotateWorkloads(documents, trace) {
-    const cause = changeCause(trace);
-    if (cause === undefined)
-        return;
-    const annotations = {
-        [CHANGE_CAUSE]: cause,
-        ...(trace.tag !== undefined ? { [`${ANNOTATION_PREFIX}/tag`]: trace.tag } : {}),
-        ...(trace.commit !== undefined ? { [`${ANNOTATION_PREFIX}/commit`]: trace.commit } : {}),
-        ...(trace.runUrl !== undefined ? { [`${ANNOTATION_PREFIX}/run-url`]: trace.runUrl } : {}),
-    };
-    for (const manifest of documents) {
-        if ((0,manifests_kinds/* podSpecPath */.s5)(manifest.key) === undefined || manifest.key === '/PodTemplate')
-            continue;
-        for (const [key, value] of Object.entries(annotations)) {
-            manifest.edits.push({ op: 'set', path: ['metadata', 'annotations', key], value });
-        }
-    }
-}
-
+// EXTERNAL MODULE: ./src/manifests/annotations.ts
+var annotations = __webpack_require__(3680);
 // EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
 var tinyglobby_dist = __webpack_require__(3382);
 // EXTERNAL MODULE: ./src/manifests/errors.ts
@@ -1508,6 +1523,8 @@ var records = __webpack_require__(4845);
 var autoscalers = __webpack_require__(7282);
 // EXTERNAL MODULE: ./src/manifests/images.ts + 1 modules
 var manifests_images = __webpack_require__(8001);
+// EXTERNAL MODULE: ./src/manifests/kinds.ts
+var manifests_kinds = __webpack_require__(6521);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
 ;// CONCATENATED MODULE: ./src/manifests/number-source.ts
@@ -2310,7 +2327,7 @@ function renderManifests(sources, options = {}) {
     rejectDuplicates(documents, namespaceOf);
     const imageChanges = (0,manifests_images/* replaceImages */.lm)(documents, options.images ?? new Map());
     const replicasHandovers = (0,autoscalers/* handReplicasToAutoscalers */.A)(documents, namespaceOf);
-    annotateWorkloads(documents, options.traceability ?? {});
+    (0,annotations/* annotateWorkloads */.FU)(documents, options.traceability ?? {});
     // Array.prototype.sort is stable, so input order holds within a group.
     const ordered = [...documents].sort((a, b) => (0,manifests_kinds/* applyOrder */.Fu)(a.key) - (0,manifests_kinds/* applyOrder */.Fu)(b.key));
     const objects = ordered.map((manifest) => ({
@@ -2377,7 +2394,7 @@ function workspaceOf(env) {
     return env.GITHUB_WORKSPACE || process.cwd();
 }
 function traceabilityOf(tag, env) {
-    return { tag, commit: env.GITHUB_SHA?.trim() || undefined, runUrl: runUrlFromEnv(env) };
+    return { tag, commit: env.GITHUB_SHA?.trim() || undefined, runUrl: (0,annotations/* runUrlFromEnv */.kk)(env) };
 }
 /** Loads and renders the manifests: the render phase, shared by the action and the CLI. */
 async function renderPhase(manifests, options, deps) {
@@ -2409,11 +2426,17 @@ async function runPipeline(inputs, deps) {
     const result = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
     const timed = async (name, work) => {
         const startedAt = Date.now();
+        const phase = { name, startedAt, durationMs: 0, outcome: 'done' };
+        result.phases.push(phase);
         try {
             return await deps.logger.group(name, work);
         }
+        catch (error) {
+            phase.outcome = deps.signal?.aborted ? 'cancelled' : 'failed';
+            throw error;
+        }
         finally {
-            result.phases.push({ name, startedAt, durationMs: Date.now() - startedAt });
+            phase.durationMs = Date.now() - startedAt;
         }
     };
     try {
@@ -2427,6 +2450,7 @@ async function runPipeline(inputs, deps) {
             : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
         deps.logger.debug(error.stack ?? '');
     }
+    result.cancelled = deps.signal?.aborted ?? false;
     return result;
 }
 async function runPhases(inputs, deps, result, timed) {
@@ -2470,6 +2494,7 @@ async function runPhases(inputs, deps, result, timed) {
     }));
     result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
     result.built = prepared.built;
+    deps.onImages?.(result.images);
     const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger));
     result.render = render;
     const manifestsPath = deps.workDir ? external_node_path_default().join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
@@ -2518,7 +2543,7 @@ async function runPhases(inputs, deps, result, timed) {
         dryRun: inputs.dryRun,
         historyLimit: inputs.historyLimit,
         diffPath: external_node_path_default().join(external_node_path_default().dirname(manifestsPath), 'diff.txt'),
-    }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal });
+    }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal, onDeploying: deps.onDeploying });
     deps.onKubectl?.(outcome.kubectlProcesses);
     result.deploy = outcome;
     result.result = outcome.result;

@@ -1,0 +1,377 @@
+export const id = 153;
+export const ids = [153];
+export const modules = {
+
+/***/ 3153:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DeploymentReporter: () => (/* binding */ DeploymentReporter)
+});
+
+// UNUSED EXPORTS: finalStatus, isProductionEnvironment, statusDescription
+
+;// CONCATENATED MODULE: ./src/report/deployment-rules.ts
+/** GitHub cuts a deployment status's description at 140 characters; we cut first, visibly. */
+const DESCRIPTION_LIMIT = 140;
+/**
+ * The default for `production_environment`: the environment's name, split at anything that is
+ * not a letter or digit, has a word `prod` or `production` and no word `pre` or `non`.
+ * production, prod, prod-eu, eu-west-1-production → true;
+ * preprod, pre-prod, non-prod, nonprod, staging, production2 → false.
+ */
+function isProductionEnvironment(name) {
+    const words = name.toLowerCase().split(/[^a-z0-9]+/);
+    return (words.some((w) => w === 'prod' || w === 'production') && !words.some((w) => w === 'pre' || w === 'non'));
+}
+/** One line, whitespace collapsed, at most 140 characters (cut with "…", never inside a character). */
+function statusDescription(text) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    const chars = Array.from(line);
+    return chars.length <= DESCRIPTION_LIMIT
+        ? line
+        : `${chars
+            .slice(0, DESCRIPTION_LIMIT - 1)
+            .join('')
+            .trimEnd()}…`;
+}
+
+;// CONCATENATED MODULE: ./src/report/deployments.ts
+/*
+ * GitHub deployments: why the action owns its deployment.
+ *
+ * When `environment` is set, the action records the run as a GitHub deployment so it shows on
+ * the repository's Environments page and in the pull request / commit timeline: one deployment
+ * per run for that environment and commit, with a `task` naming the release (`deploy:<release>`),
+ * a `payload` holding the image references, the previous release and the run URL, and statuses
+ * that follow the run (`in_progress`, then `success`, `failure` or `inactive`/`error`), each with
+ * the job's URL as `log_url`, the `environment-url` as `environment_url` and the verdict as
+ * `description`.
+ *
+ * A job that declares `environment: production` already gets a deployment from GitHub, but that
+ * one only knows whether the job passed: its `task`, `payload` and `ref` are undocumented (for a
+ * pull request its sha is the head sha), its id is not exposed to the job, and it cannot say
+ * "rolled back to v11" or which images went out. Two owners of one deployment also race: GitHub
+ * posts its own status when the job ends. So the deploy job should declare
+ *
+ *     environment:
+ *       name: production
+ *       url: https://app.example.com
+ *       deployment: false
+ *
+ * `deployment: false` keeps everything environments are used for — required reviewers, the
+ * wait timer, environment secrets and variables, the OIDC `environment:` subject — and only stops
+ * GitHub from creating its own deployment object, leaving the action as its one owner. (Custom
+ * deployment protection rules need GitHub's deployment: with `deployment: false` such a job fails
+ * at once. There, leave `deployment` out: the action finds the deployment GitHub made for this
+ * job — same sha and environment, created by github-actions[bot] for this run, still pending —
+ * and posts its statuses to it instead of creating a second one. GitHub still posts its own
+ * status when the job ends.)
+ *
+ * The token needs `permissions: deployments: write`. Without it (or with a fork's read-only
+ * token, or when the API fails) the action prints one warning saying what to add and the deploy
+ * goes on unreported. The API defaults are not used: `auto_merge` would merge the default branch
+ * into the ref, `required_contexts` would refuse the deployment until every check passed, and
+ * `production_environment` would follow the environment's name only when it is `production`.
+ *
+ * Dry runs create no deployment (nothing was deployed); a deployment that already exists for the
+ * job (GitHub's) is set `inactive` with "Dry run: nothing was changed".
+ */
+
+
+/** GitHub's login for the deployments it creates for `environment:` jobs. */
+const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
+/** Clocks of the runner and GitHub differ; a deployment this much older than `startedAt` still counts. */
+const CLOCK_SKEW_MS = 2 * 60_000;
+/** A deployment whose latest status is one of these has not been finished by anyone yet. */
+const UNFINISHED = new Set(['in_progress', 'queued', 'pending']);
+class DeploymentReporter {
+    id;
+    reused;
+    target;
+    octokit;
+    constructor(
+    /** The deployment's id, once one was found or created; undefined when reporting is off. */
+    id, 
+    /** The deployment was GitHub's own (an `environment:` job without `deployment: false`). */
+    reused, target, octokit) {
+        this.id = id;
+        this.reused = reused;
+        this.target = target;
+        this.octokit = octokit;
+    }
+    /**
+     * Finds the deployment GitHub created for this job and reuses it, else creates one (not for a
+     * dry run), then posts `in_progress`. On any API failure: one warning and a reporter that does
+     * nothing. Never throws.
+     */
+    static async start(target) {
+        const off = new DeploymentReporter(undefined, false, undefined, undefined);
+        if (target.token)
+            target.logger.setSecret(target.token);
+        let step = 'connect to the GitHub API';
+        try {
+            const [owner, repo] = splitRepository(target.repository);
+            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+            const octokit = getOctokit(target.token, {
+                baseUrl: target.apiUrl.replace(/\/+$/, ''),
+                log: quietLog(target.logger),
+            });
+            const call = () => ({ signal: AbortSignal.timeout(target.timeoutMs ?? 10_000) });
+            step = 'list the deployments of this commit';
+            let id = await findAutomaticDeployment(octokit, owner, repo, target, call);
+            const reused = id !== undefined;
+            if (id === undefined) {
+                if (target.dryRun) {
+                    target.logger.info(`Dry run: no GitHub deployment is created for environment ${target.environment}.`);
+                    return off;
+                }
+                step = 'create a deployment';
+                const production = target.productionEnvironment ?? isProductionEnvironment(target.environment);
+                const created = await octokit.rest.repos.createDeployment({
+                    owner,
+                    repo,
+                    ref: target.sha,
+                    task: target.releaseName ? `deploy:${target.releaseName}` : 'deploy',
+                    auto_merge: false,
+                    required_contexts: [],
+                    environment: target.environment,
+                    description: describeDeployment(target),
+                    payload: {
+                        images: target.images,
+                        previousRelease: target.previousRelease ?? null,
+                        runUrl: target.runUrl ?? null,
+                        release: target.releaseName ?? null,
+                    },
+                    production_environment: production,
+                    transient_environment: false,
+                    request: call(),
+                });
+                const data = created.data;
+                if (typeof data.id !== 'number') {
+                    target.logger.warning(scrub(`GitHub answered ${created.status} without a deployment id${typeof data.message === 'string' ? ` ("${data.message}")` : ''}, so the deploy to ${target.environment} is not reported on GitHub. The deploy goes on.`, target.token));
+                    return off;
+                }
+                id = data.id;
+            }
+            const reporter = new DeploymentReporter(id, reused, target, octokit);
+            step = 'post the in_progress status';
+            await octokit.rest.repos.createDeploymentStatus({
+                owner,
+                repo,
+                deployment_id: id,
+                state: 'in_progress',
+                ...reporter.urls(true),
+                description: statusDescription(target.dryRun ? 'Dry run in progress' : `Deploying ${target.sha.slice(0, 7)}`),
+                request: call(),
+            });
+            target.logger.info(`GitHub deployment ${id} ${reused ? "(GitHub's own for this job)" : 'created'} for environment ${target.environment}${target.ref ? ` (${target.ref})` : ''}: in_progress.`);
+            return reporter;
+        }
+        catch (error) {
+            target.logger.warning(failureWarning(error, step, target));
+            return off;
+        }
+    }
+    /** Posts the final status (see `finalStatus`). A failed post is one warning; never throws. */
+    async finish(outcome) {
+        const { target, octokit, id } = this;
+        if (!target || !octokit || id === undefined)
+            return;
+        const status = finalStatus(outcome);
+        try {
+            const [owner, repo] = splitRepository(target.repository);
+            await octokit.rest.repos.createDeploymentStatus({
+                owner,
+                repo,
+                deployment_id: id,
+                state: status.state,
+                ...this.urls(status.state === 'success'),
+                description: status.description,
+                ...(status.state === 'success' ? { auto_inactive: true } : {}),
+                request: { signal: AbortSignal.timeout(target.timeoutMs ?? 10_000) },
+            });
+            target.logger.info(`GitHub deployment ${id}: ${status.state} (${status.description}).`);
+        }
+        catch (error) {
+            target.logger.warning(failureWarning(error, `post the ${status.state} status`, target));
+        }
+    }
+    urls(withEnvironmentUrl) {
+        const target = this.target;
+        return {
+            ...(target?.runUrl ? { log_url: target.runUrl } : {}),
+            ...(withEnvironmentUrl && target?.environmentUrl ? { environment_url: target.environmentUrl } : {}),
+        };
+    }
+}
+/**
+ * The final status of a run:
+ * - success → `success` "Release vN deployed" (or "… unchanged"), with environment_url; GitHub
+ *   then sets earlier non-production deployments of the environment inactive (auto_inactive).
+ * - failed → `failure` with the verdict's first line.
+ * - rolled-back → `failure` "Rolled back to vN: <verdict>".
+ * - dry-run → `inactive` "Dry run: nothing was changed" (only GitHub's own deployment gets one).
+ * - cancelled, nothing reached the cluster or it was rolled back → `inactive`: the previous
+ *   deployment is still what runs.
+ * - cancelled with the cluster part-way (e.g. the migration Job left running) → `error`: someone
+ *   has to look.
+ */
+function finalStatus(outcome) {
+    const reason = outcome.verdict ? firstLine(outcome.verdict) : '';
+    const rolledBack = outcome.rolledBackTo !== undefined ? `Rolled back to v${outcome.rolledBackTo}` : 'Rolled back';
+    if (outcome.result === 'success') {
+        const release = outcome.release !== undefined ? `Release v${outcome.release}` : 'Release';
+        return {
+            state: 'success',
+            description: statusDescription(outcome.unchanged ? `${release} unchanged: already deployed` : `${release} deployed`),
+        };
+    }
+    if (outcome.result === 'dry-run')
+        return { state: 'inactive', description: 'Dry run: nothing was changed' };
+    if (outcome.cancelled) {
+        if (outcome.result === 'rolled-back') {
+            return { state: 'inactive', description: statusDescription(`Cancelled; ${rolledBack.toLowerCase()}`) };
+        }
+        if (outcome.nothingChanged) {
+            return { state: 'inactive', description: 'Cancelled: nothing was changed' };
+        }
+        return {
+            state: 'error',
+            description: statusDescription(`Cancelled part-way${reason ? `: ${reason}` : ''}`),
+        };
+    }
+    if (outcome.result === 'rolled-back') {
+        return {
+            state: 'failure',
+            description: statusDescription(`${rolledBack}${reason ? `: ${reason}` : ''}`),
+        };
+    }
+    return { state: 'failure', description: statusDescription(reason || 'Deploy failed') };
+}
+/**
+ * GitHub's deployment for this job: same sha and environment, made by github-actions[bot] for
+ * this run (at/after `startedAt` minus the clock skew, or its latest status links to this run),
+ * and not finished yet. Newest first; the first page is enough (a job's own is among the newest).
+ */
+async function findAutomaticDeployment(octokit, owner, repo, target, call) {
+    const { data: deployments } = await octokit.rest.repos.listDeployments({
+        owner,
+        repo,
+        sha: target.sha,
+        environment: target.environment,
+        per_page: 30,
+        request: call(),
+    });
+    const since = target.startedAt.getTime() - CLOCK_SKEW_MS;
+    const runPath = runPathOf(target.runUrl);
+    const candidates = deployments
+        .filter((d) => d.creator?.login === GITHUB_ACTIONS_BOT &&
+        d.environment === target.environment &&
+        d.sha === target.sha)
+        .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+    for (const deployment of candidates) {
+        const recent = Date.parse(deployment.created_at) >= since;
+        if (!recent && runPath === undefined)
+            continue;
+        const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+            owner,
+            repo,
+            deployment_id: deployment.id,
+            per_page: 1,
+            request: call(),
+        });
+        const latest = statuses[0];
+        if (latest && !UNFINISHED.has(latest.state))
+            continue;
+        const linksThisRun = runPath !== undefined &&
+            [latest?.log_url, latest?.target_url].some((url) => url !== undefined && url !== null && linksTo(url, runPath));
+        if (recent || linksThisRun)
+            return deployment.id;
+    }
+    return undefined;
+}
+/** `/actions/runs/<id>/` of a job URL (https://github.com/o/r/actions/runs/1/job/2), when it is one. */
+function runPathOf(runUrl) {
+    const match = runUrl?.match(/\/actions\/runs\/\d+(?=\/|$)/);
+    return match?.[0];
+}
+/** The URL is under the run's path: `/actions/runs/42` matches `/actions/runs/42/job/7`, not `/actions/runs/420`. */
+function linksTo(url, runPath) {
+    const at = url.indexOf(runPath);
+    return at >= 0 && /^(?:[/?#]|$)/.test(url.slice(at + runPath.length));
+}
+function describeDeployment(target) {
+    const names = Object.keys(target.images);
+    return statusDescription(`${target.releaseName ?? 'Deploy'} ${target.sha.slice(0, 7)}${names.length > 0 ? `: ${names.join(', ')}` : ''}`);
+}
+function splitRepository(repository) {
+    const [owner, repo, extra] = repository.split('/');
+    if (!owner || !repo || extra !== undefined) {
+        throw new Error(`The repository ${JSON.stringify(repository)} is not owner/repo.`);
+    }
+    return [owner, repo];
+}
+function firstLine(text) {
+    return (text
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line !== '') ?? '');
+}
+/** Octokit's own log (deprecations, retries) goes to debug: never to the job's warnings. */
+function quietLog(logger) {
+    const debug = (message) => logger.debug(`octokit: ${message}`);
+    return { debug, info: debug, warn: debug, error: debug };
+}
+/**
+ * One warning that says what to do. Only the status and GitHub's message are printed: octokit's
+ * errors also carry the request, headers included.
+ */
+function failureWarning(error, step, target) {
+    const failure = (error ?? {});
+    const cause = (failure.cause ?? {});
+    const message = error?.message ?? String(error);
+    // Octokit reports a network failure or an abort as status 500 without a response: no HTTP answer.
+    const answered = typeof failure.status === 'number' && failure.response !== undefined;
+    const code = answered ? failure.status : undefined;
+    const what = `Could not ${step} for environment ${target.environment}`;
+    const goesOn = 'The deploy goes on without a GitHub deployment record.';
+    let advice;
+    if (!answered &&
+        [failure.name, cause.name].some((name) => name === 'TimeoutError' || name === 'AbortError')) {
+        advice = `the GitHub API did not answer within ${(target.timeoutMs ?? 10_000) / 1000} s.`;
+    }
+    else if (code === undefined) {
+        const reason = typeof cause.message === 'string' && cause.message !== '' ? cause.message : message;
+        advice = `the GitHub API at ${target.apiUrl} could not be reached (${reason}).`;
+    }
+    else if (code === 401) {
+        advice = `the token was refused (401: ${message}): check the \`github-token\` input.`;
+    }
+    else if (code === 403 && /rate limit/i.test(message)) {
+        advice = `GitHub's rate limit was hit (403: ${message}).`;
+    }
+    else if (code === 403 || code === 404) {
+        advice = `the token may not write deployments (${code}: ${message}): add \`permissions: deployments: write\` to the job. A pull request from a fork gets a read-only token and cannot report deployments.`;
+    }
+    else if (code === 422) {
+        advice = `GitHub refused the request (422: ${message}): the commit ${target.sha} must be pushed to ${target.repository}, and the environment name must be valid.`;
+    }
+    else if (code >= 500) {
+        advice = `the GitHub API failed (${code}: ${message}).`;
+    }
+    else {
+        advice = `GitHub answered ${code}: ${message}.`;
+    }
+    return scrub(`${what}: ${advice} ${goesOn}`, target.token);
+}
+function scrub(text, token) {
+    return token ? text.split(token).join('***') : text;
+}
+
+
+/***/ })
+
+};
