@@ -1,3 +1,4 @@
+import type { Inputs } from '../inputs.js';
 import type { Logger } from '../log.js';
 import type { ReplicasHandover } from '../manifests/autoscalers.js';
 import type { SourceLocation } from '../manifests/errors.js';
@@ -24,7 +25,20 @@ import { logFailureDetails, seconds, VERIFIED_KINDS, type VerifyResult, verifyRo
 
 export type DeployResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
 
-export interface DeploySettings {
+/** The inputs the engine reads as they are; the rest of DeploySettings is what the run made. */
+type EngineInputs = Pick<
+  Inputs,
+  | 'migrationJob'
+  | 'migrationTimeoutMs'
+  | 'rolloutTimeoutMs'
+  | 'crashloopRestarts'
+  | 'rollback'
+  | 'prune'
+  | 'dryRun'
+  | 'historyLimit'
+>;
+
+export interface DeploySettings extends EngineInputs {
   releaseName: string;
   /** Where release records live; default the set's only namespace, else `default`. */
   namespace: string | undefined;
@@ -34,14 +48,6 @@ export interface DeploySettings {
   tag: string | undefined;
   commit: string | undefined;
   runUrl: string | undefined;
-  migrationJob: string | undefined;
-  migrationTimeoutMs: number;
-  rolloutTimeoutMs: number;
-  crashloopRestarts: number;
-  rollback: boolean;
-  prune: boolean;
-  dryRun: boolean;
-  historyLimit: number;
   /** Where the dry run's diff goes. */
   diffPath: string;
 }
