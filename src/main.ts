@@ -68,7 +68,10 @@ async function main(): Promise<void> {
       message: result.verdict ?? `The deploy ended ${result.result}.`,
     };
     // An error annotation on the manifest line of what failed, where one is known.
-    core.error(annotation.message, { file: annotation.file, startLine: annotation.startLine });
+    core.error(
+      annotation.message,
+      annotation.file !== undefined ? { file: annotation.file, startLine: annotation.startLine } : undefined,
+    );
     process.exitCode = 1;
   }
 }
