@@ -1,48 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
-import { deployYaml, kubectlRun, pushImage } from './support.js';
+import { describe, expect, it } from '@jest/globals';
+import { deployYaml, kubectlRun, useSandbox, webApp } from './support.js';
 
-let sandbox: RunningSandbox;
-let image: string;
-let savedEnv: NodeJS.ProcessEnv;
+const ctx = useSandbox('scale/app');
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  savedEnv = { ...process.env };
-  Object.assign(process.env, sandbox.env);
-  image = await pushImage(sandbox, 'scale/app', 'v1');
-}, 120_000);
-
-afterAll(async () => {
-  process.env = savedEnv;
-  await sandbox?.stop();
-});
-
+/** No ConfigMap: `config` is a pod-template annotation; an HPA owns the replica count. */
 function autoscaled(namespace: string, config: string): string {
-  return `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${namespace}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: ${namespace}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-      annotations: {config: ${config}}
-    spec:
-      containers:
-        - name: web
-          image: ${image}
----
-apiVersion: autoscaling/v2
+  return webApp(namespace, ctx.image, {
+    configAnnotation: config,
+    after: [
+      `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
   name: web
@@ -56,7 +22,9 @@ spec:
       resource:
         name: cpu
         target: {type: Utilization, averageUtilization: 70}
-`;
+`,
+    ],
+  });
 }
 
 function configMaps(namespace: string, names: string[], withClaim: boolean): string {
@@ -82,7 +50,7 @@ spec:
 }
 
 async function names(namespace: string, kind: string): Promise<string[]> {
-  const out = await kubectlRun(sandbox, [
+  const out = await kubectlRun(ctx.sandbox, [
     'get',
     kind,
     '-n',
@@ -96,12 +64,12 @@ async function names(namespace: string, kind: string): Promise<string[]> {
 describe('autoscaling and prune', () => {
   it('keeps the replica count an autoscaler set when the next release changes the Deployment', async () => {
     const ns = 'autoscaled';
-    const first = await deployYaml(sandbox, autoscaled(ns, 'one'), { releaseName: 'web' });
+    const first = await deployYaml(ctx.sandbox, autoscaled(ns, 'one'), { releaseName: 'web' });
     expect(first.outcome.verdict).toBeUndefined();
     expect(first.outcome.result).toBe('success');
 
     // What the HPA controller does: an update of the scale subresource under its own manager.
-    await kubectlRun(sandbox, [
+    await kubectlRun(ctx.sandbox, [
       'patch',
       'deployment/web',
       '-n',
@@ -113,24 +81,24 @@ describe('autoscaling and prune', () => {
       '--field-manager=horizontal-pod-autoscaler',
     ]);
 
-    const second = await deployYaml(sandbox, autoscaled(ns, 'two'), { releaseName: 'web' });
+    const second = await deployYaml(ctx.sandbox, autoscaled(ns, 'two'), { releaseName: 'web' });
     expect(second.outcome.verdict).toBeUndefined();
     expect(second.outcome.result).toBe('success');
-    const live = JSON.parse(await kubectlRun(sandbox, ['get', 'deployment/web', '-n', ns, '-o', 'json']));
+    const live = JSON.parse(await kubectlRun(ctx.sandbox, ['get', 'deployment/web', '-n', ns, '-o', 'json']));
     expect(live.spec.template.metadata.annotations.config).toBe('two');
     expect(live.spec.replicas).toBe(4);
   }, 90_000);
 
   it('prune deletes exactly the objects removed from the manifests and keeps a removed PVC', async () => {
     const ns = 'prune';
-    const first = await deployYaml(sandbox, configMaps(ns, ['a', 'b'], true), {
+    const first = await deployYaml(ctx.sandbox, configMaps(ns, ['a', 'b'], true), {
       releaseName: 'cfg',
       prune: true,
     });
     expect(first.outcome.result).toBe('success');
     expect(first.outcome.pruned).toEqual([]);
 
-    const second = await deployYaml(sandbox, configMaps(ns, ['a'], false), {
+    const second = await deployYaml(ctx.sandbox, configMaps(ns, ['a'], false), {
       releaseName: 'cfg',
       prune: true,
     });

@@ -1,41 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
-import { auditMark, deployYaml, kubectlRun, mutationsAfter, pushImage } from './support.js';
+import { describe, expect, it } from '@jest/globals';
+import { auditMark, deployYaml, kubectlRun, mutationsAfter, useSandbox, webApp } from './support.js';
 
-let sandbox: RunningSandbox;
-let image: string;
-let savedEnv: NodeJS.ProcessEnv;
+const ctx = useSandbox('migration/app');
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  savedEnv = { ...process.env };
-  Object.assign(process.env, sandbox.env);
-  image = await pushImage(sandbox, 'migration/app', 'v1');
-}, 120_000);
-
-afterAll(async () => {
-  process.env = savedEnv;
-  await sandbox?.stop();
-});
-
+/** Job `migrate` (exits with `exitCode` after `runSeconds`), then one web pod whose template carries `config`. */
 function app(
   namespace: string,
   options: { exitCode: string; migrationImage?: string; config: string; runSeconds?: string },
 ): string {
-  return `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${namespace}
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-  namespace: ${namespace}
-data:
-  value: ${options.config}
----
-apiVersion: batch/v1
+  return webApp(namespace, ctx.image, {
+    config: options.config,
+    envFrom: false,
+    configAnnotation: options.config,
+    replicas: 1,
+    before: [
+      `apiVersion: batch/v1
 kind: Job
 metadata:
   name: migrate
@@ -47,35 +26,19 @@ spec:
       restartPolicy: Never
       containers:
         - name: migrate
-          image: ${options.migrationImage ?? image}
+          image: ${options.migrationImage ?? ctx.image}
           env:
             - {name: SANDBOX_EXIT_CODE, value: "${options.exitCode}"}
             - {name: SANDBOX_RUN_SECONDS, value: "${options.runSeconds ?? '1'}"}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: ${namespace}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-      annotations: {config: ${options.config}}
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-`;
+`,
+    ],
+  });
 }
 
 describe('migrations', () => {
   it('a failing migration fails the deploy without writing to any Deployment; the fixed migration then runs', async () => {
     const ns = 'mig-fail';
-    const good = await deployYaml(sandbox, app(ns, { exitCode: '0', config: 'one' }), {
+    const good = await deployYaml(ctx.sandbox, app(ns, { exitCode: '0', config: 'one' }), {
       releaseName: 'mig',
       migrationJob: 'migrate',
       tag: 'v1',
@@ -84,8 +47,8 @@ describe('migrations', () => {
     expect(good.outcome.result).toBe('success');
     expect(good.outcome.migration?.status).toBe('complete');
 
-    const mark = await auditMark(sandbox);
-    const bad = await deployYaml(sandbox, app(ns, { exitCode: '1', config: 'two' }), {
+    const mark = await auditMark(ctx.sandbox);
+    const bad = await deployYaml(ctx.sandbox, app(ns, { exitCode: '1', config: 'two' }), {
       releaseName: 'mig',
       migrationJob: 'migrate',
       tag: 'v2',
@@ -93,9 +56,9 @@ describe('migrations', () => {
     expect(bad.outcome.result).not.toBe('success');
     expect(bad.outcome.migration?.status).toBe('failed');
     expect(bad.outcome.verdict).toMatch(/migrat/i);
-    const writes = await mutationsAfter(sandbox, mark);
+    const writes = await mutationsAfter(ctx.sandbox, mark);
     expect(writes.filter((w) => w.path.includes('/deployments'))).toEqual([]);
-    const annotation = await kubectlRun(sandbox, [
+    const annotation = await kubectlRun(ctx.sandbox, [
       'get',
       'deployment/web',
       '-n',
@@ -105,7 +68,7 @@ describe('migrations', () => {
     ]);
     expect(annotation).toBe('one');
 
-    const fixed = await deployYaml(sandbox, app(ns, { exitCode: '0', config: 'two' }), {
+    const fixed = await deployYaml(ctx.sandbox, app(ns, { exitCode: '0', config: 'two' }), {
       releaseName: 'mig',
       migrationJob: 'migrate',
       tag: 'v2',
@@ -113,7 +76,7 @@ describe('migrations', () => {
     expect(fixed.outcome.verdict).toBeUndefined();
     expect(fixed.outcome.result).toBe('success');
     expect(fixed.outcome.migration?.status).toBe('complete');
-    const succeeded = await kubectlRun(sandbox, [
+    const succeeded = await kubectlRun(ctx.sandbox, [
       'get',
       'job',
       '-n',
@@ -128,10 +91,10 @@ describe('migrations', () => {
 
   it('a migration whose image does not exist fails fast, naming the pull error', async () => {
     const ns = 'mig-pull';
-    const missing = `${sandbox.env.SANDBOX_REGISTRY}/migration/missing:nope`;
+    const missing = `${ctx.sandbox.env.SANDBOX_REGISTRY}/migration/missing:nope`;
     const started = Date.now();
     const { outcome } = await deployYaml(
-      sandbox,
+      ctx.sandbox,
       app(ns, { exitCode: '0', migrationImage: missing, config: 'one' }),
       { releaseName: 'pull', migrationJob: 'migrate', tag: 'v1', migrationTimeoutMs: 60_000 },
     );
@@ -146,9 +109,9 @@ describe('migrations', () => {
   it('cancelled during the migration: the Job is left running, said so, and no workload is written', async () => {
     const ns = 'mig-cancel';
     const controller = new AbortController();
-    const mark = await auditMark(sandbox);
+    const mark = await auditMark(ctx.sandbox);
     const { outcome } = await deployYaml(
-      sandbox,
+      ctx.sandbox,
       // 400 simulated seconds: 20 s at the sandbox's time scale, far longer than the test waits.
       app(ns, { exitCode: '0', config: 'one', runSeconds: '400' }),
       { releaseName: 'cancel', migrationJob: 'migrate', tag: 'v1' },
@@ -165,9 +128,9 @@ describe('migrations', () => {
     expect(outcome.verdict).toMatch(
       /cancelled during the migration; Job mig-cancel\/migrate-v1 was left running/,
     );
-    const writes = await mutationsAfter(sandbox, mark);
+    const writes = await mutationsAfter(ctx.sandbox, mark);
     expect(writes.filter((w) => w.path.includes('/deployments'))).toEqual([]);
-    const active = await kubectlRun(sandbox, [
+    const active = await kubectlRun(ctx.sandbox, [
       'get',
       'job/migrate-v1',
       '-n',

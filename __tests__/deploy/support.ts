@@ -8,7 +8,8 @@ import {
   GetAuthorizationTokenCommand,
   RepositoryAlreadyExistsException,
 } from '@aws-sdk/client-ecr';
-import type { RunningSandbox } from '../../sandbox/testing.js';
+import { afterAll, beforeAll } from '@jest/globals';
+import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import { type DeployOutcome, type DeploySettings, deploy } from '../../src/deploy/engine.js';
 import { Kubectl } from '../../src/deploy/kubectl.js';
 import { StreamLogger } from '../../src/log.js';
@@ -49,6 +50,124 @@ export async function pushImage(
     if (result.exitCode !== 0) throw new Error(`docker ${args[0]} failed: ${result.stderr}`);
   }
   return reference;
+}
+
+export interface TestSandbox {
+  sandbox: RunningSandbox;
+  /** The app image, pushed as `<repository>:v1`. */
+  image: string;
+  /** `<repository>:crash` (SANDBOX_CRASH=1), pushed only when asked for; '' otherwise. */
+  crashing: string;
+}
+
+/**
+ * Starts a sandbox for the file (beforeAll), with the sandbox's environment in process.env, and
+ * pushes the app image to `repository`; afterAll restores process.env and stops the sandbox.
+ * The fields of the returned object are filled in by beforeAll.
+ */
+export function useSandbox(repository: string, options: { crashing?: boolean } = {}): TestSandbox {
+  const setup = { image: '', crashing: '' } as TestSandbox;
+  let savedEnv: NodeJS.ProcessEnv | undefined;
+  beforeAll(async () => {
+    setup.sandbox = await startSandbox();
+    savedEnv = { ...process.env };
+    Object.assign(process.env, setup.sandbox.env);
+    setup.image = await pushImage(setup.sandbox, repository, 'v1');
+    if (options.crashing) {
+      setup.crashing = await pushImage(setup.sandbox, repository, 'crash', { SANDBOX_CRASH: '1' });
+    }
+  }, 120_000);
+  afterAll(async () => {
+    if (savedEnv) process.env = savedEnv;
+    await setup.sandbox?.stop();
+  });
+  return setup;
+}
+
+export interface WebAppOptions {
+  /** The value of ConfigMap `settings`; no ConfigMap when undefined. */
+  config?: string;
+  /** Whether the container reads `settings` through envFrom (default: when there is a ConfigMap). */
+  envFrom?: boolean;
+  /** A pod-template annotation `config`, so that the template itself changes with it. */
+  configAnnotation?: string;
+  replicas?: number;
+  /** The `app` label the Deployment selects and its pods carry. */
+  selector?: string;
+  /** Plain env entries of the container, in order. */
+  env?: Record<string, string>;
+  /** An HTTP readiness probe: pods are not ready for 5 s, so a crash loop shows before they are. */
+  readinessProbe?: boolean;
+  /** Whole documents between the ConfigMap and the Deployment. */
+  before?: string[];
+  /** Whole documents after the Deployment. */
+  after?: string[];
+}
+
+/**
+ * The test app: Namespace, ConfigMap `settings` (when `config` is given), then Deployment `web`
+ * (default 2 replicas, container `web`), documents joined by `---`.
+ */
+export function webApp(namespace: string, image: string, options: WebAppOptions = {}): string {
+  const {
+    config,
+    envFrom = config !== undefined,
+    configAnnotation,
+    replicas = 2,
+    selector = 'web',
+  } = options;
+  const docs = [
+    `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${namespace}
+`,
+  ];
+  if (config !== undefined) {
+    docs.push(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: ${namespace}
+data:
+  value: ${config}
+`);
+  }
+  docs.push(...(options.before ?? []));
+  const annotations =
+    configAnnotation === undefined ? '' : `\n      annotations: {config: ${configAnnotation}}`;
+  const envFromLines = envFrom ? '\n          envFrom:\n            - configMapRef: {name: settings}' : '';
+  const envEntries = Object.entries(options.env ?? {});
+  const envLines = envEntries.length
+    ? `\n          env:${envEntries.map(([name, value]) => `\n            - {name: ${name}, value: "${value}"}`).join('')}`
+    : '';
+  const probeLines = options.readinessProbe
+    ? '\n          readinessProbe:\n            httpGet: {path: /healthz, port: 8080}\n            initialDelaySeconds: 5'
+    : '';
+  docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${namespace}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: ${selector}}
+  template:
+    metadata:
+      labels: {app: ${selector}}${annotations}
+    spec:
+      containers:
+        - name: web
+          image: ${image}${envFromLines}${envLines}${probeLines}
+`);
+  docs.push(...(options.after ?? []));
+  return docs.join('---\n');
+}
+
+/** The value of ConfigMap `settings` in `namespace`. */
+export async function configValue(sandbox: RunningSandbox, namespace: string): Promise<string> {
+  return kubectlRun(sandbox, ['get', 'configmap/settings', '-n', namespace, '-o', 'jsonpath={.data.value}']);
 }
 
 export interface TestDeploy {

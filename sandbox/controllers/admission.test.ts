@@ -3,63 +3,10 @@
  * refused pod creation shows up where a real cluster shows it (FailedCreate events, the
  * ReplicaFailure condition), and the controllers recover once the cause is fixed.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startApiServer } from '../apiserver/server.js';
-import { createStore } from '../apiserver/store.js';
-import { kubeconfigFor, selfSignedCert, TEST_TOKEN } from '../apiserver/test-support.js';
-import type { ApiServerHandle, ControllerHandle } from '../kube/contract.js';
-import { startControllers } from './index.js';
-import { fakeRegistry } from './test-support.js';
+import { describe, expect, it } from '@jest/globals';
+import { useKubectlCluster } from './test-support.js';
 
-let dir: string;
-let api: ApiServerHandle;
-let controllers: ControllerHandle;
-let env: NodeJS.ProcessEnv;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'controllers-admission-'));
-  const tls = selfSignedCert(dir);
-  const store = createStore();
-  controllers = startControllers({ store, imagePullCheck: fakeRegistry, timeScale: 0.02 });
-  api = await startApiServer({
-    store,
-    podLogs: controllers.podLogs,
-    tls,
-    auditLogPath: join(dir, 'audit.log'),
-    authenticate: async (token) =>
-      token === TEST_TOKEN ? { ok: true, user: 'tester' } : { ok: false, reason: 'no' },
-  });
-  writeFileSync(join(dir, 'kubeconfig'), kubeconfigFor(api.url, tls.cert, TEST_TOKEN));
-  env = { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), HOME: dir };
-});
-afterAll(async () => {
-  controllers.stop();
-  await api.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function kubectl(args: string[], stdin = ''): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'kubectl',
-      args,
-      { env, timeout: 25000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          out: `${stdout}${stderr}`,
-        });
-      },
-    );
-    child.stdin?.end(stdin);
-  });
-}
-
-const apply = (yaml: string) => kubectl(['apply', '--server-side', '-f', '-'], yaml);
+const { kubectl, apply } = useKubectlCluster('controllers-admission-', { maxBuffer: 16 << 20 });
 
 async function json(args: string[]) {
   const result = await kubectl([...args, '-o', 'json']);

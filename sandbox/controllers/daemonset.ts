@@ -1,7 +1,7 @@
 import type { KubeObject } from '../kube/contract.js';
 import { intOrPercent, type Json, matchesSelector, sameJson } from './objects.js';
 import {
-  createPod as createThroughAdmission,
+  createOwnedPod,
   deletePodGracefully,
   isPodActive,
   isPodAvailable,
@@ -112,24 +112,7 @@ function createPod(runtime: Runtime, ds: Json, node: string, hash: string): bool
       },
     },
   };
-  const result = createThroughAdmission(runtime, pod as KubeObject);
-  if ('refused' in result) {
-    runtime.record(ds, {
-      reason: 'FailedCreate',
-      type: 'Warning',
-      message: `Error creating: ${result.refused}`,
-      component,
-    });
-    runtime.retryRefused('DaemonSet', ds.metadata.namespace, ds.metadata.name);
-    return false;
-  }
-  runtime.clearRefused('DaemonSet', ds.metadata.namespace, ds.metadata.name);
-  runtime.record(ds, {
-    reason: 'SuccessfulCreate',
-    message: `Created pod: ${result.created.metadata.name}`,
-    component,
-  });
-  return true;
+  return createOwnedPod(runtime, ds, pod as KubeObject, { kind: 'DaemonSet', component });
 }
 
 function deletePod(runtime: Runtime, ds: Json, pod: Json): void {

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../kube/contract.js';
 import { type Condition, getCondition, type Json, sameJson, setCondition } from './objects.js';
 import {
-  createPod as createThroughAdmission,
+  createOwnedPod,
   deletePodGracefully,
   isPodActive,
   isPodReady,
@@ -223,24 +223,7 @@ function createPod(runtime: Runtime, job: Json): boolean {
     jobLabels(job),
   ) as Json;
   pod.spec.restartPolicy = job.spec.template?.spec?.restartPolicy ?? 'Never';
-  const result = createThroughAdmission(runtime, pod as KubeObject);
-  if ('refused' in result) {
-    runtime.record(job, {
-      reason: 'FailedCreate',
-      type: 'Warning',
-      message: `Error creating: ${result.refused}`,
-      component,
-    });
-    runtime.retryRefused('Job', job.metadata.namespace, job.metadata.name);
-    return false;
-  }
-  runtime.clearRefused('Job', job.metadata.namespace, job.metadata.name);
-  runtime.record(job, {
-    reason: 'SuccessfulCreate',
-    message: `Created pod: ${result.created.metadata.name}`,
-    component,
-  });
-  return true;
+  return createOwnedPod(runtime, job, pod as KubeObject, { kind: 'Job', component });
 }
 
 /** ttlSecondsAfterFinished: the TTL controller deletes finished Jobs (and their pods) after it. */

@@ -72,6 +72,38 @@ export function createPod(runtime: Runtime, pod: KubeObject): { created: KubeObj
 }
 
 /**
+ * createPod for a DaemonSet or a Job, reported as their controllers report it: SuccessfulCreate
+ * "Created pod: <name>", or a Warning FailedCreate "Error creating: <refusal>" and a retry after
+ * runtime.retryRefused's back-off (`kind` is the owner's, for the retry). Returns whether the pod
+ * was created.
+ */
+export function createOwnedPod(
+  runtime: Runtime,
+  owner: Json,
+  pod: KubeObject,
+  by: { kind: string; component: string },
+): boolean {
+  const result = createPod(runtime, pod);
+  if ('refused' in result) {
+    runtime.record(owner, {
+      reason: 'FailedCreate',
+      type: 'Warning',
+      message: `Error creating: ${result.refused}`,
+      component: by.component,
+    });
+    runtime.retryRefused(by.kind, owner.metadata.namespace, owner.metadata.name);
+    return false;
+  }
+  runtime.clearRefused(by.kind, owner.metadata.namespace, owner.metadata.name);
+  runtime.record(owner, {
+    reason: 'SuccessfulCreate',
+    message: `Created pod: ${result.created.metadata.name}`,
+    component: by.component,
+  });
+  return true;
+}
+
+/**
  * The kubelet's finalizer. The store removes an object without finalizers at once; with this one,
  * deleting a running pod only marks it (deletionTimestamp) and the kubelet removes it after
  * stopping its containers, which is what graceful deletion looks like on a real cluster.

@@ -1,6 +1,14 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from '@jest/globals';
+import { startApiServer } from '../apiserver/server.js';
 import { createStore, type MemoryStore } from '../apiserver/store.js';
+import { kubeconfigFor, selfSignedCert, TEST_TOKEN } from '../apiserver/test-support.js';
 import type {
+  ApiServerHandle,
   ControllerHandle,
   ImagePullCheck,
   KubeObject,
@@ -19,6 +27,63 @@ export const fakeRegistry: ImagePullCheck = async (image) => {
   }
   return { ok: true, digest: `sha256:${createHash('sha256').update(image).digest('hex')}` };
 };
+
+export interface KubectlCluster {
+  /** Runs the real kubectl against the cluster; `out` is stdout then stderr. */
+  kubectl(args: string[], stdin?: string): Promise<{ code: number; out: string }>;
+  /** `kubectl apply --server-side` of YAML text. */
+  apply(yaml: string): Promise<{ code: number; out: string }>;
+}
+
+/**
+ * For the file (beforeAll/afterAll): the simulated API server over TLS with these controllers
+ * (fakeRegistry, time scale 0.02) behind it, and a kubeconfig for the real kubectl in a temporary
+ * directory named `<dirPrefix>XXXXXX`, which is also kubectl's HOME. `maxBuffer` is that of
+ * execFile (its default when not given).
+ */
+export function useKubectlCluster(dirPrefix: string, options: { maxBuffer?: number } = {}): KubectlCluster {
+  let dir: string;
+  let api: ApiServerHandle;
+  let controllers: ControllerHandle;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), dirPrefix));
+    const tls = selfSignedCert(dir);
+    const store = createStore();
+    controllers = startControllers({ store, imagePullCheck: fakeRegistry, timeScale: 0.02 });
+    api = await startApiServer({
+      store,
+      podLogs: controllers.podLogs,
+      tls,
+      auditLogPath: join(dir, 'audit.log'),
+      authenticate: async (token) =>
+        token === TEST_TOKEN ? { ok: true, user: 'tester' } : { ok: false, reason: 'no' },
+    });
+    writeFileSync(join(dir, 'kubeconfig'), kubeconfigFor(api.url, tls.cert, TEST_TOKEN));
+    env = { ...process.env, KUBECONFIG: join(dir, 'kubeconfig'), HOME: dir };
+  });
+  afterAll(async () => {
+    controllers.stop();
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const kubectl: KubectlCluster['kubectl'] = (args, stdin = '') =>
+    new Promise((resolve) => {
+      const child = execFile(
+        'kubectl',
+        args,
+        { env, timeout: 25000, ...(options.maxBuffer !== undefined ? { maxBuffer: options.maxBuffer } : {}) },
+        (error, stdout, stderr) => {
+          resolve({
+            code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+            out: `${stdout}${stderr}`,
+          });
+        },
+      );
+      child.stdin?.end(stdin);
+    });
+  return { kubectl, apply: (yaml) => kubectl(['apply', '--server-side', '-f', '-'], yaml) };
+}
 
 export interface Sandbox {
   store: MemoryStore;

@@ -1,13 +1,10 @@
 import { type HistoryEntry, readHistory } from '../deploy/history.js';
-import { KubeApi } from '../deploy/kube-api.js';
-import { StreamLogger } from '../log.js';
 import { NodeProcessRunner } from '../process.js';
+import { runApiCommand } from './api-command.js';
 import {
   CLUSTER_OPTIONS,
   type ClusterCliDeps,
   inputsFromFlags,
-  interruptible,
-  openKubectl,
   processInterrupts,
   requireReleaseName,
 } from './cluster.js';
@@ -84,50 +81,55 @@ export function historyCommand(given: Partial<ClusterCliDeps> = {}): CliCommand 
   return { run: (args, io) => runHistory(args, io, deps) };
 }
 
+export interface HistoryArgs {
+  releaseName: string;
+  namespace: string;
+  json: boolean;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** The command line of `history`. Throws UsageError. */
+function parseHistoryArgs(args: string[], env: NodeJS.ProcessEnv): HistoryArgs {
+  const values = parseCommandLine(
+    args,
+    {
+      ...CLUSTER_OPTIONS,
+      'release-name': { type: 'string' },
+      namespace: { type: 'string' },
+      output: { type: 'string' },
+    },
+    HISTORY_USAGE,
+  );
+  if (values.output !== undefined && values.output !== 'json') {
+    throw new UsageError(
+      `Option --output ${JSON.stringify(values.output)} is not supported; expected --output json, or no --output for a table.`,
+    );
+  }
+  const inputs = inputsFromFlags(
+    { 'release-name': values['release-name'], namespace: values.namespace },
+    env,
+  );
+  return {
+    releaseName: requireReleaseName(inputs, HISTORY_USAGE),
+    namespace: inputs.namespace ?? 'default',
+    json: values.output === 'json',
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+  };
+}
+
 /**
  * `history`: the release records of one release name, newest first, as a table (or JSON).
  * No records at all is an error, as `helm history` makes it: a mistyped name or namespace must
  * not look like a release that was never deployed.
  */
-async function runHistory(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<number> {
-  let query: { releaseName: string; namespace: string; json: boolean; kubeconfig?: string; context?: string };
-  try {
-    const values = parseCommandLine(
-      args,
-      {
-        ...CLUSTER_OPTIONS,
-        'release-name': { type: 'string' },
-        namespace: { type: 'string' },
-        output: { type: 'string' },
-      },
-      HISTORY_USAGE,
-    );
-    if (values.output !== undefined && values.output !== 'json') {
-      throw new UsageError(
-        `Option --output ${JSON.stringify(values.output)} is not supported; expected --output json, or no --output for a table.`,
-      );
-    }
-    const inputs = inputsFromFlags(
-      { 'release-name': values['release-name'], namespace: values.namespace },
-      io.env,
-    );
-    query = {
-      releaseName: requireReleaseName(inputs, HISTORY_USAGE),
-      namespace: inputs.namespace ?? 'default',
-      json: values.output === 'json',
-      kubeconfig: values.kubeconfig,
-      context: values.context,
-    };
-  } catch (error) {
-    io.stderr(`error: ${(error as Error).message}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
-  }
-  const logger = new StreamLogger((line) => io.stderr(`${line}\n`));
-  return interruptible(deps, logger, async (signal) => {
-    let api: KubeApi | undefined;
-    try {
-      const kubectl = await openKubectl(query, { runner: deps.runner, env: io.env, logger, signal });
-      api = await KubeApi.start(kubectl);
+function runHistory(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<number> {
+  return runApiCommand(
+    io,
+    deps,
+    () => parseHistoryArgs(args, io.env),
+    async (query, { api }) => {
       const entries = await readHistory(api, query);
       if (entries.length === 0) {
         io.stderr(
@@ -137,11 +139,6 @@ async function runHistory(args: string[], io: CliIo, deps: ClusterCliDeps): Prom
       }
       io.stdout(query.json ? historyJson(entries) : formatHistory(entries));
       return EXIT.success;
-    } catch (error) {
-      io.stderr(`error: ${(error as Error).message}\n`);
-      return signal.aborted ? EXIT.cancelled : EXIT.failed;
-    } finally {
-      await api?.close();
-    }
-  });
+    },
+  );
 }

@@ -1,14 +1,11 @@
-import { KubeApi } from '../deploy/kube-api.js';
 import type { ManualRollbackResult } from '../deploy/manual-rollback.js';
-import { StreamLogger } from '../log.js';
 import { runUrlFromEnv } from '../manifests/annotations.js';
 import { NodeProcessRunner } from '../process.js';
+import { runApiCommand } from './api-command.js';
 import {
   CLUSTER_OPTIONS,
   type ClusterCliDeps,
   inputsFromFlags,
-  interruptible,
-  openKubectl,
   processInterrupts,
   requireReleaseName,
 } from './cluster.js';
@@ -86,20 +83,13 @@ export function rollbackCommand(given: Partial<ClusterCliDeps> = {}): CliCommand
 }
 
 /** `rollback`: exit 0 restored and verified, 1 failed (or nothing to roll back to), 130 cancelled. */
-async function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<number> {
-  let parsed: RollbackArgs;
-  try {
-    parsed = parseRollbackArgs(args, io.env);
-  } catch (error) {
-    io.stderr(`error: ${(error as Error).message}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
-  }
-  const logger = new StreamLogger((line) => io.stderr(`${line}\n`));
-  return interruptible(deps, logger, async (signal) => {
-    let api: KubeApi | undefined;
-    try {
-      const kubectl = await openKubectl(parsed, { runner: deps.runner, env: io.env, logger, signal });
-      api = await KubeApi.start(kubectl);
+function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<number> {
+  // An error thrown (nothing to roll back to, or the cluster could not be read): nothing changed.
+  return runApiCommand(
+    io,
+    deps,
+    () => parseRollbackArgs(args, io.env),
+    async (parsed, { kubectl, api, logger, signal }) => {
       // Loaded only now (the engine's verify and its dependencies): a usage error needs none of it.
       const { manualRollback } = await import('../deploy/manual-rollback.js');
       const runUrl = runUrlFromEnv(io.env);
@@ -110,12 +100,6 @@ async function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Pro
       io.stdout(`${rollbackVerdict(result, parsed.releaseName)}\n`);
       if (result.cancelled) return EXIT.cancelled;
       return result.status === 'success' ? EXIT.success : EXIT.failed;
-    } catch (error) {
-      // Nothing to roll back to, or the cluster could not be read: nothing changed.
-      io.stderr(`error: ${(error as Error).message}\n`);
-      return signal.aborted ? EXIT.cancelled : EXIT.failed;
-    } finally {
-      await api?.close();
-    }
-  });
+    },
+  );
 }
