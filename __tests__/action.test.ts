@@ -172,6 +172,7 @@ describe('the action with a bad input', () => {
     ]);
     expect({ docker: dockerCalls().length, mutating: mutatingRequests().length }).toEqual(before);
     expect(run.outputs).toEqual({ result: 'failed' });
+    expect(run.summary).toContain(`Invalid value "ten minutes" for input 'rollout-timeout'.`);
   });
 
   it('fails on an image no container uses before building or pushing anything', async () => {

@@ -12,6 +12,10 @@ async function main(): Promise<void> {
   } catch (error) {
     core.setOutput('result', 'failed');
     core.setFailed((error as Error).message);
+    // The summary too: a reviewer reads it instead of the log, on every outcome.
+    await core.summary
+      .addRaw(`## ❌ Failed: invalid input, nothing was changed\n\n> ${(error as Error).message}\n`)
+      .write();
     return;
   }
   if (inputs.githubToken) core.setSecret(inputs.githubToken);

@@ -185,7 +185,7 @@ async function runPhases(
     return loaded;
   });
   const cluster = await timed('Cluster', () =>
-    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }),
+    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks, context: deps.context }),
   );
   result.cluster = cluster;
   if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });

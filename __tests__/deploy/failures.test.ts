@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
 import {
+  addFault,
   auditMark,
+  clearFaults,
   configValue,
   deployYaml,
   kubectlRun,
@@ -84,5 +86,110 @@ describe('deploys that must fail, and what they leave behind', () => {
     expect(await readFile(dry.outcome.diffPath ?? '', 'utf8')).toBe(dry.outcome.diff);
     expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
     expect(await configValue(ctx.sandbox, ns)).toBe('before-value');
+  }, 90_000);
+
+  it('hides Secret values, old and new, from the dry run diff, its file and the log', async () => {
+    const ns = 'dry-secret';
+    const secret = (value: string) => `apiVersion: v1
+kind: Secret
+metadata: {name: creds, namespace: ${ns}}
+stringData:
+  password: ${value}
+`;
+    const first = await deployYaml(
+      ctx.sandbox,
+      webApp(ns, ctx.image, { config: 'one', after: [secret('Old-Secret-P4ss-1')] }),
+      {
+        releaseName: 'web',
+      },
+    );
+    expect(first.outcome.result).toBe('success');
+    const dry = await deployYaml(
+      ctx.sandbox,
+      webApp(ns, ctx.image, { config: 'one', after: [secret('New-Secret-P4ss-2')] }),
+      {
+        releaseName: 'web',
+        dryRun: true,
+      },
+    );
+    expect(dry.outcome.result).toBe('dry-run');
+    expect(dry.outcome.diff).toContain('kind: Secret');
+    const everything = [
+      dry.outcome.diff ?? '',
+      await readFile(dry.outcome.diffPath ?? '', 'utf8'),
+      ...dry.log,
+    ].join('\n');
+    for (const value of ['Old-Secret-P4ss-1', 'New-Secret-P4ss-2']) {
+      expect(everything).not.toContain(value);
+      expect(everything).not.toContain(Buffer.from(value).toString('base64'));
+    }
+  }, 90_000);
+
+  it('applies a CRD and its custom resources in one set: the resources wait for the CRD to be Established', async () => {
+    const ns = 'crd-set';
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.test.example.com}
+spec:
+  group: test.example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`;
+    const widget = `apiVersion: test.example.com/v1
+kind: Widget
+metadata: {name: blue, namespace: ${ns}}
+spec: {size: 3}
+`;
+    const { outcome, log } = await deployYaml(
+      ctx.sandbox,
+      webApp(ns, ctx.image, { config: 'one', before: [crd], after: [widget] }),
+      { releaseName: 'web' },
+    );
+    expect(outcome.verdict).toBeUndefined();
+    expect(outcome.result).toBe('success');
+    expect(log.join('\n')).toMatch(/dry-run right after the definitions are applied/);
+    expect(
+      await kubectlRun(ctx.sandbox, ['get', 'widget/blue', '-n', ns, '-o', 'jsonpath={.spec.size}']),
+    ).toBe('3');
+  }, 90_000);
+
+  it('an apply the cluster refuses after the first write is rolled back like a failed verify', async () => {
+    const ns = 'apply-fault';
+    const good = await deployYaml(ctx.sandbox, app(ns, ctx.image, 'good'), { releaseName: 'web' });
+    expect(good.outcome.result).toBe('success');
+    // The Deployment's next write fails once, armed while the configuration stage is applied:
+    // after the plan's dry run, before the workloads' apply (the rollback's write then passes).
+    let armed: Promise<void> | undefined;
+    try {
+      const bad = await deployYaml(
+        ctx.sandbox,
+        app(ns, ctx.image, 'bad'),
+        { releaseName: 'web' },
+        {
+          onLine: (line) => {
+            if (line === '== Apply configuration' && !armed) {
+              armed = addFault(ctx.sandbox, {
+                path: `/namespaces/${ns}/deployments/web$`,
+                methods: ['PATCH'],
+                status: 500,
+                count: 1,
+              });
+            }
+          },
+        },
+      );
+      await armed;
+      expect(bad.outcome.result).toBe('rolled-back');
+      expect(bad.outcome.verdict).toMatch(/Applying workload and other failed/);
+      expect(await configValue(ctx.sandbox, ns)).toBe('good');
+    } finally {
+      await armed?.catch(() => undefined);
+      await clearFaults(ctx.sandbox);
+    }
   }, 90_000);
 });

@@ -141,6 +141,7 @@ export class MemoryStore implements ObjectStore {
     if (namespace === undefined) delete stored.metadata.namespace;
     delete stored.metadata.deletionTimestamp;
     if (stored.kind === 'Job') generateJobSelector(stored);
+    writeOnlyFields(type, stored);
     if ('spec' in stored) stored.metadata.generation = 1;
     else delete stored.metadata.generation;
     if (options.dryRun) {
@@ -179,6 +180,7 @@ export class MemoryStore implements ObjectStore {
     };
     if (namespace === undefined) delete stored.metadata.namespace;
     else stored.metadata.namespace = namespace;
+    writeOnlyFields(type, stored, current);
     if (object.metadata.managedFields === undefined && current.metadata.managedFields !== undefined) {
       stored.metadata.managedFields = clone(current.metadata.managedFields);
     }
@@ -403,6 +405,60 @@ export class MemoryStore implements ObjectStore {
     if (typeof served === 'string') return;
     this.types.removeCrd(crd.metadata.name);
     for (const type of served) this.types.add(type);
+  }
+}
+
+/**
+ * What a real API server does on every write of these kinds: a Secret's `stringData` is merged
+ * into `data` (base64) and never stored or returned; a CustomResourceDefinition gets the status
+ * the apiextensions controller writes once its names are accepted (NamesAccepted, Established),
+ * which clients wait for before using the new kind.
+ */
+function writeOnlyFields(type: ResourceType, stored: KubeObject, current?: KubeObject): void {
+  const object = stored as KubeObject & Record<string, unknown>;
+  if (
+    type.resource === 'secrets' &&
+    type.group === '' &&
+    object.stringData &&
+    typeof object.stringData === 'object'
+  ) {
+    const data = { ...((object.data as Record<string, string> | undefined) ?? {}) };
+    for (const [key, value] of Object.entries(object.stringData as Record<string, unknown>)) {
+      data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+    }
+    object.data = data;
+    delete object.stringData;
+  }
+  if (type.resource === 'customresourcedefinitions' && typeof typesFromCrd(stored) !== 'string') {
+    const spec = (object.spec ?? {}) as {
+      names?: unknown;
+      versions?: { name?: string; storage?: boolean }[];
+    };
+    const previous = (current as (KubeObject & Record<string, unknown>) | undefined)?.status as
+      | { conditions?: { type: string; lastTransitionTime?: string }[] }
+      | undefined;
+    const since = (conditionType: string) =>
+      previous?.conditions?.find((c) => c.type === conditionType)?.lastTransitionTime ?? now();
+    object.status = {
+      conditions: [
+        {
+          type: 'NamesAccepted',
+          status: 'True',
+          reason: 'NoConflicts',
+          message: 'no conflicts found',
+          lastTransitionTime: since('NamesAccepted'),
+        },
+        {
+          type: 'Established',
+          status: 'True',
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+          lastTransitionTime: since('Established'),
+        },
+      ],
+      acceptedNames: spec.names ?? {},
+      storedVersions: (spec.versions ?? []).filter((v) => v.storage).map((v) => v.name),
+    };
   }
 }
 

@@ -3,17 +3,16 @@ import type { Logger } from '../log.js';
 import type { ReplicasHandover } from '../manifests/autoscalers.js';
 import type { SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
-import { ApplyError, applyObjects, handOverReplicas, waitForCrds } from './apply.js';
+import { applyObjects, handOverReplicas, waitForCrds } from './apply.js';
 import { dryRunDiff, prune, record, recordOf } from './finish.js';
 import { KubeApi } from './kube-api.js';
-import { type Kubectl, KubectlError } from './kubectl.js';
+import type { Kubectl } from './kubectl.js';
 import { type MigrationResult, runMigration } from './migrate.js';
-import { describeRef, keyOf, type ObjectRef } from './objects.js';
+import { describeRef, keyOf, type ObjectRef, secretValues } from './objects.js';
 import {
   dryRun,
   namespaceOfRecord,
   type Plan,
-  PlanError,
   type PlannedObject,
   planDeploy,
   producedByOperators,
@@ -201,6 +200,9 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       return { plan: planned, store, history, latest, lastGood, version };
     });
     outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
+    // The manifests' Secret values (and the live ones they replace) are masked from here on.
+    for (const o of plan.plan.objects)
+      for (const value of [...secretValues(o.object), ...secretValues(o.live)]) logger.setSecret(value);
     policy.producedByOperators = producedByOperators(plan.plan.objects);
     outcome.previousRelease = plan.latest?.version;
 
@@ -228,91 +230,104 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
 
     const { objects, migration } = plan.plan;
     const stage = (name: PlannedObject['stage']) => objects.filter((o) => o.stage === name);
-    const definitions = stage('definitions');
-    if (definitions.length > 0 || objects.some((o) => o.deferred)) {
-      await phase('Apply definitions', async () => {
-        outcome.nothingChanged = false;
-        await applyObjects(
-          definitions.map((o) => o.object),
-          kubectl,
-          logger,
-          'namespace and CRD',
-        );
-        await waitForCrds(
-          definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
-          cluster,
-          signal,
-        );
-        const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
-        await dryRun(deferred, kubectl, logger);
-      });
-    }
-    const configuration = stage('configuration');
-    if (configuration.length > 0) {
-      await phase('Apply configuration', async () => {
-        outcome.nothingChanged = false;
-        await applyObjects(
-          configuration.map((o) => o.object),
-          kubectl,
-          logger,
-          'configuration',
-        );
-      });
-    }
-    let failure: string | undefined;
     let workloadsApplied = false;
-    if (migration) {
-      const result = await phase('Migrate', () =>
-        runMigration(migration, {
-          kubectl,
-          api: cluster,
-          logger,
-          policy,
-          timeoutMs: settings.migrationTimeoutMs,
-          signal,
-        }),
-      );
-      outcome.migration = result;
-      if (result.status === 'failed') {
-        failure = result.verdict;
-        markLastPhase(outcome, result.leftRunning ? 'cancelled' : 'failed');
-      }
-    }
-    if (failure === undefined && !signal.aborted) {
-      await phase('Apply', async () => {
-        outcome.nothingChanged = false;
-        workloadsApplied = true;
-        await handOverReplicas(settings.replicasHandovers, kubectl, logger);
-        await applyObjects(
-          stage('workloads').map((o) => o.object),
-          kubectl,
-          logger,
-          'workload and other',
-        );
-      });
-      const targets = objects
-        .filter((o) => VERIFIED_KINDS.has(o.ref.kind) && o.change !== 'unchanged')
-        .map((o) => o.ref);
-      const verify = await phase('Verify', async () => {
-        logger.info(
-          `Waiting for ${targets.length} workload(s) at once (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
-        );
-        return verifyRollout(targets, {
-          api: cluster,
-          logger,
-          policy,
-          timeoutMs: settings.rolloutTimeoutMs,
-          signal,
-          since: startedAt,
+    // Everything that changes the cluster. A step that throws after the first write (a webhook
+    // the dry run could not see, an API server gone) is a failure like a failed verify: it
+    // goes through the same rollback and record, so the cluster ends in one of two states.
+    const mutate = async (): Promise<string | undefined> => {
+      const definitions = stage('definitions');
+      if (definitions.length > 0 || objects.some((o) => o.deferred)) {
+        await phase('Apply definitions', async () => {
+          outcome.nothingChanged = false;
+          await applyObjects(
+            definitions.map((o) => o.object),
+            kubectl,
+            logger,
+            'namespace and CRD',
+          );
+          await waitForCrds(
+            definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
+            cluster,
+            signal,
+          );
+          const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
+          await dryRun(deferred, kubectl, logger);
         });
-      });
-      outcome.verify = verify;
-      if (!verify.ok) {
-        failure = verify.verdict ?? 'Verification failed.';
-        markLastPhase(outcome, verify.cancelled ? 'cancelled' : 'failed');
       }
-    } else if (failure === undefined) {
-      failure = 'The run was cancelled before the workloads were applied.';
+      const configuration = stage('configuration');
+      if (configuration.length > 0) {
+        await phase('Apply configuration', async () => {
+          outcome.nothingChanged = false;
+          await applyObjects(
+            configuration.map((o) => o.object),
+            kubectl,
+            logger,
+            'configuration',
+          );
+        });
+      }
+      let failure: string | undefined;
+      if (migration) {
+        const result = await phase('Migrate', () =>
+          runMigration(migration, {
+            kubectl,
+            api: cluster,
+            logger,
+            policy,
+            timeoutMs: settings.migrationTimeoutMs,
+            signal,
+          }),
+        );
+        outcome.migration = result;
+        if (result.status === 'failed') {
+          failure = result.verdict;
+          markLastPhase(outcome, result.leftRunning ? 'cancelled' : 'failed');
+        }
+      }
+      if (failure === undefined && !signal.aborted) {
+        await phase('Apply', async () => {
+          outcome.nothingChanged = false;
+          workloadsApplied = true;
+          await handOverReplicas(settings.replicasHandovers, kubectl, logger);
+          await applyObjects(
+            stage('workloads').map((o) => o.object),
+            kubectl,
+            logger,
+            'workload and other',
+          );
+        });
+        const targets = objects
+          .filter((o) => VERIFIED_KINDS.has(o.ref.kind) && o.change !== 'unchanged')
+          .map((o) => o.ref);
+        const verify = await phase('Verify', async () => {
+          logger.info(
+            `Waiting for ${targets.length} workload(s) at once (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
+          );
+          return verifyRollout(targets, {
+            api: cluster,
+            logger,
+            policy,
+            timeoutMs: settings.rolloutTimeoutMs,
+            signal,
+            since: startedAt,
+          });
+        });
+        outcome.verify = verify;
+        if (!verify.ok) {
+          failure = verify.verdict ?? 'Verification failed.';
+          markLastPhase(outcome, verify.cancelled ? 'cancelled' : 'failed');
+        }
+      } else if (failure === undefined) {
+        failure = 'The run was cancelled before the workloads were applied.';
+      }
+      return failure;
+    };
+    let failure: string | undefined;
+    try {
+      failure = await mutate();
+    } catch (error) {
+      if (outcome.nothingChanged) throw error;
+      failure = (error as Error).message;
     }
 
     if (failure === undefined) {
@@ -349,7 +364,8 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
           ),
         );
         outcome.rollback = rollback;
-        if (rollback.applied) outcome.result = 'rolled-back';
+        if (rollback.applied && rollback.restored.length + rollback.deleted.length > 0)
+          outcome.result = 'rolled-back';
       } else {
         logger.info(
           `Nothing to roll back to: this is the first release of ${settings.releaseName}. The objects are left as they are for debugging.`,
@@ -366,13 +382,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   } catch (error) {
     const message = (error as Error).message;
     outcome.cancelled = signal.aborted;
-    outcome.verdict =
-      error instanceof PlanError ||
-      error instanceof PhaseFailure ||
-      error instanceof ApplyError ||
-      error instanceof KubectlError
-        ? message
-        : message;
+    outcome.verdict = message;
     if (error instanceof PhaseFailure) outcome.nothingChanged = error.nothingChanged;
     if (outcome.nothingChanged)
       outcome.verdict = `${message}${/nothing (was )?changed/i.test(message) ? '' : ' Nothing was changed in the cluster.'}`;

@@ -5,7 +5,7 @@ import { ApplyError, PROTECTED_KINDS } from './apply.js';
 import type { DeployOutcome, DeploySettings } from './engine.js';
 import type { Kubectl } from './kubectl.js';
 import type { MigrationResult } from './migrate.js';
-import { describeRef, refManifest } from './objects.js';
+import { describeRef, redact, refManifest, secretValues } from './objects.js';
 import { type Plan, PlanError, toYaml } from './plan.js';
 import type { ReleaseRecord, ReleaseStore } from './release.js';
 
@@ -144,8 +144,8 @@ export async function dryRunDiff(
   if (plan.migration) {
     notes.push(
       plan.migration.live
-        ? `# Migration: Job ${describeRef(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
-        : `# Migration: Job ${describeRef(plan.migration.ref)} would run before the workloads change.`,
+        ? `# Migration: ${describeRef(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
+        : `# Migration: ${describeRef(plan.migration.ref)} would run before the workloads change.`,
     );
   }
   outcome.wouldPrune = settings.prune ? plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind)) : [];
@@ -157,7 +157,13 @@ export async function dryRunDiff(
     );
   }
   if (!lastGood) notes.push(`# Release ${settings.releaseName} has no earlier successful release.`);
-  const diff = `${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`;
+  // kubectl diff masks a Secret's data; anything else that carries a value (stringData on an
+  // older server, an annotation, a failed mask) is hidden here, so no file or summary holds one.
+  const secrets = [...plan.objects, ...(plan.migration ? [plan.migration] : [])].flatMap((o) => [
+    ...secretValues(o.object),
+    ...secretValues(o.live),
+  ]);
+  const diff = redact(`${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`, secrets);
   await mkdir(path.dirname(settings.diffPath), { recursive: true });
   await writeFile(settings.diffPath, diff, { mode: 0o600 });
   outcome.diff = diff;

@@ -152,3 +152,35 @@ export function parseJsonStream(text: string): Json[] {
     object.kind === 'List' && Array.isArray(object.items) ? object.items.filter(isRecord) : [object],
   );
 }
+
+/** Shorter values are not hidden: masking every "yes" or "1" would garble the text around them. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The values a Secret holds, as they can appear in text: `stringData` as written, `data` both
+ * base64 and decoded, each line of a multi-line value on its own (diffs print line by line).
+ */
+export function secretValues(secret: Json | undefined): string[] {
+  if (!secret || secret.kind !== 'Secret') return [];
+  const values: string[] = [];
+  const add = (value: unknown) => {
+    if (typeof value !== 'string') return;
+    for (const part of [value, ...value.split('\n')]) {
+      if (part.trim().length >= MIN_SECRET_LENGTH) values.push(part.trim());
+    }
+  };
+  const stringData = isRecord(secret.stringData) ? secret.stringData : {};
+  const data = isRecord(secret.data) ? secret.data : {};
+  for (const value of Object.values(stringData)) add(value);
+  for (const value of Object.values(data)) {
+    add(value);
+    if (typeof value === 'string') add(Buffer.from(value, 'base64').toString('utf8'));
+  }
+  return values;
+}
+
+/** The text with every given secret value replaced by `***`, longest first. */
+export function redact(text: string, secrets: readonly string[]): string {
+  const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
+  return sorted.reduce((out, secret) => out.split(secret).join('***'), text);
+}

@@ -193,10 +193,14 @@ export async function dryRun(
     dryRun: true,
   });
   if (errors.length > 0) {
+    // A Job's pod template never changes on a real server: say what to do instead.
+    const jobHint = errors.some((line) => /\bJob\b.*spec\.template.*field is immutable/.test(line))
+      ? "\nA Job's pod template cannot change once created: make it the migration-job (run once per release under its own name), give it a name per release, or delete it before deploying."
+      : '';
     throw new PlanError(
       `The cluster refused the manifests in a server-side dry run, so nothing was changed:\n${errors
         .map((line) => `  ${locate(line, objects)}`)
-        .join('\n')}`,
+        .join('\n')}${jobHint}`,
     );
   }
   const byKey = new Map(results.map((object) => [keyOf(refOf(object)), object]));

@@ -9,6 +9,9 @@ import type { ReleaseRecord } from './release.js';
 import type { RolloutPolicy } from './rollout/status.js';
 import { VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
 
+/** How long a cancelled run waits for its rollback to verify (the runner sends SIGTERM 7.5 s after SIGINT). */
+const CANCELLED_VERIFY_MS = 5000;
+
 export interface RollbackResult {
   /** The version whose objects were re-applied. */
   to: number;
@@ -105,20 +108,22 @@ export async function rollBack(
     logger.warning(result.problem);
     return result;
   }
-  if (deps.signal.aborted) {
-    result.problem = 'The rollback was applied, but the run was cancelled before it could be verified.';
-    logger.info(result.problem);
-    return result;
-  }
+  // A cancelled run has seconds before the runner's SIGTERM and kill: verify briefly, and say so.
+  const cancelled = deps.signal.aborted;
   const targets = result.restored.filter((ref) => VERIFIED_KINDS.has(ref.kind) && ref.kind !== 'Job');
   result.verify = await verifyRollout(targets, {
     api,
     logger,
     policy: input.policy,
-    timeoutMs: input.timeoutMs,
+    timeoutMs: cancelled ? Math.min(input.timeoutMs, CANCELLED_VERIFY_MS) : input.timeoutMs,
     signal: rollbackSignal.signal,
     since: Date.now(),
   });
+  if (!result.verify.ok && cancelled) {
+    result.problem = `The rollback was applied, but the run was cancelled and it did not verify within the ${CANCELLED_VERIFY_MS / 1000} s a cancelled run has.`;
+    logger.info(result.problem);
+    return result;
+  }
   if (result.verify.ok) logger.info(`Rollback to release v${input.lastGood.version} verified.`);
   else {
     result.problem = `The rollback to release v${input.lastGood.version} did not verify: ${result.verify.verdict}`;

@@ -149,9 +149,7 @@ export async function verifyRollout(
         result.state = 'failed';
         result.durationMs = now() - started;
         result.problem = status.problem;
-        logger.info(
-          `${describeRef(result.ref)}: failed ${seconds(result.durationMs)} after verification started.`,
-        );
+        logger.info(`${describeRef(result.ref)}: failed after ${seconds(result.durationMs)}.`);
         settle({ ok: false, verdict: status.summary });
         return;
       } else {
