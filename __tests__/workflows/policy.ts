@@ -212,6 +212,15 @@ function noUntrustedExpressionsInRun(file: WorkflowFile): string[] {
  * caller's name) and no `cancel-in-progress` other than `false` (a cancelled migration is worse than a
  * queued deploy).
  */
+/**
+ * What a concurrency group may be built from: values that are the same for every run of the
+ * same release, environment and target. `github.workflow` (the caller's name inside a called
+ * workflow: the deadlock) and per-run values (`github.ref`, `github.sha`, run ids) are not;
+ * `github.repository` is, and is checked as a path below.
+ */
+const STABLE_CONTEXTS = new Set(['inputs', 'matrix', 'vars', 'needs']);
+const STABLE_GITHUB = /\bgithub\.(repository|repository_owner)\b/g;
+
 function environmentConcurrency(file: WorkflowFile): string[] {
   const out: string[] = [];
   for (const job of jobsOf(file)) {
@@ -230,13 +239,15 @@ function environmentConcurrency(file: WorkflowFile): string[] {
       out.push(`${job.id}: concurrency group has no literal text`);
     }
     for (const expr of expressions(group)) {
-      const code = expr.replace(/'(?:[^']|'')*'/g, "''");
+      const code = expr.replace(/'(?:[^']|'')*'/g, "''").replace(STABLE_GITHUB, 'inputs.repository');
       // Property paths start at an identifier not preceded by `.`; function calls are `name(`.
       for (const m of code.matchAll(/(?<![\w.-])([A-Za-z_][\w-]*)\s*(\()?/g)) {
         const [, name, call] = m;
         if (call || ['true', 'false', 'null'].includes(name)) continue;
-        if (name !== 'inputs' && name !== 'matrix') {
-          out.push(`${job.id}: concurrency group reads ${name} (only inputs and matrix): \${{${expr}}}`);
+        if (!STABLE_CONTEXTS.has(name)) {
+          out.push(
+            `${job.id}: concurrency group reads ${name} (only inputs, matrix, vars and needs): \${{${expr}}}`,
+          );
         }
       }
     }
@@ -254,6 +265,8 @@ function environmentConcurrency(file: WorkflowFile): string[] {
  * the plan (a job whose action steps all run `dry-run: true`). An environment chosen by an expression
  * (promote or roll back to a chosen environment) is not a literal `production` and is not checked here.
  */
+const TARGET_INPUTS = ['manifests', 'cluster-name', 'kubeconfig', 'environment', 'namespace'];
+
 function productionBehindStagingAndPlan(file: WorkflowFile): string[] {
   const out: string[] = [];
   const jobs = jobsOf(file);
@@ -274,12 +287,18 @@ function productionBehindStagingAndPlan(file: WorkflowFile): string[] {
   };
   for (const job of jobs) {
     const env = environmentName(job);
+    // Where a deploy goes: its manifests, cluster and GitHub environment (not e.g. a Dockerfile
+    // `target: production`, which names a build stage).
     const deploysProduction = actionSteps(job).some(
       (s) =>
         !isTrue(withOf(s)['dry-run']) &&
-        Object.values(withOf(s)).some((v) => typeof v === 'string' && /\bproduction\b/.test(v)),
+        TARGET_INPUTS.some((name) => {
+          const value = withOf(s)[name];
+          return typeof value === 'string' && /\bproduction\b/.test(value);
+        }),
     );
-    if (deploysProduction && env !== 'production') {
+    const chosenByExpression = typeof env === 'string' && env.includes('${{');
+    if (deploysProduction && env !== 'production' && !chosenByExpression) {
       out.push(`${job.id}: deploys to production outside environment production (${env ?? 'none'})`);
     }
     if (env !== 'production') continue;
@@ -293,13 +312,25 @@ function productionBehindStagingAndPlan(file: WorkflowFile): string[] {
   return out;
 }
 
-/** A deploy job (one with an `environment:`) runs our action, and every such step with `build: never`. */
+/**
+ * A deploy job (one with an `environment:`) never builds: every step of our action there runs with
+ * `build: never`, and no script in it builds or pushes an image (a job that only runs the CLI,
+ * e.g. a rollback, is a deploy job too).
+ */
 function deployJobsNeverBuild(file: WorkflowFile): string[] {
   const out: string[] = [];
   for (const job of jobsOf(file)) {
     if (job.def.environment === undefined) continue;
     const steps = actionSteps(job);
-    if (steps.length === 0) out.push(`${job.id}: environment job without the action`);
+    const scripts = (Array.isArray(job.def.steps) ? job.def.steps : [])
+      .filter(isMap)
+      .map((step) => (typeof step.run === 'string' ? step.run : ''));
+    if (steps.length === 0 && !scripts.some((run) => run.trim() !== '')) {
+      out.push(`${job.id}: environment job that neither runs the action nor a script`);
+    }
+    if (scripts.some((run) => /\b(docker|podman)\s+(build|push)\b|buildx\s+build/.test(run))) {
+      out.push(`${job.id}: a script builds or pushes an image`);
+    }
     for (const s of steps) {
       if (withOf(s).build !== 'never')
         out.push(`${job.id}: the action with build: ${String(withOf(s).build ?? '(default auto)')}`);
