@@ -185,13 +185,13 @@ describe('the rehearsal harness', () => {
     ['an unknown action', 'uses: docker/login-action@v3', "'uses: docker/login-action@v3' is not supported"],
     [
       'a github property it does not provide',
-      'run: echo "$X"\n        env: { X: "${{ github.workflow }}" }',
+      `run: echo "$X"\n        env: { X: "\${{ github.workflow }}" }`,
       "'github.workflow' is not provided",
     ],
-    ['an unknown context', 'run: echo "$X"\n        env: { X: "${{ runner.os }}" }', 'cannot evaluate'],
+    ['an unknown context', `run: echo "$X"\n        env: { X: "\${{ runner.os }}" }`, 'cannot evaluate'],
     [
       'an array turned into text',
-      'run: echo "$X"\n        env: { X: "a${{ fromJSON(\'[1]\') }}" }',
+      `run: echo "$X"\n        env: { X: "a\${{ fromJSON('[1]') }}" }`,
       "which GitHub would turn into the text 'Array'",
     ],
   ])('refuses %s loudly when it runs', async (_, step, message) => {
@@ -209,9 +209,9 @@ describe('the rehearsal harness', () => {
 
   it('evaluates a whole-value expression to its type and text around expressions to a string', () => {
     const contexts = { inputs: { targets: '[{"cluster":"a"}]', name: 'api' } };
-    expect(evaluateValue('${{ fromJSON(inputs.targets) }}', contexts, 'x')).toEqual([{ cluster: 'a' }]);
-    expect(evaluateValue('deploy-${{ inputs.name }}-staging', contexts, 'x')).toBe('deploy-api-staging');
-    expect(evaluateValue("${{ inputs.missing || 'none' }}", contexts, 'x')).toBe('none');
+    expect(evaluateValue(`\${{ fromJSON(inputs.targets) }}`, contexts, 'x')).toEqual([{ cluster: 'a' }]);
+    expect(evaluateValue(`deploy-\${{ inputs.name }}-staging`, contexts, 'x')).toBe('deploy-api-staging');
+    expect(evaluateValue(`\${{ inputs.missing || 'none' }}`, contexts, 'x')).toBe('none');
   });
 
   it('loads the fixture copy of deploy.yml with every construct supported', async () => {

@@ -33,6 +33,8 @@ export interface ApprovalRequest {
   job: string;
   /** The matrix of the first leg that needs the environment (one approval covers every leg). */
   matrix: Record<string, Json> | undefined;
+  /** What happened so far in this run (e.g. which jobs finished before the approval was asked). */
+  timeline: readonly TimelineEvent[];
 }
 
 export interface RehearsalOptions {
@@ -414,7 +416,7 @@ export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
       let approval = approvals.get(envName);
       if (!approval) {
         mark({ job: id, leg: name, event: 'approval-asked', detail: envName });
-        approval = Promise.resolve(options.approve(envName, { job: id, matrix }));
+        approval = Promise.resolve(options.approve(envName, { job: id, matrix, timeline: [...timeline] }));
         approvals.set(envName, approval);
         const approved = await approval;
         mark({ job: id, leg: name, event: approved ? 'approved' : 'rejected', detail: envName });
