@@ -88,7 +88,7 @@ jobs:
 `;
 
 describe('the rehearsal harness', () => {
-  it('runs the job graph in needs order, fans out a matrix, passes outputs as strings and asks for one approval per environment', async () => {
+  it('runs the job graph in needs order, fans out a matrix, passes outputs as strings and asks again for each wave of max-parallel', async () => {
     const asked: string[] = [];
     const run = await rehearse({
       workflow: await workflow('graph.yml', graph),
@@ -103,7 +103,8 @@ describe('the rehearsal harness', () => {
       },
     });
     expect(run.result).toBe('success');
-    expect(asked).toEqual(['prod:fan']);
+    // max-parallel 1: the second leg starts after the first answer and waits for the environment again.
+    expect(asked).toEqual(['prod:fan', 'prod:fan']);
     expect(run.jobs.fan?.legs.map((leg) => [leg.name, leg.result, leg.environment?.url])).toEqual([
       ['fan (one)', 'success', 'https://one.example'],
       ['fan (two)', 'success', 'https://two.example'],

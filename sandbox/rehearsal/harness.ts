@@ -31,7 +31,7 @@ export type Result = 'success' | 'failure' | 'cancelled' | 'skipped';
 
 export interface ApprovalRequest {
   job: string;
-  /** The matrix of the first leg that needs the environment (one approval covers every leg). */
+  /** The matrix of the leg that asked (one answer covers every leg waiting at that moment). */
   matrix: Record<string, Json> | undefined;
   /** What happened so far in this run (e.g. which jobs finished before the approval was asked). */
   timeline: readonly TimelineEvent[];
@@ -420,6 +420,9 @@ export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
         approvals.set(envName, approval);
         const approved = await approval;
         mark({ job: id, leg: name, event: approved ? 'approved' : 'rejected', detail: envName });
+        // One review answers the legs waiting now; a leg that starts later (max-parallel below the
+        // number of legs) waits for the environment again, as on GitHub.
+        approvals.delete(envName);
       }
       const approved = await approval;
       leg.environment = { name: envName, url: '', approved, deployment };
