@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { SandboxOptions } from './sandbox.js';
 
 const USAGE = `Usage: npm run sandbox -- --state-dir DIR [--time-scale 0.05] [--without-kubernetes]
-  [--region us-east-1] [--cluster-name sandbox] [--account-id 123456789012] [--stop-on-stdin-close]`;
+  [--region us-east-1] [--cluster-name sandbox] [--extra-cluster NAME]... [--account-id 123456789012] [--stop-on-stdin-close]`;
 
 /** Turns the command line into sandbox options; throws one sentence per bad flag. */
 export function parseSandboxArgs(argv: string[]): SandboxOptions & { stopOnStdinClose: boolean } {
@@ -14,6 +14,7 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { stopOnStdin
       'without-kubernetes': { type: 'boolean', default: false },
       region: { type: 'string', default: 'us-east-1' },
       'cluster-name': { type: 'string', default: 'sandbox' },
+      'extra-cluster': { type: 'string', multiple: true, default: [] },
       'account-id': { type: 'string', default: '123456789012' },
       'stop-on-stdin-close': { type: 'boolean', default: false },
     },
@@ -30,10 +31,23 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { stopOnStdin
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) {
     throw new Error(`--region must look like us-east-1, got '${values.region}'.`);
   }
-  if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(values['cluster-name'])) {
+  const clusterNamePattern = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+  if (!clusterNamePattern.test(values['cluster-name'])) {
     throw new Error(
       `--cluster-name must be an EKS cluster name (letters, digits, - and _), got '${values['cluster-name']}'.`,
     );
+  }
+  const extraClusters = values['extra-cluster'];
+  for (const name of extraClusters) {
+    if (!clusterNamePattern.test(name)) {
+      throw new Error(
+        `--extra-cluster must be an EKS cluster name (letters, digits, - and _), got '${name}'.`,
+      );
+    }
+  }
+  const allNames = [values['cluster-name'], ...extraClusters];
+  if (new Set(allNames).size !== allNames.length) {
+    throw new Error(`Cluster names must differ, got ${allNames.join(', ')}.`);
   }
   return {
     stateDir: values['state-dir'],
@@ -41,6 +55,7 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { stopOnStdin
     kubernetes: !values['without-kubernetes'],
     region: values.region,
     clusterName: values['cluster-name'],
+    extraClusters,
     accountId: values['account-id'],
     stopOnStdinClose: values['stop-on-stdin-close'],
   };

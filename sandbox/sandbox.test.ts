@@ -108,6 +108,45 @@ describe('sandbox orchestrator', () => {
     }
   });
 
+  it('serves extra EKS clusters, each its own API server and state, in the same account', async () => {
+    const sandbox = await startSandbox({ extraClusters: ['second'] });
+    try {
+      const { env } = sandbox;
+      const clusters = JSON.parse(env.SANDBOX_CLUSTERS ?? '[]') as { name: string; kubeconfig: string }[];
+      expect(clusters.map((cluster) => cluster.name)).toEqual(['sandbox', 'second']);
+      const { EKSClient, DescribeClusterCommand } = await import('@aws-sdk/client-eks');
+      const eks = new EKSClient({
+        region: env.AWS_REGION,
+        endpoint: env.AWS_ENDPOINT_URL_EKS,
+        credentials: {
+          accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+        },
+      });
+      const endpoints = await Promise.all(
+        ['sandbox', 'second'].map(
+          async (name) => (await eks.send(new DescribeClusterCommand({ name }))).cluster?.endpoint,
+        ),
+      );
+      eks.destroy();
+      expect(endpoints[0]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(endpoints[1]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(endpoints[0]).not.toBe(endpoints[1]);
+      const kubectl = (kubeconfig: string, args: string[]) =>
+        promisify(execFile)('kubectl', args, { env: { ...process.env, ...env, KUBECONFIG: kubeconfig } });
+      const [main, second] = clusters.map((cluster) => cluster.kubeconfig) as [string, string];
+      await kubectl(second, ['create', 'configmap', 'only-here', '-n', 'default']);
+      expect(
+        (await kubectl(second, ['get', 'configmap', 'only-here', '-n', 'default', '-o', 'name'])).stdout,
+      ).toBe('configmap/only-here\n');
+      await expect(kubectl(main, ['get', 'configmap', 'only-here', '-n', 'default'])).rejects.toThrow(
+        /NotFound|not found/,
+      );
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
   it('round-trips values with quotes through the env file', () => {
     const env = { A: "it's", B: 'x=y z', C: '' };
     expect(parseEnvFile(envFile(env))).toEqual(env);
@@ -118,5 +157,8 @@ describe('sandbox orchestrator', () => {
       "--time-scale must be a number above 0 and at most 1, got 'fast'.",
     );
     expect(() => parseSandboxArgs([])).toThrow('--state-dir is required.');
+    expect(() => parseSandboxArgs(['--state-dir', '/tmp/x', '--extra-cluster', 'sandbox'])).toThrow(
+      'Cluster names must differ, got sandbox, sandbox.',
+    );
   });
 });

@@ -24,7 +24,20 @@ export interface SandboxOptions {
   kubernetes: boolean;
   region: string;
   clusterName: string;
+  /**
+   * More EKS clusters in the same account and region, each its own API server, controllers and
+   * state (and its own audit log), sharing the registry, ECR and Secrets Manager. Needs kubernetes.
+   */
+  extraClusters?: string[];
   accountId: string;
+}
+
+/** One cluster as SANDBOX_CLUSTERS lists it. */
+export interface SandboxClusterInfo {
+  name: string;
+  kubeconfig: string;
+  adminUrl: string;
+  auditLog: string;
 }
 
 export interface Sandbox {
@@ -159,11 +172,48 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       closers.push(kube.close);
       cluster.endpoint = kube.url;
     }
+    const extraClusters: SimulatedCluster[] = [];
+    const clusterInfos: SandboxClusterInfo[] = [];
+    const extraKubeconfigs: { path: string; name: string; url: string }[] = [];
+    if (kube) {
+      clusterInfos.push({
+        name: options.clusterName,
+        kubeconfig: join(state, 'kubeconfig'),
+        adminUrl: kube.adminUrl,
+        auditLog: auditLogPath,
+      });
+    }
+    for (const name of options.extraClusters ?? []) {
+      if (!options.kubernetes)
+        throw new Error('Extra clusters need the simulated Kubernetes (not --without-kubernetes).');
+      const { startCluster } = await (loadingCluster ?? import('./cluster.js'));
+      const extraAudit = join(state, `audit-${name}.log`);
+      const extra = await startCluster({
+        tls: apiTls,
+        authenticate: createTokenAuthenticator({
+          clusterName: name,
+          accountId: options.accountId,
+          credentials,
+          staticToken,
+        }),
+        imagePullCheck: createImagePullCheck(registryHost, registry),
+        auditLogPath: extraAudit,
+        timeScale: options.timeScale,
+        remoteSecrets: secrets,
+        region: options.region,
+      });
+      closers.push(extra.close);
+      extraClusters.push({ ...cluster, name, endpoint: extra.url, createdAt: new Date() });
+      const path = join(state, `kubeconfig-${name}`);
+      extraKubeconfigs.push({ path, name, url: extra.url });
+      clusterInfos.push({ name, kubeconfig: path, adminUrl: extra.adminUrl, auditLog: extraAudit });
+    }
 
     const aws = await startAwsService({
       credentials,
       region: options.region,
       cluster,
+      extraClusters,
       secrets,
       ecr: {
         catalog,
@@ -184,6 +234,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         mode: 0o600,
       });
     }
+    for (const extra of extraKubeconfigs) {
+      await writeFile(extra.path, kubeconfig(extra.name, extra.url, ca.cert, staticToken), { mode: 0o600 });
+    }
     const env = sandboxEnv({
       state,
       options,
@@ -197,6 +250,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       kube: kube && { kubeconfigPath, adminUrl: kube.adminUrl },
       github,
     });
+    // Every cluster (the main one first) when there are extra ones; the single-cluster env is unchanged.
+    if (clusterInfos.length > 1) env.SANDBOX_CLUSTERS = JSON.stringify(clusterInfos);
     const envPath = join(state, 'env');
     await writeFile(envPath, envFile(env), { mode: 0o600 });
     await chmod(envPath, 0o600);

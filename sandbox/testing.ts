@@ -11,6 +11,8 @@ export interface StartSandboxOptions {
   /** false: registry, docker shim and ECR/EKS only. Default true. */
   kubernetes?: boolean;
   clusterName?: string;
+  /** More EKS clusters (`--extra-cluster`), each its own API server; listed in env.SANDBOX_CLUSTERS. */
+  extraClusters?: string[];
 }
 
 export interface RunningSandbox {
@@ -47,6 +49,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   args.push('--time-scale', String(options.timeScale ?? 0.05), '--stop-on-stdin-close');
   if (options.kubernetes === false) args.push('--without-kubernetes');
   if (options.clusterName) args.push('--cluster-name', options.clusterName);
+  for (const name of options.extraClusters ?? []) args.push('--extra-cluster', name);
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {

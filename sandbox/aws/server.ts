@@ -14,6 +14,8 @@ export interface AwsServiceOptions {
   region: string;
   ecr: EcrDependencies;
   cluster: SimulatedCluster;
+  /** More EKS clusters in the same account (`--extra-cluster`): DescribeCluster finds them by name. */
+  extraClusters?: SimulatedCluster[];
   /** Secrets the admin routes seed and the simulated External Secrets Operator reads. */
   secrets?: SimulatedSecretsManager;
   port?: number;
@@ -84,7 +86,9 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
     }
     const cluster = /^\/clusters\/([^/?]+)$/.exec(url.split('?')[0] ?? '');
     if (req.method === 'GET' && cluster) {
-      return describeCluster(options.cluster, decodeURIComponent(cluster[1] ?? ''));
+      const name = decodeURIComponent(cluster[1] ?? '');
+      const found = options.extraClusters?.find((extra) => extra.name === name) ?? options.cluster;
+      return describeCluster(found, name);
     }
     throw new AwsServiceError(
       'ResourceNotFoundException',
