@@ -2478,7 +2478,7 @@ async function runPhases(inputs, deps, result, timed) {
         logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
         return loaded;
     });
-    const cluster = await timed('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks }));
+    const cluster = await timed('Cluster', () => connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks, context: deps.context }));
     result.cluster = cluster;
     if (cluster?.written)
         deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });

@@ -230,8 +230,8 @@ async function dryRunDiff(settings, plan, lastGood, kubectl, logger, outcome) {
         notes.push(`# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => (0,deploy_objects/* describeRef */.Ro)(o.ref)).join(', ')}`);
     if (plan.migration) {
         notes.push(plan.migration.live
-            ? `# Migration: Job ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
-            : `# Migration: Job ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} would run before the workloads change.`);
+            ? `# Migration: ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} exists already for this tag (not run again unless it failed).`
+            : `# Migration: ${(0,deploy_objects/* describeRef */.Ro)(plan.migration.ref)} would run before the workloads change.`);
     }
     outcome.wouldPrune = settings.prune ? plan.removed.filter((ref) => !PROTECTED_KINDS.has(ref.kind)) : [];
     if (plan.removed.length > 0) {
@@ -241,7 +241,13 @@ async function dryRunDiff(settings, plan, lastGood, kubectl, logger, outcome) {
     }
     if (!lastGood)
         notes.push(`# Release ${settings.releaseName} has no earlier successful release.`);
-    const diff = `${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`;
+    // kubectl diff masks a Secret's data; anything else that carries a value (stringData on an
+    // older server, an annotation, a failed mask) is hidden here, so no file or summary holds one.
+    const secrets = [...plan.objects, ...(plan.migration ? [plan.migration] : [])].flatMap((o) => [
+        ...(0,deploy_objects/* secretValues */.VX)(o.object),
+        ...(0,deploy_objects/* secretValues */.VX)(o.live),
+    ]);
+    const diff = (0,deploy_objects/* redact */.E$)(`${notes.join('\n')}${notes.length > 0 ? '\n' : ''}${result.stdout}`, secrets);
     await (0,promises_.mkdir)(external_node_path_default().dirname(settings.diffPath), { recursive: true });
     await (0,promises_.writeFile)(settings.diffPath, diff, { mode: 0o600 });
     outcome.diff = diff;
@@ -390,6 +396,8 @@ var deploy_verify = __webpack_require__(5357);
 
 
 
+/** How long a cancelled run waits for its rollback to verify (the runner sends SIGTERM 7.5 s after SIGINT). */
+const CANCELLED_VERIFY_MS = 5000;
 /**
  * Returns every object the failed run changed to what the last good release declared, with the
  * same field manager (never `kubectl rollout undo`, whose own manager would keep removed fields
@@ -453,20 +461,22 @@ async function rollBack(input, deps) {
         logger.warning(result.problem);
         return result;
     }
-    if (deps.signal.aborted) {
-        result.problem = 'The rollback was applied, but the run was cancelled before it could be verified.';
-        logger.info(result.problem);
-        return result;
-    }
+    // A cancelled run has seconds before the runner's SIGTERM and kill: verify briefly, and say so.
+    const cancelled = deps.signal.aborted;
     const targets = result.restored.filter((ref) => deploy_verify/* VERIFIED_KINDS */.Fk.has(ref.kind) && ref.kind !== 'Job');
     result.verify = await (0,deploy_verify/* verifyRollout */.JK)(targets, {
         api,
         logger,
         policy: input.policy,
-        timeoutMs: input.timeoutMs,
+        timeoutMs: cancelled ? Math.min(input.timeoutMs, CANCELLED_VERIFY_MS) : input.timeoutMs,
         signal: rollbackSignal.signal,
         since: Date.now(),
     });
+    if (!result.verify.ok && cancelled) {
+        result.problem = `The rollback was applied, but the run was cancelled and it did not verify within the ${CANCELLED_VERIFY_MS / 1000} s a cancelled run has.`;
+        logger.info(result.problem);
+        return result;
+    }
     if (result.verify.ok)
         logger.info(`Rollback to release v${input.lastGood.version} verified.`);
     else {
@@ -504,7 +514,6 @@ async function replaceStatefulSetPods(plan, updateRevisions, api, logger) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/engine.ts
-
 
 
 
@@ -596,6 +605,10 @@ async function deploy(settings, deps) {
             return { plan: planned, store, history, latest, lastGood, version };
         });
         outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
+        // The manifests' Secret values (and the live ones they replace) are masked from here on.
+        for (const o of plan.plan.objects)
+            for (const value of [...(0,deploy_objects/* secretValues */.VX)(o.object), ...(0,deploy_objects/* secretValues */.VX)(o.live)])
+                logger.setSecret(value);
         policy.producedByOperators = (0,deploy_plan/* producedByOperators */.fH)(plan.plan.objects);
         outcome.previousRelease = plan.latest?.version;
         if (settings.dryRun) {
@@ -619,69 +632,84 @@ async function deploy(settings, deps) {
             throw new PhaseFailure('The run was cancelled before anything was applied; nothing changed.', true);
         const { objects, migration } = plan.plan;
         const stage = (name) => objects.filter((o) => o.stage === name);
-        const definitions = stage('definitions');
-        if (definitions.length > 0 || objects.some((o) => o.deferred)) {
-            await phase('Apply definitions', async () => {
-                outcome.nothingChanged = false;
-                await applyObjects(definitions.map((o) => o.object), kubectl, logger, 'namespace and CRD');
-                await waitForCrds(definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'), cluster, signal);
-                const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
-                await (0,deploy_plan/* dryRun */.PA)(deferred, kubectl, logger);
-            });
-        }
-        const configuration = stage('configuration');
-        if (configuration.length > 0) {
-            await phase('Apply configuration', async () => {
-                outcome.nothingChanged = false;
-                await applyObjects(configuration.map((o) => o.object), kubectl, logger, 'configuration');
-            });
-        }
-        let failure;
         let workloadsApplied = false;
-        if (migration) {
-            const result = await phase('Migrate', () => (0,migrate/* runMigration */.GD)(migration, {
-                kubectl,
-                api: cluster,
-                logger,
-                policy,
-                timeoutMs: settings.migrationTimeoutMs,
-                signal,
-            }));
-            outcome.migration = result;
-            if (result.status === 'failed') {
-                failure = result.verdict;
-                markLastPhase(outcome, result.leftRunning ? 'cancelled' : 'failed');
+        // Everything that changes the cluster. A step that throws after the first write (a webhook
+        // the dry run could not see, an API server gone) is a failure like a failed verify: it
+        // goes through the same rollback and record, so the cluster ends in one of two states.
+        const mutate = async () => {
+            const definitions = stage('definitions');
+            if (definitions.length > 0 || objects.some((o) => o.deferred)) {
+                await phase('Apply definitions', async () => {
+                    outcome.nothingChanged = false;
+                    await applyObjects(definitions.map((o) => o.object), kubectl, logger, 'namespace and CRD');
+                    await waitForCrds(definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'), cluster, signal);
+                    const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
+                    await (0,deploy_plan/* dryRun */.PA)(deferred, kubectl, logger);
+                });
             }
-        }
-        if (failure === undefined && !signal.aborted) {
-            await phase('Apply', async () => {
-                outcome.nothingChanged = false;
-                workloadsApplied = true;
-                await handOverReplicas(settings.replicasHandovers, kubectl, logger);
-                await applyObjects(stage('workloads').map((o) => o.object), kubectl, logger, 'workload and other');
-            });
-            const targets = objects
-                .filter((o) => deploy_verify/* VERIFIED_KINDS */.Fk.has(o.ref.kind) && o.change !== 'unchanged')
-                .map((o) => o.ref);
-            const verify = await phase('Verify', async () => {
-                logger.info(`Waiting for ${targets.length} workload(s) at once (rollout-timeout ${(0,deploy_verify/* seconds */.YA)(settings.rolloutTimeoutMs)}): ${targets.map(deploy_objects/* describeRef */.Ro).join(', ') || 'none'}.`);
-                return (0,deploy_verify/* verifyRollout */.JK)(targets, {
+            const configuration = stage('configuration');
+            if (configuration.length > 0) {
+                await phase('Apply configuration', async () => {
+                    outcome.nothingChanged = false;
+                    await applyObjects(configuration.map((o) => o.object), kubectl, logger, 'configuration');
+                });
+            }
+            let failure;
+            if (migration) {
+                const result = await phase('Migrate', () => (0,migrate/* runMigration */.GD)(migration, {
+                    kubectl,
                     api: cluster,
                     logger,
                     policy,
-                    timeoutMs: settings.rolloutTimeoutMs,
+                    timeoutMs: settings.migrationTimeoutMs,
                     signal,
-                    since: startedAt,
-                });
-            });
-            outcome.verify = verify;
-            if (!verify.ok) {
-                failure = verify.verdict ?? 'Verification failed.';
-                markLastPhase(outcome, verify.cancelled ? 'cancelled' : 'failed');
+                }));
+                outcome.migration = result;
+                if (result.status === 'failed') {
+                    failure = result.verdict;
+                    markLastPhase(outcome, result.leftRunning ? 'cancelled' : 'failed');
+                }
             }
+            if (failure === undefined && !signal.aborted) {
+                await phase('Apply', async () => {
+                    outcome.nothingChanged = false;
+                    workloadsApplied = true;
+                    await handOverReplicas(settings.replicasHandovers, kubectl, logger);
+                    await applyObjects(stage('workloads').map((o) => o.object), kubectl, logger, 'workload and other');
+                });
+                const targets = objects
+                    .filter((o) => deploy_verify/* VERIFIED_KINDS */.Fk.has(o.ref.kind) && o.change !== 'unchanged')
+                    .map((o) => o.ref);
+                const verify = await phase('Verify', async () => {
+                    logger.info(`Waiting for ${targets.length} workload(s) at once (rollout-timeout ${(0,deploy_verify/* seconds */.YA)(settings.rolloutTimeoutMs)}): ${targets.map(deploy_objects/* describeRef */.Ro).join(', ') || 'none'}.`);
+                    return (0,deploy_verify/* verifyRollout */.JK)(targets, {
+                        api: cluster,
+                        logger,
+                        policy,
+                        timeoutMs: settings.rolloutTimeoutMs,
+                        signal,
+                        since: startedAt,
+                    });
+                });
+                outcome.verify = verify;
+                if (!verify.ok) {
+                    failure = verify.verdict ?? 'Verification failed.';
+                    markLastPhase(outcome, verify.cancelled ? 'cancelled' : 'failed');
+                }
+            }
+            else if (failure === undefined) {
+                failure = 'The run was cancelled before the workloads were applied.';
+            }
+            return failure;
+        };
+        let failure;
+        try {
+            failure = await mutate();
         }
-        else if (failure === undefined) {
-            failure = 'The run was cancelled before the workloads were applied.';
+        catch (error) {
+            if (outcome.nothingChanged)
+                throw error;
+            failure = error.message;
         }
         if (failure === undefined) {
             if (settings.prune)
@@ -710,7 +738,7 @@ async function deploy(settings, deps) {
                     policy,
                 }, { kubectl, api: cluster, logger, signal }));
                 outcome.rollback = rollback;
-                if (rollback.applied)
+                if (rollback.applied && rollback.restored.length + rollback.deleted.length > 0)
                     outcome.result = 'rolled-back';
             }
             else {
@@ -729,13 +757,7 @@ async function deploy(settings, deps) {
     catch (error) {
         const message = error.message;
         outcome.cancelled = signal.aborted;
-        outcome.verdict =
-            error instanceof deploy_plan/* PlanError */.W6 ||
-                error instanceof PhaseFailure ||
-                error instanceof ApplyError ||
-                error instanceof deploy_kubectl.KubectlError
-                ? message
-                : message;
+        outcome.verdict = message;
         if (error instanceof PhaseFailure)
             outcome.nothingChanged = error.nothingChanged;
         if (outcome.nothingChanged)

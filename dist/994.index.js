@@ -7,6 +7,7 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $N: () => (/* binding */ canonical),
+/* harmony export */   E$: () => (/* binding */ redact),
 /* harmony export */   H7: () => (/* binding */ controllerUid),
 /* harmony export */   H8: () => (/* binding */ refOf),
 /* harmony export */   Ih: () => (/* binding */ annotationsOf),
@@ -15,6 +16,7 @@ export const modules = {
 /* harmony export */   PC: () => (/* binding */ labelsOf),
 /* harmony export */   Ro: () => (/* binding */ describeRef),
 /* harmony export */   TN: () => (/* binding */ keyOf),
+/* harmony export */   VX: () => (/* binding */ secretValues),
 /* harmony export */   W$: () => (/* binding */ parseJsonStream),
 /* harmony export */   Zm: () => (/* binding */ comparable),
 /* harmony export */   kz: () => (/* binding */ uidOf)
@@ -156,6 +158,40 @@ function parseJsonStream(text) {
         }
     }
     return objects.flatMap((object) => object.kind === 'List' && Array.isArray(object.items) ? object.items.filter(_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u) : [object]);
+}
+/** Shorter values are not hidden: masking every "yes" or "1" would garble the text around them. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * The values a Secret holds, as they can appear in text: `stringData` as written, `data` both
+ * base64 and decoded, each line of a multi-line value on its own (diffs print line by line).
+ */
+function secretValues(secret) {
+    if (secret?.kind !== 'Secret')
+        return [];
+    const values = [];
+    const add = (value) => {
+        if (typeof value !== 'string')
+            return;
+        for (const part of [value, ...value.split('\n')]) {
+            if (part.trim().length >= MIN_SECRET_LENGTH)
+                values.push(part.trim());
+        }
+    };
+    const stringData = (0,_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u)(secret.stringData) ? secret.stringData : {};
+    const data = (0,_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u)(secret.data) ? secret.data : {};
+    for (const value of Object.values(stringData))
+        add(value);
+    for (const value of Object.values(data)) {
+        add(value);
+        if (typeof value === 'string')
+            add(Buffer.from(value, 'base64').toString('utf8'));
+    }
+    return values;
+}
+/** The text with every given secret value replaced by `***`, longest first. */
+function redact(text, secrets) {
+    const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
+    return sorted.reduce((out, secret) => out.split(secret).join('***'), text);
 }
 
 

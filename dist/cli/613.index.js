@@ -693,6 +693,7 @@ async function cleanUpOldJobs(api, logger, namespace, source, current) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $N: () => (/* binding */ canonical),
+/* harmony export */   E$: () => (/* binding */ redact),
 /* harmony export */   H7: () => (/* binding */ controllerUid),
 /* harmony export */   H8: () => (/* binding */ refOf),
 /* harmony export */   Ih: () => (/* binding */ annotationsOf),
@@ -701,6 +702,7 @@ async function cleanUpOldJobs(api, logger, namespace, source, current) {
 /* harmony export */   PC: () => (/* binding */ labelsOf),
 /* harmony export */   Ro: () => (/* binding */ describeRef),
 /* harmony export */   TN: () => (/* binding */ keyOf),
+/* harmony export */   VX: () => (/* binding */ secretValues),
 /* harmony export */   W$: () => (/* binding */ parseJsonStream),
 /* harmony export */   Zm: () => (/* binding */ comparable),
 /* harmony export */   kz: () => (/* binding */ uidOf)
@@ -843,6 +845,40 @@ function parseJsonStream(text) {
     }
     return objects.flatMap((object) => object.kind === 'List' && Array.isArray(object.items) ? object.items.filter(_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u) : [object]);
 }
+/** Shorter values are not hidden: masking every "yes" or "1" would garble the text around them. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * The values a Secret holds, as they can appear in text: `stringData` as written, `data` both
+ * base64 and decoded, each line of a multi-line value on its own (diffs print line by line).
+ */
+function secretValues(secret) {
+    if (secret?.kind !== 'Secret')
+        return [];
+    const values = [];
+    const add = (value) => {
+        if (typeof value !== 'string')
+            return;
+        for (const part of [value, ...value.split('\n')]) {
+            if (part.trim().length >= MIN_SECRET_LENGTH)
+                values.push(part.trim());
+        }
+    };
+    const stringData = (0,_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u)(secret.stringData) ? secret.stringData : {};
+    const data = (0,_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u)(secret.data) ? secret.data : {};
+    for (const value of Object.values(stringData))
+        add(value);
+    for (const value of Object.values(data)) {
+        add(value);
+        if (typeof value === 'string')
+            add(Buffer.from(value, 'base64').toString('utf8'));
+    }
+    return values;
+}
+/** The text with every given secret value replaced by `***`, longest first. */
+function redact(text, secrets) {
+    const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
+    return sorted.reduce((out, secret) => out.split(secret).join('***'), text);
+}
 
 
 /***/ }),
@@ -981,9 +1017,13 @@ async function dryRun(objects, kubectl, logger) {
         dryRun: true,
     });
     if (errors.length > 0) {
+        // A Job's pod template never changes on a real server: say what to do instead.
+        const jobHint = errors.some((line) => /\bJob\b.*spec\.template.*field is immutable/.test(line))
+            ? "\nA Job's pod template cannot change once created: make it the migration-job (run once per release under its own name), give it a name per release, or delete it before deploying."
+            : '';
         throw new PlanError(`The cluster refused the manifests in a server-side dry run, so nothing was changed:\n${errors
             .map((line) => `  ${locate(line, objects)}`)
-            .join('\n')}`);
+            .join('\n')}${jobHint}`);
     }
     const byKey = new Map(results.map((object) => [(0,_objects_js__WEBPACK_IMPORTED_MODULE_6__/* .keyOf */ .TN)((0,_objects_js__WEBPACK_IMPORTED_MODULE_6__/* .refOf */ .H8)(object)), object]));
     for (const planned of objects) {
@@ -1798,7 +1838,7 @@ async function verifyRollout(targets, options) {
                 result.state = 'failed';
                 result.durationMs = now() - started;
                 result.problem = status.problem;
-                logger.info(`${(0,objects/* describeRef */.Ro)(result.ref)}: failed ${seconds(result.durationMs)} after verification started.`);
+                logger.info(`${(0,objects/* describeRef */.Ro)(result.ref)}: failed after ${seconds(result.durationMs)}.`);
                 settle({ ok: false, verdict: status.summary });
                 return;
             }

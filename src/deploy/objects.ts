@@ -161,7 +161,7 @@ const MIN_SECRET_LENGTH = 4;
  * base64 and decoded, each line of a multi-line value on its own (diffs print line by line).
  */
 export function secretValues(secret: Json | undefined): string[] {
-  if (!secret || secret.kind !== 'Secret') return [];
+  if (secret?.kind !== 'Secret') return [];
   const values: string[] = [];
   const add = (value: unknown) => {
     if (typeof value !== 'string') return;
