@@ -143,9 +143,6 @@ const PROTECTED_KINDS = new Set([
 function parseManifest(manifest) {
     return (0,js_yaml/* loadAll */.gh)(manifest).filter(records/* isRecord */.u);
 }
-function refsOf(objects) {
-    return objects.map((o) => o.ref);
-}
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
@@ -276,6 +273,10 @@ const OWNER = 'k8s-deploy-action';
 const RECORD_TYPE = 'k8s-deploy-action/release.v1';
 /** What a real API server accepts in one Secret's data (1 MiB); we keep a margin for the metadata. */
 const MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024;
+/** The label selector of one release name's records. */
+function recordSelector(release) {
+    return `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${release}`;
+}
 /** The record's Secret name: `k8s-deploy.NAME.vN`, like Helm's `sh.helm.release.v1.NAME.vN`. */
 function recordName(release, version) {
     return `k8s-deploy.${release}.v${version}`;
@@ -343,7 +344,7 @@ class ReleaseStore {
     /** Every record, newest first. Unreadable records are reported, not skipped silently. */
     async history() {
         const { items } = await this.api.list((0,kube_api/* resourcePath */.oU)('Secret', this.namespace), {
-            labelSelector: `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${this.release}`,
+            labelSelector: recordSelector(this.release),
         });
         return items
             .filter((secret) => secret.type === RECORD_TYPE)
@@ -382,10 +383,6 @@ class ReleaseStore {
         }
         return doomed;
     }
-}
-/** Labels of a record Secret, for tests and the history command. */
-function recordLabels(secret) {
-    return labelsOf(secret);
 }
 
 // EXTERNAL MODULE: ./src/deploy/verify.ts + 7 modules

@@ -16,8 +16,6 @@ __webpack_require__.d(__webpack_exports__, {
   Py: () => (/* binding */ waitForCrds)
 });
 
-// UNUSED EXPORTS: refsOf
-
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
 // EXTERNAL MODULE: ./src/manifests/autoscalers.ts
@@ -147,9 +145,6 @@ const PROTECTED_KINDS = new Set([
 ]);
 function parseManifest(manifest) {
     return (0,js_yaml/* loadAll */.gh)(manifest).filter(records/* isRecord */.u);
-}
-function refsOf(objects) {
-    return objects.map((o) => o.ref);
 }
 
 
@@ -696,12 +691,13 @@ function markLastPhase(outcome, state) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Bm: () => (/* binding */ RECORD_TYPE),
+/* harmony export */   P7: () => (/* binding */ recordSelector),
 /* harmony export */   T: () => (/* binding */ ReleaseStore),
 /* harmony export */   Ym: () => (/* binding */ encodeRecord),
 /* harmony export */   eT: () => (/* binding */ decodeRecord),
 /* harmony export */   ip: () => (/* binding */ RECORD_LABELS)
 /* harmony export */ });
-/* unused harmony exports MAX_RECORD_BYTES, recordName, recordSecret, recordLabels */
+/* unused harmony exports MAX_RECORD_BYTES, recordName, recordSecret */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4845);
@@ -721,6 +717,10 @@ const OWNER = 'k8s-deploy-action';
 const RECORD_TYPE = 'k8s-deploy-action/release.v1';
 /** What a real API server accepts in one Secret's data (1 MiB); we keep a margin for the metadata. */
 const MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024;
+/** The label selector of one release name's records. */
+function recordSelector(release) {
+    return `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${release}`;
+}
 /** The record's Secret name: `k8s-deploy.NAME.vN`, like Helm's `sh.helm.release.v1.NAME.vN`. */
 function recordName(release, version) {
     return `k8s-deploy.${release}.v${version}`;
@@ -788,7 +788,7 @@ class ReleaseStore {
     /** Every record, newest first. Unreadable records are reported, not skipped silently. */
     async history() {
         const { items } = await this.api.list((0,_kube_api_js__WEBPACK_IMPORTED_MODULE_1__/* .resourcePath */ .oU)('Secret', this.namespace), {
-            labelSelector: `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${this.release}`,
+            labelSelector: recordSelector(this.release),
         });
         return items
             .filter((secret) => secret.type === RECORD_TYPE)
@@ -827,10 +827,6 @@ class ReleaseStore {
         }
         return doomed;
     }
-}
-/** Labels of a record Secret, for tests and the history command. */
-function recordLabels(secret) {
-    return labelsOf(secret);
 }
 
 

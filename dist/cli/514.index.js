@@ -143,7 +143,7 @@ function runHistory(args, io, deps) {
  */
 async function readHistory(api, query) {
     const { items } = await api.list((0,_kube_api_js__WEBPACK_IMPORTED_MODULE_0__/* .resourcePath */ .oU)('Secret', query.namespace), {
-        labelSelector: `${_release_js__WEBPACK_IMPORTED_MODULE_1__/* .RECORD_LABELS */ .ip.owner}=k8s-deploy-action,${_release_js__WEBPACK_IMPORTED_MODULE_1__/* .RECORD_LABELS */ .ip.release}=${query.releaseName}`,
+        labelSelector: (0,_release_js__WEBPACK_IMPORTED_MODULE_1__/* .recordSelector */ .P7)(query.releaseName),
     });
     return items
         .filter((secret) => secret.type === _release_js__WEBPACK_IMPORTED_MODULE_1__/* .RECORD_TYPE */ .Bm)
@@ -201,12 +201,13 @@ function rollbackTarget(history, input) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Bm: () => (/* binding */ RECORD_TYPE),
+/* harmony export */   P7: () => (/* binding */ recordSelector),
 /* harmony export */   T: () => (/* binding */ ReleaseStore),
 /* harmony export */   Ym: () => (/* binding */ encodeRecord),
 /* harmony export */   eT: () => (/* binding */ decodeRecord),
 /* harmony export */   ip: () => (/* binding */ RECORD_LABELS)
 /* harmony export */ });
-/* unused harmony exports MAX_RECORD_BYTES, recordName, recordSecret, recordLabels */
+/* unused harmony exports MAX_RECORD_BYTES, recordName, recordSecret */
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8522);
 /* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4845);
@@ -226,6 +227,10 @@ const OWNER = 'k8s-deploy-action';
 const RECORD_TYPE = 'k8s-deploy-action/release.v1';
 /** What a real API server accepts in one Secret's data (1 MiB); we keep a margin for the metadata. */
 const MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024;
+/** The label selector of one release name's records. */
+function recordSelector(release) {
+    return `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${release}`;
+}
 /** The record's Secret name: `k8s-deploy.NAME.vN`, like Helm's `sh.helm.release.v1.NAME.vN`. */
 function recordName(release, version) {
     return `k8s-deploy.${release}.v${version}`;
@@ -293,7 +298,7 @@ class ReleaseStore {
     /** Every record, newest first. Unreadable records are reported, not skipped silently. */
     async history() {
         const { items } = await this.api.list((0,_kube_api_js__WEBPACK_IMPORTED_MODULE_1__/* .resourcePath */ .oU)('Secret', this.namespace), {
-            labelSelector: `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${this.release}`,
+            labelSelector: recordSelector(this.release),
         });
         return items
             .filter((secret) => secret.type === RECORD_TYPE)
@@ -332,10 +337,6 @@ class ReleaseStore {
         }
         return doomed;
     }
-}
-/** Labels of a record Secret, for tests and the history command. */
-function recordLabels(secret) {
-    return labelsOf(secret);
 }
 
 

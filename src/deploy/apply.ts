@@ -5,7 +5,7 @@ import { replicasHandoverManifest } from '../manifests/replicas-handover.js';
 import { isRecord } from '../records.js';
 import { type KubeApi, resourcePath } from './kube-api.js';
 import { FIELD_MANAGER, type Kubectl } from './kubectl.js';
-import { describeRef, type Json, keyOf, type ObjectRef, refManifest, refOf } from './objects.js';
+import { describeRef, type Json, keyOf, refManifest, refOf } from './objects.js';
 import { type PlannedObject, toYaml } from './plan.js';
 import { sleep } from './watch.js';
 
@@ -108,8 +108,4 @@ export const PROTECTED_KINDS = new Set([
 
 export function parseManifest(manifest: string): Json[] {
   return loadAll(manifest).filter(isRecord);
-}
-
-export function refsOf(objects: readonly PlannedObject[]): ObjectRef[] {
-  return objects.map((o) => o.ref);
 }

@@ -1,6 +1,6 @@
 import { type KubeApi, resourcePath } from './kube-api.js';
 import { labelsOf, metadataOf } from './objects.js';
-import { decodeRecord, RECORD_LABELS, RECORD_TYPE, type ReleaseRecord } from './release.js';
+import { decodeRecord, RECORD_LABELS, RECORD_TYPE, type ReleaseRecord, recordSelector } from './release.js';
 
 /** One release of the history: its record, or why its record cannot be read. */
 export type HistoryEntry =
@@ -19,7 +19,7 @@ export interface HistoryQuery {
  */
 export async function readHistory(api: KubeApi, query: HistoryQuery): Promise<HistoryEntry[]> {
   const { items } = await api.list(resourcePath('Secret', query.namespace), {
-    labelSelector: `${RECORD_LABELS.owner}=k8s-deploy-action,${RECORD_LABELS.release}=${query.releaseName}`,
+    labelSelector: recordSelector(query.releaseName),
   });
   return items
     .filter((secret) => secret.type === RECORD_TYPE)

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isRecord } from '../records.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
-import { type Json, labelsOf, metadataOf, type ObjectRef } from './objects.js';
+import { type Json, metadataOf, type ObjectRef } from './objects.js';
 
 export type ReleaseStatus = 'success' | 'failed' | 'rolled-back';
 
@@ -40,6 +40,11 @@ const OWNER = 'k8s-deploy-action';
 export const RECORD_TYPE = 'k8s-deploy-action/release.v1';
 /** What a real API server accepts in one Secret's data (1 MiB); we keep a margin for the metadata. */
 export const MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024;
+
+/** The label selector of one release name's records. */
+export function recordSelector(release: string): string {
+  return `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${release}`;
+}
 
 /** The record's Secret name: `k8s-deploy.NAME.vN`, like Helm's `sh.helm.release.v1.NAME.vN`. */
 export function recordName(release: string, version: number): string {
@@ -115,7 +120,7 @@ export class ReleaseStore {
   /** Every record, newest first. Unreadable records are reported, not skipped silently. */
   async history(): Promise<ReleaseRecord[]> {
     const { items } = await this.api.list(resourcePath('Secret', this.namespace), {
-      labelSelector: `${RECORD_LABELS.owner}=${OWNER},${RECORD_LABELS.release}=${this.release}`,
+      labelSelector: recordSelector(this.release),
     });
     return items
       .filter((secret) => secret.type === RECORD_TYPE)
@@ -158,9 +163,4 @@ export class ReleaseStore {
     }
     return doomed;
   }
-}
-
-/** Labels of a record Secret, for tests and the history command. */
-export function recordLabels(secret: Json): Record<string, string> {
-  return labelsOf(secret);
 }
