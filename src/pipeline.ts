@@ -11,8 +11,10 @@ import type { ImageReplacements } from './manifests/images.js';
 import { loadManifestSources } from './manifests/load.js';
 import type { ManifestSource } from './manifests/parse.js';
 import { type RenderOptions, type RenderResult, renderManifests } from './manifests/render.js';
+import { type PhaseTiming, phaseTimer } from './phases.js';
 import type { CleanupState } from './post.js';
 import type { ProcessRunner } from './process.js';
+import { nothingChanged } from './verdict.js';
 
 /** The effects the pipeline needs, handed in by the front end (action or CLI). */
 export interface PipelineDeps {
@@ -26,16 +28,12 @@ export interface PipelineDeps {
   onCleanup?: (state: CleanupState) => void;
   /** Aborts when the run is cancelled (SIGINT/SIGTERM). */
   signal?: AbortSignal;
-  /** Processes started through kubectl, for benchmarks. */
-  onKubectl?: (processes: number) => void;
   /** References given up front (the CLI's --image): put into the manifests as built ones are. */
   givenImages?: ImageReplacements;
   /** Where rendered.yaml and diff.txt go; default $RUNNER_TEMP/k8s-deploy (see renderOutputPath). */
   workDir?: string;
   /** A context of the kubeconfig (the CLI's --context); the current one otherwise. */
   context?: string;
-  /** Told the image references once they are known (built or reused). */
-  onImages?: (images: Record<string, string>) => void;
   /** Told when the plan passed and the cluster is about to change (see DeployDeps.onDeploying). */
   onDeploying?: DeployDeps['onDeploying'];
 }
@@ -61,12 +59,7 @@ export interface PipelineResult {
   /** The run was cancelled (SIGINT/SIGTERM). */
   cancelled?: boolean;
   /** Wall time of the build, connect and render phases (ms), for the summary's timeline. */
-  phases: {
-    name: string;
-    startedAt: number;
-    durationMs: number;
-    outcome?: 'done' | 'failed' | 'cancelled';
-  }[];
+  phases: PhaseTiming[];
 }
 
 /** Where rendered files go: $RUNNER_TEMP/k8s-deploy on a runner, the OS temp dir elsewhere. */
@@ -121,27 +114,13 @@ function renderLoaded(sources: ManifestSource[], options: RenderOptions, logger:
  */
 export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<PipelineResult> {
   const result: PipelineResult = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
-  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const startedAt = Date.now();
-    const phase: PipelineResult['phases'][number] = { name, startedAt, durationMs: 0, outcome: 'done' };
-    result.phases.push(phase);
-    try {
-      return await deps.logger.group(name, work);
-    } catch (error) {
-      phase.outcome = deps.signal?.aborted ? 'cancelled' : 'failed';
-      throw error;
-    } finally {
-      phase.durationMs = Date.now() - startedAt;
-    }
-  };
+  const timed = phaseTimer(result.phases, deps.logger, deps.signal);
   try {
     await runPhases(inputs, deps, result, timed);
   } catch (error) {
     result.result = 'failed';
     const message = (error as Error).message;
-    result.verdict = result.deploy
-      ? message
-      : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+    result.verdict = result.deploy ? message : nothingChanged(message);
     deps.logger.debug((error as Error).stack ?? '');
   }
   result.cancelled = deps.signal?.aborted ?? false;
@@ -202,7 +181,6 @@ async function runPhases(
   );
   result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
   result.built = prepared.built;
-  deps.onImages?.(result.images);
   const render = await timed('Render manifests', async () =>
     renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger),
   );
@@ -261,7 +239,6 @@ async function runPhases(
     },
     { kubectl, logger, signal: deps.signal ?? new AbortController().signal, onDeploying: deps.onDeploying },
   );
-  deps.onKubectl?.(outcome.kubectlProcesses);
   result.deploy = outcome;
   result.result = outcome.result;
   result.verdict = outcome.verdict;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Inputs } from '../inputs.js';
 import type { ImageReplacements } from '../manifests/images.js';
 import { type PipelineDeps, type PipelineResult, runPipeline } from '../pipeline.js';
+import { nothingChanged } from '../verdict.js';
 
 export interface CliPipelineOptions {
   /** Pre-built references (name → full reference) put in the manifests; nothing is built. */
@@ -27,7 +28,9 @@ export async function runCliPipeline(
   if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
     return {
       result: 'failed',
-      verdict: `Option --kubeconfig names ${options.kubeconfig}, which does not exist. Expected the path of a kubeconfig file. Nothing was changed in the cluster.`,
+      verdict: nothingChanged(
+        `Option --kubeconfig names ${options.kubeconfig}, which does not exist. Expected the path of a kubeconfig file.`,
+      ),
       images: {},
       built: [],
       cluster: undefined,

@@ -3,6 +3,8 @@ import type { Logger } from '../log.js';
 import type { ReplicasHandover } from '../manifests/autoscalers.js';
 import type { SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
+import { type PhaseTiming, phaseTimer } from '../phases.js';
+import { nothingChanged } from '../verdict.js';
 import { applyObjects, handOverReplicas, waitForCrds } from './apply.js';
 import { dryRunDiff, prune, record, recordOf } from './finish.js';
 import { KubeApi } from './kube-api.js';
@@ -19,7 +21,7 @@ import {
 } from './plan.js';
 import { encodeRecord, ReleaseStore } from './release.js';
 import { type RollbackResult, rollBack } from './rollback.js';
-import type { RolloutPolicy } from './rollout/status.js';
+import { rolloutPolicy } from './rollout/policy.js';
 import { logFailureDetails, seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
 
 export type DeployResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
@@ -66,15 +68,12 @@ export interface DeployDeps {
     version: number;
     previous: number | undefined;
     unchanged: boolean;
+    /** image name → the reference deployed */
+    images: Record<string, string>;
   }) => Promise<void>;
 }
 
-export interface PhaseTiming {
-  name: string;
-  startedAt: number;
-  durationMs: number;
-  outcome: 'done' | 'failed' | 'skipped' | 'cancelled';
-}
+export type { PhaseTiming };
 
 export interface DeployOutcome {
   result: DeployResult;
@@ -107,16 +106,6 @@ export interface DeployOutcome {
   kubectlProcesses: number;
 }
 
-/** A failure with its phase, carried to the one place that builds the outcome. */
-class PhaseFailure extends Error {
-  constructor(
-    message: string,
-    readonly nothingChanged: boolean,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * One deploy as a transaction over a release: plan (dry run of the whole set), migrate,
  * apply, verify, roll back what failed, prune, record. Every path ends in an outcome —
@@ -139,27 +128,8 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     phases: [],
     kubectlProcesses: 0,
   };
-  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const start = now();
-    const timing: PhaseTiming = { name, startedAt: start, durationMs: 0, outcome: 'done' };
-    outcome.phases.push(timing);
-    try {
-      return await logger.group(name, work);
-    } catch (error) {
-      timing.outcome = signal.aborted ? 'cancelled' : 'failed';
-      throw error;
-    } finally {
-      timing.durationMs = now() - start;
-    }
-  };
-  const policy: RolloutPolicy = {
-    crashloopRestarts: settings.crashloopRestarts,
-    configErrorGraceMs: 2_500,
-    operatorGraceMs: 30_000,
-    imagePullGraceMs: 30_000,
-    failedCreateGraceMs: 5_000,
-    unschedulableIsFatal: false,
-  };
+  const phase = phaseTimer(outcome.phases, logger, signal, now);
+  const policy = rolloutPolicy(settings.crashloopRestarts);
   let api: KubeApi | undefined;
   try {
     api = await KubeApi.start(kubectl);
@@ -167,7 +137,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     const plan = await phase('Plan', async () => {
       const rendered = settings.rendered;
       const namespace = namespaceOfRecord(
-        { objects: rendered.map((r) => ({ ref: { namespace: r.namespace } }) as PlannedObject) },
+        rendered.map((r) => r.namespace),
         settings.namespace,
       );
       const store = new ReleaseStore(cluster, namespace, settings.releaseName);
@@ -215,6 +185,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       version: plan.plan.unchanged && plan.latest ? plan.latest.version : plan.version,
       previous: plan.latest?.version,
       unchanged: plan.plan.unchanged,
+      images: settings.images,
     });
     if (plan.plan.unchanged && plan.latest) {
       logger.info(
@@ -226,7 +197,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       return outcome;
     }
     if (signal.aborted)
-      throw new PhaseFailure('The run was cancelled before anything was applied; nothing changed.', true);
+      throw new Error('The run was cancelled before anything was applied; nothing changed.');
 
     const { objects, migration } = plan.plan;
     const stage = (name: PlannedObject['stage']) => objects.filter((o) => o.stage === name);
@@ -383,9 +354,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     const message = (error as Error).message;
     outcome.cancelled = signal.aborted;
     outcome.verdict = message;
-    if (error instanceof PhaseFailure) outcome.nothingChanged = error.nothingChanged;
-    if (outcome.nothingChanged)
-      outcome.verdict = `${message}${/nothing (was )?changed/i.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+    if (outcome.nothingChanged) outcome.verdict = nothingChanged(message);
     outcome.result = 'failed';
     return outcome;
   } finally {

@@ -6,7 +6,7 @@ import type { Kubectl } from './kubectl.js';
 import { describeRef, type Json, keyOf, type ObjectRef, refManifest, refOf } from './objects.js';
 import { type PlannedObject, stageOf } from './plan.js';
 import { type ReleaseRecord, ReleaseStore } from './release.js';
-import type { RolloutPolicy } from './rollout/status.js';
+import { rolloutPolicy } from './rollout/policy.js';
 import { seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
 
 export interface ManualRollbackInput {
@@ -238,15 +238,4 @@ async function recordRollback(
   } catch (error) {
     logger.warning(`The release record could not be written: ${(error as Error).message}`);
   }
-}
-
-/** The engine's rollout policy (src/deploy/engine.ts), so a rollback is judged as a deploy is. */
-function rolloutPolicy(crashloopRestarts: number): RolloutPolicy {
-  return {
-    crashloopRestarts,
-    configErrorGraceMs: 10_000,
-    imagePullGraceMs: 30_000,
-    failedCreateGraceMs: 5_000,
-    unschedulableIsFatal: false,
-  };
 }
