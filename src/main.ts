@@ -34,17 +34,13 @@ async function main(): Promise<void> {
     import('./pipeline.js'),
     import('./report/github-run.js'),
   ]);
-  let images: Record<string, string> = {};
-  const github = new GitHubRun(inputs, process.env, actionLogger, () => images);
+  const github = new GitHubRun(inputs, process.env, actionLogger);
   const result = await runPipeline(inputs, {
     runner: new NodeProcessRunner(),
     logger: actionLogger,
     env: process.env,
     signal: cancel.signal,
-    onImages: (built) => {
-      images = built;
-    },
-    onDeploying: (release) => github.deploying(release.previous),
+    onDeploying: (release) => github.deploying(release.previous, release.images),
     onCleanup: (state) => {
       if (state.registry) core.saveState(STATE.registry, state.registry);
       if (state.kubeconfigPath) core.saveState(STATE.kubeconfig, state.kubeconfigPath);

@@ -78,10 +78,10 @@ function run(deploy: DeployOutcome | undefined, fields: Partial<PipelineResult> 
     render: { objects: RENDERED, yaml: '', imageChanges: [], replicasHandovers: [] },
     deploy,
     phases: [
-      { name: 'Check manifests', startedAt: T0, durationMs: 300 },
-      { name: 'Cluster', startedAt: T0 + 300, durationMs: 800 },
-      { name: 'Images', startedAt: T0 + 1_100, durationMs: 40_000 },
-      { name: 'Render manifests', startedAt: T0 + 41_100, durationMs: 60 },
+      { name: 'Check manifests', startedAt: T0, durationMs: 300, outcome: 'done' },
+      { name: 'Cluster', startedAt: T0 + 300, durationMs: 800, outcome: 'done' },
+      { name: 'Images', startedAt: T0 + 1_100, durationMs: 40_000, outcome: 'done' },
+      { name: 'Render manifests', startedAt: T0 + 41_100, durationMs: 60, outcome: 'done' },
     ],
     ...fields,
   };
@@ -226,7 +226,7 @@ const OUTCOMES = {
         phases: [
           phase('Plan', 1_900),
           phase('Apply configuration', 400),
-          phase('Migrate', 8_400),
+          phase('Migrate', 8_400, 'failed'),
           phase('Roll back', 900),
           phase('Record', 200),
         ],
@@ -259,7 +259,7 @@ const OUTCOMES = {
           phase('Plan', 1_900),
           phase('Apply configuration', 400),
           phase('Apply', 700),
-          phase('Verify', 18_400),
+          phase('Verify', 18_400, 'failed'),
           phase('Roll back', 11_000),
           phase('Record', 200),
         ],
@@ -281,7 +281,12 @@ const OUTCOMES = {
           workloads: [crashLooping, { ref: WORKER, state: 'in-progress', summary: '1/2 updated, 1/2 ready' }],
           updateRevisions: new Map(),
         },
-        phases: [phase('Plan', 1_200), phase('Apply', 600), phase('Verify', 18_400), phase('Record', 150)],
+        phases: [
+          phase('Plan', 1_200),
+          phase('Apply', 600),
+          phase('Verify', 18_400, 'failed'),
+          phase('Record', 150),
+        ],
       }),
     ),
   dryRun: (diffLines = 5_000) =>
@@ -318,7 +323,7 @@ const OUTCOMES = {
         phases: [
           phase('Plan', 1_900),
           phase('Apply configuration', 400),
-          phase('Migrate', 5_000),
+          phase('Migrate', 5_000, 'cancelled'),
           phase('Record', 200),
         ],
       }),
@@ -382,9 +387,9 @@ describe('runSummary: the first line is the verdict', () => {
       built: [],
       render: undefined,
       phases: [
-        { name: 'Check manifests', startedAt: T0, durationMs: 300 },
-        { name: 'Cluster', startedAt: T0 + 300, durationMs: 800 },
-        { name: 'Images', startedAt: T0 + 1_100, durationMs: 9_000 },
+        { name: 'Check manifests', startedAt: T0, durationMs: 300, outcome: 'done' },
+        { name: 'Cluster', startedAt: T0 + 300, durationMs: 800, outcome: 'done' },
+        { name: 'Images', startedAt: T0 + 1_100, durationMs: 9_000, outcome: 'failed' },
       ],
     });
     expect(firstLine(runSummary(result))).toBe('## ❌ Failed building the images: nothing changed');

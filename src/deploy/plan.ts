@@ -243,11 +243,13 @@ function crdKindKey(crd: Json): string | undefined {
     : undefined;
 }
 
-export function namespaceOfRecord(plan: Pick<Plan, 'objects'>, given: string | undefined): string {
+/** Where the records live: the namespace given, else the set's only namespace, else `default`. */
+export function namespaceOfRecord(
+  objectNamespaces: readonly (string | undefined)[],
+  given: string | undefined,
+): string {
   if (given) return given;
-  const namespaces = new Set(
-    plan.objects.map((o) => o.ref.namespace).filter((ns): ns is string => ns !== undefined),
-  );
+  const namespaces = new Set(objectNamespaces.filter((ns): ns is string => ns !== undefined));
   return namespaces.size === 1 ? ([...namespaces][0] ?? 'default') : 'default';
 }
 

@@ -14,19 +14,6 @@ export interface FailureAnnotation {
 }
 
 /**
- * Fields the summary and the annotation use when the outcome carries them (not all do yet).
- * Optional, so a result without them still reads correctly.
- */
-export type DeployOutcomeExtras = DeployOutcome & {
-  /** The release's name and the namespace of its records. */
-  releaseName?: string;
-  namespace?: string;
-  /** The manifest location the failure belongs to, when the engine knows it. */
-  failedAt?: SourceLocation;
-  migration?: MigrationResult & { sourceName?: string };
-};
-
-/**
  * The error annotation for a failed, rolled-back or cancelled run: the verdict, pointing at the
  * manifest's file and line where one is known: the engine's `failedAt`, the failing workload or
  * the migration Job as rendered, a `file:line` a plan or manifest error names. Undefined for a
@@ -34,7 +21,7 @@ export type DeployOutcomeExtras = DeployOutcome & {
  */
 export function failureAnnotation(result: PipelineResult): FailureAnnotation | undefined {
   if (result.result !== 'failed' && result.result !== 'rolled-back') return undefined;
-  const deploy = result.deploy as DeployOutcomeExtras | undefined;
+  const deploy = result.deploy;
   const message = (result.verdict ?? deploy?.verdict ?? 'The deploy failed.').trim();
   const location = failureLocation(result, deploy, message);
   if (!location) return { message };
@@ -48,7 +35,7 @@ export function failureAnnotation(result: PipelineResult): FailureAnnotation | u
 
 function failureLocation(
   result: PipelineResult,
-  deploy: DeployOutcomeExtras | undefined,
+  deploy: DeployOutcome | undefined,
   message: string,
 ): SourceLocation | undefined {
   if (deploy?.failedAt) return deploy.failedAt;
@@ -77,27 +64,19 @@ export function renderedObject(
   );
 }
 
-/**
- * The rendered Job a migration Job was made from: the engine names it `NAME-<tag>` (NAME cut
- * to fit 63 characters), so the source is the Job whose name, or `sourceName` when given, it
- * extends; of several, the longest name.
- */
+/** The rendered Job a migration Job was made from (the engine renames it `NAME-<tag>`). */
 function migrationSource(
   objects: readonly RenderedObject[],
-  migration: MigrationResult & { sourceName?: string },
+  migration: MigrationResult,
 ): RenderedObject | undefined {
-  const jobs = objects.filter(
+  return objects.find(
     (o) =>
       o.kind === 'Job' &&
+      o.name === migration.sourceName &&
       (migration.job.namespace === undefined ||
         o.namespace === undefined ||
         o.namespace === migration.job.namespace),
   );
-  if (migration.sourceName !== undefined) return jobs.find((o) => o.name === migration.sourceName);
-  const name = migration.job.name;
-  return jobs
-    .filter((o) => name === o.name || name.startsWith(`${o.name}-`))
-    .sort((a, b) => b.name.length - a.name.length)[0];
 }
 
 /**

@@ -18,7 +18,6 @@ export class GitHubRun {
     private readonly inputs: Inputs,
     private readonly env: NodeJS.ProcessEnv,
     private readonly logger: Logger,
-    private readonly images: () => Record<string, string>,
   ) {
     // The job started before this step; its own deployment was created then.
     this.startedAt = new Date(Date.now() - process.uptime() * 1000);
@@ -33,7 +32,11 @@ export class GitHubRun {
   }
 
   /** The engine is about to change the cluster (see DeployDeps.onDeploying). */
-  async deploying(previous: number | undefined, dryRun = false): Promise<void> {
+  async deploying(
+    previous: number | undefined,
+    images: Record<string, string>,
+    dryRun = false,
+  ): Promise<void> {
     if (!this.enabled || this.reporter) return;
     const { DeploymentReporter } = await import('./deployments.js');
     this.reporter = await DeploymentReporter.start({
@@ -45,7 +48,7 @@ export class GitHubRun {
       environmentUrl: this.inputs.environmentUrl,
       runUrl: runUrlFromEnv(this.env),
       releaseName: this.inputs.releaseName,
-      images: this.images(),
+      images,
       previousRelease: previous,
       startedAt: this.startedAt,
       logger: this.logger,
@@ -56,7 +59,7 @@ export class GitHubRun {
   /** The final status, for every outcome. */
   async finished(result: PipelineResult, cancelled: boolean): Promise<void> {
     if (result.result === 'dry-run' && result.deploy)
-      await this.deploying(result.deploy.previousRelease, true);
+      await this.deploying(result.deploy.previousRelease, result.images, true);
     await this.reporter?.finish({
       result: result.result,
       verdict: result.verdict,

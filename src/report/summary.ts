@@ -1,9 +1,9 @@
-import type { PhaseTiming } from '../deploy/engine.js';
+import type { DeployOutcome, PhaseTiming } from '../deploy/engine.js';
 import { describeRef, type ObjectRef } from '../deploy/objects.js';
 import type { WorkloadResult } from '../deploy/verify.js';
 import { formatLocation } from '../manifests/errors.js';
 import type { PipelineResult } from '../pipeline.js';
-import { type DeployOutcomeExtras, renderedObject } from './annotations.js';
+import { renderedObject } from './annotations.js';
 
 /** GitHub refuses a step summary over 1 MiB; the summary stays under this many bytes. */
 export const SUMMARY_LIMIT_BYTES = 1_000_000;
@@ -26,7 +26,6 @@ export interface SummaryOptions {
 
 /** A workload's result, with the counts the rollout module may carry (parsed from `summary` otherwise). */
 type Workload = WorkloadResult & { ready?: number; desired?: number };
-type PipelinePhase = PipelineResult['phases'][number] & { outcome?: PhaseTiming['outcome'] };
 type Outcome = PhaseTiming['outcome'];
 
 interface TimelinePhase {
@@ -67,7 +66,7 @@ export function runSummary(result: PipelineResult, options: SummaryOptions = {})
 }
 
 function compose(result: PipelineResult, diffLines: number): string {
-  const deploy = result.deploy as DeployOutcomeExtras | undefined;
+  const deploy = result.deploy;
   const leftOut: string[] = [];
   const out: string[] = [`## ${headline(result)}`, ''];
   const verdict = verdictSentence(result);
@@ -114,7 +113,7 @@ function where(phase: TimelinePhase | undefined): string {
 }
 
 function headline(result: PipelineResult): string {
-  const deploy = result.deploy as DeployOutcomeExtras | undefined;
+  const deploy = result.deploy;
   const release = releaseName(result);
   const namespace = namespaceOf(result);
   const failedIn = timelinePhases(result).find((p) => p.outcome === 'failed' || p.outcome === 'cancelled');
@@ -153,8 +152,7 @@ function failedState(result: PipelineResult): string {
 }
 
 function isCancelled(result: PipelineResult): boolean {
-  const extra = result as PipelineResult & { cancelled?: boolean };
-  if (extra.cancelled !== undefined) return extra.cancelled;
+  if (result.cancelled !== undefined) return result.cancelled;
   if (result.deploy) return result.deploy.cancelled;
   return result.result === 'failed' && /\bcancel(l)?ed\b/i.test(result.verdict ?? '');
 }
@@ -221,12 +219,12 @@ function releaseLine(result: PipelineResult): string | undefined {
 }
 
 function releaseName(result: PipelineResult): string | undefined {
-  return (result.deploy as DeployOutcomeExtras | undefined)?.releaseName;
+  return result.deploy?.releaseName;
 }
 
 /** The namespace the release lives in: the outcome's, else the rendered set's only namespace. */
 function namespaceOf(result: PipelineResult): string | undefined {
-  const given = (result.deploy as DeployOutcomeExtras | undefined)?.namespace;
+  const given = result.deploy?.namespace;
   if (given) return given;
   const namespaces = new Set(
     (result.render?.objects ?? []).map((o) => o.namespace).filter((n): n is string => n !== undefined),
@@ -255,7 +253,7 @@ function images(result: PipelineResult): string[] {
 
 // ---------------------------------------------------------------- migration
 
-function migration(deploy: DeployOutcomeExtras): string[] {
+function migration(deploy: DeployOutcome): string[] {
   const m = deploy.migration;
   if (!m) return [];
   const job = code(`${m.job.namespace ? `${m.job.namespace}/` : ''}${m.job.name}`);
@@ -356,7 +354,7 @@ function podDetails(w: WorkloadResult): string[] {
 
 // ---------------------------------------------------------------- rollback and prune
 
-function rollback(deploy: DeployOutcomeExtras, leftOut: string[]): string[] {
+function rollback(deploy: DeployOutcome, leftOut: string[]): string[] {
   const r = deploy.rollback;
   if (!r) return [];
   const state = !r.applied
@@ -376,7 +374,7 @@ function rollback(deploy: DeployOutcomeExtras, leftOut: string[]): string[] {
   return [...lines, ''];
 }
 
-function pruned(deploy: DeployOutcomeExtras, leftOut: string[]): string[] {
+function pruned(deploy: DeployOutcome, leftOut: string[]): string[] {
   const lines: string[] = [];
   if (deploy.pruned.length > 0) lines.push(`- **Pruned**: ${list(deploy.pruned, leftOut)}`);
   if (deploy.pruneKept.length > 0)
@@ -398,7 +396,7 @@ function list(items: readonly (ObjectRef | string)[], leftOut: string[]): string
 
 // ---------------------------------------------------------------- diff
 
-function diff(deploy: DeployOutcomeExtras, shown: number, leftOut: string[]): string[] {
+function diff(deploy: DeployOutcome, shown: number, leftOut: string[]): string[] {
   if (deploy.diff === undefined) return [];
   const all = deploy.diff.trimEnd() === '' ? [] : deploy.diff.trimEnd().split('\n');
   const lines = ['### Diff', ''];
@@ -431,25 +429,9 @@ function diff(deploy: DeployOutcomeExtras, shown: number, leftOut: string[]): st
 /** Every phase of the run in order, each with what became of it (a verify that failed is failed). */
 function timelinePhases(result: PipelineResult): TimelinePhase[] {
   const deploy = result.deploy;
-  const cancelled = isCancelled(result);
-  const prepare: TimelinePhase[] = (result.phases as PipelinePhase[]).map((p) => ({
-    name: p.name,
-    section: 'Prepare',
-    startedAt: p.startedAt,
-    durationMs: p.durationMs,
-    outcome: p.outcome ?? 'done',
-  }));
-  const last = prepare[prepare.length - 1];
-  const anyOutcome = (result.phases as PipelinePhase[]).some((p) => p.outcome !== undefined);
-  if (!deploy && result.result === 'failed' && last && !anyOutcome && !cancelled) last.outcome = 'failed';
-  const steps: TimelinePhase[] = (deploy?.phases ?? []).map((p) => {
-    let outcome = p.outcome;
-    if (outcome === 'done' && p.name === 'Verify' && deploy?.verify?.ok === false)
-      outcome = deploy.verify.cancelled ? 'cancelled' : 'failed';
-    if (outcome === 'done' && p.name === 'Migrate' && deploy?.migration?.status === 'failed')
-      outcome = deploy.migration.leftRunning ? 'cancelled' : 'failed';
-    return { name: p.name, section: 'Deploy', startedAt: p.startedAt, durationMs: p.durationMs, outcome };
-  });
+  // The pipeline and the engine mark each phase's outcome, a failed verify or migration included.
+  const prepare = result.phases.map((p): TimelinePhase => ({ ...p, section: 'Prepare' }));
+  const steps = (deploy?.phases ?? []).map((p): TimelinePhase => ({ ...p, section: 'Deploy' }));
   return [...prepare, ...steps];
 }
 
