@@ -7,6 +7,7 @@ import { type KubeApi, resourcePath } from './kube-api.js';
 import { FIELD_MANAGER, type Kubectl } from './kubectl.js';
 import { describeRef, type Json, keyOf, refManifest, refOf } from './objects.js';
 import { type PlannedObject, toYaml } from './plan.js';
+import { conditionIs } from './rollout/objects.js';
 import { sleep } from './watch.js';
 
 /** An apply the cluster refused part of; what was applied before stays applied. */
@@ -37,10 +38,7 @@ export async function waitForCrds(
   for (const crd of crds) {
     const path = resourcePath('CustomResourceDefinition', undefined, crd.ref.name);
     for (;;) {
-      const live = await api.get(path);
-      const conditions =
-        isRecord(live?.status) && Array.isArray(live.status.conditions) ? live.status.conditions : [];
-      if (conditions.some((c) => isRecord(c) && c.type === 'Established' && c.status === 'True')) break;
+      if (conditionIs(await api.get(path), 'Established', 'True')) break;
       if (Date.now() > deadline || signal.aborted) {
         throw new ApplyError(`CustomResourceDefinition ${crd.ref.name} was not Established within 60 s.`);
       }

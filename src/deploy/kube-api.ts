@@ -204,10 +204,7 @@ export class KubeApi {
     if (options.container) query.container = options.container;
     if (options.tailLines !== undefined) query.tailLines = String(options.tailLines);
     if (options.previous) query.previous = 'true';
-    const requestPath = withQuery(
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
-      query,
-    );
+    const requestPath = withQuery(`${resourcePath('Pod', namespace, pod)}/log`, query);
     return new Promise((resolve) => {
       const request = http.request(
         { socketPath: this.socketPath, path: requestPath, method: 'GET', timeout: 15_000 },
@@ -234,10 +231,7 @@ export class KubeApi {
   ): Promise<void> {
     const query: Record<string, string> = { follow: 'true' };
     if (container) query.container = container;
-    const requestPath = withQuery(
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
-      query,
-    );
+    const requestPath = withQuery(`${resourcePath('Pod', namespace, pod)}/log`, query);
     return new Promise((resolve) => {
       const request = http.request(
         { socketPath: this.socketPath, path: requestPath, method: 'GET' },

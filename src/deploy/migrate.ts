@@ -13,6 +13,7 @@ import {
 } from './objects.js';
 import type { PlannedObject } from './plan.js';
 import { toYaml } from './plan.js';
+import { conditionIs } from './rollout/objects.js';
 import type { RolloutPolicy } from './rollout/status.js';
 import { seconds, type VerifyResult, verifyRollout } from './verify.js';
 import { ObjectCache, sleep } from './watch.js';
@@ -196,12 +197,7 @@ export async function runMigration(
 }
 
 function finishedCondition(job: Json): 'Complete' | 'Failed' | undefined {
-  const status = isRecord(job.status) ? job.status : {};
-  const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isRecord) : [];
-  for (const type of ['Complete', 'Failed'] as const) {
-    if (conditions.some((c) => c.type === type && c.status === 'True')) return type;
-  }
-  return undefined;
+  return (['Complete', 'Failed'] as const).find((type) => conditionIs(job, type, 'True'));
 }
 
 async function deleteAndWait(api: KubeApi, jobPath: string, signal: AbortSignal): Promise<void> {

@@ -1,8 +1,9 @@
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import type { KubeApi } from './kube-api.js';
-import { controllerUid, describeRef, type Json, metadataOf, type ObjectRef, uidOf } from './objects.js';
+import { controllerUid, describeRef, metadataOf, type ObjectRef, uidOf } from './objects.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
+import { eventTime } from './rollout/objects.js';
 import {
   describeProblem,
   type PodProblem,
@@ -108,7 +109,7 @@ export async function verifyRollout(
     const events = cache
       .objects('Event', namespace)
       .filter((event) => isRecord(event.involvedObject) && involved.has(event.involvedObject.uid as string))
-      .filter((event) => eventTime(event) >= options.since - 1000);
+      .filter((event) => (eventTime(event) ?? 0) >= options.since - 1000);
     const controllerRevisions = cache
       .objects('ControllerRevision', namespace)
       .filter((revision) => controllerUid(revision) === uid);
@@ -226,7 +227,7 @@ async function addDetails(result: WorkloadResult, api: KubeApi): Promise<void> {
       fieldSelector: `involvedObject.name=${problem.pod}`,
     });
     result.events = items
-      .sort((a, b) => eventTime(a) - eventTime(b))
+      .sort((a, b) => (eventTime(a) ?? 0) - (eventTime(b) ?? 0))
       .slice(-8)
       .map((event) => `${event.type ?? ''} ${event.reason ?? ''}: ${event.message ?? ''}`.trim());
   } catch {
@@ -263,17 +264,6 @@ export function logFailureDetails(result: VerifyResult | undefined, logger: Logg
         .join('\n')}`,
     );
   }
-}
-
-export function eventTime(event: Json): number {
-  for (const field of ['lastTimestamp', 'eventTime', 'firstTimestamp']) {
-    const value = event[field] ?? metadataOf(event).creationTimestamp;
-    if (typeof value === 'string') {
-      const time = Date.parse(value);
-      if (!Number.isNaN(time)) return time;
-    }
-  }
-  return 0;
 }
 
 export function seconds(ms: number): string {

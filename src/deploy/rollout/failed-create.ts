@@ -1,4 +1,4 @@
-import { condition, field, nameOf, str, timeOf } from './objects.js';
+import { condition, eventTime, field, nameOf, str, timeOf } from './objects.js';
 import { newReplicaSet } from './revisions.js';
 import type { Json, PodProblem, RolloutPolicy, WorkloadSnapshot } from './types.js';
 
@@ -43,7 +43,7 @@ export function failedCreateProblems(snapshot: WorkloadSnapshot, policy: Rollout
   );
   const events = snapshot.events
     .filter((event) => event.reason === 'FailedCreate' && about(event, creator, kind))
-    .map((event) => ({ event, at: lastSeen(event) }))
+    .map((event) => ({ event, at: eventTime(event) }))
     .filter(({ at }) => at === undefined || at >= newestPod)
     .sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
   const latest = events[0]?.event;
@@ -57,13 +57,4 @@ function about(event: Json, object: Json, kind: string): boolean {
   const objectUid = str(object, 'metadata', 'uid');
   if (uid && objectUid) return uid === objectUid;
   return str(involved, 'kind') === kind && str(involved, 'name') === nameOf(object);
-}
-
-function lastSeen(event: Json): number | undefined {
-  return (
-    timeOf(field(event, 'lastTimestamp')) ??
-    timeOf(field(event, 'series', 'lastObservedTime')) ??
-    timeOf(field(event, 'eventTime')) ??
-    timeOf(field(event, 'metadata', 'creationTimestamp'))
-  );
 }

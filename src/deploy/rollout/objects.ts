@@ -54,3 +54,13 @@ export function timeOf(value: unknown): number | undefined {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** When an Event last happened: lastTimestamp, the series' last observation, eventTime, creation. */
+export function eventTime(event: Json): number | undefined {
+  return (
+    timeOf(field(event, 'lastTimestamp')) ??
+    timeOf(field(event, 'series', 'lastObservedTime')) ??
+    timeOf(field(event, 'eventTime')) ??
+    timeOf(field(event, 'metadata', 'creationTimestamp'))
+  );
+}
