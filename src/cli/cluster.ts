@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { explainUnauthorized, parseServerVersion } from '../cluster/connect.js';
+import { proveConnection } from '../cluster/connect.js';
 import { Kubectl } from '../deploy/kubectl.js';
 import { InputError, type Inputs, parseInputs } from '../inputs.js';
 import type { Logger } from '../log.js';
@@ -76,19 +76,12 @@ export async function openKubectl(
     signal: deps.signal,
   });
   const where = `${options.context !== undefined ? `context ${options.context} of ` : ''}${kubeconfig}`;
-  const result = await kubectl.run(['version', '--output=json', '--request-timeout=30s'], {
-    timeoutMs: 45_000,
-  });
-  if (result.exitCode !== 0) {
-    const detail =
-      result.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ') || 'no error output';
-    if (/Unauthorized|\b401\b|must be logged in/i.test(result.stderr)) {
-      throw new Error(`${explainUnauthorized(undefined, undefined)} (${where}; kubectl said: ${detail})`);
-    }
-    throw new Error(`kubectl could not reach the cluster of ${where} (exit ${result.exitCode}): ${detail}`);
-  }
-  deps.logger.info(
-    `Connected to ${where}: Kubernetes ${parseServerVersion(result.stdout) ?? '(version not reported)'}.`,
+  await proveConnection(
+    { kubectl: deps.runner, logger: deps.logger, env: deps.env, context: options.context },
+    kubeconfig,
+    undefined,
+    undefined,
+    where,
   );
   return kubectl;
 }

@@ -109,12 +109,16 @@ export function requireCluster(connection: ClusterConnection | undefined, phase:
   );
 }
 
-/** `kubectl version` is read-only and needs a working login: the cheapest honest check. */
-async function proveConnection(
-  deps: ConnectDeps,
+/**
+ * `kubectl version` is read-only and needs a working login: the cheapest honest check. `where`
+ * (e.g. the CLI's "context X of PATH") names the cluster in the messages when given.
+ */
+export async function proveConnection(
+  deps: Pick<ConnectDeps, 'kubectl' | 'logger' | 'env' | 'context'>,
   kubeconfigPath: string,
   authenticationMode: string | undefined,
   clusterName: string | undefined,
+  where?: string,
 ): Promise<string | undefined> {
   const context = deps.context ? ['--context', deps.context] : [];
   const result = await deps.kubectl.run(
@@ -123,15 +127,23 @@ async function proveConnection(
     { env: { ...deps.env, KUBECONFIG: kubeconfigPath }, timeoutMs: 60_000 },
   );
   if (result.exitCode === 0) {
-    const version = parseServerVersion(result.stdout);
-    deps.logger.info(`Connected: the cluster runs Kubernetes ${version ?? '(version not reported)'}.`);
+    const version = parseServerVersion(result.stdout) ?? '(version not reported)';
+    deps.logger.info(
+      where
+        ? `Connected to ${where}: Kubernetes ${version}.`
+        : `Connected: the cluster runs Kubernetes ${version}.`,
+    );
     return version;
   }
   const detail = tail(result.stderr);
   if (/Unauthorized|\b401\b|must be logged in/i.test(result.stderr)) {
-    throw new Error(`${explainUnauthorized(authenticationMode, clusterName)} (kubectl said: ${detail})`);
+    throw new Error(
+      `${explainUnauthorized(authenticationMode, clusterName)} (${where ? `${where}; ` : ''}kubectl said: ${detail})`,
+    );
   }
-  throw new Error(`kubectl could not reach the cluster (exit ${result.exitCode}): ${detail}`);
+  throw new Error(
+    `kubectl could not reach the cluster${where ? ` of ${where}` : ''} (exit ${result.exitCode}): ${detail}`,
+  );
 }
 
 export function parseServerVersion(stdout: string): string | undefined {
