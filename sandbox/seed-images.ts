@@ -40,6 +40,25 @@ export async function seedDockerHubImage(
       `${image} is not a Docker Hub reference by tag; only those go through the pull-through cache.`,
     );
   }
+  // The upstream name in the content gives every stand-in its own digest.
+  const { reference, digest } = await pushStandInImage(sandboxEnv, repository, ref.tag ?? 'latest', {
+    content: `${ref.name}\n`,
+    env: options.env,
+  });
+  return { name: ref.name, cacheReference: reference, digest };
+}
+
+/**
+ * Builds a tiny FROM-scratch image holding `content` (and `ENV` lines, e.g. SANDBOX_CRASH for a
+ * broken image) with the sandbox's docker shim and pushes it to REGISTRY/repository:tag, creating
+ * the ECR repository first, as a build job would. `sandboxEnv` is the sandbox's STATE/env.
+ */
+export async function pushStandInImage(
+  sandboxEnv: Record<string, string>,
+  repository: string,
+  tag: string,
+  options: { content: string; env?: Record<string, string> },
+): Promise<{ reference: string; digest: string }> {
   const registry = sandboxEnv.SANDBOX_REGISTRY ?? '';
   const ecr = new ECRClient({
     region: sandboxEnv.AWS_REGION,
@@ -58,34 +77,29 @@ export async function seedDockerHubImage(
   const password = Buffer.from(token.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
     .toString()
     .slice('AWS:'.length);
-
-  const cacheReference = `${registry}/${repository}:${ref.tag}`;
-  const context = await mkdtemp(join(sandboxEnv.SANDBOX_STATE_DIR ?? '/tmp', 'seed-'));
+  const reference = `${registry}/${repository}:${tag}`;
+  const context = await mkdtemp(join(sandboxEnv.SANDBOX_STATE_DIR ?? '/tmp', 'image-'));
   try {
-    // The upstream name in the content gives every stand-in its own digest.
-    await writeFile(join(context, 'upstream'), `${ref.name}\n`);
+    await writeFile(join(context, 'content'), options.content);
     const envLines = Object.entries(options.env ?? {}).map(([k, v]) => `ENV ${k}=${JSON.stringify(v)}\n`);
-    await writeFile(
-      join(context, 'Dockerfile'),
-      `FROM scratch\n${envLines.join('')}COPY upstream /upstream\n`,
-    );
+    await writeFile(join(context, 'Dockerfile'), `FROM scratch\n${envLines.join('')}COPY content /content\n`);
     const runner = new NodeProcessRunner();
     const env = { ...process.env, ...sandboxEnv };
     let pushed = '';
     for (const args of [
       ['login', '--password-stdin', '-u', 'AWS', registry],
-      ['build', '-t', cacheReference, context],
-      ['push', cacheReference],
+      ['build', '-t', reference, context],
+      ['push', reference],
     ]) {
       const result = await runner.run('docker', args, { env, stdin: password });
       if (result.exitCode !== 0) {
-        throw new Error(`docker ${args[0]} failed for ${cacheReference}: ${result.stderr || result.stdout}`);
+        throw new Error(`docker ${args[0]} failed for ${reference}: ${result.stderr || result.stdout}`);
       }
       pushed = result.stdout;
     }
     const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1];
-    if (!digest) throw new Error(`docker push printed no digest for ${cacheReference}: ${pushed}`);
-    return { name: ref.name, cacheReference, digest };
+    if (!digest) throw new Error(`docker push printed no digest for ${reference}: ${pushed}`);
+    return { reference, digest };
   } finally {
     await rm(context, { recursive: true, force: true });
   }

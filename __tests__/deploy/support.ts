@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import {
-  CreateRepositoryCommand,
-  ECRClient,
-  GetAuthorizationTokenCommand,
-  RepositoryAlreadyExistsException,
-} from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll } from '@jest/globals';
+import { pushStandInImage } from '../../sandbox/seed-images.js';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import { type DeployOutcome, type DeploySettings, deploy } from '../../src/deploy/engine.js';
 import { Kubectl } from '../../src/deploy/kubectl.js';
@@ -23,33 +17,7 @@ export async function pushImage(
   tag: string,
   env: Record<string, string> = {},
 ): Promise<string> {
-  const ecr = new ECRClient({});
-  try {
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: repository }));
-  } catch (error) {
-    if (!(error instanceof RepositoryAlreadyExistsException)) throw error;
-  }
-  const token = await ecr.send(new GetAuthorizationTokenCommand({}));
-  const password = Buffer.from(token.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
-    .toString()
-    .slice('AWS:'.length);
-  const registry = sandbox.env.SANDBOX_REGISTRY ?? '';
-  const context = await mkdtemp(join(sandbox.stateDir, 'build-'));
-  await writeFile(join(context, 'id'), randomUUID());
-  const envLines = Object.entries(env).map(([key, value]) => `ENV ${key}=${value}\n`);
-  await writeFile(join(context, 'Dockerfile'), `FROM scratch\nCOPY id /id\n${envLines.join('')}`);
-  const reference = `${registry}/${repository}:${tag}`;
-  const runner = new NodeProcessRunner();
-  const processEnv = { ...process.env, ...sandbox.env };
-  for (const args of [
-    ['login', '--password-stdin', '-u', 'AWS', registry],
-    ['build', '-t', reference, context],
-    ['push', reference],
-  ]) {
-    const result = await runner.run('docker', args, { stdin: password, env: processEnv });
-    if (result.exitCode !== 0) throw new Error(`docker ${args[0]} failed: ${result.stderr}`);
-  }
-  return reference;
+  return (await pushStandInImage(sandbox.env, repository, tag, { content: randomUUID(), env })).reference;
 }
 
 export interface TestSandbox {
