@@ -796,6 +796,36 @@ function applyOrder(key) {
 
 /***/ }),
 
+/***/ 119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ phaseTimer)
+/* harmony export */ });
+/**
+ * Runs each phase in a log group and records its timing in `phases`: failed when it throws
+ * (cancelled when the run's signal aborted), done otherwise.
+ */
+function phaseTimer(phases, logger, signal, now = Date.now) {
+    return async (name, work) => {
+        const timing = { name, startedAt: now(), durationMs: 0, outcome: 'done' };
+        phases.push(timing);
+        try {
+            return await logger.group(name, work);
+        }
+        catch (error) {
+            timing.outcome = signal?.aborted ? 'cancelled' : 'failed';
+            throw error;
+        }
+        finally {
+            timing.durationMs = now() - timing.startedAt;
+        }
+    };
+}
+
+
+/***/ }),
+
 /***/ 6587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1022,20 +1052,25 @@ function requireCluster(connection, phase) {
         return connection;
     throw new Error(`The ${phase} phase needs a cluster. Set cluster-name (an EKS cluster) or kubeconfig (any cluster).`);
 }
-/** `kubectl version` is read-only and needs a working login: the cheapest honest check. */
-async function proveConnection(deps, kubeconfigPath, authenticationMode, clusterName) {
+/**
+ * `kubectl version` is read-only and needs a working login: the cheapest honest check. `where`
+ * (e.g. the CLI's "context X of PATH") names the cluster in the messages when given.
+ */
+async function proveConnection(deps, kubeconfigPath, authenticationMode, clusterName, where) {
     const context = deps.context ? ['--context', deps.context] : [];
     const result = await deps.kubectl.run('kubectl', [...context, 'version', '--output=json', '--request-timeout=30s'], { env: { ...deps.env, KUBECONFIG: kubeconfigPath }, timeoutMs: 60_000 });
     if (result.exitCode === 0) {
-        const version = parseServerVersion(result.stdout);
-        deps.logger.info(`Connected: the cluster runs Kubernetes ${version ?? '(version not reported)'}.`);
+        const version = parseServerVersion(result.stdout) ?? '(version not reported)';
+        deps.logger.info(where
+            ? `Connected to ${where}: Kubernetes ${version}.`
+            : `Connected: the cluster runs Kubernetes ${version}.`);
         return version;
     }
     const detail = tail(result.stderr);
     if (/Unauthorized|\b401\b|must be logged in/i.test(result.stderr)) {
-        throw new Error(`${explainUnauthorized(authenticationMode, clusterName)} (kubectl said: ${detail})`);
+        throw new Error(`${explainUnauthorized(authenticationMode, clusterName)} (${where ? `${where}; ` : ''}kubectl said: ${detail})`);
     }
-    throw new Error(`kubectl could not reach the cluster (exit ${result.exitCode}): ${detail}`);
+    throw new Error(`kubectl could not reach the cluster${where ? ` of ${where}` : ''} (exit ${result.exitCode}): ${detail}`);
 }
 function parseServerVersion(stdout) {
     try {
@@ -2377,7 +2412,13 @@ function rejectDuplicates(documents, namespaceOf) {
     }
 }
 
+// EXTERNAL MODULE: ./src/phases.ts
+var phases = __webpack_require__(119);
+// EXTERNAL MODULE: ./src/verdict.ts
+var verdict = __webpack_require__(3138);
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
+
 
 
 
@@ -2424,30 +2465,14 @@ function renderLoaded(sources, options, logger) {
  */
 async function runPipeline(inputs, deps) {
     const result = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
-    const timed = async (name, work) => {
-        const startedAt = Date.now();
-        const phase = { name, startedAt, durationMs: 0, outcome: 'done' };
-        result.phases.push(phase);
-        try {
-            return await deps.logger.group(name, work);
-        }
-        catch (error) {
-            phase.outcome = deps.signal?.aborted ? 'cancelled' : 'failed';
-            throw error;
-        }
-        finally {
-            phase.durationMs = Date.now() - startedAt;
-        }
-    };
+    const timed = (0,phases/* phaseTimer */.$)(result.phases, deps.logger, deps.signal);
     try {
         await runPhases(inputs, deps, result, timed);
     }
     catch (error) {
         result.result = 'failed';
         const message = error.message;
-        result.verdict = result.deploy
-            ? message
-            : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+        result.verdict = result.deploy ? message : (0,verdict/* nothingChanged */.U)(message);
         deps.logger.debug(error.stack ?? '');
     }
     result.cancelled = deps.signal?.aborted ?? false;
@@ -2494,7 +2519,6 @@ async function runPhases(inputs, deps, result, timed) {
     }));
     result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
     result.built = prepared.built;
-    deps.onImages?.(result.images);
     const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger));
     result.render = render;
     const manifestsPath = deps.workDir ? external_node_path_default().join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
@@ -2513,7 +2537,7 @@ async function runPhases(inputs, deps, result, timed) {
         throw new Error("Input 'release-name' is empty and GITHUB_REPOSITORY is not set. Expected a name for the release records (the repository's name by default).");
     }
     const [{ deploy }, { Kubectl }] = await Promise.all([
-        Promise.all(/* import() */[__webpack_require__.e(613), __webpack_require__.e(764)]).then(__webpack_require__.bind(__webpack_require__, 5764)),
+        Promise.all(/* import() */[__webpack_require__.e(613), __webpack_require__.e(358)]).then(__webpack_require__.bind(__webpack_require__, 6358)),
         __webpack_require__.e(/* import() */ 613).then(__webpack_require__.bind(__webpack_require__, 6613)),
     ]);
     const kubectl = new Kubectl({
@@ -2544,10 +2568,26 @@ async function runPhases(inputs, deps, result, timed) {
         historyLimit: inputs.historyLimit,
         diffPath: external_node_path_default().join(external_node_path_default().dirname(manifestsPath), 'diff.txt'),
     }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal, onDeploying: deps.onDeploying });
-    deps.onKubectl?.(outcome.kubectlProcesses);
     result.deploy = outcome;
     result.result = outcome.result;
     result.verdict = outcome.verdict;
+}
+
+
+/***/ }),
+
+/***/ 3138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ nothingChanged)
+/* harmony export */ });
+/**
+ * A verdict of a run that failed before it changed anything says so, once: the person reading it
+ * needs to know whether the cluster is still as it was.
+ */
+function nothingChanged(message) {
+    return /nothing (was )?changed/i.test(message) ? message : `${message} Nothing was changed in the cluster.`;
 }
 
 

@@ -198,7 +198,7 @@ class KubeApi {
             query.tailLines = String(options.tailLines);
         if (options.previous)
             query.previous = 'true';
-        const requestPath = withQuery(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`, query);
+        const requestPath = withQuery(`${resourcePath('Pod', namespace, pod)}/log`, query);
         return new Promise((resolve) => {
             const request = node_http__WEBPACK_IMPORTED_MODULE_1___default().request({ socketPath: this.socketPath, path: requestPath, method: 'GET', timeout: 15_000 }, (response) => {
                 readBody(response).then((text) => resolve((response.statusCode ?? 0) < 300 ? text : ''), () => resolve(''));
@@ -213,7 +213,7 @@ class KubeApi {
         const query = { follow: 'true' };
         if (container)
             query.container = container;
-        const requestPath = withQuery(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`, query);
+        const requestPath = withQuery(`${resourcePath('Pod', namespace, pod)}/log`, query);
         return new Promise((resolve) => {
             const request = node_http__WEBPACK_IMPORTED_MODULE_1___default().request({ socketPath: this.socketPath, path: requestPath, method: 'GET' }, (response) => {
                 if ((response.statusCode ?? 0) >= 300) {
@@ -462,8 +462,10 @@ function errorLines(result) {
 /* harmony import */ var _kube_api_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4555);
 /* harmony import */ var _objects_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8495);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5448);
-/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5357);
+/* harmony import */ var _rollout_objects_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5165);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7812);
 /* harmony import */ var _watch_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4808);
+
 
 
 
@@ -603,13 +605,7 @@ async function runMigration(planned, options) {
     return { job: ref, sourceName, status: 'failed', durationMs, verdict, verify };
 }
 function finishedCondition(job) {
-    const status = (0,_records_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecord */ .u)(job.status) ? job.status : {};
-    const conditions = Array.isArray(status.conditions) ? status.conditions.filter(_records_js__WEBPACK_IMPORTED_MODULE_5__/* .isRecord */ .u) : [];
-    for (const type of ['Complete', 'Failed']) {
-        if (conditions.some((c) => c.type === type && c.status === 'True'))
-            return type;
-    }
-    return undefined;
+    return ['Complete', 'Failed'].find((type) => (0,_rollout_objects_js__WEBPACK_IMPORTED_MODULE_6__/* .conditionIs */ .OD)(job, type, 'True'));
 }
 async function deleteAndWait(api, jobPath, signal) {
     try {
@@ -1060,10 +1056,11 @@ function crdKindKey(crd) {
         ? `${spec.group}/${spec.names.kind}`
         : undefined;
 }
-function namespaceOfRecord(plan, given) {
+/** Where the records live: the namespace given, else the set's only namespace, else `default`. */
+function namespaceOfRecord(objectNamespaces, given) {
     if (given)
         return given;
-    const namespaces = new Set(plan.objects.map((o) => o.ref.namespace).filter((ns) => ns !== undefined));
+    const namespaces = new Set(objectNamespaces.filter((ns) => ns !== undefined));
     return namespaces.size === 1 ? ([...namespaces][0] ?? 'default') : 'default';
 }
 /**
@@ -1095,7 +1092,81 @@ function producedByOperators(objects) {
 
 /***/ }),
 
-/***/ 5357:
+/***/ 5165:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   LS: () => (/* binding */ plural),
+/* harmony export */   OD: () => (/* binding */ conditionIs),
+/* harmony export */   V0: () => (/* binding */ records),
+/* harmony export */   Vb: () => (/* binding */ nameOf),
+/* harmony export */   Wy: () => (/* binding */ labelOf),
+/* harmony export */   ZZ: () => (/* binding */ field),
+/* harmony export */   bu: () => (/* binding */ num),
+/* harmony export */   gE: () => (/* binding */ eventTime),
+/* harmony export */   gx: () => (/* binding */ str),
+/* harmony export */   nR: () => (/* binding */ timeOf),
+/* harmony export */   uH: () => (/* binding */ condition)
+/* harmony export */ });
+/* harmony import */ var _records_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4845);
+
+/** Reading API objects without trusting their shape: a missing or mistyped field is undefined. */
+function field(object, ...path) {
+    let value = object;
+    for (const key of path) {
+        if (!(0,_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u)(value))
+            return undefined;
+        value = value[key];
+    }
+    return value;
+}
+function str(object, ...path) {
+    const value = field(object, ...path);
+    return typeof value === 'string' ? value : undefined;
+}
+function num(object, ...path) {
+    const value = field(object, ...path);
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+function records(object, ...path) {
+    const value = field(object, ...path);
+    return Array.isArray(value) ? value.filter(_records_js__WEBPACK_IMPORTED_MODULE_0__/* .isRecord */ .u) : [];
+}
+function nameOf(object) {
+    return str(object, 'metadata', 'name') ?? '';
+}
+function labelOf(object, label) {
+    return str(object, 'metadata', 'labels', label);
+}
+/** The condition of that type in status.conditions, if any. */
+function condition(object, type) {
+    return records(object, 'status', 'conditions').find((c) => c.type === type);
+}
+function conditionIs(object, type, status) {
+    return condition(object, type)?.status === status;
+}
+/** Milliseconds since the epoch of an RFC 3339 timestamp, or undefined. */
+function timeOf(value) {
+    if (typeof value !== 'string')
+        return undefined;
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+/** When an Event last happened: lastTimestamp, the series' last observation, eventTime, creation. */
+function eventTime(event) {
+    return (timeOf(field(event, 'lastTimestamp')) ??
+        timeOf(field(event, 'series', 'lastObservedTime')) ??
+        timeOf(field(event, 'eventTime')) ??
+        timeOf(field(event, 'metadata', 'creationTimestamp')));
+}
+
+
+/***/ }),
+
+/***/ 7812:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1107,7 +1178,7 @@ __webpack_require__.d(__webpack_exports__, {
   JK: () => (/* binding */ verifyRollout)
 });
 
-// UNUSED EXPORTS: describeProblem, eventTime
+// UNUSED EXPORTS: describeProblem
 
 // EXTERNAL MODULE: ./src/records.ts
 var records = __webpack_require__(4845);
@@ -1151,54 +1222,8 @@ class FailFastTracker {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/rollout/objects.ts
-
-/** Reading API objects without trusting their shape: a missing or mistyped field is undefined. */
-function field(object, ...path) {
-    let value = object;
-    for (const key of path) {
-        if (!(0,records/* isRecord */.u)(value))
-            return undefined;
-        value = value[key];
-    }
-    return value;
-}
-function str(object, ...path) {
-    const value = field(object, ...path);
-    return typeof value === 'string' ? value : undefined;
-}
-function num(object, ...path) {
-    const value = field(object, ...path);
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-function objects_records(object, ...path) {
-    const value = field(object, ...path);
-    return Array.isArray(value) ? value.filter(records/* isRecord */.u) : [];
-}
-function nameOf(object) {
-    return str(object, 'metadata', 'name') ?? '';
-}
-function labelOf(object, label) {
-    return str(object, 'metadata', 'labels', label);
-}
-/** The condition of that type in status.conditions, if any. */
-function condition(object, type) {
-    return objects_records(object, 'status', 'conditions').find((c) => c.type === type);
-}
-function conditionIs(object, type, status) {
-    return condition(object, type)?.status === status;
-}
-/** Milliseconds since the epoch of an RFC 3339 timestamp, or undefined. */
-function timeOf(value) {
-    if (typeof value !== 'string')
-        return undefined;
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-}
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
+// EXTERNAL MODULE: ./src/deploy/rollout/objects.ts
+var rollout_objects = __webpack_require__(5165);
 ;// CONCATENATED MODULE: ./src/deploy/rollout/revisions.ts
 
 /*
@@ -1219,37 +1244,37 @@ const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 const HASH_LABEL = 'controller-revision-hash';
 /** kstatus is lenient: without status.observedGeneration (a Job has none) there is nothing to compare. */
 function generationObserved(workload) {
-    const generation = num(workload, 'metadata', 'generation');
-    const observed = num(workload, 'status', 'observedGeneration');
+    const generation = (0,rollout_objects/* num */.bu)(workload, 'metadata', 'generation');
+    const observed = (0,rollout_objects/* num */.bu)(workload, 'status', 'observedGeneration');
     return generation === undefined || observed === undefined || observed >= generation;
 }
 /** The Deployment's ReplicaSet for its current template, once the controller has made it. */
 function newReplicaSet(snapshot) {
     if (!generationObserved(snapshot.workload))
         return undefined;
-    return highest(snapshot.replicaSets, (rs) => Number(str(rs, 'metadata', 'annotations', REVISION_ANNOTATION)));
+    return highest(snapshot.replicaSets, (rs) => Number((0,rollout_objects/* str */.gx)(rs, 'metadata', 'annotations', REVISION_ANNOTATION)));
 }
 function newRevisionPods(snapshot) {
     const { workload, pods } = snapshot;
-    switch (str(workload, 'kind')) {
+    switch ((0,rollout_objects/* str */.gx)(workload, 'kind')) {
         case 'Deployment': {
             const rs = newReplicaSet(snapshot);
             if (!rs)
                 return [];
-            const hash = labelOf(rs, 'pod-template-hash');
-            const uid = str(rs, 'metadata', 'uid');
-            return pods.filter((pod) => hash ? labelOf(pod, 'pod-template-hash') === hash : uid !== undefined && controllerUid(pod) === uid);
+            const hash = (0,rollout_objects/* labelOf */.Wy)(rs, 'pod-template-hash');
+            const uid = (0,rollout_objects/* str */.gx)(rs, 'metadata', 'uid');
+            return pods.filter((pod) => hash ? (0,rollout_objects/* labelOf */.Wy)(pod, 'pod-template-hash') === hash : uid !== undefined && controllerUid(pod) === uid);
         }
         case 'StatefulSet': {
-            const revision = generationObserved(workload) ? str(workload, 'status', 'updateRevision') : undefined;
-            return revision ? pods.filter((pod) => labelOf(pod, HASH_LABEL) === revision) : [];
+            const revision = generationObserved(workload) ? (0,rollout_objects/* str */.gx)(workload, 'status', 'updateRevision') : undefined;
+            return revision ? pods.filter((pod) => (0,rollout_objects/* labelOf */.Wy)(pod, HASH_LABEL) === revision) : [];
         }
         case 'DaemonSet': {
             if (!generationObserved(workload))
                 return [];
-            const revision = highest(snapshot.controllerRevisions, (cr) => num(cr, 'revision') ?? Number.NaN);
-            const hash = revision && revisionHash(revision, nameOf(workload));
-            return hash ? pods.filter((pod) => labelOf(pod, HASH_LABEL) === hash) : [];
+            const revision = highest(snapshot.controllerRevisions, (cr) => (0,rollout_objects/* num */.bu)(cr, 'revision') ?? Number.NaN);
+            const hash = revision && revisionHash(revision, (0,rollout_objects/* nameOf */.Vb)(workload));
+            return hash ? pods.filter((pod) => (0,rollout_objects/* labelOf */.Wy)(pod, HASH_LABEL) === hash) : [];
         }
         case 'Job':
             return pods;
@@ -1262,9 +1287,9 @@ function newRevisionPods(snapshot) {
  * history code (and our sandbox) label controller.kubernetes.io/hash; the name is "<owner>-<hash>".
  */
 function revisionHash(revision, owner) {
-    const name = nameOf(revision);
-    return (labelOf(revision, HASH_LABEL) ??
-        labelOf(revision, 'controller.kubernetes.io/hash') ??
+    const name = (0,rollout_objects/* nameOf */.Vb)(revision);
+    return ((0,rollout_objects/* labelOf */.Wy)(revision, HASH_LABEL) ??
+        (0,rollout_objects/* labelOf */.Wy)(revision, 'controller.kubernetes.io/hash') ??
         (name.startsWith(`${owner}-`) ? name.slice(owner.length + 1) : undefined));
 }
 function highest(objects, rank) {
@@ -1278,8 +1303,8 @@ function highest(objects, rank) {
     return best;
 }
 function controllerUid(object) {
-    const owner = objects_records(object, 'metadata', 'ownerReferences').find((ref) => ref.controller === true);
-    return str(owner, 'uid');
+    const owner = (0,rollout_objects/* records */.V0)(object, 'metadata', 'ownerReferences').find((ref) => ref.controller === true);
+    return (0,rollout_objects/* str */.gx)(owner, 'uid');
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/rollout/done.ts
@@ -1295,17 +1320,17 @@ const RULES = {
     Job: job,
 };
 function workloadVerdict(workload) {
-    if (field(workload, 'metadata', 'deletionTimestamp') != null)
+    if ((0,rollout_objects/* field */.ZZ)(workload, 'metadata', 'deletionTimestamp') != null)
         return progress('being deleted');
     if (!generationObserved(workload)) {
-        return progress(`waiting for the controller to see generation ${num(workload, 'metadata', 'generation')}`);
+        return progress(`waiting for the controller to see generation ${(0,rollout_objects/* num */.bu)(workload, 'metadata', 'generation')}`);
     }
-    return (RULES[str(workload, 'kind') ?? ''] ?? generic)(workload);
+    return (RULES[(0,rollout_objects/* str */.gx)(workload, 'kind') ?? ''] ?? generic)(workload);
 }
 function deployment(d) {
-    if (field(d, 'spec', 'paused') === true)
+    if ((0,rollout_objects/* field */.ZZ)(d, 'spec', 'paused') === true)
         return current('paused: nothing rolls out until it is resumed');
-    const progressing = condition(d, 'Progressing');
+    const progressing = (0,rollout_objects/* condition */.uH)(d, 'Progressing');
     if (progressing?.reason === 'ProgressDeadlineExceeded') {
         return {
             state: 'failed',
@@ -1313,13 +1338,13 @@ function deployment(d) {
             message: `progress deadline exceeded (${progressing.message ?? ''})`,
         };
     }
-    const spec = num(d, 'spec', 'replicas') ?? 1;
+    const spec = (0,rollout_objects/* num */.bu)(d, 'spec', 'replicas') ?? 1;
     const [replicas, updated, ready, available] = [
         'replicas',
         'updatedReplicas',
         'readyReplicas',
         'availableReplicas',
-    ].map((key) => num(d, 'status', key) ?? 0);
+    ].map((key) => (0,rollout_objects/* num */.bu)(d, 'status', key) ?? 0);
     const counts = `${updated}/${spec} updated, ${ready}/${spec} ready`;
     if (spec > replicas || spec > updated)
         return progress(counts);
@@ -1329,47 +1354,47 @@ function deployment(d) {
         return progress(`${updated}/${spec} updated, ${available}/${spec} available`);
     if (spec > ready)
         return progress(counts);
-    const deadline = num(d, 'spec', 'progressDeadlineSeconds');
+    const deadline = (0,rollout_objects/* num */.bu)(d, 'spec', 'progressDeadlineSeconds');
     if (deadline !== undefined && deadline !== MAX_INT32 && progressing?.reason !== 'NewReplicaSetAvailable') {
         return progress('waiting for the new ReplicaSet to be reported available');
     }
-    if (!conditionIs(d, 'Available', 'True'))
+    if (!(0,rollout_objects/* conditionIs */.OD)(d, 'Available', 'True'))
         return progress('waiting for minimum availability');
-    return current(`${plural(spec, 'replica')} updated and available`);
+    return current(`${(0,rollout_objects/* plural */.LS)(spec, 'replica')} updated and available`);
 }
 function statefulSet(s) {
-    const spec = num(s, 'spec', 'replicas') ?? 1;
+    const spec = (0,rollout_objects/* num */.bu)(s, 'spec', 'replicas') ?? 1;
     const [replicas, ready, updated, currentCount] = [
         'replicas',
         'readyReplicas',
         'updatedReplicas',
         'currentReplicas',
-    ].map((key) => num(s, 'status', key) ?? 0);
+    ].map((key) => (0,rollout_objects/* num */.bu)(s, 'status', key) ?? 0);
     const counts = `${updated}/${spec} updated, ${ready}/${spec} ready`;
     if (spec > replicas || spec > ready)
         return progress(counts);
     if (replicas > spec)
         return progress(waitingForExtra(replicas - spec, replicas - updated));
-    if (str(s, 'spec', 'updateStrategy', 'type') === 'OnDelete') {
-        return current(`${plural(spec, 'replica')} ready (OnDelete: old pods change only when deleted)`);
+    if ((0,rollout_objects/* str */.gx)(s, 'spec', 'updateStrategy', 'type') === 'OnDelete') {
+        return current(`${(0,rollout_objects/* plural */.LS)(spec, 'replica')} ready (OnDelete: old pods change only when deleted)`);
     }
-    const partition = num(s, 'spec', 'updateStrategy', 'rollingUpdate', 'partition');
+    const partition = (0,rollout_objects/* num */.bu)(s, 'spec', 'updateStrategy', 'rollingUpdate', 'partition');
     if (partition !== undefined) {
         const wanted = Math.max(0, spec - partition);
         if (updated < wanted)
             return progress(`${updated}/${wanted} updated (partition ${partition}), ${ready}/${spec} ready`);
-        return current(`${plural(spec, 'replica')} ready, ${updated} updated${partition > 0 ? ` (partition ${partition})` : ''}`);
+        return current(`${(0,rollout_objects/* plural */.LS)(spec, 'replica')} ready, ${updated} updated${partition > 0 ? ` (partition ${partition})` : ''}`);
     }
-    if (currentCount < spec || str(s, 'status', 'currentRevision') !== str(s, 'status', 'updateRevision')) {
+    if (currentCount < spec || (0,rollout_objects/* str */.gx)(s, 'status', 'currentRevision') !== (0,rollout_objects/* str */.gx)(s, 'status', 'updateRevision')) {
         return progress(counts);
     }
-    return current(`${plural(spec, 'replica')} updated and ready`);
+    return current(`${(0,rollout_objects/* plural */.LS)(spec, 'replica')} updated and ready`);
 }
 function daemonSet(d) {
     // kstatus: a DaemonSet without observedGeneration has not been seen by its controller at all.
-    if (num(d, 'status', 'observedGeneration') === undefined)
+    if ((0,rollout_objects/* num */.bu)(d, 'status', 'observedGeneration') === undefined)
         return progress('waiting for the controller');
-    const desired = num(d, 'status', 'desiredNumberScheduled');
+    const desired = (0,rollout_objects/* num */.bu)(d, 'status', 'desiredNumberScheduled');
     if (desired === undefined)
         return progress('waiting for the controller to count the nodes');
     const [scheduled, updated, available, ready] = [
@@ -1377,18 +1402,18 @@ function daemonSet(d) {
         'updatedNumberScheduled',
         'numberAvailable',
         'numberReady',
-    ].map((key) => num(d, 'status', key) ?? 0);
-    const onDelete = str(d, 'spec', 'updateStrategy', 'type') === 'OnDelete';
+    ].map((key) => (0,rollout_objects/* num */.bu)(d, 'status', key) ?? 0);
+    const onDelete = (0,rollout_objects/* str */.gx)(d, 'spec', 'updateStrategy', 'type') === 'OnDelete';
     if (desired > scheduled || (!onDelete && desired > updated) || desired > ready) {
         return progress(`${onDelete ? scheduled : updated}/${desired} ${onDelete ? 'scheduled' : 'updated'}, ${ready}/${desired} ready`);
     }
     if (desired > available)
         return progress(`${available}/${desired} available`);
-    return current(`${plural(desired, 'node')} ${onDelete ? 'running it (OnDelete: old pods change only when deleted)' : 'updated and available'}`);
+    return current(`${(0,rollout_objects/* plural */.LS)(desired, 'node')} ${onDelete ? 'running it (OnDelete: old pods change only when deleted)' : 'updated and available'}`);
 }
 function job(j) {
     // FailureTarget comes first (while the pods stop), Failed follows with the same reason.
-    const failure = [condition(j, 'Failed'), condition(j, 'FailureTarget')].find((c) => c?.status === 'True');
+    const failure = [(0,rollout_objects/* condition */.uH)(j, 'Failed'), (0,rollout_objects/* condition */.uH)(j, 'FailureTarget')].find((c) => c?.status === 'True');
     if (failure) {
         const reason = typeof failure.reason === 'string' ? failure.reason : 'Failed';
         return {
@@ -1397,18 +1422,18 @@ function job(j) {
             message: `failed with ${reason}${failure.message ? `: ${failure.message}` : ''}`,
         };
     }
-    const succeeded = num(j, 'status', 'succeeded') ?? 0;
-    if (conditionIs(j, 'Complete', 'True'))
+    const succeeded = (0,rollout_objects/* num */.bu)(j, 'status', 'succeeded') ?? 0;
+    if ((0,rollout_objects/* conditionIs */.OD)(j, 'Complete', 'True'))
         return current(`job complete (${succeeded} succeeded)`);
-    if (conditionIs(j, 'SuccessCriteriaMet', 'True'))
+    if ((0,rollout_objects/* conditionIs */.OD)(j, 'SuccessCriteriaMet', 'True'))
         return progress('job succeeded, waiting for its pods to stop');
-    if (field(j, 'spec', 'suspend') === true)
+    if ((0,rollout_objects/* field */.ZZ)(j, 'spec', 'suspend') === true)
         return progress('job suspended');
-    if (str(j, 'status', 'startTime') === undefined)
+    if ((0,rollout_objects/* str */.gx)(j, 'status', 'startTime') === undefined)
         return progress('job not started');
-    const completions = num(j, 'spec', 'completions');
-    const failed = num(j, 'status', 'failed') ?? 0;
-    const parts = [`${num(j, 'status', 'active') ?? 0} active`];
+    const completions = (0,rollout_objects/* num */.bu)(j, 'spec', 'completions');
+    const failed = (0,rollout_objects/* num */.bu)(j, 'status', 'failed') ?? 0;
+    const parts = [`${(0,rollout_objects/* num */.bu)(j, 'status', 'active') ?? 0} active`];
     if (succeeded > 0 || (completions ?? 1) > 1)
         parts.push(`${succeeded}/${completions ?? 1} succeeded`);
     if (failed > 0)
@@ -1417,15 +1442,15 @@ function job(j) {
 }
 /** Kinds without rules of their own: kstatus' Ready condition, done without one. */
 function generic(o) {
-    const ready = condition(o, 'Ready');
+    const ready = (0,rollout_objects/* condition */.uH)(o, 'Ready');
     if (ready && ready.status !== 'True')
         return progress(`not ready${ready.message ? `: ${ready.message}` : ''}`);
     return current('ready');
 }
 function waitingForExtra(extra, old) {
     return old > 0
-        ? `waiting for ${plural(old, 'old pod')} to terminate`
-        : `waiting for ${plural(extra, 'extra pod')} to terminate`;
+        ? `waiting for ${(0,rollout_objects/* plural */.LS)(old, 'old pod')} to terminate`
+        : `waiting for ${(0,rollout_objects/* plural */.LS)(extra, 'extra pod')} to terminate`;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/rollout/failed-create.ts
@@ -1448,12 +1473,12 @@ function waitingForExtra(extra, old) {
 function failedCreateProblems(snapshot, policy) {
     const { workload } = snapshot;
     // Items of a List carry no kind, so the ReplicaSet's is not read from it.
-    const deployment = str(workload, 'kind') === 'Deployment';
+    const deployment = (0,rollout_objects/* str */.gx)(workload, 'kind') === 'Deployment';
     const creator = deployment ? newReplicaSet(snapshot) : workload;
     if (!creator)
         return [];
-    const kind = deployment ? 'ReplicaSet' : (str(workload, 'kind') ?? '');
-    const owner = `${kind}/${nameOf(creator)}`;
+    const kind = deployment ? 'ReplicaSet' : ((0,rollout_objects/* str */.gx)(workload, 'kind') ?? '');
+    const owner = `${kind}/${(0,rollout_objects/* nameOf */.Vb)(creator)}`;
     const problem = (message) => ({
         pod: '',
         owner,
@@ -1463,32 +1488,26 @@ function failedCreateProblems(snapshot, policy) {
         graceMs: policy.failedCreateGraceMs,
         key: `${owner}//FailedCreate`,
     });
-    const failure = condition(creator, 'ReplicaFailure');
+    const failure = (0,rollout_objects/* condition */.uH)(creator, 'ReplicaFailure');
     if (failure?.status === 'True')
         return [problem(typeof failure.message === 'string' ? failure.message : '')];
-    const newestPod = Math.max(Number.NEGATIVE_INFINITY, ...snapshot.pods.map((pod) => timeOf(field(pod, 'metadata', 'creationTimestamp')) ?? 0));
+    const newestPod = Math.max(Number.NEGATIVE_INFINITY, ...snapshot.pods.map((pod) => (0,rollout_objects/* timeOf */.nR)((0,rollout_objects/* field */.ZZ)(pod, 'metadata', 'creationTimestamp')) ?? 0));
     const events = snapshot.events
         .filter((event) => event.reason === 'FailedCreate' && about(event, creator, kind))
-        .map((event) => ({ event, at: lastSeen(event) }))
+        .map((event) => ({ event, at: (0,rollout_objects/* eventTime */.gE)(event) }))
         .filter(({ at }) => at === undefined || at >= newestPod)
         .sort((a, b) => (b.at ?? 0) - (a.at ?? 0));
     const latest = events[0]?.event;
-    return latest ? [problem(str(latest, 'message') ?? str(latest, 'note') ?? '')] : [];
+    return latest ? [problem((0,rollout_objects/* str */.gx)(latest, 'message') ?? (0,rollout_objects/* str */.gx)(latest, 'note') ?? '')] : [];
 }
 /** Whether the event is about that object: by uid when both have one, else by kind and name. */
 function about(event, object, kind) {
-    const involved = field(event, 'involvedObject') ?? field(event, 'regarding');
-    const uid = str(involved, 'uid');
-    const objectUid = str(object, 'metadata', 'uid');
+    const involved = (0,rollout_objects/* field */.ZZ)(event, 'involvedObject') ?? (0,rollout_objects/* field */.ZZ)(event, 'regarding');
+    const uid = (0,rollout_objects/* str */.gx)(involved, 'uid');
+    const objectUid = (0,rollout_objects/* str */.gx)(object, 'metadata', 'uid');
     if (uid && objectUid)
         return uid === objectUid;
-    return str(involved, 'kind') === kind && str(involved, 'name') === nameOf(object);
-}
-function lastSeen(event) {
-    return (timeOf(field(event, 'lastTimestamp')) ??
-        timeOf(field(event, 'series', 'lastObservedTime')) ??
-        timeOf(field(event, 'eventTime')) ??
-        timeOf(field(event, 'metadata', 'creationTimestamp')));
+    return (0,rollout_objects/* str */.gx)(involved, 'kind') === kind && (0,rollout_objects/* str */.gx)(involved, 'name') === (0,rollout_objects/* nameOf */.Vb)(object);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/rollout/pod-problems.ts
@@ -1550,12 +1569,12 @@ const WAITING = {
 const FAMILY = { ErrImagePull: 'ImagePull', ImagePullBackOff: 'ImagePull' };
 function classifyPod(pod, policy) {
     // A pod being deleted (scale-down, replaced) no longer decides anything.
-    if (field(pod, 'metadata', 'deletionTimestamp') != null)
+    if ((0,rollout_objects/* field */.ZZ)(pod, 'metadata', 'deletionTimestamp') != null)
         return [];
-    const name = nameOf(pod);
-    const restartsAlways = (str(pod, 'spec', 'restartPolicy') ?? 'Always') === 'Always';
+    const name = (0,rollout_objects/* nameOf */.Vb)(pod);
+    const restartsAlways = ((0,rollout_objects/* str */.gx)(pod, 'spec', 'restartPolicy') ?? 'Always') === 'Always';
     const problems = [];
-    const scheduled = objects_records(pod, 'status', 'conditions').find((c) => c.type === 'PodScheduled');
+    const scheduled = (0,rollout_objects/* records */.V0)(pod, 'status', 'conditions').find((c) => c.type === 'PodScheduled');
     if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
         const message = typeof scheduled.message === 'string' ? scheduled.message : '';
         problems.push({
@@ -1567,10 +1586,10 @@ function classifyPod(pod, policy) {
             key: `${name}//Unschedulable`,
         });
     }
-    if (restartsAlways && str(pod, 'status', 'phase') === 'Failed') {
-        const reason = str(pod, 'status', 'reason') ?? '';
+    if (restartsAlways && (0,rollout_objects/* str */.gx)(pod, 'status', 'phase') === 'Failed') {
+        const reason = (0,rollout_objects/* str */.gx)(pod, 'status', 'reason') ?? '';
         if (!NODE_FAILURES.has(reason) && !reason.startsWith('OutOf')) {
-            const message = [reason, str(pod, 'status', 'message')].filter(Boolean).join(': ');
+            const message = [reason, (0,rollout_objects/* str */.gx)(pod, 'status', 'message')].filter(Boolean).join(': ');
             problems.push({
                 pod: name,
                 init: false,
@@ -1585,11 +1604,11 @@ function classifyPod(pod, policy) {
         ['initContainerStatuses', true],
         ['containerStatuses', false],
     ]) {
-        for (const status of objects_records(pod, 'status', list)) {
+        for (const status of (0,rollout_objects/* records */.V0)(pod, 'status', list)) {
             const finding = classifyContainer(status, restartsAlways, policy);
             if (!finding)
                 continue;
-            const container = str(status, 'name') ?? '';
+            const container = (0,rollout_objects/* str */.gx)(status, 'name') ?? '';
             const family = FAMILY[finding.reason] ?? finding.reason;
             problems.push({ pod: name, container, init, ...finding, key: `${name}/${container}/${family}` });
         }
@@ -1597,14 +1616,14 @@ function classifyPod(pod, policy) {
     return problems;
 }
 function classifyContainer(status, restartsAlways, policy) {
-    const waiting = field(status, 'state', 'waiting');
-    const waitingReason = str(waiting, 'reason') ?? '';
+    const waiting = (0,rollout_objects/* field */.ZZ)(status, 'state', 'waiting');
+    const waitingReason = (0,rollout_objects/* str */.gx)(waiting, 'reason') ?? '';
     const grace = WAITING[waitingReason];
     if (grace) {
-        const message = str(waiting, 'message') ?? '';
+        const message = (0,rollout_objects/* str */.gx)(waiting, 'message') ?? '';
         return { reason: waitingReason, message, graceMs: grace(message, policy) };
     }
-    const terminated = field(status, 'state', 'terminated') ?? field(status, 'lastState', 'terminated');
+    const terminated = (0,rollout_objects/* field */.ZZ)(status, 'state', 'terminated') ?? (0,rollout_objects/* field */.ZZ)(status, 'lastState', 'terminated');
     const startFailure = cannotRun(terminated);
     if (startFailure)
         return startFailure;
@@ -1613,8 +1632,8 @@ function classifyContainer(status, restartsAlways, policy) {
     return undefined;
 }
 function cannotRun(terminated) {
-    const reason = str(terminated, 'reason');
-    const message = str(terminated, 'message') ?? '';
+    const reason = (0,rollout_objects/* str */.gx)(terminated, 'reason');
+    const message = (0,rollout_objects/* str */.gx)(terminated, 'message') ?? '';
     const exitCode = exitCodeOf(terminated);
     // Exit code 128 from ContainerCannotRun is the runtime's own trouble on that node (krane's rule).
     const fatal = (reason === 'ContainerCannotRun' && exitCode !== 128) ||
@@ -1623,22 +1642,22 @@ function cannotRun(terminated) {
 }
 function crashLoop(status, policy) {
     const restarts = typeof status.restartCount === 'number' ? status.restartCount : 0;
-    const crashed = str(status, 'state', 'waiting', 'reason') === 'CrashLoopBackOff' ||
-        field(status, 'state', 'terminated') != null;
+    const crashed = (0,rollout_objects/* str */.gx)(status, 'state', 'waiting', 'reason') === 'CrashLoopBackOff' ||
+        (0,rollout_objects/* field */.ZZ)(status, 'state', 'terminated') != null;
     const tolerated = policy.crashloopRestarts;
     if (!crashed && restarts <= tolerated)
         return undefined;
-    const last = field(status, 'state', 'terminated') ?? field(status, 'lastState', 'terminated');
-    const lastReason = str(last, 'reason');
+    const last = (0,rollout_objects/* field */.ZZ)(status, 'state', 'terminated') ?? (0,rollout_objects/* field */.ZZ)(status, 'lastState', 'terminated');
+    const lastReason = (0,rollout_objects/* str */.gx)(last, 'reason');
     // "Error" says nothing beyond the exit code; OOMKilled or a termination message does.
-    const message = [lastReason === 'Error' ? undefined : lastReason, firstLine(str(last, 'message'))]
+    const message = [lastReason === 'Error' ? undefined : lastReason, firstLine((0,rollout_objects/* str */.gx)(last, 'message'))]
         .filter(Boolean)
         .join(': ');
     const graceMs = (crashed && restarts >= tolerated) || restarts > tolerated ? 0 : Infinity;
     return { reason: 'CrashLoopBackOff', message, restarts, exitCode: exitCodeOf(last), graceMs };
 }
 function exitCodeOf(terminated) {
-    const code = field(terminated, 'exitCode');
+    const code = (0,rollout_objects/* field */.ZZ)(terminated, 'exitCode');
     return typeof code === 'number' ? code : undefined;
 }
 function firstLine(text) {
@@ -1646,7 +1665,7 @@ function firstLine(text) {
     return line && line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 const PHRASES = {
-    CrashLoopBackOff: (p) => `is crash-looping (restarted ${plural(p.restarts ?? 0, 'time')}` +
+    CrashLoopBackOff: (p) => `is crash-looping (restarted ${(0,rollout_objects/* plural */.LS)(p.restarts ?? 0, 'time')}` +
         `${p.exitCode === undefined ? '' : `, last exit code ${p.exitCode}`}${p.message ? `, ${p.message}` : ''})`,
     ErrImagePull: (p) => `cannot pull its image: ${p.message}`,
     ImagePullBackOff: (p) => `cannot pull its image: ${p.message}`,
@@ -1712,7 +1731,7 @@ function rolloutStatus(snapshot, policy, fatal) {
     if (problem) {
         // "StatefulSet upload/db cannot create pods", not "StatefulSet upload/db: StatefulSet db cannot ...".
         const sentence = describeProblem(problem);
-        const own = `${str(snapshot.workload, 'kind')} ${nameOf(snapshot.workload)} `;
+        const own = `${(0,rollout_objects/* str */.gx)(snapshot.workload, 'kind')} ${(0,rollout_objects/* nameOf */.Vb)(snapshot.workload)} `;
         return {
             state: 'failed',
             summary: sentence.startsWith(own)
@@ -1727,8 +1746,8 @@ function rolloutStatus(snapshot, policy, fatal) {
 /** "Deployment upload/api", as the failure's summary names it. */
 function workloadName(snapshot) {
     const { workload } = snapshot;
-    const namespace = str(workload, 'metadata', 'namespace');
-    return `${str(workload, 'kind') ?? 'Workload'} ${namespace ? `${namespace}/` : ''}${nameOf(workload)}`;
+    const namespace = (0,rollout_objects/* str */.gx)(workload, 'metadata', 'namespace');
+    return `${(0,rollout_objects/* str */.gx)(workload, 'kind') ?? 'Workload'} ${namespace ? `${namespace}/` : ''}${(0,rollout_objects/* nameOf */.Vb)(workload)}`;
 }
 
 
@@ -1736,6 +1755,7 @@ function workloadName(snapshot) {
 // EXTERNAL MODULE: ./src/deploy/watch.ts
 var watch = __webpack_require__(4808);
 ;// CONCATENATED MODULE: ./src/deploy/verify.ts
+
 
 
 
@@ -1796,7 +1816,7 @@ async function verifyRollout(targets, options) {
         const events = cache
             .objects('Event', namespace)
             .filter((event) => (0,records/* isRecord */.u)(event.involvedObject) && involved.has(event.involvedObject.uid))
-            .filter((event) => eventTime(event) >= options.since - 1000);
+            .filter((event) => ((0,rollout_objects/* eventTime */.gE)(event) ?? 0) >= options.since - 1000);
         const controllerRevisions = cache
             .objects('ControllerRevision', namespace)
             .filter((revision) => (0,objects/* controllerUid */.H7)(revision) === uid);
@@ -1914,7 +1934,7 @@ async function addDetails(result, api) {
             fieldSelector: `involvedObject.name=${problem.pod}`,
         });
         result.events = items
-            .sort((a, b) => eventTime(a) - eventTime(b))
+            .sort((a, b) => ((0,rollout_objects/* eventTime */.gE)(a) ?? 0) - ((0,rollout_objects/* eventTime */.gE)(b) ?? 0))
             .slice(-8)
             .map((event) => `${event.type ?? ''} ${event.reason ?? ''}: ${event.message ?? ''}`.trim());
     }
@@ -1948,17 +1968,6 @@ function logFailureDetails(result, logger) {
             .map((line) => `  ${line}`)
             .join('\n')}`);
     }
-}
-function eventTime(event) {
-    for (const field of ['lastTimestamp', 'eventTime', 'firstTimestamp']) {
-        const value = event[field] ?? (0,objects/* metadataOf */.Nk)(event).creationTimestamp;
-        if (typeof value === 'string') {
-            const time = Date.parse(value);
-            if (!Number.isNaN(time))
-                return time;
-        }
-    }
-    return 0;
 }
 function seconds(ms) {
     return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;

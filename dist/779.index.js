@@ -231,14 +231,12 @@ class GitHubRun {
     inputs;
     env;
     logger;
-    images;
     reporter;
     startedAt;
-    constructor(inputs, env, logger, images) {
+    constructor(inputs, env, logger) {
         this.inputs = inputs;
         this.env = env;
         this.logger = logger;
-        this.images = images;
         // The job started before this step; its own deployment was created then.
         this.startedAt = new Date(Date.now() - process.uptime() * 1000);
     }
@@ -249,7 +247,7 @@ class GitHubRun {
         return Boolean(this.inputs.environment && this.inputs.githubToken && this.env.GITHUB_REPOSITORY);
     }
     /** The engine is about to change the cluster (see DeployDeps.onDeploying). */
-    async deploying(previous, dryRun = false) {
+    async deploying(previous, images, dryRun = false) {
         if (!this.enabled || this.reporter)
             return;
         const { DeploymentReporter } = await __webpack_require__.e(/* import() */ 153).then(__webpack_require__.bind(__webpack_require__, 3153));
@@ -262,7 +260,7 @@ class GitHubRun {
             environmentUrl: this.inputs.environmentUrl,
             runUrl: (0,_manifests_annotations_js__WEBPACK_IMPORTED_MODULE_1__/* .runUrlFromEnv */ .kk)(this.env),
             releaseName: this.inputs.releaseName,
-            images: this.images(),
+            images,
             previousRelease: previous,
             startedAt: this.startedAt,
             logger: this.logger,
@@ -272,7 +270,7 @@ class GitHubRun {
     /** The final status, for every outcome. */
     async finished(result, cancelled) {
         if (result.result === 'dry-run' && result.deploy)
-            await this.deploying(result.deploy.previousRelease, true);
+            await this.deploying(result.deploy.previousRelease, result.images, true);
         await this.reporter?.finish({
             result: result.result,
             verdict: result.verdict,

@@ -79,22 +79,13 @@ function renderedObject(objects, ref) {
         o.name === ref.name &&
         (ref.namespace === undefined || o.namespace === undefined || o.namespace === ref.namespace));
 }
-/**
- * The rendered Job a migration Job was made from: the engine names it `NAME-<tag>` (NAME cut
- * to fit 63 characters), so the source is the Job whose name, or `sourceName` when given, it
- * extends; of several, the longest name.
- */
+/** The rendered Job a migration Job was made from (the engine renames it `NAME-<tag>`). */
 function migrationSource(objects, migration) {
-    const jobs = objects.filter((o) => o.kind === 'Job' &&
+    return objects.find((o) => o.kind === 'Job' &&
+        o.name === migration.sourceName &&
         (migration.job.namespace === undefined ||
             o.namespace === undefined ||
             o.namespace === migration.job.namespace));
-    if (migration.sourceName !== undefined)
-        return jobs.find((o) => o.name === migration.sourceName);
-    const name = migration.job.name;
-    return jobs
-        .filter((o) => name === o.name || name.startsWith(`${o.name}-`))
-        .sort((a, b) => b.name.length - a.name.length)[0];
 }
 /**
  * A `file:line` a message names: ManifestError starts with `file:line: `, a plan error appends

@@ -274,22 +274,13 @@ function renderedObject(objects, ref) {
         o.name === ref.name &&
         (ref.namespace === undefined || o.namespace === undefined || o.namespace === ref.namespace));
 }
-/**
- * The rendered Job a migration Job was made from: the engine names it `NAME-<tag>` (NAME cut
- * to fit 63 characters), so the source is the Job whose name, or `sourceName` when given, it
- * extends; of several, the longest name.
- */
+/** The rendered Job a migration Job was made from (the engine renames it `NAME-<tag>`). */
 function migrationSource(objects, migration) {
-    const jobs = objects.filter((o) => o.kind === 'Job' &&
+    return objects.find((o) => o.kind === 'Job' &&
+        o.name === migration.sourceName &&
         (migration.job.namespace === undefined ||
             o.namespace === undefined ||
             o.namespace === migration.job.namespace));
-    if (migration.sourceName !== undefined)
-        return jobs.find((o) => o.name === migration.sourceName);
-    const name = migration.job.name;
-    return jobs
-        .filter((o) => name === o.name || name.startsWith(`${o.name}-`))
-        .sort((a, b) => b.name.length - a.name.length)[0];
 }
 /**
  * A `file:line` a message names: ManifestError starts with `file:line: `, a plan error appends
@@ -455,9 +446,8 @@ function failedState(result) {
     return 'not rolled back, the failed release is left in place';
 }
 function isCancelled(result) {
-    const extra = result;
-    if (extra.cancelled !== undefined)
-        return extra.cancelled;
+    if (result.cancelled !== undefined)
+        return result.cancelled;
     if (result.deploy)
         return result.deploy.cancelled;
     return result.result === 'failed' && /\bcancel(l)?ed\b/i.test(result.verdict ?? '');
@@ -719,26 +709,9 @@ function diff(deploy, shown, leftOut) {
 /** Every phase of the run in order, each with what became of it (a verify that failed is failed). */
 function timelinePhases(result) {
     const deploy = result.deploy;
-    const cancelled = isCancelled(result);
-    const prepare = result.phases.map((p) => ({
-        name: p.name,
-        section: 'Prepare',
-        startedAt: p.startedAt,
-        durationMs: p.durationMs,
-        outcome: p.outcome ?? 'done',
-    }));
-    const last = prepare[prepare.length - 1];
-    const anyOutcome = result.phases.some((p) => p.outcome !== undefined);
-    if (!deploy && result.result === 'failed' && last && !anyOutcome && !cancelled)
-        last.outcome = 'failed';
-    const steps = (deploy?.phases ?? []).map((p) => {
-        let outcome = p.outcome;
-        if (outcome === 'done' && p.name === 'Verify' && deploy?.verify?.ok === false)
-            outcome = deploy.verify.cancelled ? 'cancelled' : 'failed';
-        if (outcome === 'done' && p.name === 'Migrate' && deploy?.migration?.status === 'failed')
-            outcome = deploy.migration.leftRunning ? 'cancelled' : 'failed';
-        return { name: p.name, section: 'Deploy', startedAt: p.startedAt, durationMs: p.durationMs, outcome };
-    });
+    // The pipeline and the engine mark each phase's outcome, a failed verify or migration included.
+    const prepare = result.phases.map((p) => ({ ...p, section: 'Prepare' }));
+    const steps = (deploy?.phases ?? []).map((p) => ({ ...p, section: 'Deploy' }));
     return [...prepare, ...steps];
 }
 /** The phases as a mermaid gantt (GitHub renders it): wall-clock axis, failed phases in red. */

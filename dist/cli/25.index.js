@@ -75,17 +75,7 @@ async function openKubectl(options, deps) {
         signal: deps.signal,
     });
     const where = `${options.context !== undefined ? `context ${options.context} of ` : ''}${kubeconfig}`;
-    const result = await kubectl.run(['version', '--output=json', '--request-timeout=30s'], {
-        timeoutMs: 45_000,
-    });
-    if (result.exitCode !== 0) {
-        const detail = result.stderr.trim().split('\n').filter(Boolean).slice(-3).join(' | ') || 'no error output';
-        if (/Unauthorized|\b401\b|must be logged in/i.test(result.stderr)) {
-            throw new Error(`${(0,_cluster_connect_js__WEBPACK_IMPORTED_MODULE_3__/* .explainUnauthorized */ .ed)(undefined, undefined)} (${where}; kubectl said: ${detail})`);
-        }
-        throw new Error(`kubectl could not reach the cluster of ${where} (exit ${result.exitCode}): ${detail}`);
-    }
-    deps.logger.info(`Connected to ${where}: Kubernetes ${(0,_cluster_connect_js__WEBPACK_IMPORTED_MODULE_3__/* .parseServerVersion */ .xA)(result.stdout) ?? '(version not reported)'}.`);
+    await (0,_cluster_connect_js__WEBPACK_IMPORTED_MODULE_3__/* .proveConnection */ .Jy)({ kubectl: deps.runner, logger: deps.logger, env: deps.env, context: options.context }, kubeconfig, undefined, undefined, where);
     return kubectl;
 }
 /**
@@ -166,7 +156,10 @@ var command = __webpack_require__(3567);
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./src/pipeline.ts + 12 modules
 var pipeline = __webpack_require__(2574);
+// EXTERNAL MODULE: ./src/verdict.ts
+var verdict = __webpack_require__(3138);
 ;// CONCATENATED MODULE: ./src/cli/deploy-pipeline.ts
+
 
 
 
@@ -180,7 +173,7 @@ async function runCliPipeline(inputs, options, deps) {
     if (options.kubeconfig !== undefined && !(0,external_node_fs_.existsSync)(options.kubeconfig)) {
         return {
             result: 'failed',
-            verdict: `Option --kubeconfig names ${options.kubeconfig}, which does not exist. Expected the path of a kubeconfig file. Nothing was changed in the cluster.`,
+            verdict: (0,verdict/* nothingChanged */.U)(`Option --kubeconfig names ${options.kubeconfig}, which does not exist. Expected the path of a kubeconfig file.`),
             images: {},
             built: [],
             cluster: undefined,

@@ -131,11 +131,10 @@ async function callAws(context, call) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   bp: () => (/* binding */ connectCluster),
-  ed: () => (/* binding */ explainUnauthorized),
-  xA: () => (/* binding */ parseServerVersion)
+  Jy: () => (/* binding */ proveConnection)
 });
 
-// UNUSED EXPORTS: requireCluster
+// UNUSED EXPORTS: explainUnauthorized, parseServerVersion, requireCluster
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -322,20 +321,25 @@ function requireCluster(connection, phase) {
         return connection;
     throw new Error(`The ${phase} phase needs a cluster. Set cluster-name (an EKS cluster) or kubeconfig (any cluster).`);
 }
-/** `kubectl version` is read-only and needs a working login: the cheapest honest check. */
-async function proveConnection(deps, kubeconfigPath, authenticationMode, clusterName) {
+/**
+ * `kubectl version` is read-only and needs a working login: the cheapest honest check. `where`
+ * (e.g. the CLI's "context X of PATH") names the cluster in the messages when given.
+ */
+async function proveConnection(deps, kubeconfigPath, authenticationMode, clusterName, where) {
     const context = deps.context ? ['--context', deps.context] : [];
     const result = await deps.kubectl.run('kubectl', [...context, 'version', '--output=json', '--request-timeout=30s'], { env: { ...deps.env, KUBECONFIG: kubeconfigPath }, timeoutMs: 60_000 });
     if (result.exitCode === 0) {
-        const version = parseServerVersion(result.stdout);
-        deps.logger.info(`Connected: the cluster runs Kubernetes ${version ?? '(version not reported)'}.`);
+        const version = parseServerVersion(result.stdout) ?? '(version not reported)';
+        deps.logger.info(where
+            ? `Connected to ${where}: Kubernetes ${version}.`
+            : `Connected: the cluster runs Kubernetes ${version}.`);
         return version;
     }
     const detail = tail(result.stderr);
     if (/Unauthorized|\b401\b|must be logged in/i.test(result.stderr)) {
-        throw new Error(`${explainUnauthorized(authenticationMode, clusterName)} (kubectl said: ${detail})`);
+        throw new Error(`${explainUnauthorized(authenticationMode, clusterName)} (${where ? `${where}; ` : ''}kubectl said: ${detail})`);
     }
-    throw new Error(`kubectl could not reach the cluster (exit ${result.exitCode}): ${detail}`);
+    throw new Error(`kubectl could not reach the cluster${where ? ` of ${where}` : ''} (exit ${result.exitCode}): ${detail}`);
 }
 function parseServerVersion(stdout) {
     try {

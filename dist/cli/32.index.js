@@ -63,9 +63,12 @@ var deploy_kubectl = __webpack_require__(6613);
 var objects = __webpack_require__(8495);
 // EXTERNAL MODULE: ./src/deploy/plan.ts
 var plan = __webpack_require__(5448);
+// EXTERNAL MODULE: ./src/deploy/rollout/objects.ts
+var rollout_objects = __webpack_require__(5165);
 // EXTERNAL MODULE: ./src/deploy/watch.ts
 var watch = __webpack_require__(4808);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
 
 
 
@@ -94,9 +97,7 @@ async function waitForCrds(crds, api, signal) {
     for (const crd of crds) {
         const path = (0,kube_api/* resourcePath */.oU)('CustomResourceDefinition', undefined, crd.ref.name);
         for (;;) {
-            const live = await api.get(path);
-            const conditions = (0,records/* isRecord */.u)(live?.status) && Array.isArray(live.status.conditions) ? live.status.conditions : [];
-            if (conditions.some((c) => (0,records/* isRecord */.u)(c) && c.type === 'Established' && c.status === 'True'))
+            if ((0,rollout_objects/* conditionIs */.OD)(await api.get(path), 'Established', 'True'))
                 break;
             if (Date.now() > deadline || signal.aborted) {
                 throw new ApplyError(`CustomResourceDefinition ${crd.ref.name} was not Established within 60 s.`);
@@ -161,6 +162,10 @@ __webpack_require__.d(__webpack_exports__, {
   deploy: () => (/* binding */ deploy)
 });
 
+// EXTERNAL MODULE: ./src/phases.ts
+var phases = __webpack_require__(119);
+// EXTERNAL MODULE: ./src/verdict.ts
+var verdict = __webpack_require__(3138);
 // EXTERNAL MODULE: ./src/deploy/apply.ts + 1 modules
 var apply = __webpack_require__(7009);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -285,8 +290,8 @@ var migrate = __webpack_require__(7474);
 var release = __webpack_require__(466);
 // EXTERNAL MODULE: ./src/records.ts
 var records = __webpack_require__(4845);
-// EXTERNAL MODULE: ./src/deploy/verify.ts + 7 modules
-var deploy_verify = __webpack_require__(5357);
+// EXTERNAL MODULE: ./src/deploy/verify.ts + 6 modules
+var deploy_verify = __webpack_require__(7812);
 ;// CONCATENATED MODULE: ./src/deploy/rollback.ts
 
 
@@ -410,6 +415,8 @@ async function replaceStatefulSetPods(plan, updateRevisions, api, logger) {
     return replaced;
 }
 
+// EXTERNAL MODULE: ./src/deploy/rollout/policy.ts
+var rollout_policy = __webpack_require__(3);
 ;// CONCATENATED MODULE: ./src/deploy/engine.ts
 
 
@@ -420,14 +427,9 @@ async function replaceStatefulSetPods(plan, updateRevisions, api, logger) {
 
 
 
-/** A failure with its phase, carried to the one place that builds the outcome. */
-class PhaseFailure extends Error {
-    nothingChanged;
-    constructor(message, nothingChanged) {
-        super(message);
-        this.nothingChanged = nothingChanged;
-    }
-}
+
+
+
 /**
  * One deploy as a transaction over a release: plan (dry run of the whole set), migrate,
  * apply, verify, roll back what failed, prune, record. Every path ends in an outcome —
@@ -450,36 +452,15 @@ async function deploy(settings, deps) {
         phases: [],
         kubectlProcesses: 0,
     };
-    const phase = async (name, work) => {
-        const start = now();
-        const timing = { name, startedAt: start, durationMs: 0, outcome: 'done' };
-        outcome.phases.push(timing);
-        try {
-            return await logger.group(name, work);
-        }
-        catch (error) {
-            timing.outcome = signal.aborted ? 'cancelled' : 'failed';
-            throw error;
-        }
-        finally {
-            timing.durationMs = now() - start;
-        }
-    };
-    const policy = {
-        crashloopRestarts: settings.crashloopRestarts,
-        configErrorGraceMs: 2_500,
-        operatorGraceMs: 30_000,
-        imagePullGraceMs: 30_000,
-        failedCreateGraceMs: 5_000,
-        unschedulableIsFatal: false,
-    };
+    const phase = (0,phases/* phaseTimer */.$)(outcome.phases, logger, signal, now);
+    const policy = (0,rollout_policy/* rolloutPolicy */.O)(settings.crashloopRestarts);
     let api;
     try {
         api = await kube_api/* KubeApi */.Y5.start(kubectl);
         const cluster = api;
         const plan = await phase('Plan', async () => {
             const rendered = settings.rendered;
-            const namespace = (0,deploy_plan/* namespaceOfRecord */.IL)({ objects: rendered.map((r) => ({ ref: { namespace: r.namespace } })) }, settings.namespace);
+            const namespace = (0,deploy_plan/* namespaceOfRecord */.IL)(rendered.map((r) => r.namespace), settings.namespace);
             const store = new release/* ReleaseStore */.T(cluster, namespace, settings.releaseName);
             outcome.namespace = namespace;
             const history = await store.history();
@@ -517,6 +498,7 @@ async function deploy(settings, deps) {
             version: plan.plan.unchanged && plan.latest ? plan.latest.version : plan.version,
             previous: plan.latest?.version,
             unchanged: plan.plan.unchanged,
+            images: settings.images,
         });
         if (plan.plan.unchanged && plan.latest) {
             logger.info(`Release ${settings.releaseName} v${plan.latest.version} already has exactly these manifests and the cluster matches them: nothing to do.`);
@@ -526,7 +508,7 @@ async function deploy(settings, deps) {
             return outcome;
         }
         if (signal.aborted)
-            throw new PhaseFailure('The run was cancelled before anything was applied; nothing changed.', true);
+            throw new Error('The run was cancelled before anything was applied; nothing changed.');
         const { objects, migration } = plan.plan;
         const stage = (name) => objects.filter((o) => o.stage === name);
         let workloadsApplied = false;
@@ -655,10 +637,8 @@ async function deploy(settings, deps) {
         const message = error.message;
         outcome.cancelled = signal.aborted;
         outcome.verdict = message;
-        if (error instanceof PhaseFailure)
-            outcome.nothingChanged = error.nothingChanged;
         if (outcome.nothingChanged)
-            outcome.verdict = `${message}${/nothing (was )?changed/i.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+            outcome.verdict = (0,verdict/* nothingChanged */.U)(message);
         outcome.result = 'failed';
         return outcome;
     }
@@ -827,6 +807,31 @@ class ReleaseStore {
         }
         return doomed;
     }
+}
+
+
+/***/ }),
+
+/***/ 3:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ rolloutPolicy)
+/* harmony export */ });
+/**
+ * The rollout policy of every verification (a deploy, its rollback, a rollback from the CLI), so
+ * each is judged alike. Grace periods are real time: a missing ConfigMap or Secret fails after
+ * 2.5 s, or 30 s when an operator of the set is about to create it (producedByOperators).
+ */
+function rolloutPolicy(crashloopRestarts) {
+    return {
+        crashloopRestarts,
+        configErrorGraceMs: 2_500,
+        operatorGraceMs: 30_000,
+        imagePullGraceMs: 30_000,
+        failedCreateGraceMs: 5_000,
+        unschedulableIsFatal: false,
+    };
 }
 
 

@@ -63,9 +63,12 @@ var deploy_kubectl = __webpack_require__(6613);
 var objects = __webpack_require__(8495);
 // EXTERNAL MODULE: ./src/deploy/plan.ts
 var plan = __webpack_require__(5448);
+// EXTERNAL MODULE: ./src/deploy/rollout/objects.ts
+var rollout_objects = __webpack_require__(5165);
 // EXTERNAL MODULE: ./src/deploy/watch.ts
 var watch = __webpack_require__(4808);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
 
 
 
@@ -94,9 +97,7 @@ async function waitForCrds(crds, api, signal) {
     for (const crd of crds) {
         const path = (0,kube_api/* resourcePath */.oU)('CustomResourceDefinition', undefined, crd.ref.name);
         for (;;) {
-            const live = await api.get(path);
-            const conditions = (0,records/* isRecord */.u)(live?.status) && Array.isArray(live.status.conditions) ? live.status.conditions : [];
-            if (conditions.some((c) => (0,records/* isRecord */.u)(c) && c.type === 'Established' && c.status === 'True'))
+            if ((0,rollout_objects/* conditionIs */.OD)(await api.get(path), 'Established', 'True'))
                 break;
             if (Date.now() > deadline || signal.aborted) {
                 throw new ApplyError(`CustomResourceDefinition ${crd.ref.name} was not Established within 60 s.`);
@@ -235,7 +236,9 @@ function rollbackTarget(history, input) {
 /* harmony import */ var _objects_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8495);
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5448);
 /* harmony import */ var _release_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(466);
-/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5357);
+/* harmony import */ var _rollout_policy_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7812);
+
 
 
 
@@ -302,7 +305,7 @@ async function manualRollback(input, deps) {
         result.verify = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_4__/* .verifyRollout */ .JK)(targets, {
             api,
             logger,
-            policy: rolloutPolicy(input.crashloopRestarts ?? 2),
+            policy: (0,_rollout_policy_js__WEBPACK_IMPORTED_MODULE_6__/* .rolloutPolicy */ .O)(input.crashloopRestarts ?? 2),
             timeoutMs: input.rolloutTimeoutMs,
             signal,
             since: startedAt,
@@ -383,16 +386,6 @@ async function recordRollback(input, target, history, result, startedAt, finishe
     catch (error) {
         logger.warning(`The release record could not be written: ${error.message}`);
     }
-}
-/** The engine's rollout policy (src/deploy/engine.ts), so a rollback is judged as a deploy is. */
-function rolloutPolicy(crashloopRestarts) {
-    return {
-        crashloopRestarts,
-        configErrorGraceMs: 10_000,
-        imagePullGraceMs: 30_000,
-        failedCreateGraceMs: 5_000,
-        unschedulableIsFatal: false,
-    };
 }
 
 
@@ -539,6 +532,31 @@ class ReleaseStore {
         }
         return doomed;
     }
+}
+
+
+/***/ }),
+
+/***/ 3:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ rolloutPolicy)
+/* harmony export */ });
+/**
+ * The rollout policy of every verification (a deploy, its rollback, a rollback from the CLI), so
+ * each is judged alike. Grace periods are real time: a missing ConfigMap or Secret fails after
+ * 2.5 s, or 30 s when an operator of the set is about to create it (producedByOperators).
+ */
+function rolloutPolicy(crashloopRestarts) {
+    return {
+        crashloopRestarts,
+        configErrorGraceMs: 2_500,
+        operatorGraceMs: 30_000,
+        imagePullGraceMs: 30_000,
+        failedCreateGraceMs: 5_000,
+        unschedulableIsFatal: false,
+    };
 }
 
 

@@ -370,6 +370,36 @@ function setScalar(manifest, path, value) {
 
 /***/ }),
 
+/***/ 119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ phaseTimer)
+/* harmony export */ });
+/**
+ * Runs each phase in a log group and records its timing in `phases`: failed when it throws
+ * (cancelled when the run's signal aborted), done otherwise.
+ */
+function phaseTimer(phases, logger, signal, now = Date.now) {
+    return async (name, work) => {
+        const timing = { name, startedAt: now(), durationMs: 0, outcome: 'done' };
+        phases.push(timing);
+        try {
+            return await logger.group(name, work);
+        }
+        catch (error) {
+            timing.outcome = signal?.aborted ? 'cancelled' : 'failed';
+            throw error;
+        }
+        finally {
+            timing.durationMs = now() - timing.startedAt;
+        }
+    };
+}
+
+
+/***/ }),
+
 /***/ 2574:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1895,7 +1925,13 @@ function rejectDuplicates(documents, namespaceOf) {
     }
 }
 
+// EXTERNAL MODULE: ./src/phases.ts
+var phases = __webpack_require__(119);
+// EXTERNAL MODULE: ./src/verdict.ts
+var verdict = __webpack_require__(3138);
 ;// CONCATENATED MODULE: ./src/pipeline.ts
+
+
 
 
 
@@ -1942,30 +1978,14 @@ function renderLoaded(sources, options, logger) {
  */
 async function runPipeline(inputs, deps) {
     const result = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
-    const timed = async (name, work) => {
-        const startedAt = Date.now();
-        const phase = { name, startedAt, durationMs: 0, outcome: 'done' };
-        result.phases.push(phase);
-        try {
-            return await deps.logger.group(name, work);
-        }
-        catch (error) {
-            phase.outcome = deps.signal?.aborted ? 'cancelled' : 'failed';
-            throw error;
-        }
-        finally {
-            phase.durationMs = Date.now() - startedAt;
-        }
-    };
+    const timed = (0,phases/* phaseTimer */.$)(result.phases, deps.logger, deps.signal);
     try {
         await runPhases(inputs, deps, result, timed);
     }
     catch (error) {
         result.result = 'failed';
         const message = error.message;
-        result.verdict = result.deploy
-            ? message
-            : `${message}${/changed/.test(message) ? '' : ' Nothing was changed in the cluster.'}`;
+        result.verdict = result.deploy ? message : (0,verdict/* nothingChanged */.U)(message);
         deps.logger.debug(error.stack ?? '');
     }
     result.cancelled = deps.signal?.aborted ?? false;
@@ -2012,7 +2032,6 @@ async function runPhases(inputs, deps, result, timed) {
     }));
     result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
     result.built = prepared.built;
-    deps.onImages?.(result.images);
     const render = await timed('Render manifests', async () => renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger));
     result.render = render;
     const manifestsPath = deps.workDir ? external_node_path_default().join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
@@ -2062,10 +2081,26 @@ async function runPhases(inputs, deps, result, timed) {
         historyLimit: inputs.historyLimit,
         diffPath: external_node_path_default().join(external_node_path_default().dirname(manifestsPath), 'diff.txt'),
     }, { kubectl, logger, signal: deps.signal ?? new AbortController().signal, onDeploying: deps.onDeploying });
-    deps.onKubectl?.(outcome.kubectlProcesses);
     result.deploy = outcome;
     result.result = outcome.result;
     result.verdict = outcome.verdict;
+}
+
+
+/***/ }),
+
+/***/ 3138:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ nothingChanged)
+/* harmony export */ });
+/**
+ * A verdict of a run that failed before it changed anything says so, once: the person reading it
+ * needs to know whether the cluster is still as it was.
+ */
+function nothingChanged(message) {
+    return /nothing (was )?changed/i.test(message) ? message : `${message} Nothing was changed in the cluster.`;
 }
 
 
