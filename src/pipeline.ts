@@ -133,9 +133,9 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
  * killed docker): the verdict says it was cancelled, and in which phase.
  */
 function cancelledBefore(message: string, result: PipelineResult, signal: AbortSignal | undefined): string {
-  if (!signal?.aborted || /cancel/i.test(message)) return message;
+  if (!signal?.aborted || /^The run was cancelled/.test(message)) return message;
   const phase = result.phases.at(-1)?.name;
-  return `The run was cancelled${phase ? ` during '${phase}'` : ''} (${message}).`;
+  return `The run was cancelled${phase ? ` during '${phase}'` : ''}: ${message}`;
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined, when: string): void {
@@ -204,7 +204,6 @@ async function runPhases(
     renderLoaded(sources, renderOptions(new Map(Object.entries(result.images))), logger),
   );
   result.render = render;
-  throwIfCancelled(deps.signal, 'after rendering the manifests, before anything was applied');
   const manifestsPath = deps.workDir ? path.join(deps.workDir, 'rendered.yaml') : renderOutputPath(env);
   await mkdir(path.dirname(manifestsPath), { recursive: true });
   // Owner-only: rendered Secrets carry their data.
@@ -236,6 +235,8 @@ async function runPhases(
     logger,
     signal: deps.signal,
   });
+  // Rendering never yields to the event loop: a signal that came during it is seen only now.
+  throwIfCancelled(deps.signal, 'after rendering the manifests, before anything was applied');
   const trace = traceabilityOf(inputs.tag, env);
   const outcome = await deploy(
     {
