@@ -59,6 +59,41 @@ describe('runPipeline', () => {
     expect(result.verdict).toContain('Nothing was changed in the cluster.');
   });
 
+  it('cancelled while a phase waits on a service: stops there, and the verdict names the phase and says nothing changed', async () => {
+    const env = { GITHUB_WORKSPACE: path.join(root, 'repo'), RUNNER_TEMP: path.join(root, 'tmp') };
+    const inputs = parseInputs(
+      (name) => ({ manifests: 'deploy', 'cluster-name': 'prod', 'aws-region': 'eu-west-1' })[name] ?? '',
+      env,
+    );
+    const cancel = new AbortController();
+    // DescribeCluster never answers; the run's abort ends the request, as the SDK's handler does.
+    const eks = async () =>
+      ({
+        send: () =>
+          new Promise((_resolve, reject) =>
+            cancel.signal.addEventListener('abort', () =>
+              reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })),
+            ),
+          ),
+      }) as never;
+    setTimeout(() => cancel.abort(), 50);
+    const result = await runPipeline(inputs, {
+      runner: new NodeProcessRunner(),
+      logger: new StreamLogger(() => {}),
+      env,
+      eks,
+      signal: cancel.signal,
+    });
+    expect(result).toMatchObject({ result: 'failed', cancelled: true, images: {}, built: [] });
+    expect(result.verdict).toBe(
+      "The run was cancelled during 'Cluster': eks:DescribeCluster on cluster 'prod' in eu-west-1 was cancelled. Nothing was changed in the cluster.",
+    );
+    expect(result.phases.map((phase) => [phase.name, phase.outcome])).toEqual([
+      ['Check manifests', 'done'],
+      ['Cluster', 'cancelled'],
+    ]);
+  });
+
   it('falls back to the OS temp dir outside a runner', () => {
     expect(renderOutputPath({})).toBe(path.join(os.tmpdir(), 'k8s-deploy', 'rendered.yaml'));
   });

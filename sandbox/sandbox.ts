@@ -12,6 +12,7 @@ import type { ClusterHandle } from './cluster.js';
 import { startGitHubService } from './github/server.js';
 import { createCertificateAuthority, issueServerCertificate } from './pki.js';
 import { RegistryClient } from './registry/client.js';
+import { RegistryFaultPlan } from './registry/faults.js';
 import { createImagePullCheck } from './registry/image-pull.js';
 import { startRegistryProxy } from './registry/proxy.js';
 import { startRegistry } from './registry/registry.js';
@@ -122,6 +123,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const { ca, registryTls, apiTls } = certsResult.value;
     const backend = backendResult.value;
     const registry = new RegistryClient(backend.backendUrl, 'AWS', registryPassword);
+    // Faults for podman's pushes and pulls (admin route /registry/faults); kubelets read the registry directly.
+    const registryFaults = new RegistryFaultPlan();
     const proxy = await startRegistryProxy({
       tls: registryTls,
       backendUrl: backend.backendUrl,
@@ -134,6 +137,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           registry,
         ),
       registry,
+      faults: registryFaults,
     });
     closers.push(proxy.close);
     const { catalog, host: registryHost } = proxy;
@@ -215,6 +219,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       cluster,
       extraClusters,
       secrets,
+      registryFaults,
       ecr: {
         catalog,
         registry,

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createEksClient } from './aws/clients.js';
 import { type ClusterConnection, type ConnectDeps, connectCluster } from './cluster/connect.js';
 import type { DeployDeps, DeployOutcome } from './deploy/engine.js';
 import { type ImageDeps, prepareImages } from './images/prepare.js';
@@ -120,11 +121,25 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
   } catch (error) {
     result.result = 'failed';
     const message = (error as Error).message;
-    result.verdict = result.deploy ? message : nothingChanged(message);
+    result.verdict = result.deploy ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
     deps.logger.debug((error as Error).stack ?? '');
   }
   result.cancelled = deps.signal?.aborted ?? false;
   return result;
+}
+
+/**
+ * A phase cut short by the cancellation fails with whatever its tool said (an aborted request, a
+ * killed docker): the verdict says it was cancelled, and in which phase.
+ */
+function cancelledBefore(message: string, result: PipelineResult, signal: AbortSignal | undefined): string {
+  if (!signal?.aborted || /^The run was cancelled/.test(message)) return message;
+  const phase = result.phases.at(-1)?.name;
+  return `The run was cancelled${phase ? ` during '${phase}'` : ''}: ${message}`;
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined, when: string): void {
+  if (signal?.aborted) throw new Error(`The run was cancelled ${when}.`);
 }
 
 async function runPhases(
@@ -163,12 +178,14 @@ async function runPhases(
     logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
     return loaded;
   });
+  // The run's EKS client logs the SDK's retries and is aborted with the run.
+  const eks = deps.eks ?? ((region: string) => createEksClient(region, { logger, signal: deps.signal }));
   const cluster = await timed('Cluster', () =>
-    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks: deps.eks, context: deps.context }),
+    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks, context: deps.context }),
   );
   result.cluster = cluster;
   if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
-  if (deps.signal?.aborted) throw new Error('The run was cancelled before anything was built or applied.');
+  throwIfCancelled(deps.signal, 'before anything was built or applied');
   const prepared = await timed('Images', () =>
     prepareImages(inputs, {
       ecr: deps.ecr,
@@ -177,8 +194,10 @@ async function runPhases(
       env,
       tempDir: env.RUNNER_TEMP || undefined,
       onLogin: (registry) => deps.onCleanup?.({ registry }),
+      signal: deps.signal,
     }),
   );
+  throwIfCancelled(deps.signal, 'after the images were ready, before anything was applied');
   result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
   result.built = prepared.built;
   const render = await timed('Render manifests', async () =>
@@ -216,6 +235,8 @@ async function runPhases(
     logger,
     signal: deps.signal,
   });
+  // Rendering never yields to the event loop: a signal that came during it is seen only now.
+  throwIfCancelled(deps.signal, 'after rendering the manifests, before anything was applied');
   const trace = traceabilityOf(inputs.tag, env);
   const outcome = await deploy(
     {

@@ -376,3 +376,84 @@ describe('prepareImages', () => {
     expect(ecrMock.calls()).toHaveLength(0);
   });
 });
+
+describe('a registry that fails the push', () => {
+  const SERVER_ERROR =
+    'Error: writing blob: uploading layer to https://host/v2/api/blobs/uploads/x: received unexpected HTTP status: 500 Internal Server Error\n';
+  const logs = (events: Event[]) => events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+
+  function failingPushes(times: number, stderr = SERVER_ERROR) {
+    ecrMock.on(DescribeImagesCommand).rejects(notFound());
+    const { docker, deps, events } = setUp(false);
+    let failures = 0;
+    docker.on(['docker', 'push'], () => (failures++ < times ? { exitCode: 125, stderr } : {}));
+    const waits: number[] = [];
+    return { docker, events, waits, deps: { ...deps, sleep: async (ms: number) => void waits.push(ms) } };
+  }
+
+  it('retries a push that got a temporary registry error, saying so, and goes on', async () => {
+    const { docker, deps, events, waits } = failingPushes(2);
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound()) // the plan
+      .rejectsOnce(notFound()) // after the first failure: not there
+      .rejectsOnce(notFound()) // after the second
+      .resolves({ imageDetails: [{ imageDigest: NEW }] });
+    const result = await prepareImages(inputs(), deps);
+    expect(result.images.api).toBe(`${HOST}/api:${SHA}@${NEW}`);
+    expect(pushes(docker)).toHaveLength(3);
+    expect(waits).toEqual([2000, 5000]);
+    const retries = logs(events).filter((line) => line.includes('looks temporary'));
+    expect(retries).toEqual([
+      expect.stringMatching(
+        /^docker failed to push .*\(attempt 1 of 3\) \(exit 125\): .*500 Internal Server Error\. The registry's error looks temporary: retrying in 2 s\.$/,
+      ),
+      expect.stringMatching(/\(attempt 2 of 3\).*retrying in 5 s\.$/),
+    ]);
+  });
+
+  it('gives up after 3 attempts with one sentence naming the image and the attempts', async () => {
+    const { docker, deps } = failingPushes(5);
+    await expect(prepareImages(inputs(), deps)).rejects.toThrow(
+      `docker failed to push ${HOST}/api:${SHA} after 3 attempts (exit 125): Error: writing blob`,
+    );
+    expect(pushes(docker)).toHaveLength(3);
+  });
+
+  it('does not retry an error that another attempt cannot fix (denied, unknown repository)', async () => {
+    const { docker, deps } = failingPushes(
+      5,
+      'Error: denied: User is not authorized to perform ecr:PutImage\n',
+    );
+    await expect(prepareImages(inputs(), deps)).rejects.toThrow(
+      /docker failed to push .* \(exit 125\): Error: denied/,
+    );
+    expect(pushes(docker)).toHaveLength(1);
+  });
+
+  it('stops retrying when ECR lists the tag after a failed push (the answer was what got lost)', async () => {
+    const { docker, deps, events } = failingPushes(5);
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound())
+      .resolves({ imageDetails: [{ imageDigest: NEW }] });
+    const result = await prepareImages(inputs(), deps);
+    expect(result.images.api).toBe(`${HOST}/api:${SHA}@${NEW}`);
+    expect(pushes(docker)).toHaveLength(1);
+    expect(logs(events)).toContain(`ECR lists tag '${SHA}' now (${NEW}): the push got through.`);
+  });
+
+  it('builds nothing once the run is cancelled, and says so', async () => {
+    ecrMock.on(DescribeImagesCommand).rejects(notFound());
+    const { docker, deps } = setUp(false);
+    const cancel = new AbortController();
+    docker.on(['docker', 'login'], () => {
+      cancel.abort();
+      return {};
+    });
+    await expect(prepareImages(inputs(), { ...deps, signal: cancel.signal })).rejects.toThrow(
+      /^The run was cancelled while building the images\.$/,
+    );
+    expect(builds(docker)).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { parseRegistryFaultRule, type RegistryFaultPlan } from '../registry/faults.js';
 import { CLUSTER_STATUSES, type ClusterStatus, type SimulatedCluster } from './eks.js';
 import { type FaultPlan, parseFaultRule } from './faults.js';
 import { answerSecretsAdmin, type SimulatedSecretsManager } from './secrets-manager.js';
@@ -17,6 +18,8 @@ export interface AdminState {
   calls: CallRecord[];
   /** The simulated Secrets Manager, seeded through /secretsmanager/secrets/NAME. */
   secrets?: SimulatedSecretsManager;
+  /** The registry proxy's faults (POST/GET/DELETE /registry/faults). */
+  registryFaults?: RegistryFaultPlan;
 }
 
 export interface AdminAnswer {
@@ -37,13 +40,17 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
  *   GET /health; POST /eks/status {"status":"CREATING"};
  *   POST /faults {service?, operation?, status?, code, message?, times?}; DELETE /faults;
  *   GET /calls (every answered call); DELETE /calls;
- *   GET|PUT|DELETE /secretsmanager/secrets/NAME (see secrets-manager.ts).
+ *   GET|PUT|DELETE /secretsmanager/secrets/NAME (see secrets-manager.ts);
+ *   POST /registry/faults {method?, path?, status?, times?}; GET /registry/faults (the requests
+ *   answered with a fault); DELETE /registry/faults (see ../registry/faults.ts).
  */
 export function answerAdmin(state: AdminState, method: string, path: string, body: string): AdminAnswer {
   const route = `${method} ${path}`;
   const secretsAnswer = state.secrets && answerSecretsAdmin(state.secrets, method, path, body);
   if (secretsAnswer) return secretsAnswer;
   if (route === 'GET /health') return { status: 200, body: { ok: true } };
+  if (path === '/registry/faults' && state.registryFaults)
+    return answerRegistryFaults(state.registryFaults, method, body);
   if (route === 'GET /calls') return { status: 200, body: state.calls };
   if (route === 'DELETE /calls') {
     state.calls.length = 0;
@@ -78,4 +85,24 @@ export function answerAdmin(state: AdminState, method: string, path: string, bod
   }
   state.cluster.status = status as ClusterStatus;
   return { status: 200, body: { status } };
+}
+
+function answerRegistryFaults(faults: RegistryFaultPlan, method: string, body: string): AdminAnswer {
+  if (method === 'GET') return { status: 200, body: { injected: faults.injected } };
+  if (method === 'DELETE') {
+    faults.reset();
+    return { status: 200, body: {} };
+  }
+  if (method !== 'POST')
+    return { status: 404, body: { message: `No admin route ${method} /registry/faults.` } };
+  const parsed = parseJson(body);
+  if (!parsed.ok)
+    return { status: 400, body: { message: 'The body of POST /registry/faults must be JSON.' } };
+  try {
+    const rule = parseRegistryFaultRule(parsed.value);
+    faults.add(rule);
+    return { status: 200, body: rule };
+  } catch (error) {
+    return { status: 400, body: { message: (error as Error).message } };
+  }
 }

@@ -40,3 +40,20 @@ describe('parseFaultRule', () => {
     );
   });
 });
+
+describe('slow answers', () => {
+  it('holds the next matching calls for delayMs, apart from the error rules', () => {
+    const plan = new FaultPlan();
+    plan.add(parseFaultRule({ service: 'eks', operation: 'DescribeCluster', delayMs: 5000, times: 1 }));
+    plan.add(parseFaultRule({ service: 'eks', code: 'ServerException', status: 500, times: 1 }));
+    expect(plan.delayFor('ecr', 'DescribeImages')).toBe(0);
+    expect(plan.delayFor('eks', 'DescribeCluster')).toBe(5000);
+    expect(plan.delayFor('eks', 'DescribeCluster')).toBe(0);
+    expect(plan.take('eks', 'DescribeCluster')).toMatchObject({ code: 'ServerException' });
+  });
+
+  it('refuses a rule with both code and delayMs, or a delay that is not a whole number', () => {
+    expect(() => parseFaultRule({ code: 'X', delayMs: 10 })).toThrow('not both');
+    expect(() => parseFaultRule({ delayMs: 1.5 })).toThrow('delayMs must be a whole number');
+  });
+});

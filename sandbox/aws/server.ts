@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RegistryFaultPlan } from '../registry/faults.js';
 import { type AdminState, answerAdmin } from './admin.js';
 import { createEcrOperations, type EcrDependencies } from './ecr.js';
 import { describeCluster, type SimulatedCluster } from './eks.js';
@@ -18,6 +19,8 @@ export interface AwsServiceOptions {
   extraClusters?: SimulatedCluster[];
   /** Secrets the admin routes seed and the simulated External Secrets Operator reads. */
   secrets?: SimulatedSecretsManager;
+  /** The registry proxy's faults, set through the admin routes /registry/faults. */
+  registryFaults?: RegistryFaultPlan;
   port?: number;
 }
 
@@ -47,6 +50,7 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
     faults: new FaultPlan(),
     calls: [],
     secrets: options.secrets,
+    registryFaults: options.registryFaults,
   };
 
   /** The operation a request names: the X-Amz-Target suffix for ECR, the REST route for EKS. */
@@ -74,6 +78,8 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
         `Credential should be scoped to a valid region. This sandbox simulates '${options.region}', not '${signed.region}'.`,
       );
     }
+    const delayMs = admin.faults.delayFor(service, operationOf(req, protocol));
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const fault = admin.faults.take(service, operationOf(req, protocol));
     if (fault) throw fault;
     if (protocol === 'json') {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RepositoryCatalog } from '../aws/repositories.js';
 import type { RegistryClient } from './client.js';
+import type { RegistryFaultPlan } from './faults.js';
 import { ecrRegistryVerdict, parseRepositoryRoute } from './push-rules.js';
 
 export interface RegistryProxyOptions {
@@ -19,6 +20,8 @@ export interface RegistryProxyOptions {
    */
   openCatalog(registryHost: string): Promise<RepositoryCatalog>;
   registry: RegistryClient;
+  /** Faults tests inject (admin route /registry/faults): answered before anything else. */
+  faults?: RegistryFaultPlan;
 }
 
 export interface RegistryProxyHandle {
@@ -31,6 +34,7 @@ export interface RegistryProxyHandle {
 /**
  * The registry's public face: TLS with the sandbox CA, then ECR's rules (repositories must exist,
  * IMMUTABLE tags never move), then the real registry, which still does the authentication itself.
+ * Injected faults (see faults.ts) come first: a failing registry fails before it checks anything.
  */
 export async function startRegistryProxy(options: RegistryProxyOptions): Promise<RegistryProxyHandle> {
   const expected = Buffer.from(
@@ -50,6 +54,11 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fault = options.faults?.take(req.method ?? 'GET', req.url ?? '/');
+    if (fault) {
+      req.resume(); // an upload's body is read and dropped, as a failing registry would
+      return reply(res, fault.status, fault.code, fault.message);
+    }
     const route = parseRepositoryRoute(req.url ?? '');
     // Unauthenticated requests go straight through: the registry answers with its own challenge.
     if (!route || !authenticated(req)) return forward(req, res);

@@ -1,6 +1,8 @@
+import { attemptsOf } from './retries.js';
+
 /**
- * Turns AWS SDK errors into one sentence a user can act on. Throttling never reaches here: the
- * clients retry it with the SDK's own strategy (see clients.ts).
+ * Turns AWS SDK errors into one sentence a user can act on. Throttling reaches here only when the
+ * SDK's own retries (see clients.ts) ran out; the sentence says how many attempts were made.
  */
 
 /** An AWS call that failed in a way the user must fix; the message says how. */
@@ -58,6 +60,8 @@ export function explainAwsError(error: unknown, context: AwsCallContext): Error 
   const action = `${context.service}:${context.operation}`;
   const where = context.region ? ` in ${context.region}` : '';
   const about = context.subject ? ` on ${context.subject}` : '';
+  const attempts = attemptsOf(error);
+  const afterAttempts = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
 
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
     return new AwsError(CREDENTIALS_MISSING, name);
@@ -83,11 +87,12 @@ export function explainAwsError(error: unknown, context: AwsCallContext): Error 
   }
   if (name === 'ThrottlingException' || name === 'TooManyRequestsException') {
     return new AwsError(
-      `AWS kept throttling ${action}${where} after the SDK's retries. Try again later or lower the number of parallel jobs calling it.`,
+      `AWS kept throttling ${action}${where}${afterAttempts || " after the SDK's retries"} (${name}). Try again later or lower the number of parallel jobs calling it.`,
       name,
     );
   }
-  return new AwsError(`${action}${about}${where} failed: ${name}: ${message}`, name);
+  if (name === 'AbortError') return new AwsError(`${action}${about}${where} was cancelled.`, name);
+  return new AwsError(`${action}${about}${where} failed${afterAttempts}: ${name}: ${message}`, name);
 }
 
 /** Runs one AWS call and explains any error it throws. */

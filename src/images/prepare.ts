@@ -35,6 +35,10 @@ export interface ImageDeps {
   tempDir?: string;
   /** Told the registry host as soon as docker is logged in, so a later failure still logs out. */
   onLogin?: (registry: string) => void;
+  /** Aborts when the run is cancelled: the docker command running is stopped, nothing more starts. */
+  signal?: AbortSignal;
+  /** Waits between push attempts (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 type Deps = ImageDeps & { ecr: ECRClient };
@@ -69,7 +73,10 @@ export async function prepareImages(inputs: ImageInputs, given: ImageDeps): Prom
       "Input 'aws-region' is empty. Expected the region of the ECR registry, such as eu-west-1.",
     );
   }
-  const deps: Deps = { ...given, ecr: given.ecr ?? (await createEcrClient(region)) };
+  const deps: Deps = {
+    ...given,
+    ecr: given.ecr ?? (await createEcrClient(region, { logger: given.logger, signal: given.signal })),
+  };
   const login = await authorizeEcr({
     ...deps,
     region,
@@ -84,6 +91,7 @@ export async function prepareImages(inputs: ImageInputs, given: ImageDeps): Prom
   const built: string[] = [];
   const created = await imageCreatedTime(deps);
   for (const { spec, ref, repo, decision } of planned) {
+    throwIfCancelled(deps.signal);
     const reference = `${login.host}/${spec.name}:${tag}`;
     if (decision.action === 'reuse') {
       deps.logger.info(
@@ -233,16 +241,78 @@ async function buildImage(plan: BuildPlan, existingDigest: string | undefined, c
     if (mutability.startsWith('IMMUTABLE')) return buildAgainstImmutableTag(plan, existingDigest, ctx);
   }
   if (ctx.buildx) {
-    await docker(
-      deps,
+    await pushWithRetries(
+      ctx,
       buildxArgs(plan, { push: true, cacheExport: ctx.cacheExport }),
       `build and push ${plan.reference}`,
     );
   } else {
     await docker(deps, dockerBuildArgs(plan), `build ${plan.reference}`);
-    await docker(deps, dockerPushArgs(plan), `push ${plan.reference}`);
+    await pushWithRetries(ctx, dockerPushArgs(plan), `push ${plan.reference}`);
   }
   return true;
+}
+
+/** Attempts of a push whose registry answered with a temporary error (5xx, 429, a reset). */
+export const PUSH_ATTEMPTS = 3;
+/** The waits between them: a registry that is restarting or shedding load gets a few seconds. */
+export const PUSH_RETRY_DELAYS_MS = [2000, 5000];
+
+/**
+ * Registry answers worth another try: server errors, throttling, dropped connections. podman
+ * (4.x) does not retry a push that got a 5xx; docker retries only some layer uploads.
+ */
+export function isTemporaryPushError(stderr: string): boolean {
+  return /\b(500|502|503|504|429)\b|internal server error|service unavailable|bad gateway|gateway time-?out|toomanyrequests|too many requests|connection reset|broken pipe|unexpected EOF|i\/o timeout|TLS handshake timeout/i.test(
+    stderr,
+  );
+}
+
+/**
+ * A push (or BuildKit's build-and-push), retried a bounded number of times when the registry's
+ * error looks temporary; each retry is logged. Before retrying, ECR is asked whether the tag
+ * arrived after all (the answer may be what was lost): then the push is done — re-pushing an
+ * IMMUTABLE tag would be refused.
+ */
+async function pushWithRetries(ctx: BuildContext, args: string[], what: string): Promise<void> {
+  const { deps } = ctx;
+  const sleep = deps.sleep ?? ((ms: number) => delay(ms, deps.signal));
+  for (let attempt = 1; ; attempt++) {
+    const result = await runDocker(deps, args, what);
+    if (result.exitCode === 0) return;
+    const error = `(exit ${result.exitCode}): ${lastLine(result.stderr)}`;
+    if (!isTemporaryPushError(result.stderr) || attempt >= PUSH_ATTEMPTS) {
+      throw new Error(`docker failed to ${what}${attempt > 1 ? ` after ${attempt} attempts` : ''} ${error}`);
+    }
+    const wait = PUSH_RETRY_DELAYS_MS[attempt - 1] ?? PUSH_RETRY_DELAYS_MS.at(-1) ?? 0;
+    deps.logger.info(
+      `docker failed to ${what} (attempt ${attempt} of ${PUSH_ATTEMPTS}) ${error}. The registry's error looks temporary: retrying in ${wait / 1000} s.`,
+    );
+    await sleep(wait);
+    throwIfCancelled(deps.signal);
+    const state = await lookupTag(deps.ecr, ctx.ref, ctx.repo.tag);
+    if (state.kind === 'present') {
+      deps.logger.info(`ECR lists tag '${ctx.repo.tag}' now (${state.digest}): the push got through.`);
+      return;
+    }
+  }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The sentence a cancelled build phase ends with; the pipeline adds that nothing changed. */
+function throwIfCancelled(signal: AbortSignal | undefined, what = 'building the images'): void {
+  if (signal?.aborted) throw new Error(`The run was cancelled while ${what}.`);
 }
 
 /**
@@ -282,11 +352,20 @@ async function buildAgainstImmutableTag(plan: BuildPlan, existingDigest: string,
 }
 
 async function docker(deps: Deps, args: string[], what: string): Promise<void> {
-  const result = await deps.docker.run('docker', args, {
-    onStdout: (chunk) => deps.logger.info(chunk.trimEnd()),
-    onStderr: (chunk) => deps.logger.info(chunk.trimEnd()),
-  });
+  const result = await runDocker(deps, args, what);
   if (result.exitCode !== 0) {
     throw new Error(`docker failed to ${what} (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
   }
+}
+
+/** One docker command, its output streamed to the log; stopped (and said so) when the run is cancelled. */
+async function runDocker(deps: Deps, args: string[], what: string) {
+  throwIfCancelled(deps.signal, `about to ${what}`);
+  const result = await deps.docker.run('docker', args, {
+    onStdout: (chunk) => deps.logger.info(chunk.trimEnd()),
+    onStderr: (chunk) => deps.logger.info(chunk.trimEnd()),
+    signal: deps.signal,
+  });
+  if (result.cancelled) throw new Error(`The run was cancelled: docker was stopped while trying to ${what}.`);
+  return result;
 }
