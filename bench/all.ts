@@ -72,7 +72,12 @@ interface TableRow {
   command: string;
 }
 const table: TableRow[] = [];
-const ratio = (peer: number, ours: number, prefix = '') => `${prefix}${(peer / ours).toFixed(1)}×`;
+const ratio = (peer: number, ours: number, prefix = '') => {
+  const value = peer / ours;
+  return `${prefix}${value >= 10 ? value.toFixed(0) : value.toFixed(1)}×`;
+};
+/** Lines printed under the table: what does not fit in a cell (phase shares). */
+const notes: string[] = [];
 
 process.stdout.write(
   `k8s-deploy-action benchmarks, ${new Date().toISOString()}; load average ${loadavg()
@@ -119,10 +124,15 @@ try {
   const whole = await wholeDeploy(bench, runs);
   printWholeDeploy(whole);
   const wall = (rows: typeof whole.first) => median(rows.runs.map((r) => r.wallMs));
+  notes.push(
+    `fig 4, phases of the new-commit deploy: ${phaseShares(whole.first)}`,
+    `fig 4, phases of the no-change deploy: ${phaseShares(whole.again)}`,
+    `fig 7, phases of the promotion: ${phaseShares(whole.promotion)}`,
+  );
   table.push(
     {
       figure: '4',
-      what: `whole deploy, new commit (build, migrate, apply, verify): ${phaseShares(whole.first)}`,
+      what: 'whole deploy of k8s/overlays/staging, new commit (builds 2 images, migrates, applies, verifies)',
       measured: s(wall(whole.first)),
       peer: '',
       ratio: '',
@@ -130,7 +140,7 @@ try {
     },
     {
       figure: '4',
-      what: `whole deploy, same commit again (no change): ${phaseShares(whole.again)}`,
+      what: 'whole deploy, the same commit again (no change)',
       measured: s(wall(whole.again)),
       peer: `new commit ${s(wall(whole.first))}`,
       ratio: ratio(wall(whole.first), wall(whole.again)),
@@ -173,7 +183,7 @@ try {
       figure: '1',
       what: `verdict on a ${row.label} (returned, with rollback: ${s(median(row.toReturn))})`,
       measured: s(ours),
-      peer: `kubectl rollout status ${row.kubectlCapped ? `> ${capSeconds} s` : s(peer)}`,
+      peer: `kubectl rollout status ${row.kubectlCapped ? `> ${capSeconds} s (gave up at the cap)` : s(peer)}`,
       ratio: ratio(peer, ours, row.kubectlCapped ? '> ' : ''),
       command: `npx tsx bench/deploy-verdict.ts ${runs} ${capSeconds}`,
     });
@@ -222,3 +232,10 @@ for (const row of table) {
     `| ${row.figure} | ${row.what} | ${row.measured} | ${row.peer} | ${row.ratio} | \`${row.command}\` |`,
   );
 }
+console.log('');
+for (const note of notes) console.log(note);
+console.log(
+  'Phase groups: render = Check manifests + Render manifests; apply = Apply definitions + Apply configuration + Apply; ' +
+    'between = gaps between phases (the deploy engine loads, kubectl proxy starts, the GitHub deployment is created); ' +
+    'outside = before the first phase and after the last (Node start, summary, post step).',
+);

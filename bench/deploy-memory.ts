@@ -47,6 +47,8 @@ export interface MemoryRun {
   /** Peak RSS of the main step's process, KiB. */
   mainKiB: number;
   postKiB?: number;
+  /** Node processes kubectl started for its credentials (the kubeconfig's exec plugin). */
+  tokenProcesses: number;
   run: TimedRun;
 }
 
@@ -76,12 +78,18 @@ export async function deployMemory(bench: BenchSandbox, workloads: number): Prom
   const lines = (await readFile(rssLog, 'utf8'))
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { script: string; post: boolean; maxRssKiB: number });
+    .map((line) => JSON.parse(line) as { script: string; args: string[]; post: boolean; maxRssKiB: number });
   // Only the action's own processes: NODE_OPTIONS also reaches the eks-token plugin kubectl starts.
   const action = lines.filter((l) => resolve(l.script).endsWith(join('dist', 'index.js')));
   const main = action.find((l) => !l.post);
   if (!main) throw new Error(`no max RSS was written for dist/index.js (log: ${lines.length} lines)`);
-  return { workloads, mainKiB: main.maxRssKiB, postKiB: action.find((l) => l.post)?.maxRssKiB, run };
+  return {
+    workloads,
+    mainKiB: main.maxRssKiB,
+    postKiB: action.find((l) => l.post)?.maxRssKiB,
+    tokenProcesses: lines.filter((l) => l.args.includes('eks-token')).length,
+    run,
+  };
 }
 
 export const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
@@ -92,7 +100,7 @@ export function printMemory(runs: MemoryRun[]): void {
     console.log(
       `  ${String(m.workloads).padStart(2)} workload(s) (Deployment + Service each): main step ${mib(m.mainKiB)}` +
         `${m.postKiB === undefined ? '' : `, post step ${mib(m.postKiB)}`}; deploy took ${s(m.run.wallMs)}, ` +
-        `${m.run.kubectlProcesses} kubectl processes`,
+        `${m.run.kubectlProcesses} kubectl processes, ${m.tokenProcesses} eks-token processes (the exec plugin)`,
     );
   }
 }
