@@ -49,6 +49,8 @@ export interface MemoryRun {
   postKiB?: number;
   /** Node processes kubectl started for its credentials (the kubeconfig's exec plugin). */
   tokenProcesses: number;
+  /** The same, by the command of the kubectl that started them: `proxy 3, apply 2, …`. */
+  tokensByCommand: string;
   run: TimedRun;
 }
 
@@ -60,6 +62,7 @@ export async function deployMemory(bench: BenchSandbox, workloads: number): Prom
   await writeFile(join(workspace, 'app/release.txt'), `${workspace}\n`);
   await writeFile(join(workspace, 'k8s/workloads.yaml'), manifests(`memory-${workloads}`, workloads));
   const rssLog = join(workspace, 'rss.jsonl');
+  const callsBefore = (await bench.kubectlCalls()).length;
   await writeFile(rssLog, '');
   const run = await timedAction(bench, {
     workspace,
@@ -78,16 +81,37 @@ export async function deployMemory(bench: BenchSandbox, workloads: number): Prom
   const lines = (await readFile(rssLog, 'utf8'))
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { script: string; args: string[]; post: boolean; maxRssKiB: number });
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          script: string;
+          ppid: number;
+          args: string[];
+          post: boolean;
+          maxRssKiB: number;
+        },
+    );
   // Only the action's own processes: NODE_OPTIONS also reaches the eks-token plugin kubectl starts.
   const action = lines.filter((l) => resolve(l.script).endsWith(join('dist', 'index.js')));
   const main = action.find((l) => !l.post);
   if (!main) throw new Error(`no max RSS was written for dist/index.js (log: ${lines.length} lines)`);
+  const tokens = lines.filter((l) => l.args.includes('eks-token'));
+  const calls = (await bench.kubectlCalls()).slice(callsBefore);
+  const byCommand = new Map<string, { kubectl: number; tokens: number }>();
+  for (const call of calls) {
+    const entry = byCommand.get(call.command) ?? { kubectl: 0, tokens: 0 };
+    entry.kubectl += 1;
+    entry.tokens += tokens.filter((t) => t.ppid === call.pid).length;
+    byCommand.set(call.command, entry);
+  }
   return {
     workloads,
     mainKiB: main.maxRssKiB,
     postKiB: action.find((l) => l.post)?.maxRssKiB,
-    tokenProcesses: lines.filter((l) => l.args.includes('eks-token')).length,
+    tokenProcesses: tokens.length,
+    tokensByCommand: [...byCommand]
+      .map(([command, { kubectl, tokens }]) => `${command} ×${kubectl}: ${tokens}`)
+      .join(', '),
     run,
   };
 }
@@ -100,7 +124,8 @@ export function printMemory(runs: MemoryRun[]): void {
     console.log(
       `  ${String(m.workloads).padStart(2)} workload(s) (Deployment + Service each): main step ${mib(m.mainKiB)}` +
         `${m.postKiB === undefined ? '' : `, post step ${mib(m.postKiB)}`}; deploy took ${s(m.run.wallMs)}, ` +
-        `${m.run.kubectlProcesses} kubectl processes, ${m.tokenProcesses} eks-token processes (the exec plugin)`,
+        `${m.run.kubectlProcesses} kubectl processes, ${m.tokenProcesses} eks-token processes (the exec plugin; ` +
+        `by kubectl command: ${m.tokensByCommand})`,
     );
   }
 }

@@ -19,6 +19,8 @@ export interface BenchSandbox {
   sandbox: RunningSandbox;
   /** kubectl processes started so far (every caller: engine, watchers, baselines). */
   kubectlCount(): Promise<number>;
+  /** The kubectl processes started so far: process id and first argument (the command). */
+  kubectlCalls(): Promise<{ pid: number; command: string }[]>;
   kubectl(args: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<RunResult>;
 }
 
@@ -26,12 +28,13 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
   const started = performance.now();
   const sandbox = await startSandbox();
   console.log(`sandbox ready in ${((performance.now() - started) / 1000).toFixed(1)} s (time scale 0.05)`);
-  // A shim first on PATH counts the kubectl processes whoever starts them.
+  // A shim first on PATH counts the kubectl processes whoever starts them. It logs its own pid,
+  // which the exec'd kubectl keeps, so a credential plugin's parent pid names its kubectl.
   const real = (await new NodeProcessRunner().run('sh', ['-c', 'command -v kubectl'])).stdout.trim();
   const shimDir = await mkdtemp(join(sandbox.stateDir, 'kubectl-shim-'));
   const log = join(shimDir, 'calls.log');
   await writeFile(log, '');
-  await writeFile(join(shimDir, 'kubectl'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${real}' "$@"\n`);
+  await writeFile(join(shimDir, 'kubectl'), `#!/bin/sh\necho "$$ $1" >> '${log}'\nexec '${real}' "$@"\n`);
   await chmod(join(shimDir, 'kubectl'), 0o755);
   sandbox.env.PATH = `${shimDir}:${sandbox.env.PATH ?? process.env.PATH}`;
   Object.assign(process.env, sandbox.env);
@@ -39,6 +42,11 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
   return {
     sandbox,
     kubectlCount: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean).length,
+    kubectlCalls: async () =>
+      (await readFile(log, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => ({ pid: Number(line.split(' ')[0]), command: line.split(' ')[1] ?? '' })),
     kubectl: (args, options = {}) =>
       runner.run('kubectl', args, {
         stdin: options.stdin,

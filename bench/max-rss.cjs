@@ -8,6 +8,7 @@ process.on('exit', () => {
   if (!log) return;
   const line = {
     script: process.argv[1] ?? '',
+    ppid: process.ppid,
     args: process.argv.slice(2),
     post: process.env.STATE_isPost === 'true',
     maxRssKiB: process.resourceUsage().maxRSS,
