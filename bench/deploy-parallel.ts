@@ -6,16 +6,20 @@
  * Usage: npx tsx bench/deploy-parallel.ts [runs=2] [readyAfterSeconds=30] (simulated seconds;
  * at the sandbox's time scale 0.05, 30 s is 1.5 s real)
  */
-import { deployYaml, pushImage } from '../__tests__/deploy/support.js';
-import { list, median, s, startBenchSandbox } from './deploy-support.js';
+import {
+  type BenchSandbox,
+  deployYaml,
+  isMain,
+  list,
+  median,
+  pushImage,
+  s,
+  startBenchSandbox,
+} from './deploy-support.js';
 
-const [runs = 2, readyAfter = 30] = process.argv.slice(2).map(Number);
-const sizes = [1, 10, 50];
-const bench = await startBenchSandbox();
-const { sandbox } = bench;
-const image = await pushImage(sandbox, 'bench/app', 'v1');
+export const SIZES = [1, 10, 50];
 
-function workloads(namespace: string, count: number): string {
+function workloads(image: string, readyAfter: number, namespace: string, count: number): string {
   const deployments = Array.from(
     { length: count },
     (_, i) => `apiVersion: apps/v1
@@ -36,7 +40,7 @@ spec:
   return [`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${namespace}}\n`, ...deployments].join('---\n');
 }
 
-interface Row {
+export interface ParallelRow {
   verify: number[];
   total: number[];
   processes: number[];
@@ -45,67 +49,96 @@ interface Row {
   serial: number[];
   serialApply: number[];
 }
-const rows = new Map<number, Row>();
-for (const count of sizes) {
-  const row: Row = {
-    verify: [],
-    total: [],
-    processes: [],
-    phases: '',
-    shim: [],
-    serial: [],
-    serialApply: [],
-  };
-  rows.set(count, row);
-  for (let run = 1; run <= runs; run++) {
-    // The engine: one deploy of the whole set, first release.
-    const before = await bench.kubectlCount();
-    const started = performance.now();
-    const { outcome } = await deployYaml(sandbox, workloads(`engine-${count}-${run}`, count), {
-      releaseName: 'bench',
-      rolloutTimeoutMs: 120_000,
-    });
-    row.total.push(performance.now() - started);
-    if (outcome.result !== 'success') throw new Error(`engine deploy of ${count} failed: ${outcome.verdict}`);
-    row.verify.push(outcome.phases.find((p) => p.name === 'Verify')?.durationMs ?? Number.NaN);
-    row.processes.push(outcome.kubectlProcesses);
-    row.phases = outcome.phases.map((p) => `${p.name} ${s(p.durationMs)}`).join(', ');
-    row.shim.push((await bench.kubectlCount()) - before);
 
-    // The serial loop: apply, then rollout status one Deployment after the other.
-    const namespace = `serial-${count}-${run}`;
-    const applyStarted = performance.now();
-    const applied = await bench.kubectl(['apply', '--server-side', '-f', '-'], {
-      stdin: workloads(namespace, count),
-    });
-    if (applied.exitCode !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
-    const loopStarted = performance.now();
-    row.serialApply.push(loopStarted - applyStarted);
-    for (let i = 0; i < count; i++) {
-      const result = await bench.kubectl([
-        'rollout',
-        'status',
-        `deployment/svc-${i}`,
-        '-n',
-        namespace,
-        '--timeout=120s',
-      ]);
-      if (result.exitCode !== 0) throw new Error(`rollout status svc-${i}: ${result.stderr}`);
+export async function deployParallel(
+  bench: BenchSandbox,
+  runs: number,
+  readyAfter: number,
+  sizes: number[] = SIZES,
+): Promise<Map<number, ParallelRow>> {
+  const { sandbox } = bench;
+  const image = await pushImage(sandbox, 'bench/app', 'v1');
+  const rows = new Map<number, ParallelRow>();
+  for (const count of sizes) {
+    const row: ParallelRow = {
+      verify: [],
+      total: [],
+      processes: [],
+      phases: '',
+      shim: [],
+      serial: [],
+      serialApply: [],
+    };
+    rows.set(count, row);
+    for (let run = 1; run <= runs; run++) {
+      // The engine: one deploy of the whole set, first release.
+      const before = await bench.kubectlCount();
+      const started = performance.now();
+      const { outcome } = await deployYaml(
+        sandbox,
+        workloads(image, readyAfter, `engine-${count}-${run}`, count),
+        {
+          releaseName: 'bench',
+          rolloutTimeoutMs: 120_000,
+        },
+      );
+      row.total.push(performance.now() - started);
+      if (outcome.result !== 'success')
+        throw new Error(`engine deploy of ${count} failed: ${outcome.verdict}`);
+      row.verify.push(outcome.phases.find((p) => p.name === 'Verify')?.durationMs ?? Number.NaN);
+      row.processes.push(outcome.kubectlProcesses);
+      row.phases = outcome.phases.map((p) => `${p.name} ${s(p.durationMs)}`).join(', ');
+      row.shim.push((await bench.kubectlCount()) - before);
+
+      // The serial loop: apply, then rollout status one Deployment after the other.
+      const namespace = `serial-${count}-${run}`;
+      const applyStarted = performance.now();
+      const applied = await bench.kubectl(['apply', '--server-side', '-f', '-'], {
+        stdin: workloads(image, readyAfter, namespace, count),
+      });
+      if (applied.exitCode !== 0) throw new Error(`kubectl apply failed: ${applied.stderr}`);
+      const loopStarted = performance.now();
+      row.serialApply.push(loopStarted - applyStarted);
+      for (let i = 0; i < count; i++) {
+        const result = await bench.kubectl([
+          'rollout',
+          'status',
+          `deployment/svc-${i}`,
+          '-n',
+          namespace,
+          '--timeout=120s',
+        ]);
+        if (result.exitCode !== 0) throw new Error(`rollout status svc-${i}: ${result.stderr}`);
+      }
+      row.serial.push(performance.now() - loopStarted);
     }
-    row.serial.push(performance.now() - loopStarted);
+  }
+  return rows;
+}
+
+export function printParallel(rows: Map<number, ParallelRow>, readyAfter: number): void {
+  const runs = rows.values().next().value?.verify.length ?? 0;
+  console.log(
+    `\nVerification of N Deployments, engine vs a serial kubectl rollout status loop (${runs} run(s) per size; ` +
+      `2 replicas each, ready ${readyAfter} s simulated = ${(readyAfter * 0.05).toFixed(2)} s real after start)`,
+  );
+  for (const [count, row] of rows) {
+    console.log(
+      `  ${String(count).padStart(2)} Deployments: engine Verify median ${s(median(row.verify))} (${list(row.verify)}), ` +
+        `whole deploy ${s(median(row.total))} (${list(row.total)}); ` +
+        `serial rollout status median ${s(median(row.serial))} (${list(row.serial)}) after apply ${s(median(row.serialApply))}; ` +
+        `kubectl processes per deploy ${row.processes.join(', ')} (shim: ${row.shim.join(', ')})`,
+    );
+    console.log(`      engine phases (last run): ${row.phases}`);
   }
 }
 
-console.log(
-  `\n${runs} run(s) per size; 2 replicas each, ready ${readyAfter} s simulated = ${(readyAfter * 0.05).toFixed(2)} s real after start`,
-);
-for (const [count, row] of rows) {
-  console.log(
-    `  ${String(count).padStart(2)} Deployments: engine Verify median ${s(median(row.verify))} (${list(row.verify)}), ` +
-      `whole deploy ${s(median(row.total))} (${list(row.total)}); ` +
-      `serial rollout status median ${s(median(row.serial))} (${list(row.serial)}) after apply ${s(median(row.serialApply))}; ` +
-      `kubectl processes per deploy ${row.processes.join(', ')} (shim: ${row.shim.join(', ')})`,
-  );
-  console.log(`      engine phases (last run): ${row.phases}`);
+if (isMain(import.meta.url)) {
+  const [runs = 2, readyAfter = 30] = process.argv.slice(2).map(Number);
+  const bench = await startBenchSandbox();
+  try {
+    printParallel(await deployParallel(bench, runs, readyAfter), readyAfter);
+  } finally {
+    await bench.sandbox.stop();
+  }
 }
-await sandbox.stop();

@@ -3,15 +3,24 @@
  * do), a kubectl PATH shim that logs every process started, and small timing helpers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pushStandInImage } from '../sandbox/seed-images.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/testing.js';
+import { type DeployOutcome, type DeploySettings, deploy } from '../src/deploy/engine.js';
+import { Kubectl } from '../src/deploy/kubectl.js';
+import { StreamLogger } from '../src/log.js';
+import { renderManifests } from '../src/manifests/render.js';
 import { NodeProcessRunner, type RunResult } from '../src/process.js';
 
 export interface BenchSandbox {
   sandbox: RunningSandbox;
   /** kubectl processes started so far (every caller: engine, watchers, baselines). */
   kubectlCount(): Promise<number>;
+  /** The kubectl processes started so far: process id and first argument (the command). */
+  kubectlCalls(): Promise<{ pid: number; command: string }[]>;
   kubectl(args: string[], options?: { stdin?: string; timeoutMs?: number }): Promise<RunResult>;
 }
 
@@ -19,12 +28,13 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
   const started = performance.now();
   const sandbox = await startSandbox();
   console.log(`sandbox ready in ${((performance.now() - started) / 1000).toFixed(1)} s (time scale 0.05)`);
-  // A shim first on PATH counts the kubectl processes whoever starts them.
+  // A shim first on PATH counts the kubectl processes whoever starts them. It logs its own pid,
+  // which the exec'd kubectl keeps, so a credential plugin's parent pid names its kubectl.
   const real = (await new NodeProcessRunner().run('sh', ['-c', 'command -v kubectl'])).stdout.trim();
   const shimDir = await mkdtemp(join(sandbox.stateDir, 'kubectl-shim-'));
   const log = join(shimDir, 'calls.log');
   await writeFile(log, '');
-  await writeFile(join(shimDir, 'kubectl'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${real}' "$@"\n`);
+  await writeFile(join(shimDir, 'kubectl'), `#!/bin/sh\necho "$$ $1" >> '${log}'\nexec '${real}' "$@"\n`);
   await chmod(join(shimDir, 'kubectl'), 0o755);
   sandbox.env.PATH = `${shimDir}:${sandbox.env.PATH ?? process.env.PATH}`;
   Object.assign(process.env, sandbox.env);
@@ -32,6 +42,11 @@ export async function startBenchSandbox(): Promise<BenchSandbox> {
   return {
     sandbox,
     kubectlCount: async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean).length,
+    kubectlCalls: async () =>
+      (await readFile(log, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => ({ pid: Number(line.split(' ')[0]), command: line.split(' ')[1] ?? '' })),
     kubectl: (args, options = {}) =>
       runner.run('kubectl', args, {
         stdin: options.stdin,
@@ -96,3 +111,63 @@ export class PodWatcher {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True when this module is the script tsx was asked to run (not imported by bench/all.ts). */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+}
+
+// The two helpers below are what __tests__/deploy/support.ts does for the tests; that module
+// imports @jest/globals (for useSandbox), which cannot be loaded outside jest.
+
+/** Builds a tiny image (FROM scratch, optional ENV lines) and pushes it to the sandbox's ECR. */
+export async function pushImage(
+  sandbox: RunningSandbox,
+  repository: string,
+  tag: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  return (await pushStandInImage(sandbox.env, repository, tag, { content: randomUUID(), env })).reference;
+}
+
+/** Renders YAML text as the pipeline would and deploys it with the engine against the sandbox. */
+export async function deployYaml(
+  sandbox: RunningSandbox,
+  yaml: string,
+  settings: Partial<DeploySettings> & { releaseName: string },
+  options: { onLine?: (line: string) => void } = {},
+): Promise<{ outcome: DeployOutcome }> {
+  const render = renderManifests([{ name: 'bench.yaml', text: yaml }], {
+    traceability: { tag: settings.tag, commit: settings.commit },
+  });
+  const logger = new StreamLogger((line) => options.onLine?.(line));
+  const kubectl = new Kubectl({
+    runner: new NodeProcessRunner(),
+    kubeconfig: sandbox.env.KUBECONFIG ?? '',
+    env: { ...process.env, ...sandbox.env },
+    logger,
+  });
+  const outcome = await deploy(
+    {
+      namespace: undefined,
+      rendered: render.objects,
+      replicasHandovers: render.replicasHandovers,
+      images: {},
+      tag: undefined,
+      commit: undefined,
+      runUrl: undefined,
+      migrationJob: undefined,
+      migrationTimeoutMs: 60_000,
+      rolloutTimeoutMs: 60_000,
+      crashloopRestarts: 2,
+      rollback: true,
+      prune: false,
+      dryRun: false,
+      historyLimit: 10,
+      diffPath: join(sandbox.stateDir, `diff-${randomUUID()}.txt`),
+      ...settings,
+    },
+    { kubectl, logger, signal: new AbortController().signal },
+  );
+  return { outcome };
+}
