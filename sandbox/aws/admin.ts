@@ -1,3 +1,4 @@
+import type { TokenAuthenticator } from '../kube/contract.js';
 import { CLUSTER_STATUSES, type ClusterStatus, type SimulatedCluster } from './eks.js';
 import { type FaultPlan, parseFaultRule } from './faults.js';
 import { answerSecretsAdmin, type SimulatedSecretsManager } from './secrets-manager.js';
@@ -17,6 +18,8 @@ export interface AdminState {
   calls: CallRecord[];
   /** The simulated Secrets Manager, seeded through /secretsmanager/secrets/NAME. */
   secrets?: SimulatedSecretsManager;
+  /** The EKS bearer tokens the clusters were shown (see recordEksTokens), for leak tests. */
+  eksTokens?: string[];
 }
 
 export interface AdminAnswer {
@@ -37,6 +40,7 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
  *   GET /health; POST /eks/status {"status":"CREATING"};
  *   POST /faults {service?, operation?, status?, code, message?, times?}; DELETE /faults;
  *   GET /calls (every answered call); DELETE /calls;
+ *   GET /eks/tokens (every EKS token a cluster was shown); DELETE /eks/tokens;
  *   GET|PUT|DELETE /secretsmanager/secrets/NAME (see secrets-manager.ts).
  */
 export function answerAdmin(state: AdminState, method: string, path: string, body: string): AdminAnswer {
@@ -47,6 +51,11 @@ export function answerAdmin(state: AdminState, method: string, path: string, bod
   if (route === 'GET /calls') return { status: 200, body: state.calls };
   if (route === 'DELETE /calls') {
     state.calls.length = 0;
+    return { status: 200, body: {} };
+  }
+  if (route === 'GET /eks/tokens') return { status: 200, body: state.eksTokens ?? [] };
+  if (route === 'DELETE /eks/tokens') {
+    state.eksTokens?.splice(0);
     return { status: 200, body: {} };
   }
   if (route === 'DELETE /faults') {
@@ -78,4 +87,26 @@ export function answerAdmin(state: AdminState, method: string, path: string, bod
   }
   state.cluster.status = status as ClusterStatus;
   return { status: 200, body: { status } };
+}
+
+/** The tokens kept for GET /eks/tokens: a long demo must not grow the list without bound. */
+const MAX_EKS_TOKENS_KEPT = 1000;
+
+/**
+ * An authenticator that also keeps every bearer token it is shown (the sandbox's static token
+ * apart) in `tokens`, accepted or not. Real EKS keeps no such list; the sandbox does so that a
+ * test can look for the exact tokens an exec plugin minted in logs and files.
+ */
+export function recordEksTokens(
+  authenticate: TokenAuthenticator,
+  staticToken: string,
+  tokens: string[],
+): TokenAuthenticator {
+  return (token) => {
+    if (token !== staticToken && !tokens.includes(token)) {
+      tokens.push(token);
+      if (tokens.length > MAX_EKS_TOKENS_KEPT) tokens.splice(0, tokens.length - MAX_EKS_TOKENS_KEPT);
+    }
+    return authenticate(token);
+  };
 }

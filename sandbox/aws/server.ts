@@ -18,6 +18,8 @@ export interface AwsServiceOptions {
   extraClusters?: SimulatedCluster[];
   /** Secrets the admin routes seed and the simulated External Secrets Operator reads. */
   secrets?: SimulatedSecretsManager;
+  /** The EKS tokens the clusters' authenticators recorded (recordEksTokens), for GET /eks/tokens. */
+  eksTokens?: string[];
   port?: number;
 }
 
@@ -47,6 +49,7 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
     faults: new FaultPlan(),
     calls: [],
     secrets: options.secrets,
+    eksTokens: options.eksTokens,
   };
 
   /** The operation a request names: the X-Amz-Target suffix for ECR, the REST route for EKS. */
