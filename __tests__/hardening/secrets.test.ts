@@ -45,12 +45,14 @@ const deploys: Deploy[] = [];
 const started = Date.now();
 
 const NAMESPACE = 'secrets-app';
+const RUNS = ['successful deploy', 'crash-looping deploy', 'cancelled deploy', 'dry run'];
 const SESSION_TOKEN = `IQoJb3JpZ2luX2VjE${'Fw0gSandboxSessionToken'.repeat(6)}/session+token=`;
 /** One Secret value per run: the rollback re-applies the first while the third is live. */
 const MANIFEST_SECRETS = [
   'db-pass-0ne-Sx9q2LmR7vKz',
   'db-pass-tw0-Hq4pW8nYc3Jf',
   'db-pass-thr33-Zt6bN1xGd5Ve',
+  'db-pass-f0ur-Wm2kR8sLp4Qa',
 ];
 
 function manifests(secret: string, containerEnv: Record<string, string>): string {
@@ -93,7 +95,12 @@ async function adminJson<T>(url: string, method = 'GET'): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function deploy(label: string, index: number, yaml: string, cancelWhen?: RegExp): Promise<Deploy> {
+async function deploy(
+  label: string,
+  index: number,
+  yaml: string,
+  options: { cancelWhen?: RegExp; inputs?: Record<string, string> } = {},
+): Promise<Deploy> {
   await writeFile(join(workspace, 'app.yaml'), yaml);
   await adminJson(`${env.SANDBOX_AWS_ADMIN_URL}/eks/tokens`, 'DELETE');
   const result = await runAction({
@@ -105,10 +112,11 @@ async function deploy(label: string, index: number, yaml: string, cancelWhen?: R
       'release-name': 'secrets-app',
       'rollout-timeout': '60s',
       environment: 'staging',
+      ...options.inputs,
     },
     env: { ...env, GITHUB_SHA: `${index}`.repeat(40), GITHUB_RUN_ID: String(7000 + index) },
     workspace,
-    cancelWhen,
+    cancelWhen: options.cancelWhen,
   });
   const eksTokens = await adminJson<string[]>(`${env.SANDBOX_AWS_ADMIN_URL}/eks/tokens`);
   return { label, run: result, eksTokens };
@@ -261,61 +269,78 @@ beforeAll(async () => {
   await mkdir(join(workspace, 'image'));
   await writeFile(join(workspace, 'image', 'Dockerfile'), 'FROM scratch\nCOPY index.html /index.html\n');
   await writeFile(join(workspace, 'image', 'index.html'), 'hello\n');
-  const [first, crashing, slow] = MANIFEST_SECRETS as [string, string, string];
+  const [first, crashing, slow, planned] = MANIFEST_SECRETS as [string, string, string, string];
   deploys.push(await deploy('successful deploy', 1, manifests(first, {})));
-  deploys.push(await deploy('crash-looping deploy', 2, manifests(crashing, { SANDBOX_CRASH: '1' })));
   deploys.push(
     await deploy(
-      'cancelled deploy',
-      3,
-      manifests(slow, { SANDBOX_READY_AFTER_SECONDS: '600' }),
-      /Waiting for \d+ workload\(s\)/,
+      'crash-looping deploy',
+      2,
+      manifests(crashing, {
+        SANDBOX_CRASH: '1',
+        // An app that prints its settings as it dies: the action shows the last log lines.
+        SANDBOX_LOG: `booting with DB_PASSWORD=${crashing}\\nfatal: cannot connect`,
+      }),
     ),
   );
+  deploys.push(
+    await deploy('cancelled deploy', 3, manifests(slow, { SANDBOX_READY_AFTER_SECONDS: '600' }), {
+      cancelWhen: /Waiting for \d+ workload\(s\)/,
+    }),
+  );
+  // A dry run of a new Secret value over the live one: its diff must show neither.
+  deploys.push(await deploy('dry run', 3, manifests(planned, {}), { inputs: { 'dry-run': 'true' } }));
 }, 300_000);
 
 afterAll(async () => {
   await sandbox?.stop();
   process.stdout.write(
-    `secrets.test.ts: three runs and the scan took ${Math.round((Date.now() - started) / 1000)} s\n`,
+    `secrets.test.ts: four runs and the scan took ${Math.round((Date.now() - started) / 1000)} s\n`,
   );
 });
 
 describe('no credential in anything a run shows, keeps or leaves', () => {
-  it('ran a deploy that succeeded, one rolled back from a crash loop and one cancelled during verify', () => {
+  it('ran a deploy that succeeded, one rolled back from a crash loop, one cancelled during verify and a dry run', () => {
     expect(deploys.map((d) => [d.label, d.run.outputs.result, d.run.exitCode])).toEqual([
       ['successful deploy', 'success', 0],
       ['crash-looping deploy', 'rolled-back', 1],
       ['cancelled deploy', 'rolled-back', expect.any(Number)],
+      ['dry run', 'dry-run', 0],
     ]);
     for (const d of deploys) {
       expect(d.run.postExitCode).toBe(0);
-      // Each run built its image (so it logged in to ECR) and reached the cluster with EKS tokens.
-      expect(JSON.parse(d.run.outputs.built ?? '[]')).toEqual(['web']);
+      // Each run reached the cluster with EKS tokens; the three deploys reported to GitHub.
       expect(d.eksTokens.length).toBeGreaterThan(0);
+      // The files a leak would most likely be in were there to be searched.
+      expect(Object.keys(d.run.betweenSteps)).toContain(d.run.state.kubeconfig);
+    }
+    for (const d of deploys.slice(0, 3)) {
+      // Each deploy built its image, so docker logged in to ECR with the password.
+      expect(JSON.parse(d.run.outputs.built ?? '[]')).toEqual(['web']);
+      expect(Object.keys(d.run.betweenSteps).some((path) => path.endsWith('/home/.docker/config.json'))).toBe(
+        true,
+      );
       expect(d.run.outputs['deployment-id']).toMatch(/^\d+$/);
     }
     expect(deploys[2]?.run.log).toContain('Received SIGINT');
-    // The files a leak would most likely be in were there to be searched.
-    for (const d of deploys) {
-      const between = Object.keys(d.run.betweenSteps);
-      expect(between).toContain(d.run.state.kubeconfig);
-      expect(between.some((path) => path.endsWith('/home/.docker/config.json'))).toBe(true);
-    }
+    // The crash-looping pod's last log lines made it to the summary, its Secret value masked.
+    expect(deploys[1]?.run.summary).toContain('booting with DB_PASSWORD=***');
+    // The dry run's diff is a file left for later steps, and it covers the Secret.
+    const dryRun = deploys[3]?.run;
+    expect(dryRun?.leftBehind[dryRun.outputs.diff ?? '']).toMatch(/db/);
   });
 
-  it.each([0, 1, 2])(
-    'run %i: not in the log, summary, outputs, state or any file under RUNNER_TEMP and HOME after the post step',
-    (index) => {
-      const d = deploys[index] as Deploy;
+  it.each(RUNS)(
+    '%s: not in the log, summary, outputs, state or any file under RUNNER_TEMP and HOME after the post step',
+    (label) => {
+      const d = deploys.find((run) => run.label === label) as Deploy;
       expect(findings(placesOf(d, d.run.leftBehind, 'after the post step'), secretsOf(d))).toEqual([]);
     },
   );
 
-  it.each([0, 1, 2])(
-    'run %i: not in any file under RUNNER_TEMP and HOME between the main and the post step',
-    (index) => {
-      const d = deploys[index] as Deploy;
+  it.each(RUNS)(
+    '%s: not in any file under RUNNER_TEMP and HOME between the main and the post step',
+    (label) => {
+      const d = deploys.find((run) => run.label === label) as Deploy;
       const files = Object.entries(d.run.betweenSteps).map(([path, text]) => ({
         name: `file ${path} (between the main and the post step)`,
         text,
@@ -332,6 +357,18 @@ describe('no credential in anything a run shows, keeps or leaves', () => {
     );
     const every = deploys.flatMap((d) => secretsOf(d));
     expect(findings(records, every)).toEqual([]);
+  });
+
+  it('not in the GitHub deployments and their statuses (which anyone who reads the repository sees)', async () => {
+    const deployments = await adminJson<unknown[]>(`${env.SANDBOX_GITHUB_ADMIN_URL}/deployments`);
+    expect(deployments).toHaveLength(3);
+    const place = { name: 'GitHub deployments and statuses', text: JSON.stringify(deployments) };
+    expect(
+      findings(
+        [place],
+        deploys.flatMap((d) => secretsOf(d)),
+      ),
+    ).toEqual([]);
   });
 
   it('the scan finds what it looks for', () => {
