@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -35,6 +35,8 @@ interface Deploy {
   run: ActionRun;
   /** The EKS tokens the cluster was shown during this run (the exec plugin minted them). */
   eksTokens: string[];
+  /** What the run left in its TMPDIR (kubectl diff, podman and node write temporary files there). */
+  tmpFiles: Record<string, string>;
 }
 
 let sandbox: RunningSandbox;
@@ -103,6 +105,7 @@ async function deploy(
 ): Promise<Deploy> {
   await writeFile(join(workspace, 'app.yaml'), yaml);
   await adminJson(`${env.SANDBOX_AWS_ADMIN_URL}/eks/tokens`, 'DELETE');
+  const tmp = await mkdtemp(join(sandbox.stateDir, 'tmpdir-'));
   const result = await runAction({
     inputs: {
       images: 'web:\n  context: image',
@@ -114,12 +117,20 @@ async function deploy(
       environment: 'staging',
       ...options.inputs,
     },
-    env: { ...env, GITHUB_SHA: `${index}`.repeat(40), GITHUB_RUN_ID: String(7000 + index) },
+    env: { ...env, GITHUB_SHA: `${index}`.repeat(40), GITHUB_RUN_ID: String(7000 + index), TMPDIR: tmp },
     workspace,
     cancelWhen: options.cancelWhen,
   });
   const eksTokens = await adminJson<string[]>(`${env.SANDBOX_AWS_ADMIN_URL}/eks/tokens`);
-  return { label, run: result, eksTokens };
+  const tmpFiles: Record<string, string> = {};
+  for (const entry of await readdir(tmp, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile())
+      tmpFiles[join(entry.parentPath, entry.name)] = await readFile(
+        join(entry.parentPath, entry.name),
+        'utf8',
+      );
+  }
+  return { label, run: result, eksTokens, tmpFiles };
 }
 
 /** The release records of the run's release, decoded and gunzipped. */
@@ -330,10 +341,11 @@ describe('no credential in anything a run shows, keeps or leaves', () => {
   });
 
   it.each(RUNS)(
-    '%s: not in the log, summary, outputs, state or any file under RUNNER_TEMP and HOME after the post step',
+    '%s: not in the log, summary, outputs, state or any file under RUNNER_TEMP, HOME or TMPDIR after the post step',
     (label) => {
       const d = deploys.find((run) => run.label === label) as Deploy;
-      expect(findings(placesOf(d, d.run.leftBehind, 'after the post step'), secretsOf(d))).toEqual([]);
+      const files = { ...d.run.leftBehind, ...d.tmpFiles };
+      expect(findings(placesOf(d, files, 'after the post step'), secretsOf(d))).toEqual([]);
     },
   );
 
