@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ActionRun, runAction } from '../../sandbox/runner.js';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 
-// The bundled action (dist/) run as a runner runs it, three times against the sandbox — a deploy
-// that succeeds, one whose crash loop is rolled back, one cancelled during verify — with every
-// credential it handles known to the test. Then each place a secret could end up is searched for
-// each of them, in plain form and the encodings a leak usually takes.
+// The bundled action (dist/) run as a runner runs it, four times against the sandbox — a deploy
+// that succeeds, one whose crash loop is rolled back, one cancelled during verify, a dry run — with
+// every credential it handles known to the test. Then each place a secret could end up is searched
+// for each of them, in plain form and the encodings a leak usually takes.
 
 const run = promisify(execFile);
 
@@ -49,7 +49,7 @@ const started = Date.now();
 const NAMESPACE = 'secrets-app';
 const RUNS = ['successful deploy', 'crash-looping deploy', 'cancelled deploy', 'dry run'];
 const SESSION_TOKEN = `IQoJb3JpZ2luX2VjE${'Fw0gSandboxSessionToken'.repeat(6)}/session+token=`;
-/** One Secret value per run: the rollback re-applies the first while the third is live. */
+/** One value of the manifests' Secret per run: each rollback re-applies the first. */
 const MANIFEST_SECRETS = [
   'db-pass-0ne-Sx9q2LmR7vKz',
   'db-pass-tw0-Hq4pW8nYc3Jf',
@@ -321,6 +321,9 @@ describe('no credential in anything a run shows, keeps or leaves', () => {
       expect(d.run.postExitCode).toBe(0);
       // Each run reached the cluster with EKS tokens; the three deploys reported to GitHub.
       expect(d.eksTokens.length).toBeGreaterThan(0);
+      // Signed with the session credentials: the session token is inside each EKS token.
+      const url = Buffer.from(d.eksTokens[0]?.slice('k8s-aws-v1.'.length) ?? '', 'base64url').toString();
+      expect(new URL(url).searchParams.get('X-Amz-Security-Token')).toBe(SESSION_TOKEN);
       // The files a leak would most likely be in were there to be searched.
       expect(Object.keys(d.run.betweenSteps)).toContain(d.run.state.kubeconfig);
     }
