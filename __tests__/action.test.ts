@@ -129,12 +129,17 @@ describe('the action in the sandbox', () => {
     expect(mutatingRequests()).toHaveLength(mutatingAfterFirst);
   });
 
-  it('logs docker out and removes the kubeconfig it wrote in the post step', () => {
+  it('logs docker out after its pushes, again in the post step, and removes the kubeconfig it wrote there', () => {
     expect(first.postExitCode).toBe(0);
     expect(first.state.kubeconfig).toBeDefined();
     expect(Object.keys(first.leftBehind)).not.toContain(first.state.kubeconfig);
     expect(Object.keys(first.leftBehind).filter((path) => path.endsWith('/kubeconfig'))).toEqual([]);
-    expect(dockerCalls().filter((argv) => argv[0] === 'logout')).toEqual([['logout', first.state.registry]]);
+    // Once right after the pushes, once in the post step (in case the main step never got there).
+    expect(dockerCalls().filter((argv) => argv[0] === 'logout')).toEqual([
+      ['logout', first.state.registry],
+      ['logout', first.state.registry],
+    ]);
+    expect(first.log).toContain(`Not logged in to ${first.state.registry}.`);
   });
 
   it('never shows the ECR password or an EKS token, except in the runner mask commands', () => {

@@ -24,6 +24,8 @@ export interface ActionRun {
   summary: string;
   /** Everything RUNNER_TEMP and HOME held when the run ended (path → content), then removed. */
   leftBehind: Record<string, string>;
+  /** Everything RUNNER_TEMP and HOME held after the main step, before the post step ran. */
+  betweenSteps: Record<string, string>;
   /** The values the action asked the runner to mask. */
   masked: string[];
 }
@@ -91,6 +93,9 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: options.workspace ?? REPO_ROOT,
     RUNNER_TEMP: runnerTemp,
+    // Where docker keeps its login on a runner (docker's default, ~/.docker): named here because the
+    // sandbox's docker shim otherwise keeps it in the sandbox's state directory.
+    DOCKER_CONFIG: join(home, '.docker'),
     ...files,
     ...actionEnv, // GITHUB_API_URL included: the sandbox's GitHub stand-in
     ...inputEnv,
@@ -114,6 +119,7 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
   };
 
   const exitCode = await runNode(entry, env, options.workspace ?? REPO_ROOT, onOutput, options.cancelWhen);
+  const betweenSteps = await readTree([runnerTemp, home]);
   const state = parseFileCommands(await readFile(files.GITHUB_STATE, 'utf8'));
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]));
   const postExitCode = await runNode(
@@ -131,6 +137,7 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
     state,
     summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
     leftBehind: await readTree([runnerTemp, home]),
+    betweenSteps,
     masked,
   };
 }

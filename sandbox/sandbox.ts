@@ -3,6 +3,7 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/pr
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { recordEksTokens } from './aws/admin.js';
 import type { SimulatedCluster } from './aws/eks.js';
 import { createTokenAuthenticator } from './aws/eks-token.js';
 import { RepositoryCatalog } from './aws/repositories.js';
@@ -156,17 +157,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // One Secrets Manager for the admin routes that seed it and the ESO stand-in that reads it.
     const secrets = new SimulatedSecretsManager();
     seedDefaultSecrets(secrets);
+    // Every EKS token the clusters are shown, for the AWS admin route GET /eks/tokens.
+    const eksTokens: string[] = [];
     let kube: ClusterHandle | undefined;
     if (options.kubernetes) {
       const { startCluster } = await (loadingCluster ?? import('./cluster.js'));
       kube = await startCluster({
         tls: apiTls,
-        authenticate: createTokenAuthenticator({
-          clusterName: options.clusterName,
-          accountId: options.accountId,
-          credentials,
+        authenticate: recordEksTokens(
+          createTokenAuthenticator({
+            clusterName: options.clusterName,
+            accountId: options.accountId,
+            credentials,
+            staticToken,
+          }),
           staticToken,
-        }),
+          eksTokens,
+        ),
         imagePullCheck: createImagePullCheck(registryHost, registry),
         auditLogPath,
         timeScale: options.timeScale,
@@ -194,12 +201,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const extraAudit = join(state, `audit-${name}.log`);
       const extra = await startCluster({
         tls: apiTls,
-        authenticate: createTokenAuthenticator({
-          clusterName: name,
-          accountId: options.accountId,
-          credentials,
+        authenticate: recordEksTokens(
+          createTokenAuthenticator({
+            clusterName: name,
+            accountId: options.accountId,
+            credentials,
+            staticToken,
+          }),
           staticToken,
-        }),
+          eksTokens,
+        ),
         imagePullCheck: createImagePullCheck(registryHost, registry),
         auditLogPath: extraAudit,
         timeScale: options.timeScale,
@@ -220,6 +231,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       extraClusters,
       secrets,
       registryFaults,
+      eksTokens,
       ecr: {
         catalog,
         registry,

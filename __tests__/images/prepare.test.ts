@@ -117,6 +117,7 @@ describe('prepareImages', () => {
         '.',
       ],
       ['push', ref],
+      ['logout', HOST],
     ]);
     expect(result).toEqual({ images: { api: `${ref}@${NEW}` }, built: ['api'], loggedInTo: HOST });
   });
@@ -363,6 +364,25 @@ describe('prepareImages', () => {
     await expect(prepareImages(inputs(), deps)).rejects.toThrow(
       `docker failed to build ${HOST}/api:${SHA} (exit 1): ERROR: COPY failed: no such file`,
     );
+  });
+
+  it('logs docker out right after the pushes, so no later step finds the ECR password in its config', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejectsOnce(notFound())
+      .resolves({ imageDetails: [{ imageDigest: NEW }] });
+    const { docker, deps } = setUp(false);
+    await prepareImages(inputs(), deps);
+    const commands = docker.calls().map((args) => args[0]);
+    expect(commands.slice(commands.indexOf('login'))).toEqual(['login', 'build', 'push', 'logout']);
+  });
+
+  it('logs docker out when a build fails too', async () => {
+    ecrMock.on(DescribeImagesCommand).rejects(notFound());
+    const { docker, deps } = setUp(false);
+    docker.on(['docker', 'build'], { exitCode: 1, stderr: 'ERROR: COPY failed\n' });
+    await expect(prepareImages(inputs(), deps)).rejects.toThrow('docker failed to build');
+    expect(docker.calls().slice(-1)).toEqual([['logout', HOST]]);
   });
 
   it('does nothing at all when no image is configured', async () => {

@@ -594,6 +594,29 @@ describe('runSummary and failureAnnotation: a failed rollout, rolled back', () =
   });
 });
 
+describe('runSummary: the manifests’ Secret values', () => {
+  it('shows them as *** where a failing pod printed one, as the log does', () => {
+    const secret: RenderedObject = {
+      ...rendered('Secret', 'db', 'k8s/secret.yaml', 1),
+      yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: s3cr3t-db-pass\ndata:\n  token: dG9rZW4tZnJvbS1kYXRh\n',
+    };
+    const leaky = {
+      ...crashLooping,
+      logs: ['connecting as app:s3cr3t-db-pass', 'auth token-from-data refused'],
+    };
+    const base = OUTCOMES.rolledBack();
+    const result = {
+      ...base,
+      render: { objects: [...RENDERED, secret], yaml: '', imageChanges: [], replicasHandovers: [] },
+      deploy: { ...base.deploy, verify: { ...base.deploy?.verify, workloads: [leaky] } } as DeployOutcome,
+    };
+    const summary = runSummary(result);
+    expect(summary).toContain('connecting as app:***');
+    expect(summary).toContain('auth *** refused');
+    expect(summary).not.toContain('s3cr3t-db-pass');
+  });
+});
+
 describe('runSummary: a failed first release', () => {
   const summary = runSummary(OUTCOMES.firstRelease());
 

@@ -1,3 +1,4 @@
+import type { TokenAuthenticator } from '../kube/contract.js';
 import { parseRegistryFaultRule, type RegistryFaultPlan } from '../registry/faults.js';
 import { CLUSTER_STATUSES, type ClusterStatus, type SimulatedCluster } from './eks.js';
 import { type FaultPlan, parseFaultRule } from './faults.js';
@@ -20,6 +21,8 @@ export interface AdminState {
   secrets?: SimulatedSecretsManager;
   /** The registry proxy's faults (POST/GET/DELETE /registry/faults). */
   registryFaults?: RegistryFaultPlan;
+  /** The EKS bearer tokens the clusters were shown (see recordEksTokens), for leak tests. */
+  eksTokens?: string[];
 }
 
 export interface AdminAnswer {
@@ -40,6 +43,7 @@ function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
  *   GET /health; POST /eks/status {"status":"CREATING"};
  *   POST /faults {service?, operation?, status?, code, message?, times?}; DELETE /faults;
  *   GET /calls (every answered call); DELETE /calls;
+ *   GET /eks/tokens (every EKS token a cluster was shown); DELETE /eks/tokens;
  *   GET|PUT|DELETE /secretsmanager/secrets/NAME (see secrets-manager.ts);
  *   POST /registry/faults {method?, path?, status?, times?}; GET /registry/faults (the requests
  *   answered with a fault); DELETE /registry/faults (see ../registry/faults.ts).
@@ -54,6 +58,11 @@ export function answerAdmin(state: AdminState, method: string, path: string, bod
   if (route === 'GET /calls') return { status: 200, body: state.calls };
   if (route === 'DELETE /calls') {
     state.calls.length = 0;
+    return { status: 200, body: {} };
+  }
+  if (route === 'GET /eks/tokens') return { status: 200, body: state.eksTokens ?? [] };
+  if (route === 'DELETE /eks/tokens') {
+    state.eksTokens?.splice(0);
     return { status: 200, body: {} };
   }
   if (route === 'DELETE /faults') {
@@ -105,4 +114,26 @@ function answerRegistryFaults(faults: RegistryFaultPlan, method: string, body: s
   } catch (error) {
     return { status: 400, body: { message: (error as Error).message } };
   }
+}
+
+/** The tokens kept for GET /eks/tokens: a long demo must not grow the list without bound. */
+const MAX_EKS_TOKENS_KEPT = 1000;
+
+/**
+ * An authenticator that also keeps every bearer token it is shown (the sandbox's static token
+ * apart) in `tokens`, accepted or not. Real EKS keeps no such list; the sandbox does so that a
+ * test can look for the exact tokens an exec plugin minted in logs and files.
+ */
+export function recordEksTokens(
+  authenticate: TokenAuthenticator,
+  staticToken: string,
+  tokens: string[],
+): TokenAuthenticator {
+  return (token) => {
+    if (token !== staticToken && !tokens.includes(token)) {
+      tokens.push(token);
+      if (tokens.length > MAX_EKS_TOKENS_KEPT) tokens.splice(0, tokens.length - MAX_EKS_TOKENS_KEPT);
+    }
+    return authenticate(token);
+  };
 }

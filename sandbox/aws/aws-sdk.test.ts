@@ -332,6 +332,12 @@ describe('docker shim', () => {
     const pushed = await docker(['push', image], undefined, config);
     expect(pushed.exitCode).not.toBe(0);
     expect(pushed.stderr).toMatch(/authentication required|unauthorized/);
+    // As docker: logging out again is no error.
+    const again = await docker(['logout', registry], undefined, config);
+    expect({ exitCode: again.exitCode, stdout: again.stdout.trim() }).toEqual({
+      exitCode: 0,
+      stdout: `Not logged in to ${registry}`,
+    });
   });
 
   it('builds with -f, --target, --build-arg, --label and --platform, and image inspect shows the result', async () => {

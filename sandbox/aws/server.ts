@@ -21,6 +21,8 @@ export interface AwsServiceOptions {
   secrets?: SimulatedSecretsManager;
   /** The registry proxy's faults, set through the admin routes /registry/faults. */
   registryFaults?: RegistryFaultPlan;
+  /** The EKS tokens the clusters' authenticators recorded (recordEksTokens), for GET /eks/tokens. */
+  eksTokens?: string[];
   port?: number;
 }
 
@@ -51,6 +53,7 @@ export async function startAwsService(options: AwsServiceOptions): Promise<AwsSe
     calls: [],
     secrets: options.secrets,
     registryFaults: options.registryFaults,
+    eksTokens: options.eksTokens,
   };
 
   /** The operation a request names: the X-Amz-Target suffix for ECR, the REST route for EKS. */

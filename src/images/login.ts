@@ -57,7 +57,10 @@ export async function dockerLogin(docker: ProcessRunner, logger: Logger, auth: R
 /** `docker logout` for the post step; a failure is a warning, never a failed job. */
 export async function logoutFromRegistry(docker: ProcessRunner, logger: Logger, host: string): Promise<void> {
   const result = await docker.run('docker', ['logout', host]);
-  if (result.exitCode === 0) logger.info(`Logged out of ${host}.`);
+  // docker answers a registry it holds no login for with "Not logged in to HOST" and exit 0.
+  if (result.exitCode === 0 && /^Not logged in/m.test(result.stdout))
+    logger.info(`Not logged in to ${host}.`);
+  else if (result.exitCode === 0) logger.info(`Logged out of ${host}.`);
   else logger.warning(`docker logout ${host} failed (exit ${result.exitCode}): ${lastLine(result.stderr)}`);
 }
 

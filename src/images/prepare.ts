@@ -17,7 +17,13 @@ import {
 } from './commands.js';
 import { decideImage, type ImageDecision, immutableConflict, type RepositoryDescription } from './decide.js';
 import { configDigest, createRepository, lookupTag, type RepositoryRef, tagMutability } from './ecr.js';
-import { authorizeEcr, dockerLogin, lastLine, type RegistryAuthorization } from './login.js';
+import {
+  authorizeEcr,
+  dockerLogin,
+  lastLine,
+  logoutFromRegistry,
+  type RegistryAuthorization,
+} from './login.js';
 
 export type ImageInputs = Pick<
   Inputs,
@@ -48,7 +54,7 @@ export interface PreparedImages {
   images: Record<string, string>;
   /** The names of the images this run built and pushed. */
   built: string[];
-  /** The registry docker logged in to (for the post step's logout); undefined when nothing was built. */
+  /** The registry docker was logged in to for the pushes (and out of after them); undefined when nothing was built. */
   loggedInTo: string | undefined;
 }
 
@@ -89,36 +95,53 @@ export async function prepareImages(inputs: ImageInputs, given: ImageDeps): Prom
 
   const images: Record<string, string> = {};
   const built: string[] = [];
-  const created = await imageCreatedTime(deps);
-  for (const { spec, ref, repo, decision } of planned) {
-    throwIfCancelled(deps.signal);
-    const reference = `${login.host}/${spec.name}:${tag}`;
-    if (decision.action === 'reuse') {
-      deps.logger.info(
-        `${spec.name}: ${reference} is already in ECR (${decision.digest}); reusing it, nothing built.`,
-      );
-      images[spec.name] = `${reference}@${decision.digest}`;
-    } else if (decision.action === 'build' && builder) {
-      const plan = {
-        spec,
-        reference,
-        repository: `${login.host}/${spec.name}`,
-        labels: ociLabels(deps.env, created),
-      };
-      if (decision.createRepository) {
+  try {
+    const created = await imageCreatedTime(deps);
+    for (const { spec, ref, repo, decision } of planned) {
+      throwIfCancelled(deps.signal);
+      const reference = `${login.host}/${spec.name}:${tag}`;
+      if (decision.action === 'reuse') {
         deps.logger.info(
-          `${spec.name}: creating ECR repository '${spec.name}' (immutable tags, scan on push).`,
+          `${spec.name}: ${reference} is already in ECR (${decision.digest}); reusing it, nothing built.`,
         );
-        await createRepository(deps.ecr, ref);
+        images[spec.name] = `${reference}@${decision.digest}`;
+      } else if (decision.action === 'build' && builder) {
+        const plan = {
+          spec,
+          reference,
+          repository: `${login.host}/${spec.name}`,
+          labels: ociLabels(deps.env, created),
+        };
+        if (decision.createRepository) {
+          deps.logger.info(
+            `${spec.name}: creating ECR repository '${spec.name}' (immutable tags, scan on push).`,
+          );
+          await createRepository(deps.ecr, ref);
+        }
+        // A line, not a group: the runner cannot nest groups, and this runs inside 'Images'.
+        deps.logger.info(`Building ${reference}`);
+        const pushed = await buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder });
+        if (pushed) built.push(spec.name);
+        images[spec.name] = `${reference}@${await digestAfterPush(deps.ecr, ref, tag, reference)}`;
       }
-      // A line, not a group: the runner cannot nest groups, and this runs inside 'Images'.
-      deps.logger.info(`Building ${reference}`);
-      const pushed = await buildImage(plan, decision.existingDigest, { deps, ref, repo, ...builder });
-      if (pushed) built.push(spec.name);
-      images[spec.name] = `${reference}@${await digestAfterPush(deps.ecr, ref, tag, reference)}`;
     }
+  } finally {
+    // docker keeps the login in ~/.docker/config.json, where every later step of the job (and,
+    // on a self-hosted runner, a later job when the post step never runs) could read a password
+    // that pushes to ECR for 12 hours. Only the pushes need it; the post step logs out again in
+    // case this never ran.
+    if (builder) await logOut(deps, login.host);
   }
   return { images, built, loggedInTo: builder ? login.host : undefined };
+}
+
+/** Logs docker out of the registry; a failure is a warning, as in the post step. */
+async function logOut(deps: Deps, host: string): Promise<void> {
+  try {
+    await logoutFromRegistry(deps.docker, deps.logger, host);
+  } catch (error) {
+    deps.logger.warning(`docker logout ${host} failed: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
+import { parse } from 'yaml';
 import type { DeployOutcome, PhaseTiming } from '../deploy/engine.js';
-import { describeRef, type ObjectRef } from '../deploy/objects.js';
+import { describeRef, type ObjectRef, redact, secretValues } from '../deploy/objects.js';
 import type { WorkloadResult } from '../deploy/verify.js';
 import { formatLocation } from '../manifests/errors.js';
 import type { PipelineResult } from '../pipeline.js';
@@ -45,10 +46,14 @@ interface TimelinePhase {
 export function runSummary(result: PipelineResult, options: SummaryOptions = {}): string {
   const maxBytes = options.maxBytes ?? SUMMARY_LIMIT_BYTES;
   const diffLines = options.diffLines ?? DIFF_LINES_SHOWN;
-  const whole = compose(result, diffLines);
+  // The log shows the manifests' Secret values as *** (the engine masks them); a failing pod's
+  // log lines or a verdict may hold one too, and the summary must not show what the log hides.
+  const secrets = manifestSecretValues(result);
+  const compose = (lines: number) => redact(composeShown(result, lines), secrets);
+  const whole = compose(diffLines);
   if (byteLength(whole) <= maxBytes) return whole;
   // Too big: the diff gives way first, as many of its lines as the rest leaves room for.
-  const withoutDiff = compose(result, 0);
+  const withoutDiff = compose(0);
   const diff = result.deploy?.diff?.trimEnd() ?? '';
   if (diff !== '') {
     let room = maxBytes - byteLength(withoutDiff) - 1_000; // the fences and the note on what was left out
@@ -58,14 +63,27 @@ export function runSummary(result: PipelineResult, options: SummaryOptions = {})
       if (room < 0 || fit >= diffLines) break;
       fit++;
     }
-    const fitted = compose(result, fit);
+    const fitted = compose(fit);
     if (byteLength(fitted) <= maxBytes) return fitted;
   }
   if (byteLength(withoutDiff) <= maxBytes) return withoutDiff;
   return cut(whole, maxBytes);
 }
 
-function compose(result: PipelineResult, diffLines: number): string {
+/** The values of the Secrets among the rendered objects, in every form they can show in text. */
+function manifestSecretValues(result: PipelineResult): string[] {
+  return (result.render?.objects ?? [])
+    .filter((object) => object.kind === 'Secret')
+    .flatMap((object) => {
+      try {
+        return secretValues(parse(object.yaml));
+      } catch {
+        return []; // rendered, so parseable; nothing to hide if not
+      }
+    });
+}
+
+function composeShown(result: PipelineResult, diffLines: number): string {
   const deploy = result.deploy;
   const leftOut: string[] = [];
   const out: string[] = [`## ${headline(result)}`, ''];
