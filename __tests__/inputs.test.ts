@@ -140,6 +140,24 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     ],
     [{ tag: 'bad tag' }, expect.stringContaining(`Invalid value "bad tag" for input 'tag'.`)],
     [{ tag: '.hidden' }, expect.stringContaining(`for input 'tag'.`)],
+    // Beyond a Node timer's 24.8 days a timeout would fire at once.
+    [
+      { 'rollout-timeout': '99999999h' },
+      `Invalid value "99999999h" for input 'rollout-timeout'. Expected a duration of at most 24h.`,
+    ],
+    [
+      { 'migration-timeout': '25h' },
+      `Invalid value "25h" for input 'migration-timeout'. Expected a duration of at most 24h.`,
+    ],
+    [
+      { environment: 'staging\n::set-output name=x::y' },
+      `Invalid value "staging\\n::set-output name=x::y" for input 'environment'. Expected a GitHub environment name of at most 255 characters, without line breaks or control characters.`,
+    ],
+    [{ environment: 'e'.repeat(256) }, expect.stringContaining(`for input 'environment'.`)],
+    [
+      { 'environment-url': 'https://example.com/a\n::set-output name=x::y' },
+      expect.stringContaining(`for input 'environment-url'. Expected an http:// or https:// URL.`),
+    ],
   ])('rejects %j', (values, message) => {
     expect(rejection(values as Record<string, string>)).toEqual(message);
   });
