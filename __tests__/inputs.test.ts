@@ -155,6 +155,14 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     ],
     [{ environment: 'e'.repeat(256) }, expect.stringContaining(`for input 'environment'.`)],
     [
+      { kubeconfig: '/x\n::set-output name=x::y' },
+      `Invalid value "/x\\n::set-output name=x::y" for input 'kubeconfig'. Expected the path of a kubeconfig file, without line breaks or control characters.`,
+    ],
+    [
+      { images: 'api:\n  build-args: ["bad name=1"]' },
+      `Input 'images': build arg name "bad name" of 'api' is not a valid variable name; expected letters, digits and "_", not starting with a digit.`,
+    ],
+    [
       { 'environment-url': 'https://example.com/a\n::set-output name=x::y' },
       expect.stringContaining(`for input 'environment-url'. Expected an http:// or https:// URL.`),
     ],
@@ -358,7 +366,10 @@ describe('parseImages', () => {
       'api:\n  contxt: .',
       `Input 'images': 'api' has an unknown setting 'contxt'. Expected context, dockerfile, target, build-args, platforms.`,
     ],
-    ['api:\n  build-args: ["NOVALUE"]', `Input 'images': build arg "NOVALUE" of 'api' is not KEY=VALUE.`],
+    [
+      'api:\n  build-args: ["NOVALUE"]',
+      `Input 'images': build arg "NOVALUE" of 'api' is not KEY=VALUE; expected a name, "=" and the value.`,
+    ],
     [
       'api:\n  platforms: [amd64]',
       `Invalid value "amd64" for input 'images'. Expected a platform of 'api' such as linux/amd64`,

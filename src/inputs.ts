@@ -158,6 +158,13 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     );
   }
   const kubeconfig = optional('kubeconfig');
+  if (kubeconfig !== undefined && /\p{Cc}/u.test(kubeconfig)) {
+    fail(
+      'kubeconfig',
+      kubeconfig,
+      'the path of a kubeconfig file, without line breaks or control characters',
+    );
+  }
   if (kubeconfig !== undefined && clusterName !== undefined) {
     throw new InputError(
       "Inputs 'cluster-name' and 'kubeconfig' are both set. Expected one: 'cluster-name' writes a kubeconfig for that EKS cluster, 'kubeconfig' uses yours.",
@@ -390,7 +397,7 @@ function buildArgs(name: string, value: unknown): Record<string, string> {
         const eq = text.indexOf('=');
         if (eq <= 0)
           throw new InputError(
-            `Input 'images': build arg ${JSON.stringify(text)} of '${name}' is not KEY=VALUE.`,
+            `Input 'images': build arg ${JSON.stringify(text)} of '${name}' is not KEY=VALUE; expected a name, "=" and the value.`,
           );
         return [text.slice(0, eq), text.slice(eq + 1)];
       })
@@ -405,7 +412,7 @@ function buildArgs(name: string, value: unknown): Record<string, string> {
   for (const [key, arg] of pairs) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new InputError(
-        `Input 'images': build arg name ${JSON.stringify(key)} of '${name}' is not a valid variable name.`,
+        `Input 'images': build arg name ${JSON.stringify(key)} of '${name}' is not a valid variable name; expected letters, digits and "_", not starting with a digit.`,
       );
     }
     if (arg !== null && typeof arg === 'object') {

@@ -133,6 +133,15 @@ describe('hostile identities and sizes are refused at their line', () => {
     );
   });
 
+  it('refuses a built-in kind whose name is not a DNS-1123 subdomain, and lets RBAC names through', () => {
+    expect(renderError('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "x;$(id)"}\n')).toBe(
+      'app.yaml:1: metadata.name "x;$(id)" is not valid; expected a DNS-1123 subdomain for a ConfigMap (lower-case letters, digits, "-" and ".", starting and ending with a letter or digit).',
+    );
+    const role =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: "system:deployers"}\n';
+    expect(renderManifests([{ name: 'r.yaml', text: role }]).objects[0]?.name).toBe('system:deployers');
+  });
+
   it('refuses a kind or apiVersion with characters no API server knows', () => {
     expect(renderError('apiVersion: v1\nkind: "Config\\nMap"\nmetadata: {name: x}\n')).toMatch(
       /^app\.yaml:1: kind "Config\\nMap" is not valid; expected a kind such as ConfigMap/,

@@ -2,7 +2,7 @@ import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { isRecord } from '../records.js';
 import { ManifestError, type SourceLocation } from './errors.js';
-import { groupKind } from './kinds.js';
+import { apiGroup, groupKind } from './kinds.js';
 import { keepNumberSources } from './number-source.js';
 import type { Edit } from './text-edit.js';
 
@@ -253,6 +253,22 @@ const API_VERSION =
   /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/**
+ * Built-in API groups whose kinds all take DNS-1123 subdomain names. Others (RBAC's
+ * `system:…` roles, custom resources) may take any path segment.
+ */
+const DNS_NAMED_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'networking.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'discovery.k8s.io',
+]);
 /** What no kind accepts in a name (the API server's path-segment rule), control characters too. */
 const NEVER_IN_NAME = /[/%\s\p{C}]/u;
 
@@ -283,6 +299,13 @@ function rejectBadIdentity(
       'metadata.name',
       name,
       'a name of at most 253 characters without "/", "%", spaces or control characters',
+    );
+  }
+  if (DNS_NAMED_GROUPS.has(apiGroup(apiVersion)) && !DNS_SUBDOMAIN.test(name)) {
+    bad(
+      'metadata.name',
+      name,
+      `a DNS-1123 subdomain for a ${kind} (lower-case letters, digits, "-" and ".", starting and ending with a letter or digit)`,
     );
   }
   if (
