@@ -140,6 +140,32 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     ],
     [{ tag: 'bad tag' }, expect.stringContaining(`Invalid value "bad tag" for input 'tag'.`)],
     [{ tag: '.hidden' }, expect.stringContaining(`for input 'tag'.`)],
+    // Beyond a Node timer's 24.8 days a timeout would fire at once.
+    [
+      { 'rollout-timeout': '99999999h' },
+      `Invalid value "99999999h" for input 'rollout-timeout'. Expected a duration of at most 24h.`,
+    ],
+    [
+      { 'migration-timeout': '25h' },
+      `Invalid value "25h" for input 'migration-timeout'. Expected a duration of at most 24h.`,
+    ],
+    [
+      { environment: 'staging\n::set-output name=x::y' },
+      `Invalid value "staging\\n::set-output name=x::y" for input 'environment'. Expected a GitHub environment name of at most 255 characters, without line breaks or control characters.`,
+    ],
+    [{ environment: 'e'.repeat(256) }, expect.stringContaining(`for input 'environment'.`)],
+    [
+      { kubeconfig: '/x\n::set-output name=x::y' },
+      `Invalid value "/x\\n::set-output name=x::y" for input 'kubeconfig'. Expected the path of a kubeconfig file, without line breaks or control characters.`,
+    ],
+    [
+      { images: 'api:\n  build-args: ["bad name=1"]' },
+      `Input 'images': build arg name "bad name" of 'api' is not a valid variable name; expected letters, digits and "_", not starting with a digit.`,
+    ],
+    [
+      { 'environment-url': 'https://example.com/a\n::set-output name=x::y' },
+      expect.stringContaining(`for input 'environment-url'. Expected an http:// or https:// URL.`),
+    ],
   ])('rejects %j', (values, message) => {
     expect(rejection(values as Record<string, string>)).toEqual(message);
   });
@@ -340,7 +366,10 @@ describe('parseImages', () => {
       'api:\n  contxt: .',
       `Input 'images': 'api' has an unknown setting 'contxt'. Expected context, dockerfile, target, build-args, platforms.`,
     ],
-    ['api:\n  build-args: ["NOVALUE"]', `Input 'images': build arg "NOVALUE" of 'api' is not KEY=VALUE.`],
+    [
+      'api:\n  build-args: ["NOVALUE"]',
+      `Input 'images': build arg "NOVALUE" of 'api' is not KEY=VALUE; expected a name, "=" and the value.`,
+    ],
     [
       'api:\n  platforms: [amd64]',
       `Invalid value "amd64" for input 'images'. Expected a platform of 'api' such as linux/amd64`,

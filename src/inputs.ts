@@ -88,6 +88,9 @@ export const EKS_CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const REGISTRY_HOST =
   /^((localhost|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+|\[[0-9a-fA-F:]+\])(:\d{1,5})?|[A-Za-z0-9-]+:\d{1,5})$/;
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+// GitHub takes almost any text as an environment name; a line break or control character would
+// end a log line (and could start a workflow command) wherever the name is printed.
+const ENVIRONMENT_NAME = /^[^\p{Cc}]+$/u;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/;
 const BUILD_SPEC_KEYS = new Set(['context', 'dockerfile', 'target', 'build-args', 'platforms']);
 
@@ -155,6 +158,13 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     );
   }
   const kubeconfig = optional('kubeconfig');
+  if (kubeconfig !== undefined && /\p{Cc}/u.test(kubeconfig)) {
+    fail(
+      'kubeconfig',
+      kubeconfig,
+      'the path of a kubeconfig file, without line breaks or control characters',
+    );
+  }
   if (kubeconfig !== undefined && clusterName !== undefined) {
     throw new InputError(
       "Inputs 'cluster-name' and 'kubeconfig' are both set. Expected one: 'cluster-name' writes a kubeconfig for that EKS cluster, 'kubeconfig' uses yours.",
@@ -162,7 +172,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
   }
 
   const environmentUrl = optional('environment-url');
-  if (environmentUrl !== undefined && !isHttpUrl(environmentUrl)) {
+  // The URL parser drops line breaks and tabs silently; the raw value would keep them.
+  if (environmentUrl !== undefined && (!isHttpUrl(environmentUrl) || /\p{Cc}/u.test(environmentUrl))) {
     fail('environment-url', environmentUrl, 'an http:// or https:// URL');
   }
 
@@ -207,7 +218,13 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     prune: boolean('prune', raw('prune')),
     historyLimit: wholeNumber('history-limit', raw('history-limit'), 1, 100),
     dryRun: boolean('dry-run', raw('dry-run')),
-    environment: optional('environment'),
+    environment: matching(
+      'environment',
+      optional('environment'),
+      ENVIRONMENT_NAME,
+      'a GitHub environment name of at most 255 characters, without line breaks or control characters',
+      255,
+    ),
     environmentUrl,
     githubToken: optional('github-token'),
   };
@@ -239,9 +256,16 @@ function boolean(input: string, value: string): boolean {
   fail(input, value, 'true or false');
 }
 
+/**
+ * The longest timeout an input may set. A Node timer longer than 2^31-1 ms (24.8 days) fires at
+ * once, so an absurd value would fail the rollout immediately; no job runs a day anyway.
+ */
+export const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
 function duration(input: string, value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined) fail(input, value, 'a duration such as 90s, 10m or 1h');
+  if (ms > MAX_TIMEOUT_MS) fail(input, value, 'a duration of at most 24h');
   return ms;
 }
 
@@ -373,7 +397,7 @@ function buildArgs(name: string, value: unknown): Record<string, string> {
         const eq = text.indexOf('=');
         if (eq <= 0)
           throw new InputError(
-            `Input 'images': build arg ${JSON.stringify(text)} of '${name}' is not KEY=VALUE.`,
+            `Input 'images': build arg ${JSON.stringify(text)} of '${name}' is not KEY=VALUE; expected a name, "=" and the value.`,
           );
         return [text.slice(0, eq), text.slice(eq + 1)];
       })
@@ -388,7 +412,7 @@ function buildArgs(name: string, value: unknown): Record<string, string> {
   for (const [key, arg] of pairs) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new InputError(
-        `Input 'images': build arg name ${JSON.stringify(key)} of '${name}' is not a valid variable name.`,
+        `Input 'images': build arg name ${JSON.stringify(key)} of '${name}' is not a valid variable name; expected letters, digits and "_", not starting with a digit.`,
       );
     }
     if (arg !== null && typeof arg === 'object') {

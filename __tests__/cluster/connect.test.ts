@@ -201,6 +201,18 @@ describe('connectCluster without cluster-name', () => {
     );
   });
 
+  it("names the kubeconfig input when kubectl cannot load it, with kubectl's reason", async () => {
+    const { runnerTemp, deps } = setUp({
+      exitCode: 1,
+      stderr: `error: error loading config file "/tmp/x": yaml: line 1: did not find expected ',' or ']'\n`,
+    });
+    const path = join(runnerTemp, 'x');
+    writeFileSync(path, '{not: [a kubeconfig');
+    await expect(connectCluster({ ...plain, kubeconfig: path }, deps)).rejects.toThrow(
+      `Input 'kubeconfig' names ${path}, which kubectl cannot load (yaml: line 1: did not find expected ',' or ']'). Expected a kubeconfig file (clusters, users and contexts).`,
+    );
+  });
+
   it('explains a 401 with a plain kubeconfig without mentioning EKS', async () => {
     const { deps } = setUp({
       exitCode: 1,

@@ -107,3 +107,66 @@ describe('errors name the file and line', () => {
     );
   });
 });
+
+describe('hostile identities and sizes are refused at their line', () => {
+  it.each([
+    [
+      'a name with a line break and a workflow command',
+      'metadata:\n  name: "x\\n::set-output name=y::z"\n',
+      'metadata.name "x\\n::set-output name=y::z" is not valid',
+    ],
+    ['a name with a slash', 'metadata:\n  name: a/b\n', 'metadata.name "a/b" is not valid'],
+    ['a name of ".."', 'metadata:\n  name: ".."\n', 'metadata.name ".." is not valid'],
+    [
+      'a namespace with a line break',
+      'metadata:\n  name: x\n  namespace: "a\\nb"\n',
+      'metadata.namespace "a\\nb" is not valid',
+    ],
+    [
+      'an upper-case namespace',
+      'metadata:\n  name: x\n  namespace: Prod\n',
+      'metadata.namespace "Prod" is not valid',
+    ],
+  ])('refuses %s', (_what, metadata, message) => {
+    expect(renderError(`${configMap('a')}---\napiVersion: v1\nkind: ConfigMap\n${metadata}`)).toBe(
+      `app.yaml:6: ${message}; expected ${metadata.includes('namespace') ? 'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)' : 'a name of at most 253 characters without "/", "%", spaces or control characters'}.`,
+    );
+  });
+
+  it('refuses a built-in kind whose name is not a DNS-1123 subdomain, and lets RBAC names through', () => {
+    expect(renderError('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "x;$(id)"}\n')).toBe(
+      'app.yaml:1: metadata.name "x;$(id)" is not valid; expected a DNS-1123 subdomain for a ConfigMap (lower-case letters, digits, "-" and ".", starting and ending with a letter or digit).',
+    );
+    const role =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: "system:deployers"}\n';
+    expect(renderManifests([{ name: 'r.yaml', text: role }]).objects[0]?.name).toBe('system:deployers');
+  });
+
+  it('refuses a kind or apiVersion with characters no API server knows', () => {
+    expect(renderError('apiVersion: v1\nkind: "Config\\nMap"\nmetadata: {name: x}\n')).toMatch(
+      /^app\.yaml:1: kind "Config\\nMap" is not valid; expected a kind such as ConfigMap/,
+    );
+    expect(renderError('apiVersion: "v1; id"\nkind: ConfigMap\nmetadata: {name: x}\n')).toMatch(
+      /^app\.yaml:1: apiVersion "v1; id" is not valid; expected a version such as v1 or apps\/v1\.$/,
+    );
+  });
+
+  it('refuses a container image that is not an image reference, at its document', () => {
+    expect(renderError(`${configMap('a')}---\n${deployment('web', 'web:1$(id)')}`)).toMatch(
+      /^app\.yaml:6: Deployment web: the image "web:1\$\(id\)" of containers\[0\] is not an image reference; expected /,
+    );
+  });
+
+  it('refuses a document larger than an object can be, before parsing it', () => {
+    const huge = `${configMap('big')}data:\n  blob: ${'x'.repeat(2 * 1024 * 1024)}\n`;
+    expect(renderError(`${configMap('a')}---\n${huge}`)).toBe(
+      'app.yaml:6: the document is 2.0 MiB, more than the 1.5 MiB a Kubernetes object can hold; expected a smaller object (large data belongs in a volume or an image, not in a manifest).',
+    );
+  });
+
+  it('refuses an object that aliases make larger than an object can be', () => {
+    const value = 'y'.repeat(200 * 1024);
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  a: &v ${value}\n${Array.from({ length: 9 }, (_, i) => `  k${i}: *v\n`).join('')}`;
+    expect(renderError(text)).toMatch(/^app\.yaml:1: the document is 2\.\d MiB, more than the 1\.5 MiB/);
+  });
+});

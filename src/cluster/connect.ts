@@ -97,7 +97,13 @@ export async function connectCluster(
   logger.info(
     `Using the kubeconfig ${source === 'input' ? 'from the kubeconfig input' : 'in KUBECONFIG'}: ${given}.`,
   );
-  const serverVersion = await proveConnection(deps, given, undefined, undefined);
+  const serverVersion = await proveConnection(deps, given, undefined, undefined).catch((error: Error) => {
+    const unloadable = /error loading config file "[^"]*": (.*)$/m.exec(error.message);
+    if (source !== 'input' || !unloadable) throw error;
+    throw new Error(
+      `Input 'kubeconfig' names ${given}, which kubectl cannot load (${unloadable[1]?.trim()}). Expected a kubeconfig file (clusters, users and contexts).`,
+    );
+  });
   return { kubeconfigPath: given, source, written: false, authenticationMode: undefined, serverVersion };
 }
 

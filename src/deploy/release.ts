@@ -62,32 +62,64 @@ export function encodeRecord(record: ReleaseRecord): string {
   return compressed.toString('base64');
 }
 
+/** Output of one record's gzip beyond which it is refused: a tampered record can be a gzip bomb. */
+const MAX_RECORD_EXPANDED_BYTES = 64 * 1024 * 1024;
+const STATUSES: readonly string[] = ['success', 'failed', 'rolled-back'];
+
 export function decodeRecord(secret: Json): ReleaseRecord {
   const name = String(metadataOf(secret).name ?? '?');
+  const unreadable = (why: string): never => {
+    throw new Error(
+      `Release record ${name} ${why}, so something other than this action changed it; expected a record this action wrote (delete it or choose another release-name).`,
+    );
+  };
   const data = isRecord(secret.data) ? secret.data.release : undefined;
-  if (typeof data !== 'string') throw new Error(`Release record ${name} holds no release data.`);
+  if (typeof data !== 'string') unreadable('holds no release data');
   let record: unknown;
   try {
-    const bytes = Buffer.from(data, 'base64');
+    const bytes = Buffer.from(data as string, 'base64');
     if (bytes.length > MAX_RECORD_BYTES + 16 * 1024) throw new Error('too large');
-    record = JSON.parse(gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 }).toString('utf8'));
+    record = JSON.parse(gunzipSync(bytes, { maxOutputLength: MAX_RECORD_EXPANDED_BYTES }).toString('utf8'));
   } catch (error) {
-    throw new Error(
-      `Release record ${name} cannot be read (${(error as Error).message}); it was changed by something other than this action. Delete it or choose another release-name.`,
-    );
+    const reason =
+      (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+        ? `expands beyond ${MAX_RECORD_EXPANDED_BYTES / 1024 / 1024} MiB`
+        : (error as Error).message;
+    unreadable(`cannot be read (${reason})`);
   }
+  const problem = recordProblem(record, name);
+  if (problem !== undefined) unreadable(problem);
+  return record as ReleaseRecord;
+}
+
+/** What makes decoded data not a record of this action's format, or undefined. */
+function recordProblem(record: unknown, secretName: string): string | undefined {
+  if (!isRecord(record)) return "is not a release of this action's format";
+  const { name, version, status, manifest, objects, images } = record;
+  if (typeof name !== 'string' || !Number.isSafeInteger(version) || (version as number) < 1) {
+    return "is not a release of this action's format (no name or version)";
+  }
+  // The Secret's name is what the next version is counted from and what rollback reads.
+  if (recordName(name, version as number) !== secretName) {
+    return `says it is ${recordName(name, version as number)}`;
+  }
+  if (typeof status !== 'string' || !STATUSES.includes(status))
+    return `has an unknown status ${JSON.stringify(status)}`;
+  if (typeof manifest !== 'string') return 'holds no manifest';
+  const isRef = (ref: unknown) =>
+    isRecord(ref) &&
+    typeof ref.apiVersion === 'string' &&
+    typeof ref.kind === 'string' &&
+    typeof ref.name === 'string' &&
+    (ref.namespace === undefined || typeof ref.namespace === 'string');
+  if (!Array.isArray(objects) || !objects.every(isRef)) return 'lists objects that are not object references';
   if (
-    !isRecord(record) ||
-    typeof record.version !== 'number' ||
-    typeof record.manifest !== 'string' ||
-    !Array.isArray(record.objects) ||
-    typeof record.status !== 'string'
+    images !== undefined &&
+    (!isRecord(images) || !Object.values(images).every((v) => typeof v === 'string'))
   ) {
-    throw new Error(
-      `Release record ${name} is not a release of this action's format; delete it or choose another release-name.`,
-    );
+    return 'lists images that are not image references';
   }
-  return record as unknown as ReleaseRecord;
+  return undefined;
 }
 
 export function recordSecret(record: ReleaseRecord, namespace: string): Json {

@@ -63,7 +63,13 @@ export function replaceImages(
       containers.forEach((container, index) => {
         if (!isRecord(container) || typeof container.image !== 'string') return;
         const reference = parseImageReference(container.image);
-        if (reference === undefined) return;
+        if (reference === undefined) {
+          // The kubelet would refuse it (InvalidImageName) only after the apply.
+          throw new ManifestError(
+            `${manifest.kind} ${manifest.name}: the image ${JSON.stringify(container.image)} of ${list}[${index}] is not an image reference; expected [registry/]path[:tag][@sha256:digest], such as nginx:1.27 or 123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:v1.`,
+            manifest.location,
+          );
+        }
         const replacement = replacements.get(reference.path);
         if (replacement === undefined) return;
         matched.add(reference.path);

@@ -2,7 +2,7 @@ import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { isRecord } from '../records.js';
 import { ManifestError, type SourceLocation } from './errors.js';
-import { groupKind } from './kinds.js';
+import { apiGroup, groupKind } from './kinds.js';
 import { keepNumberSources } from './number-source.js';
 import type { Edit } from './text-edit.js';
 
@@ -62,6 +62,7 @@ export function parseSource(source: ManifestSource): ManifestDocument[] {
     // Not trimmed: trailing blank lines can belong to a `|+` block scalar.
     const joined = piece.lines.join('\n');
     const text = piece.closed || !joined.endsWith('\n') ? `${joined}\n` : joined;
+    rejectOversized(text, { source: source.name, line: piece.start + contentLine + 1 });
     const fast = NEEDS_FULL_PARSER.test(text) ? undefined : tryFastLoad(text);
     if (fast === undefined || fast === null) {
       parsed.push(...parseWithDocumentApi(source, text, piece.start, counter));
@@ -76,6 +77,23 @@ export function parseSource(source: ManifestSource): ManifestDocument[] {
     parsed.push(describe(text, undefined, fast, location));
   }
   return parsed;
+}
+
+/**
+ * The most one object may take: etcd stores at most 1.5 MiB per object, so the API server
+ * would refuse anything larger after the run has started changing the cluster.
+ */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+/** Refuses a document larger than any object can be, before parsing it. */
+export function rejectOversized(text: string, location: SourceLocation): void {
+  // Characters first: counting bytes of a 50 MB string costs more than the check is worth.
+  if (text.length <= MAX_OBJECT_BYTES / 4 || Buffer.byteLength(text) <= MAX_OBJECT_BYTES) return;
+  const mib = (Buffer.byteLength(text) / 1024 / 1024).toFixed(1);
+  throw new ManifestError(
+    `the document is ${mib} MiB, more than the 1.5 MiB a Kubernetes object can hold; expected a smaller object (large data belongs in a volume or an image, not in a manifest).`,
+    location,
+  );
 }
 
 interface Piece {
@@ -160,7 +178,8 @@ function toPlainData(document: Document, location: SourceLocation): unknown {
     return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const message = (error as Error).message;
-    if (/alias/i.test(message)) {
+    // Only the expansion limit: an unresolved alias (`*nothing`) is plain invalid YAML.
+    if (/excessive alias count/i.test(message)) {
       throw new ManifestError(
         `YAML aliases expand beyond the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); expected plain data or a few aliases.`,
         location,
@@ -190,6 +209,19 @@ function describe(
     );
   }
   const metadata = isRecord(object.metadata) ? object.metadata : {};
+  for (const [field, value] of [
+    ['apiVersion', apiVersion],
+    ['kind', kind],
+    ['metadata.name', metadata.name],
+    ['metadata.namespace', metadata.namespace],
+  ] as const) {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw new ManifestError(
+        `${field} is ${JSON.stringify(value)}, not a string; expected it quoted if it is a number (name: "42").`,
+        location,
+      );
+    }
+  }
   const missing = [
     typeof apiVersion === 'string' && apiVersion !== '' ? undefined : 'apiVersion',
     typeof kind === 'string' && kind !== '' ? undefined : 'kind',
@@ -202,6 +234,7 @@ function describe(
     );
   }
   const namespace = metadata.namespace;
+  rejectBadIdentity(apiVersion as string, kind as string, metadata.name as string, namespace, location);
   return {
     text,
     document,
@@ -214,4 +247,76 @@ function describe(
     name: metadata.name as string,
     namespace: typeof namespace === 'string' && namespace !== '' ? namespace : undefined,
   };
+}
+
+const API_VERSION =
+  /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/**
+ * Built-in API groups whose kinds all take DNS-1123 subdomain names. Others (RBAC's
+ * `system:…` roles, custom resources) may take any path segment.
+ */
+const DNS_NAMED_GROUPS = new Set([
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'networking.k8s.io',
+  'storage.k8s.io',
+  'scheduling.k8s.io',
+  'discovery.k8s.io',
+]);
+/** What no kind accepts in a name (the API server's path-segment rule), control characters too. */
+const NEVER_IN_NAME = /[/%\s\p{C}]/u;
+
+/**
+ * Refuses an apiVersion, kind, name or namespace no API server would take. Each lands in log
+ * lines, kubectl arguments and API paths: a line break in one would end a log line and could
+ * start a workflow command, a "/" would address another resource.
+ */
+function rejectBadIdentity(
+  apiVersion: string,
+  kind: string,
+  name: string,
+  namespace: unknown,
+  location: SourceLocation,
+): void {
+  const bad = (field: string, value: unknown, expected: string): never => {
+    throw new ManifestError(
+      `${field} ${JSON.stringify(value)} is not valid; expected ${expected}.`,
+      location,
+    );
+  };
+  if (!API_VERSION.test(apiVersion) || apiVersion.length > 317) {
+    bad('apiVersion', apiVersion, 'a version such as v1 or apps/v1');
+  }
+  if (!KIND.test(kind) || kind.length > 63) bad('kind', kind, 'a kind such as ConfigMap or Deployment');
+  if (NEVER_IN_NAME.test(name) || name === '.' || name === '..' || name.length > 253) {
+    bad(
+      'metadata.name',
+      name,
+      'a name of at most 253 characters without "/", "%", spaces or control characters',
+    );
+  }
+  if (DNS_NAMED_GROUPS.has(apiGroup(apiVersion)) && !DNS_SUBDOMAIN.test(name)) {
+    bad(
+      'metadata.name',
+      name,
+      `a DNS-1123 subdomain for a ${kind} (lower-case letters, digits, "-" and ".", starting and ending with a letter or digit)`,
+    );
+  }
+  if (
+    namespace !== undefined &&
+    namespace !== '' &&
+    (typeof namespace !== 'string' || !NAMESPACE.test(namespace) || namespace.length > 63)
+  ) {
+    bad(
+      'metadata.namespace',
+      namespace,
+      'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)',
+    );
+  }
 }

@@ -4,7 +4,7 @@ import { handReplicasToAutoscalers, type ReplicasHandover } from './autoscalers.
 import { formatLocation, ManifestError, type SourceLocation } from './errors.js';
 import { type ImageChange, type ImageReplacements, replaceImages } from './images.js';
 import { applyOrder, groupKind, isNamespaced } from './kinds.js';
-import { type ManifestDocument, type ManifestSource, parseSource } from './parse.js';
+import { type ManifestDocument, type ManifestSource, parseSource, rejectOversized } from './parse.js';
 import { serializeManifest } from './serialize.js';
 
 export interface RenderOptions {
@@ -85,14 +85,19 @@ export function renderManifests(
 
   // Array.prototype.sort is stable, so input order holds within a group.
   const ordered = [...documents].sort((a, b) => applyOrder(a.key) - applyOrder(b.key));
-  const objects = ordered.map((manifest) => ({
-    apiVersion: manifest.apiVersion,
-    kind: manifest.kind,
-    name: manifest.name,
-    namespace: namespaceOf(manifest),
-    location: manifest.location,
-    yaml: serializeManifest(manifest),
-  }));
+  const objects = ordered.map((manifest) => {
+    const yaml = serializeManifest(manifest);
+    // Aliases make a small document a large object: what kubectl sends is the expanded data.
+    if (manifest.document !== undefined) rejectOversized(JSON.stringify(manifest.object), manifest.location);
+    return {
+      apiVersion: manifest.apiVersion,
+      kind: manifest.kind,
+      name: manifest.name,
+      namespace: namespaceOf(manifest),
+      location: manifest.location,
+      yaml,
+    };
+  });
   return {
     objects,
     yaml: objects.map((object) => object.yaml).join('---\n'),
