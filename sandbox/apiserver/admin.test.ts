@@ -98,6 +98,18 @@ describe('fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
   });
 
+  it('does not serve a delayed request whose client gave up meanwhile', async () => {
+    await postFault({ path: '/configmaps/late$', methods: ['PATCH'], latencyMs: 1500 });
+    const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: default}\n';
+    const gaveUp = await cluster.kubectlResult(
+      ['apply', '--server-side', '--request-timeout=500ms', '-f', '-'],
+      manifest,
+    );
+    expect(gaveUp.code).not.toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await cluster.kubectlResult(['get', 'configmap/late'])).stderr).toContain('NotFound');
+  });
+
   it('only fails dry runs, or only real requests, when a rule says dryRun', async () => {
     await postFault({ path: '/configmaps/', methods: ['PATCH'], status: 500, dryRun: false });
     const manifest =

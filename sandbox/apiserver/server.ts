@@ -70,7 +70,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const method = req.method ?? 'GET';
     const host = req.headers.host ?? '127.0.0.1';
     const decision = faults.decide(method, url.pathname, isDryRun(url.searchParams));
-    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.latencyMs > 0) {
+      await sleep(decision.latencyMs);
+      // A client that gave up meanwhile cancelled the request (a real API server's handler sees
+      // its context cancelled before it writes): a killed `kubectl apply` changes nothing late.
+      if (req.socket.destroyed) return;
+    }
     if (decision.failWith) {
       const { status, retryAfterSeconds } = decision.failWith;
       const reason = status === 429 ? 'TooManyRequests' : status >= 500 ? 'InternalError' : 'BadRequest';
