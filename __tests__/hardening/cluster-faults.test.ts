@@ -32,8 +32,13 @@ beforeAll(async () => {
 
 const VERIFY_STARTED = /Waiting for \d+ workload\(s\) at once/;
 
+/**
+ * The crashing image gets a readiness probe, so its pods never count as available before their
+ * first crash (without one a pod is ready the moment it starts, and a rollout can finish in the
+ * second before the crash, as with kubectl rollout status).
+ */
 function app(namespace: string, image: string, config: string): string {
-  return webApp(namespace, image, { config, env: { UNUSED: 'x' } });
+  return webApp(namespace, image, { config, env: { UNUSED: 'x' }, readinessProbe: image === ctx.crashing });
 }
 
 /** Release v1 (image v1, config `one`), deployed with no fault in place. */
