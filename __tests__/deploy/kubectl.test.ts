@@ -29,6 +29,13 @@ describe('kubectl calls that meet transient API errors', () => {
     expect(runner.calls('kubectl')).toHaveLength(4);
   });
 
+  it('retries longer for a rollback, which must not give up after a short outage', async () => {
+    const failing = Array.from({ length: 10 }, () => ({ exitCode: 1, stderr: INTERNAL }));
+    const { kubectl, runner } = kubectlAnswering(failing);
+    expect((await kubectl.detached(5).apply('kind: ConfigMap')).errors).toEqual([INTERNAL]);
+    expect(runner.calls('kubectl')).toHaveLength(6);
+  });
+
   it('does not retry when any error is one a retry cannot fix', async () => {
     const { kubectl, runner } = kubectlAnswering([{ exitCode: 1, stderr: `${INTERNAL}\n${INVALID}` }]);
     expect((await kubectl.apply('kind: Deployment')).errors).toEqual([INTERNAL, INVALID]);

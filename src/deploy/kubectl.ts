@@ -19,6 +19,8 @@ export interface KubectlOptions {
   timeoutMs?: number;
   /** The first wait before a call that met transient API errors runs again; doubles each time (1 s). */
   retryDelayMs?: number;
+  /** How often such a call runs again (3: within about 7 s). */
+  transientRetries?: number;
 }
 
 /** How often a call that failed only with transient API errors is run again (1, 2, 4 s apart). */
@@ -61,8 +63,16 @@ export class Kubectl {
    * The same kubectl without the run's cancellation: what must finish after a cancel (a
    * rollback started within the runner's grace period) uses this, with its own timeouts.
    */
-  detached(): Kubectl {
-    return new Kubectl({ ...this.options, signal: undefined, timeoutMs: 30_000 }, this.counter);
+  detached(transientRetries?: number): Kubectl {
+    return new Kubectl(
+      {
+        ...this.options,
+        signal: undefined,
+        timeoutMs: 30_000,
+        ...(transientRetries !== undefined ? { transientRetries } : {}),
+      },
+      this.counter,
+    );
   }
 
   get signal(): AbortSignal | undefined {
@@ -128,21 +138,17 @@ export class Kubectl {
    * otherwise fail the stage. Bounded, and every retry is logged.
    */
   private async runRetrying(args: readonly string[], stdin: string): Promise<RunResult> {
+    const retries = this.options.transientRetries ?? TRANSIENT_RETRIES;
     for (let attempt = 1; ; attempt++) {
       const result = await this.run(args, { stdin });
       const errors = errorLines(result);
       const signal = this.options.signal;
-      if (
-        errors.length === 0 ||
-        !errors.every(isTransient) ||
-        attempt > TRANSIENT_RETRIES ||
-        signal?.aborted
-      ) {
+      if (errors.length === 0 || !errors.every(isTransient) || attempt > retries || signal?.aborted) {
         return result;
       }
       const delayMs = (this.options.retryDelayMs ?? 1000) * 2 ** (attempt - 1);
       this.options.logger.info(
-        `kubectl ${args[0]} met a transient API error (${errors.at(-1)}); retry ${attempt} of ${TRANSIENT_RETRIES} in ${delayMs / 1000} s.`,
+        `kubectl ${args[0]} met a transient API error (${errors.at(-1)}); retry ${attempt} of ${retries} in ${delayMs / 1000} s.`,
       );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, delayMs);
