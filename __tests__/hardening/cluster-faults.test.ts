@@ -41,6 +41,11 @@ function app(namespace: string, image: string, config: string): string {
   return webApp(namespace, image, { config, env: { UNUSED: 'x' }, readinessProbe: image === ctx.crashing });
 }
 
+/** Release v2 whose pods take 3 s to become ready: the rollout meets the faults set when verify starts. */
+function slowApp(namespace: string): string {
+  return webApp(namespace, v2, { config: 'two', env: { UNUSED: 'x', SANDBOX_READY_AFTER_SECONDS: '60' } });
+}
+
 /** Release v1 (image v1, config `one`), deployed with no fault in place. */
 async function firstRelease(namespace: string): Promise<void> {
   const { outcome } = await deployYaml(ctx.sandbox, app(namespace, ctx.image, 'one'), { releaseName: 'web' });
@@ -179,7 +184,7 @@ describe('API errors and closed watches mid-verify', () => {
     try {
       const { outcome, log } = await deployYaml(
         ctx.sandbox,
-        webApp(ns, v2, { config: 'two', env: { UNUSED: 'x' }, readinessProbe: true }),
+        slowApp(ns),
         { releaseName: 'web' },
         {
           onLine: (line) => {
@@ -212,7 +217,7 @@ describe('API errors and closed watches mid-verify', () => {
     try {
       const { outcome, log } = await deployYaml(
         ctx.sandbox,
-        webApp(ns, v2, { config: 'two', env: { UNUSED: 'x' }, readinessProbe: true }),
+        slowApp(ns),
         { releaseName: 'web' },
         {
           onLine: (line) => {
