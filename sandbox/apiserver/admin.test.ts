@@ -1,6 +1,7 @@
 /** The admin endpoint (faults, audit log) and authentication, seen through the real kubectl. */
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuditEntry } from './audit.js';
@@ -75,6 +76,62 @@ describe('fault injection', () => {
       served = await cluster.kubectlResult(['get', 'pods', '--request-timeout=2s']);
     }
     expect(served).toMatchObject({ code: 0 });
+  });
+
+  it('starts the refusal at once and cuts every connection, even one still in its TLS handshake', async () => {
+    const port = Number(new URL(cluster.api.url).port);
+    const idle = connect(port, '127.0.0.1');
+    await new Promise((resolve) => idle.once('connect', resolve));
+    const closed = new Promise((resolve) => idle.once('close', resolve));
+    const started = Date.now();
+    expect((await postFault({ refuseConnectionsSeconds: 3 })).status).toBe(200);
+    await closed;
+    expect(Date.now() - started).toBeLessThan(1000);
+    const refused = await cluster.kubectlResult(['get', 'pods', '--request-timeout=1s']);
+    expect(refused.stderr).toMatch(/connection to the server 127.0.0.1:\d+ was refused/);
+    let served = refused;
+    while (served.code !== 0 && Date.now() - started < 10_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      served = await cluster.kubectlResult(['get', 'pods', '--request-timeout=1s']);
+    }
+    expect(served).toMatchObject({ code: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('does not serve a delayed request whose client gave up meanwhile', async () => {
+    await postFault({ path: '/configmaps/late$', methods: ['PATCH'], latencyMs: 1500 });
+    const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: late, namespace: default}\n';
+    const gaveUp = await cluster.kubectlResult(
+      ['apply', '--server-side', '--request-timeout=500ms', '-f', '-'],
+      manifest,
+    );
+    expect(gaveUp.code).not.toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await cluster.kubectlResult(['get', 'configmap/late'])).stderr).toContain('NotFound');
+  });
+
+  it('only fails dry runs, or only real requests, when a rule says dryRun', async () => {
+    await postFault({ path: '/configmaps/', methods: ['PATCH'], status: 500, dryRun: false });
+    const manifest =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dry, namespace: default}\ndata: {a: b}\n';
+    const apply = (extra: string[]) =>
+      cluster.kubectlResult(['apply', '--server-side', '-f', '-', ...extra], manifest);
+    expect((await apply(['--dry-run=server'])).code).toBe(0);
+    const real = await apply([]);
+    expect(real.code).not.toBe(0);
+    expect(real.stderr).toContain('injected fault');
+  });
+
+  it('answers 401 to tokens signed longer ago than a shortened token lifetime, until the faults are reset', async () => {
+    expect((await postFault({ tokenLifetimeSeconds: 60 })).status).toBe(200);
+    const signed = (secondsAgo: number) => `--token=issued-${Date.now() - secondsAgo * 1000}`;
+    const old = await cluster.kubectlResult(['get', 'pods', signed(120)]);
+    expect(old.code).not.toBe(0);
+    expect(old.stderr).toContain('You must be logged in to the server');
+    expect((await cluster.kubectlResult(['get', 'pods', signed(1)])).code).toBe(0);
+    await fetch(`${cluster.api.adminUrl}/faults`, { method: 'DELETE' });
+    expect((await cluster.kubectlResult(['get', 'pods', signed(120)])).code).toBe(0);
+    expect((await postFault({ tokenLifetimeSeconds: 0 })).status).toBe(400);
   });
 
   it('rejects a malformed rule with a sentence naming the problem', async () => {

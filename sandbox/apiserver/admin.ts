@@ -2,6 +2,7 @@
  * The admin endpoint (plain HTTP on loopback): fault injection and the audit log.
  *   POST   /faults   {path, status?, share?, retryAfterSeconds?, latencyMs?, closeWatchAfterEvents?, methods?, count?}
  *   POST   /faults   {refuseConnectionsSeconds}   close the API listener, reopen it on the same port later
+ *   POST   /faults   {tokenLifetimeSeconds}   EKS tokens older than this get 401 (until DELETE)
  *   GET    /faults   the active rules with how many requests they saw and hit
  *   DELETE /faults   remove every rule
  *   GET    /audit?since=SEQ|ISO-TIME[&mutating=true]   audit entries as a JSON array
@@ -60,6 +61,17 @@ async function handle(
       }
       await deps.refuse(seconds);
       return [200, { refusingForSeconds: seconds }];
+    }
+    const lifetime = (input as { tokenLifetimeSeconds?: unknown })?.tokenLifetimeSeconds;
+    if (lifetime !== undefined) {
+      if (typeof lifetime !== 'number' || lifetime <= 0) {
+        return [
+          400,
+          { error: `"tokenLifetimeSeconds" must be a positive number, got ${JSON.stringify(lifetime)}.` },
+        ];
+      }
+      deps.faults.tokenLifetimeSeconds = lifetime;
+      return [200, { tokenLifetimeSeconds: lifetime }];
     }
     const rule = checkRule(input);
     if (typeof rule === 'string') return [400, { error: rule }];

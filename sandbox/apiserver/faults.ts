@@ -9,6 +9,8 @@ export interface FaultRule {
   path: string;
   /** Only these HTTP methods (default: all). */
   methods?: string[];
+  /** Only dry runs (`true`) or only real requests (`false`); default both. */
+  dryRun?: boolean;
   /** Answer with this status instead of serving the request (500 or 429, or another 4xx/5xx). */
   status?: number;
   /** Share of matching requests that get `status`, 0..1 (default 1). */
@@ -26,6 +28,14 @@ export interface FaultRule {
 export interface Refusal {
   /** Refuse every connection for this many seconds (the listener is closed, then reopened). */
   refuseConnectionsSeconds: number;
+}
+
+/**
+ * EKS accepts a token for 15 minutes after it was signed; this shortens that window (until the
+ * faults are reset), so a test can make the tokens a long-running kubectl holds expire.
+ */
+export interface TokenLifetime {
+  tokenLifetimeSeconds: number;
 }
 
 export interface FaultDecision {
@@ -51,6 +61,9 @@ export function checkRule(input: unknown): FaultRule | string {
   } catch {
     return `"path" is not a valid regular expression: ${rule.path}`;
   }
+  if (rule.dryRun !== undefined && typeof rule.dryRun !== 'boolean') {
+    return `"dryRun" must be true or false, got ${JSON.stringify(rule.dryRun)}.`;
+  }
   if (rule.share !== undefined && !(typeof rule.share === 'number' && rule.share >= 0 && rule.share <= 1)) {
     return `"share" must be a number from 0 to 1, got ${JSON.stringify(rule.share)}.`;
   }
@@ -74,6 +87,8 @@ export function checkRule(input: unknown): FaultRule | string {
 
 export class FaultPlan {
   private rules: ActiveRule[] = [];
+  /** Seconds an EKS token stays valid after signing, when shorter than EKS's 15 minutes. */
+  tokenLifetimeSeconds: number | undefined;
 
   add(rule: FaultRule): void {
     this.rules.push({ rule, pattern: new RegExp(rule.path), seen: 0, injected: 0 });
@@ -81,6 +96,7 @@ export class FaultPlan {
 
   reset(): void {
     this.rules = [];
+    this.tokenLifetimeSeconds = undefined;
   }
 
   list(): Array<FaultRule & { seen: number; injected: number }> {
@@ -88,12 +104,13 @@ export class FaultPlan {
   }
 
   /** What happens to a request; counts it against the matching rules. */
-  decide(method: string, path: string): FaultDecision {
+  decide(method: string, path: string, dryRun = false): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0 };
     for (const active of this.rules) {
       const { rule } = active;
       if (!active.pattern.test(path)) continue;
       if (rule.methods && !rule.methods.map((m) => m.toUpperCase()).includes(method)) continue;
+      if (rule.dryRun !== undefined && rule.dryRun !== dryRun) continue;
       if (rule.count !== undefined && active.injected >= rule.count) continue;
       active.seen++;
       const share = rule.share ?? 1;

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ApiServerHandle, ApiServerOptions } from '../kube/contract.js';
 import { startAdmin } from './admin.js';
 import { AuditLog } from './audit.js';
@@ -69,8 +69,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   ) {
     const method = req.method ?? 'GET';
     const host = req.headers.host ?? '127.0.0.1';
-    const decision = faults.decide(method, url.pathname);
-    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    const decision = faults.decide(method, url.pathname, isDryRun(url.searchParams));
+    if (decision.latencyMs > 0) {
+      await sleep(decision.latencyMs);
+      // A client that gave up meanwhile cancelled the request (a real API server's handler sees
+      // its context cancelled before it writes): a killed `kubectl apply` changes nothing late.
+      if (req.socket.destroyed) return;
+    }
     if (decision.failWith) {
       const { status, retryAfterSeconds } = decision.failWith;
       const reason = status === 429 ? 'TooManyRequests' : status >= 500 ? 'InternalError' : 'BadRequest';
@@ -185,6 +190,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       .authenticate(token)
       .then((result) => {
         if (!result.ok) return sendError(res, new ApiError(401, 'Unauthorized', 'Unauthorized'));
+        const lifetime = faults.tokenLifetimeSeconds;
+        if (
+          lifetime !== undefined &&
+          result.issuedAt &&
+          Date.now() > result.issuedAt.getTime() + lifetime * 1000
+        ) {
+          // What EKS does with a token past its window: 401, the reason only in its own log.
+          return sendError(res, new ApiError(401, 'Unauthorized', 'Unauthorized'));
+        }
         user = result.user;
         return serve(req, res, url, target, auditNotes);
       })
@@ -200,16 +214,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       });
     });
   const port = await listen(options.port ?? 0);
+  // Every TCP connection, TLS handshakes in progress included (closeAllConnections only knows
+  // the ones that carry HTTP requests), so that a refusal can cut them all at once.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   let reopenTimer: NodeJS.Timeout | undefined;
   const admin = await startAdmin({
     faults,
     audit,
     refuse: async (seconds) => {
       if (!server.listening) return;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // The window starts now: waiting for server.close's callback would stretch it by however
+      // long the clients take to let go of their connections.
+      server.close();
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
       // Listen on the same port again; if something else grabbed it meanwhile, keep trying.
       const reopen = () => {
         listen(port).catch(() => {

@@ -108,8 +108,13 @@ export async function startTestCluster(): Promise<TestCluster> {
     podLogs: logs,
     tls,
     auditLogPath,
-    authenticate: async (token) =>
-      token === TEST_TOKEN ? { ok: true, user: 'tester' } : { ok: false, reason: 'unknown token' },
+    // `issued-<epoch ms>` stands for an EKS token signed then (the token lifetime knob reads it).
+    authenticate: async (token) => {
+      if (token === TEST_TOKEN) return { ok: true, user: 'tester' };
+      const issued = /^issued-(\d+)$/.exec(token)?.[1];
+      if (issued) return { ok: true, user: 'tester', issuedAt: new Date(Number(issued)) };
+      return { ok: false, reason: 'unknown token' };
+    },
   });
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(api.url, tls.cert, TEST_TOKEN));

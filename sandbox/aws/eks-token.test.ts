@@ -82,7 +82,11 @@ async function reasonFor(token: string, now = minutes(1)): Promise<string> {
 describe('EKS token authenticator', () => {
   it('accepts a token presigned for this cluster with the sandbox credentials', async () => {
     const verdict = await authenticatorAt(minutes(1))(await eksToken());
-    expect(verdict).toEqual({ ok: true, user: 'arn:aws:iam::123456789012:user/sandbox-deployer' });
+    expect(verdict).toEqual({
+      ok: true,
+      user: 'arn:aws:iam::123456789012:user/sandbox-deployer',
+      issuedAt: signedAt,
+    });
   });
 
   it('accepts a token signed against the global STS endpoint', async () => {

@@ -29,7 +29,8 @@ const ALLOWED_QUERY_KEYS = new Set([
 ]);
 const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
 
-type Verdict = { ok: true; user: string } | { ok: false; reason: string };
+/** `issuedAt`: when an EKS token was signed (the API server's admin may shorten its window). */
+type Verdict = { ok: true; user: string; issuedAt?: Date } | { ok: false; reason: string };
 const reject = (reason: string): Verdict => ({ ok: false, reason });
 const malformed = (reason: string): Verdict => reject(`input token was not properly formatted: ${reason}`);
 
@@ -154,7 +155,11 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): To
         'SignatureDoesNotMatch: the request signature does not match (wrong secret key, or a token for another cluster)',
       );
     }
-    return { ok: true, user: `arn:aws:iam::${options.accountId}:user/sandbox-deployer` };
+    return {
+      ok: true,
+      user: `arn:aws:iam::${options.accountId}:user/sandbox-deployer`,
+      issuedAt: signingDate,
+    };
   }
 
   return async (token) => {

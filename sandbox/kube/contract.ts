@@ -123,7 +123,7 @@ export interface RemoteSecrets {
 /** Decides whether a bearer token is accepted by the simulated cluster; returns the user name. */
 export type TokenAuthenticator = (
   token: string,
-) => Promise<{ ok: true; user: string } | { ok: false; reason: string }>;
+) => Promise<{ ok: true; user: string; issuedAt?: Date } | { ok: false; reason: string }>;
 
 /*
  * How the sandbox's entry point wires the parts (each module exports exactly these):

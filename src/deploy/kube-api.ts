@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import type { Kubectl } from './kubectl.js';
 import type { Json } from './objects.js';
@@ -58,6 +59,7 @@ export class KubeApi {
   private constructor(
     private readonly socketPath: string,
     private readonly stop: () => Promise<void>,
+    private readonly logger?: Logger,
   ) {}
 
   static async start(kubectl: Kubectl): Promise<KubeApi> {
@@ -77,11 +79,15 @@ export class KubeApi {
         () => {},
       );
     // Poll the socket rather than parse "Starting to serve": an answer is what proves it works.
-    const api = new KubeApi(socketPath, async () => {
-      stopProxy.abort();
-      await exited;
-      await rm(dir, { recursive: true, force: true });
-    });
+    const api = new KubeApi(
+      socketPath,
+      async () => {
+        stopProxy.abort();
+        await exited;
+        await rm(dir, { recursive: true, force: true });
+      },
+      kubectl.options.logger,
+    );
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {
@@ -102,23 +108,32 @@ export class KubeApi {
   }
 
   /**
-   * One request. GETs are retried (bounded: `retries`, default 4, with back-off) on 429, 5xx
-   * and connection errors; the caller sees the last error as one sentence.
+   * One request, retried (bounded: `retries`, default 4, with back-off; each retry logged) when
+   * the server did not act on it: 401 (the proxy's exec plugin fetches a new token after one, as
+   * client-go does, but does not repeat the request) and 429 (priority and fairness rejects
+   * before anything happens), for any method; 5xx and connection errors for GETs only. The
+   * caller sees the last error as one sentence.
    */
   async request(
     method: string,
     requestPath: string,
-    options: { body?: unknown; timeoutMs?: number; retries?: number; onRetry?: (why: string) => void } = {},
+    options: { body?: unknown; timeoutMs?: number; retries?: number } = {},
   ): Promise<Json> {
-    const retries = options.retries ?? (method === 'GET' ? 4 : 0);
+    const retries = options.retries ?? 4;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.once(method, requestPath, options.body, options.timeoutMs ?? 30_000);
       } catch (error) {
-        const retryable = !(error instanceof ApiError) || error.status === 429 || error.status >= 500;
+        const status = error instanceof ApiError ? error.status : undefined;
+        // One 401 is a token that ran out; a second one is a credential that is wrong.
+        const unprocessed = (status === 401 && attempt === 0) || status === 429;
+        const retryable = unprocessed || (method === 'GET' && (status === undefined || status >= 500));
         if (!retryable || attempt >= retries) throw error;
-        options.onRetry?.((error as Error).message);
-        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+        const delayMs = status === 401 ? 0 : 250 * 2 ** attempt;
+        this.logger?.info(
+          `${method} ${requestPath.split('?')[0]} failed (${status ?? 'no answer'}: ${(error as Error).message}); retry ${attempt + 1} of ${retries}${delayMs ? ` in ${delayMs} ms` : ''}.`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
   }

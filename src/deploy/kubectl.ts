@@ -17,6 +17,25 @@ export interface KubectlOptions {
   signal?: AbortSignal;
   /** Per call; default 2 minutes. A call past it is killed and reported. */
   timeoutMs?: number;
+  /** The first wait before a call that met transient API errors runs again; doubles each time (1 s). */
+  retryDelayMs?: number;
+  /** How often such a call runs again (3: within about 7 s). */
+  transientRetries?: number;
+}
+
+/** How often a call that failed only with transient API errors is run again (1, 2, 4 s apart). */
+const TRANSIENT_RETRIES = 3;
+
+/**
+ * kubectl's words for errors that a moment later may be gone: the server's 500, 503, 504 and
+ * 429 Status reasons (client-go retried the latter only while Retry-After allowed), and a
+ * connection that failed or broke.
+ */
+const TRANSIENT =
+  /\((InternalError|ServiceUnavailable|Timeout|ServerTimeout|TooManyRequests)\)|connection refused|The connection to the server \S+ was refused|connection reset|Unable to connect to the server|i\/o timeout|TLS handshake timeout|unexpected EOF|: EOF$|http2: server sent GOAWAY/;
+
+export function isTransient(errorLine: string): boolean {
+  return TRANSIENT.test(errorLine);
 }
 
 /** A kubectl call that did not finish: timed out or cancelled. */
@@ -44,8 +63,16 @@ export class Kubectl {
    * The same kubectl without the run's cancellation: what must finish after a cancel (a
    * rollback started within the runner's grace period) uses this, with its own timeouts.
    */
-  detached(): Kubectl {
-    return new Kubectl({ ...this.options, signal: undefined, timeoutMs: 30_000 }, this.counter);
+  detached(transientRetries?: number): Kubectl {
+    return new Kubectl(
+      {
+        ...this.options,
+        signal: undefined,
+        timeoutMs: 30_000,
+        ...(transientRetries !== undefined ? { transientRetries } : {}),
+      },
+      this.counter,
+    );
   }
 
   get signal(): AbortSignal | undefined {
@@ -100,8 +127,39 @@ export class Kubectl {
       '-f',
       '-',
     ];
-    const result = await this.run(args, { stdin: yaml });
+    const result = await this.runRetrying(args, yaml);
     return { objects: safeJsonStream(result.stdout), errors: errorLines(result) };
+  }
+
+  /**
+   * Runs a call whose repetition is harmless (server-side apply, get, delete --ignore-not-found)
+   * again when it failed only with transient API errors. kubectl itself retries a 429 or 5xx only
+   * when the server sends Retry-After (client-go's checkWait), so a 500 during an apply would
+   * otherwise fail the stage. Bounded, and every retry is logged.
+   */
+  private async runRetrying(args: readonly string[], stdin: string): Promise<RunResult> {
+    const retries = this.options.transientRetries ?? TRANSIENT_RETRIES;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.run(args, { stdin });
+      const errors = errorLines(result);
+      const signal = this.options.signal;
+      if (errors.length === 0 || !errors.every(isTransient) || attempt > retries || signal?.aborted) {
+        return result;
+      }
+      const delayMs = (this.options.retryDelayMs ?? 1000) * 2 ** (attempt - 1);
+      this.options.logger.info(
+        `kubectl ${args[0]} met a transient API error (${errors.at(-1)}); retry ${attempt} of ${retries} in ${delayMs / 1000} s.`,
+      );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, delayMs);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
   }
 
   /** The live state of the named objects; those that do not exist are left out. */
@@ -109,7 +167,7 @@ export class Kubectl {
     if (refs.length === 0) return [];
     const args = ['get', '--ignore-not-found', '--request-timeout=60s', '-o', 'json', '-f', '-'];
     if (options.managedFields) args.push('--show-managed-fields');
-    const result = await this.run(args, { stdin: toYaml(refs) });
+    const result = await this.runRetrying(args, toYaml(refs));
     if (result.exitCode !== 0) throw new Error(`kubectl get failed: ${errorLines(result).join(' | ')}`);
     return safeJsonStream(result.stdout);
   }
@@ -117,9 +175,9 @@ export class Kubectl {
   /** Deletes the named objects (background propagation: dependents go too); missing ones are fine. */
   async delete(refs: readonly Json[]): Promise<string[]> {
     if (refs.length === 0) return [];
-    const result = await this.run(
+    const result = await this.runRetrying(
       ['delete', '--ignore-not-found', '--wait=false', '--request-timeout=60s', '-f', '-'],
-      { stdin: toYaml(refs) },
+      toYaml(refs),
     );
     return result.exitCode === 0 ? [] : errorLines(result);
   }

@@ -138,7 +138,18 @@ export async function runMigration(
     await deleteAndWait(api, jobPath, options.signal);
   }
   if (!existing || condition === 'Failed') {
-    const { errors } = await kubectl.apply(toYaml([planned.object]));
+    if (options.signal.aborted) {
+      return {
+        job: ref,
+        sourceName,
+        status: 'failed',
+        durationMs: Date.now() - started,
+        verdict: `The run was cancelled before the migration Job ${namespace}/${ref.name} was created; no migration ran.`,
+      };
+    }
+    // Not cancelled halfway: a create killed in flight may or may not have started the Job,
+    // and the run could not say which. Once it exists, a cancel leaves it running and says so.
+    const { errors } = await kubectl.detached().apply(toYaml([planned.object]));
     if (errors.length > 0) {
       return {
         job: ref,

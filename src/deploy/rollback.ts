@@ -53,8 +53,10 @@ export async function rollBack(
 ): Promise<RollbackResult> {
   const { api, logger } = deps;
   // Cancellation gives only a few seconds before the runner kills us: the rollback's own calls
-  // are not cancelled by the cancellation that triggered it (each still has a timeout).
-  const kubectl = deps.kubectl.detached();
+  // are not cancelled by the cancellation that triggered it (each still has a timeout). They
+  // ride out a longer outage than other calls (5 retries, about 31 s): a rollback that gives up
+  // leaves the failed release live and unrecorded, the one state a run must never end in.
+  const kubectl = deps.kubectl.detached(5);
   const previous = new Map(
     parseManifest(input.lastGood.manifest).map((object) => [keyOf(refOf(object)), object]),
   );

@@ -186,15 +186,16 @@ export async function verifyRollout(
         .join('; ')}.`,
     });
   }, options.timeoutMs);
-  signal.addEventListener(
-    'abort',
-    () => settle({ ok: false, cancelled: true, verdict: 'Verification was cancelled.' }),
-    {
-      once: true,
-    },
-  );
+  const cancelled = () => settle({ ok: false, cancelled: true, verdict: 'Verification was cancelled.' });
+  signal.addEventListener('abort', cancelled, { once: true });
+  // An abort before this point fires no event: without this, a run cancelled between two
+  // phases would wait out the whole timeout.
+  if (signal.aborted) {
+    cancelled();
+    stop.abort();
+  }
   try {
-    await cache.start(stop.signal);
+    if (!stop.signal.aborted) await cache.start(stop.signal);
     evaluate();
     const outcome = await finished;
     const workloads = [...results.values()];

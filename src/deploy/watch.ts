@@ -90,11 +90,13 @@ export class ObjectCache {
     const store = () => this.stores.get(storeKey(spec)) ?? new Map<string, Json>();
     while (!signal.aborted) {
       let expired = false;
+      let events = 0;
       try {
         await this.api.watch(
           resourcePath(spec.kind, spec.namespace),
           { ...(spec.query ?? {}), resourceVersion },
           (event: WatchEvent) => {
+            events++;
             if (event.type === 'ERROR') {
               expired = true;
               return;
@@ -111,9 +113,18 @@ export class ObjectCache {
           },
           signal,
         );
+        if (signal.aborted) break;
         if (expired) {
+          this.logger.info(`The watch of ${spec.kind} in ${spec.namespace} expired (410); listing again.`);
           resourceVersion = await this.relist(spec);
           this.onChange();
+        } else {
+          // A real API server ends every watch after a while (and on restarts): resume it.
+          this.logger.info(
+            `The API server closed the watch of ${spec.kind} in ${spec.namespace}; resuming from resourceVersion ${resourceVersion}.`,
+          );
+          // A watch closed before its first event must not turn into a tight loop.
+          if (events === 0) await sleep(500, signal);
         }
         failingSince = undefined;
       } catch (error) {
