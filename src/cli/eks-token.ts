@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { loadDefaultCredentials } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
+import { AWS_REGION, EKS_CLUSTER } from '../aws/names.js';
 import { createEksToken, DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/token.js';
 import { parseDuration } from '../duration.js';
-import { AWS_REGION, EKS_CLUSTER } from '../inputs.js';
 
 // The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
 // a test keeps the two equal.
