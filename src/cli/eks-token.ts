@@ -81,7 +81,7 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
   }
 
   try {
-    const credentials = await (io.credentials ?? loadDefaultCredentials)();
+    const credentials = await (io.credentials ?? defaultCredentials)();
     const now = (io.clock ?? (() => new Date()))();
     const token = await createEksToken({ clusterName, region, credentials, now, lifetimeMs });
     io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
@@ -91,4 +91,19 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
     io.stderr.write(`eks-token: ${explained.message}\n`);
     return 1;
   }
+}
+
+/**
+ * The default provider chain (loadDefaultCredentials), whose first link takes the keys in the
+ * environment unless AWS_PROFILE is set. When that link is the one that answers, it is run
+ * alone: loading the rest of the chain (SSO, INI files, IMDS and their STS clients) would cost
+ * kubectl more than everything else eks-token does, on every token.
+ */
+export async function defaultCredentials(): Promise<AwsCredentialIdentity> {
+  const env = process.env; // what the chain reads, whatever io.env is
+  if (!env.AWS_PROFILE && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const { fromEnv } = await import('@aws-sdk/credential-provider-env');
+    return fromEnv()();
+  }
+  return loadDefaultCredentials();
 }
