@@ -95,15 +95,24 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
 
 /**
  * The default provider chain (loadDefaultCredentials), whose first link takes the keys in the
- * environment unless AWS_PROFILE is set. When that link is the one that answers, it is run
- * alone: loading the rest of the chain (SSO, INI files, IMDS and their STS clients) would cost
- * kubectl more than everything else eks-token does, on every token.
+ * environment unless AWS_PROFILE is set. When that link is the one that answers, its answer is
+ * built here, as @aws-sdk/credential-provider-env builds it: loading the chain (SSO, INI files,
+ * IMDS and their STS clients), or even that link with the SDK core it imports, would cost kubectl
+ * more than everything else eks-token does, on every token. __tests__/cluster/eks-token.test.ts
+ * compares the two.
  */
 export async function defaultCredentials(): Promise<AwsCredentialIdentity> {
   const env = process.env; // what the chain reads, whatever io.env is
-  if (!env.AWS_PROFILE && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    const { fromEnv } = await import('@aws-sdk/credential-provider-env');
-    return fromEnv()();
-  }
-  return loadDefaultCredentials();
+  if (env.AWS_PROFILE || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY)
+    return loadDefaultCredentials();
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
+    ...(env.AWS_CREDENTIAL_EXPIRATION && { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) }),
+    ...(env.AWS_CREDENTIAL_SCOPE && { credentialScope: env.AWS_CREDENTIAL_SCOPE }),
+    ...(env.AWS_ACCOUNT_ID && { accountId: env.AWS_ACCOUNT_ID }),
+    // The SDK's record of where credentials came from (for its user agent), as the link sets it.
+    $source: { CREDENTIALS_ENV_VARS: 'g' },
+  } as AwsCredentialIdentity;
 }
