@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { AWS_REGION, EKS_CLUSTER } from './aws/names.js';
 import { parseDuration } from './duration.js';
 import { isRecord } from './records.js';
 
@@ -80,9 +81,7 @@ const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT_ID = /^\d{12}$/;
-export const EKS_CLUSTER = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 // The distribution grammar reads a first component as a registry host only when it has a '.' or a
 // ':' or is 'localhost'; a bare word would send pulls to Docker Hub, so it needs a port here.
 const REGISTRY_HOST =

@@ -1,23 +1,34 @@
-import * as core from '@actions/core';
-import { actionLogger } from './action-logger.js';
 import { type Inputs, parseInputs } from './inputs.js';
-import { NodeProcessRunner } from './process.js';
 import { STATE } from './state.js';
+import * as runner from './workflow-commands.js';
 
 async function main(): Promise<void> {
-  core.saveState(STATE.isPost, 'true');
+  runner.saveState(STATE.isPost, 'true');
   let inputs: Inputs;
   try {
-    inputs = parseInputs((name) => core.getInput(name));
+    inputs = parseInputs(runner.getInput);
   } catch (error) {
-    core.setOutput('result', 'failed');
-    core.setFailed((error as Error).message);
+    runner.setOutput('result', 'failed');
+    runner.setFailed((error as Error).message);
     // The summary too: a reviewer reads it instead of the log, on every outcome.
-    await core.summary
-      .addRaw(`## ❌ Failed: invalid input, nothing was changed\n\n> ${(error as Error).message}\n`)
-      .write();
+    try {
+      runner.appendSummary(
+        `## ❌ Failed: invalid input, nothing was changed\n\n> ${(error as Error).message}\n`,
+      );
+    } catch (summaryError) {
+      runner.warning(`The job summary could not be written: ${(summaryError as Error).message}`);
+    }
     return;
   }
+  // Loaded only now (see workflow-commands.ts), with the pipeline's modules (YAML parsers,
+  // globbing, AWS clients): a bad input is reported without loading any of them.
+  const [core, { actionLogger }, { NodeProcessRunner }, { runPipeline }, { GitHubRun }] = await Promise.all([
+    import('@actions/core'),
+    import('./action-logger.js'),
+    import('./process.js'),
+    import('./pipeline.js'),
+    import('./report/github-run.js'),
+  ]);
   if (inputs.githubToken) core.setSecret(inputs.githubToken);
   // A cancelled workflow sends SIGINT, then SIGTERM about 7.5 s later: the pipeline decides
   // what each phase does with it (before apply: stop; migration: leave it; verify: roll back).
@@ -28,12 +39,6 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
-  // Loaded after the inputs are accepted, so a bad input is reported without loading the
-  // pipeline's modules (YAML parsers, globbing, AWS clients) first.
-  const [{ runPipeline }, { GitHubRun }] = await Promise.all([
-    import('./pipeline.js'),
-    import('./report/github-run.js'),
-  ]);
   const github = new GitHubRun(inputs, process.env, actionLogger);
   const result = await runPipeline(inputs, {
     runner: new NodeProcessRunner(),
@@ -78,19 +83,21 @@ async function main(): Promise<void> {
 
 /** The post step (action.yml `post:`, always): log docker out, delete the kubeconfig we wrote. */
 async function post(): Promise<void> {
+  const registry = runner.getState(STATE.registry) || undefined;
+  const kubeconfigPath = runner.getState(STATE.kubeconfig) || undefined;
+  // Nothing to clean up (no input accepted, or nothing set up yet): nothing to load.
+  if (!registry && !kubeconfigPath) return;
   try {
-    const { cleanUp } = await import('./post.js');
-    await cleanUp(
-      {
-        registry: core.getState(STATE.registry) || undefined,
-        kubeconfigPath: core.getState(STATE.kubeconfig) || undefined,
-      },
-      { docker: new NodeProcessRunner(), logger: actionLogger },
-    );
+    const [{ cleanUp }, { actionLogger }, { NodeProcessRunner }] = await Promise.all([
+      import('./post.js'),
+      import('./action-logger.js'),
+      import('./process.js'),
+    ]);
+    await cleanUp({ registry, kubeconfigPath }, { docker: new NodeProcessRunner(), logger: actionLogger });
   } catch (error) {
-    core.warning(`Cleanup failed: ${(error as Error).message}`);
+    runner.warning(`Cleanup failed: ${(error as Error).message}`);
   }
 }
 
-// One bundle for both steps, as actions/checkout does: the post step is told apart by state.
-await (core.getState(STATE.isPost) === 'true' ? post() : main());
+// One entry for both steps, as actions/checkout does: the post step is told apart by state.
+await (runner.getState(STATE.isPost) === 'true' ? post() : main());

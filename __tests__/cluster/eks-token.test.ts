@@ -1,5 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
-import { eksToken } from '../../src/cli/eks-token.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { afterAll, afterEach, describe, expect, it, jest } from '@jest/globals';
+import { defaultCredentials, eksToken } from '../../src/cli/eks-token.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' };
 
@@ -88,5 +92,52 @@ describe('eks-token', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('eks-token: No AWS credentials were found.');
+  });
+});
+
+describe('eks-token credentials', () => {
+  const saved = { ...process.env };
+  const home = mkdtempSync(join(tmpdir(), 'eks-token-credentials-'));
+  afterEach(() => {
+    process.env = { ...saved };
+    jest.restoreAllMocks();
+  });
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  /** An environment with only `env` for AWS, and no AWS config files of this machine. */
+  function awsEnv(env: Record<string, string>) {
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: join(home, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      ...env,
+    });
+  }
+
+  it.each<Record<string, string>>([
+    { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' },
+    {
+      AWS_ACCESS_KEY_ID: 'AKIDENV',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'session',
+      AWS_CREDENTIAL_EXPIRATION: '2030-01-02T03:04:05Z',
+      AWS_CREDENTIAL_SCOPE: 'eu-west-1',
+      AWS_ACCOUNT_ID: '123456789012',
+    },
+  ])('takes the keys in the environment exactly as the default chain does: %j', async (env) => {
+    awsEnv(env);
+    expect(await defaultCredentials()).toEqual(await defaultProvider()());
+  });
+
+  it('leaves AWS_PROFILE to the default chain, which prefers the profile to keys in the environment', async () => {
+    writeFileSync(
+      join(home, 'credentials'),
+      '[dev]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n',
+    );
+    awsEnv({ AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'secret' });
+    jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const credentials = await defaultCredentials();
+    expect(credentials.accessKeyId).toBe('AKIDPROFILE');
+    expect(credentials).toEqual(await defaultProvider()());
   });
 });

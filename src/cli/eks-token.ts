@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { loadDefaultCredentials } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
+import { AWS_REGION, EKS_CLUSTER } from '../aws/names.js';
 import { createEksToken, DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/token.js';
 import { parseDuration } from '../duration.js';
-import { AWS_REGION, EKS_CLUSTER } from '../inputs.js';
 
 // The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
 // a test keeps the two equal.
@@ -81,7 +81,7 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
   }
 
   try {
-    const credentials = await (io.credentials ?? loadDefaultCredentials)();
+    const credentials = await (io.credentials ?? defaultCredentials)();
     const now = (io.clock ?? (() => new Date()))();
     const token = await createEksToken({ clusterName, region, credentials, now, lifetimeMs });
     io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
@@ -91,4 +91,28 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
     io.stderr.write(`eks-token: ${explained.message}\n`);
     return 1;
   }
+}
+
+/**
+ * The default provider chain (loadDefaultCredentials), whose first link takes the keys in the
+ * environment unless AWS_PROFILE is set. When that link is the one that answers, its answer is
+ * built here, as @aws-sdk/credential-provider-env builds it: loading the chain (SSO, INI files,
+ * IMDS and their STS clients), or even that link with the SDK core it imports, would cost kubectl
+ * more than everything else eks-token does, on every token. __tests__/cluster/eks-token.test.ts
+ * compares the two.
+ */
+export async function defaultCredentials(): Promise<AwsCredentialIdentity> {
+  const env = process.env; // what the chain reads, whatever io.env is
+  if (env.AWS_PROFILE || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY)
+    return loadDefaultCredentials();
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
+    ...(env.AWS_CREDENTIAL_EXPIRATION && { expiration: new Date(env.AWS_CREDENTIAL_EXPIRATION) }),
+    ...(env.AWS_CREDENTIAL_SCOPE && { credentialScope: env.AWS_CREDENTIAL_SCOPE }),
+    ...(env.AWS_ACCOUNT_ID && { accountId: env.AWS_ACCOUNT_ID }),
+    // The SDK's record of where credentials came from (for its user agent), as the link sets it.
+    $source: { CREDENTIALS_ENV_VARS: 'g' },
+  } as AwsCredentialIdentity;
 }

@@ -82,9 +82,9 @@ export async function writeKubeconfig(dir: string, content: string): Promise<str
 }
 
 /**
- * How kubectl runs our CLI bundle: the running bundle is dist/index.js (the action) or
- * dist/cli/index.js (the CLI), and the CLI bundle sits at dist/cli/index.js. `node` is the
- * current executable, so no node on PATH is needed.
+ * How kubectl runs our CLI: the running script is dist/index.js (the action) or
+ * dist/cli/index.js (the CLI), the two entry points of one bundle (dist/bundle/), and the CLI's
+ * sits at dist/cli/index.js. `node` is the current executable, so no node on PATH is needed.
  */
 export function bundledCliCommand(
   runningScript: string | undefined = process.argv[1],
