@@ -1,3 +1,3 @@
-// The action, its main and post step (action.yml). Written by npm run build (scripts/build.ts): the code is in the bundle it imports.
-import { runAction } from './bundle/index.js';
-await runAction();
+// The action, its main and post step (action.yml). Written by npm run build (scripts/build.ts): the code is in the bundle it requires.
+require('node:module').enableCompileCache?.();
+require('./bundle/index.js').runAction();
