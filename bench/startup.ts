@@ -3,13 +3,18 @@
 //   - the action (`node dist/index.js`) reaching its verdict on a bad input (target ≤ 1.3×);
 //   - `eks-token`, which kubectl runs for every kubectl process (target ≤ 1.5×);
 // and the size of dist/ (target ≤ 3 MB) with its largest files.
-// Run: npx tsx bench/startup.ts [runs]   (npm run bench:startup builds dist/ first)
+// Run: npx tsx bench/startup.ts [runs] [--baseline DIR]   (npm run bench:startup builds dist/ first)
+// --baseline DIR times a copy of an earlier dist/ (e.g. `cp -r dist /tmp/before`) in the same
+// turns, so that a change is measured side by side with what it replaces.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-const RUNS = Math.max(15, Number(process.argv[2]) || 21);
+const args = process.argv.slice(2);
+const baselineAt = args.indexOf('--baseline');
+const BASELINE = baselineAt >= 0 ? args.splice(baselineAt, 2)[1] : undefined;
+const RUNS = Math.max(15, Number(args[0]) || 21);
 const DIST = 'dist';
 const dir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
 const runnerFiles = {
@@ -28,18 +33,17 @@ interface Case {
   target?: number;
 }
 
-const CASES: Case[] = [
-  { label: 'node -e 0 (the floor)', args: ['-e', '0'], env: {}, expect: { status: 0, stdout: /^$/ } },
+const bundleCases = (dist: string, suffix: string): Case[] => [
   {
-    label: 'action: verdict on a bad input',
-    args: [join(DIST, 'index.js')],
+    label: `action: verdict on a bad input${suffix}`,
+    args: [join(dist, 'index.js')],
     env: { ...runnerFiles, 'INPUT_ROLLOUT-TIMEOUT': 'ten minutes' },
     expect: { status: 1, stdout: /^::error::Invalid value "ten minutes" for input 'rollout-timeout'/m },
     target: 1.3,
   },
   {
-    label: 'eks-token (per kubectl process)',
-    args: [join(DIST, 'cli', 'index.js'), 'eks-token', '--cluster-name', 'bench', '--region', 'eu-west-1'],
+    label: `eks-token (per kubectl process)${suffix}`,
+    args: [join(dist, 'cli', 'index.js'), 'eks-token', '--cluster-name', 'bench', '--region', 'eu-west-1'],
     env: {
       AWS_ACCESS_KEY_ID: 'AKIABENCHBENCHBENCH',
       AWS_SECRET_ACCESS_KEY: 'bench',
@@ -48,6 +52,11 @@ const CASES: Case[] = [
     expect: { status: 0, stdout: /^\{"kind":"ExecCredential"/ },
     target: 1.5,
   },
+];
+const CASES: Case[] = [
+  { label: 'node -e 0 (the floor)', args: ['-e', '0'], env: {}, expect: { status: 0, stdout: /^$/ } },
+  ...bundleCases(DIST, ''),
+  ...(BASELINE === undefined ? [] : bundleCases(BASELINE, ' (baseline)')),
 ];
 
 function run(c: Case) {

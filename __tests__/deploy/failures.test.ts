@@ -162,8 +162,10 @@ spec: {size: 3}
     const ns = 'apply-fault';
     const good = await deployYaml(ctx.sandbox, app(ns, ctx.image, 'good'), { releaseName: 'web' });
     expect(good.outcome.result).toBe('success');
-    // The Deployment's next write fails once, armed while the configuration stage is applied:
-    // after the plan's dry run, before the workloads' apply (the rollback's write then passes).
+    // The Deployment's next write is refused once (403: not a transient error, so not retried),
+    // armed while the configuration stage is applied: after the plan's dry run, before the
+    // workloads' apply (the rollback's write then passes). Transient 500s are retried: see
+    // __tests__/hardening/cluster-faults.test.ts.
     let armed: Promise<void> | undefined;
     try {
       const bad = await deployYaml(
@@ -176,7 +178,7 @@ spec: {size: 3}
               armed = addFault(ctx.sandbox, {
                 path: `/namespaces/${ns}/deployments/web$`,
                 methods: ['PATCH'],
-                status: 500,
+                status: 403,
                 count: 1,
               });
             }

@@ -430,8 +430,6 @@ const cases: HostileCase[] = [
     files: { 'app.yaml': configMap('settings', 'nowhere') },
     names: /app\.yaml:1/,
     says: /nowhere/,
-    knownDefect:
-      'src/deploy (plan): the dry run\'s "namespaces X not found" is reported as kubectl\'s lines, without the file:line of an object in it',
   },
   {
     name: 'a kind the cluster does not know',
@@ -440,8 +438,6 @@ const cases: HostileCase[] = [
     },
     names: /app\.yaml:9/,
     says: /Widget/,
-    knownDefect:
-      'src/deploy (kubectl get of the live objects): "resource mapping not found … ensure CRDs are installed first" is kubectl\'s text, without the file:line',
   },
   // ---- release records
   {
@@ -559,8 +555,5 @@ describe('hostile and broken input', () => {
     }
   };
   const title = '%s: fails with one sentence, changes nothing, honours no injected command';
-  const named = (list: HostileCase[]) => list.map((c) => [c.name, c] as const);
-  it.each(named(cases.filter((c) => !c.knownDefect)))(title, check, 60_000);
-  // Defects outside this suite's files, reported to their owners: these flip when fixed.
-  it.failing.each(named(cases.filter((c) => c.knownDefect)))(`${title} (known defect)`, check, 60_000);
+  it.each(cases.map((c) => [c.name, c] as const))(title, check, 60_000);
 });

@@ -137,12 +137,10 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
   );
   // Kinds of CRDs this set brings cannot even be read before the CRD exists.
   const readable = everything.filter((o) => !newCrdKinds.has(groupKind(o.ref.apiVersion, o.ref.kind)));
-  const live = new Map(
-    (await kubectl.get(readable.map((o) => refManifest(o.ref)))).map((object) => [
-      keyOf(refOf(object)),
-      object,
-    ]),
-  );
+  const liveObjects = await kubectl.get(readable.map((o) => refManifest(o.ref))).catch((error: Error) => {
+    throw unknownKind(error.message, readable) ?? error;
+  });
+  const live = new Map(liveObjects.map((object) => [keyOf(refOf(object)), object]));
   const liveCrds = new Set(
     prepared.objects
       .filter((o) => o.ref.kind === 'CustomResourceDefinition' && live.has(o.key))
@@ -193,6 +191,8 @@ export async function dryRun(
     dryRun: true,
   });
   if (errors.length > 0) {
+    const missing = missingNamespace(errors, objects);
+    if (missing) throw missing;
     // A Job's pod template never changes on a real server: say what to do instead.
     const jobHint = errors.some((line) => /\bJob\b.*spec\.template.*field is immutable/.test(line))
       ? "\nA Job's pod template cannot change once created: make it the migration-job (run once per release under its own name), give it a name per release, or delete it before deploying."
@@ -216,6 +216,44 @@ export async function dryRun(
   logger.info(
     `Server-side dry run of ${objects.length} object(s) passed: ${counts.create} to create, ${counts.update} to change, ${counts.unchanged} unchanged.`,
   );
+}
+
+/**
+ * kubectl's "no matches for kind K in version V" (the API server serves no such kind: a typo in
+ * apiVersion or kind, or a CRD not installed) as one sentence at the first object's file:line.
+ */
+function unknownKind(message: string, objects: readonly PlannedObject[]): PlanError | undefined {
+  const match = /no matches for kind "([^"]+)" in version "([^"]+)"/.exec(message);
+  if (!match) return undefined;
+  const [, kind, version] = match;
+  const object = objects.find(
+    (o) => o.ref.kind === kind && (o.ref.apiVersion === version || o.ref.apiVersion.endsWith(`/${version}`)),
+  );
+  const where = object ? `${formatLocation(object.location)}: ` : '';
+  return new PlanError(
+    `${where}the cluster serves no kind ${kind} in ${object?.ref.apiVersion ?? version}; expected an apiVersion and kind the cluster serves (kubectl api-resources lists them), or the CustomResourceDefinition that defines it installed first or included in the manifests.`,
+  );
+}
+
+/**
+ * The dry run's `namespaces "X" not found` (an object in a Namespace the cluster does not have
+ * and the set does not create) as one sentence at the first such object's file:line, instead of
+ * one kubectl line per object.
+ */
+function missingNamespace(
+  errors: readonly string[],
+  objects: readonly PlannedObject[],
+): PlanError | undefined {
+  for (const line of errors) {
+    const match = /namespaces "([^"]+)" not found/.exec(line);
+    const object = match && objects.find((o) => o.ref.namespace === match[1]);
+    if (match && object) {
+      return new PlanError(
+        `${formatLocation(object.location)}: ${describeRef(object.ref)} is in namespace "${match[1]}", which the cluster does not have and the manifests do not create; expected an existing namespace, or its Namespace in the manifests.`,
+      );
+    }
+  }
+  return undefined;
 }
 
 /** Appends the manifest's file:line to a kubectl error line that names one of the objects. */
