@@ -9,12 +9,12 @@ import type { Json } from './types.js';
  * `state.running.startedAt`, so a crash within that time shows while we still watch (and the pod
  * problems table decides, as for any other pod).
  *
- * | Pod of the new revision                                  | Settled when                          |
- * | -------------------------------------------------------- | ------------------------------------- |
- * | being deleted                                            | ignored                               |
- * | no container has ever started (still Pending)            | ignored: the counts said done without it |
- * | otherwise                                                | every container running >= settleMs   |
- * | a container running without startedAt                    | that container counts as settled      |
+ * | Pod of the new revision                        | Settled when                                |
+ * | ---------------------------------------------- | ------------------------------------------- |
+ * | being deleted                                  | ignored                                     |
+ * | no container has ever started (still Pending)  | ignored: the counts said done without it    |
+ * | otherwise                                      | every container running >= settleMs         |
+ * | a container running without startedAt          | that container counts as settled            |
  *
  * Not for Jobs (done when Complete) nor a paused Deployment (nothing rolls out). A workload whose
  * spec.minReadySeconds covers settleMs is skipped: Kubernetes already waited that long before
@@ -24,8 +24,6 @@ import type { Json } from './types.js';
 export interface Settling {
   /** "settling: pod api-7d9c-b has run 1.2 s of 5 s" */
   summary: string;
-  /** Until the last pod has settled if nothing changes, in ms. */
-  remainingMs: number;
 }
 
 /** What is left of the settle window for a workload that is otherwise done; undefined once settled. */
@@ -58,7 +56,6 @@ export function settling(
     : `is not running (each pod must run ${secondsOf(settleMs)})`;
   return {
     summary: `settling: pod ${slowest.pod} ${ran}`,
-    remainingMs: settleMs - slowest.ranMs,
   };
 }
 
