@@ -28,6 +28,7 @@ describe('parseInputs defaults', () => {
       manifests: ['k8s'],
       migrationTimeoutMs: 600_000,
       rolloutTimeoutMs: 600_000,
+      rolloutSettleMs: 5_000,
       crashloopRestarts: 2,
       rollback: true,
       prune: false,
@@ -37,6 +38,12 @@ describe('parseInputs defaults', () => {
       clusterName: undefined,
       githubToken: undefined,
     });
+  });
+
+  it('reads rollout-settle as a duration, 0 turning the settle window off', () => {
+    expect(parse({ 'rollout-settle': '30s' }).rolloutSettleMs).toBe(30_000);
+    expect(parse({ 'rollout-settle': '0' }).rolloutSettleMs).toBe(0);
+    expect(parse({ 'rollout-settle': '0s' }).rolloutSettleMs).toBe(0);
   });
 
   it('tags images with the commit SHA when no tag is given', () => {
@@ -88,6 +95,10 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     [
       { 'migration-timeout': '0s' },
       `Invalid value "0s" for input 'migration-timeout'. Expected a duration such as 90s, 10m or 1h.`,
+    ],
+    [
+      { 'rollout-settle': '-1' },
+      `Invalid value "-1" for input 'rollout-settle'. Expected a duration such as 5s or 30s, or 0 to turn it off.`,
     ],
     [
       { 'crashloop-restarts': '-1' },

@@ -66,10 +66,14 @@ const COMMANDS: readonly CommandEntry[] = [
     summary:
       'Deploy the manifests as the action does: render, migrate, apply, verify, roll back, record the release.',
     usage:
-      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]',
+      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]',
     options: [
       ...MANIFEST_OPTIONS,
       ['--rollout-timeout D', 'One deadline for all workloads to roll out; default 10m.'],
+      [
+        '--rollout-settle D',
+        'How long each new pod must run before its workload counts as rolled out; default 5s, 0 off.',
+      ],
       [
         '--crashloop-restarts N',
         'Container restarts tolerated before a crash loop fails the deploy; default 2.',

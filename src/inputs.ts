@@ -26,6 +26,8 @@ export interface Inputs {
   migrationJob: string | undefined;
   migrationTimeoutMs: number;
   rolloutTimeoutMs: number;
+  /** How long each new pod must have run before its workload counts as rolled out; 0: not at all. */
+  rolloutSettleMs: number;
   crashloopRestarts: number;
   rollback: boolean;
   /** After a successful verify, delete what the previous release had and the manifests no longer do. */
@@ -64,6 +66,7 @@ export const INPUT_DEFAULTS = {
   manifests: 'k8s',
   'migration-timeout': '10m',
   'rollout-timeout': '10m',
+  'rollout-settle': '5s',
   'crashloop-restarts': '2',
   rollback: 'true',
   prune: 'false',
@@ -212,6 +215,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     ),
     migrationTimeoutMs: duration('migration-timeout', raw('migration-timeout')),
     rolloutTimeoutMs: duration('rollout-timeout', raw('rollout-timeout')),
+    rolloutSettleMs: durationOrZero('rollout-settle', raw('rollout-settle')),
     crashloopRestarts: wholeNumber('crashloop-restarts', raw('crashloop-restarts'), 0, 1000),
     rollback: boolean('rollback', raw('rollback')),
     prune: boolean('prune', raw('prune')),
@@ -265,6 +269,15 @@ function duration(input: string, value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined) fail(input, value, 'a duration such as 90s, 10m or 1h');
   if (ms > MAX_TIMEOUT_MS) fail(input, value, 'a duration of at most 24h');
+  return ms;
+}
+
+/** A duration where `0` (or `0s`) means "not at all". */
+function durationOrZero(input: string, value: string): number {
+  if (/^0+(ms|s|m|h)?$/.test(value)) return 0;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms > MAX_TIMEOUT_MS)
+    fail(input, value, 'a duration such as 5s or 30s, or 0 to turn it off');
   return ms;
 }
 

@@ -251,6 +251,7 @@ async function runPhases(
       migrationJob: inputs.migrationJob,
       migrationTimeoutMs: inputs.migrationTimeoutMs,
       rolloutTimeoutMs: inputs.rolloutTimeoutMs,
+      rolloutSettleMs: inputs.rolloutSettleMs,
       crashloopRestarts: inputs.crashloopRestarts,
       rollback: inputs.rollback,
       prune: inputs.prune,

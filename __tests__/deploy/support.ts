@@ -6,6 +6,7 @@ import { pushStandInImage } from '../../sandbox/seed-images.js';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import { type DeployOutcome, type DeploySettings, deploy } from '../../src/deploy/engine.js';
 import { Kubectl } from '../../src/deploy/kubectl.js';
+import { DEFAULT_SETTLE_MS } from '../../src/deploy/rollout/policy.js';
 import { StreamLogger } from '../../src/log.js';
 import { renderManifests } from '../../src/manifests/render.js';
 import { NodeProcessRunner } from '../../src/process.js';
@@ -178,6 +179,7 @@ export async function deployYaml(
       migrationJob: undefined,
       migrationTimeoutMs: 60_000,
       rolloutTimeoutMs: 60_000,
+      rolloutSettleMs: DEFAULT_SETTLE_MS,
       crashloopRestarts: 2,
       rollback: true,
       prune: false,

@@ -19,7 +19,7 @@ import { splitImageFlag } from './render.js';
 
 // The same lines as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const DEPLOY_USAGE =
-  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
+  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
 export const DIFF_USAGE =
   'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]';
 
@@ -38,6 +38,7 @@ const PLAN_OPTIONS = {
 const DEPLOY_OPTIONS = {
   ...PLAN_OPTIONS,
   'rollout-timeout': { type: 'string' },
+  'rollout-settle': { type: 'string' },
   'crashloop-restarts': { type: 'string' },
   'no-rollback': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -79,6 +80,7 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
       'migration-job': text('migration-job'),
       'migration-timeout': text('migration-timeout'),
       'rollout-timeout': text('rollout-timeout'),
+      'rollout-settle': text('rollout-settle'),
       'crashloop-restarts': text('crashloop-restarts'),
       'history-limit': text('history-limit'),
       rollback: values['no-rollback'] === true ? 'false' : 'true',

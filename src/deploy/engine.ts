@@ -32,6 +32,7 @@ type EngineInputs = Pick<
   | 'migrationJob'
   | 'migrationTimeoutMs'
   | 'rolloutTimeoutMs'
+  | 'rolloutSettleMs'
   | 'crashloopRestarts'
   | 'rollback'
   | 'prune'
@@ -129,7 +130,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     kubectlProcesses: 0,
   };
   const phase = phaseTimer(outcome.phases, logger, signal, now);
-  const policy = rolloutPolicy(settings.crashloopRestarts);
+  const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
   let api: KubeApi | undefined;
   try {
     api = await KubeApi.start(kubectl);

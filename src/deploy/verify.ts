@@ -129,10 +129,15 @@ export async function verifyRollout(
         result.summary = 'not found yet';
         continue;
       }
-      const status: RolloutStatus = rolloutStatus(snapshot, policy, (problem) => {
-        present.add(problem.key);
-        return tracker.isFatal(problem);
-      });
+      const status: RolloutStatus = rolloutStatus(
+        snapshot,
+        policy,
+        (problem) => {
+          present.add(problem.key);
+          return tracker.isFatal(problem);
+        },
+        now(),
+      );
       if (result.ref.kind === 'StatefulSet') {
         const revision = isRecord(snapshot.workload.status)
           ? snapshot.workload.status.updateRevision

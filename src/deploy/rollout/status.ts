@@ -3,6 +3,7 @@ import { failedCreateProblems } from './failed-create.js';
 import { nameOf, str } from './objects.js';
 import { classifyPod, describeProblem } from './pod-problems.js';
 import { newRevisionPods } from './revisions.js';
+import { settling } from './settle.js';
 import type { PodProblem, RolloutPolicy, RolloutStatus, WorkloadSnapshot } from './types.js';
 
 /**
@@ -11,7 +12,9 @@ import type { PodProblem, RolloutPolicy, RolloutStatus, WorkloadSnapshot } from 
  *    Job), or in progress;
  * 2. while in progress, problems of the new revision's pods (pod-problems.ts) and of the object
  *    that creates them (failed-create.ts), each put to `fatal` (the FailFastTracker, or
- *    `() => false` to tolerate failures until the deadline).
+ *    `() => false` to tolerate failures until the deadline);
+ * 3. a workload otherwise current stays in progress until its new pods have run for
+ *    `policy.settleMs` (settle.ts), its pods classified as in 2. meanwhile.
  * Every problem goes through `fatal` on every call, so the tracker's clock starts for each one
  * when it is first seen. Of several fatal problems, one fatal at once is named first.
  */
@@ -19,16 +22,22 @@ export function rolloutStatus(
   snapshot: WorkloadSnapshot,
   policy: RolloutPolicy,
   fatal: (p: PodProblem) => boolean,
+  now: number = Date.now(),
 ): RolloutStatus {
   const subject = workloadName(snapshot);
-  const verdict = workloadVerdict(snapshot.workload);
-  if (verdict.state === 'current') return verdict;
+  let verdict = workloadVerdict(snapshot.workload);
   if (verdict.state === 'failed') {
     return { state: 'failed', summary: `${subject}: ${verdict.message}`, reason: verdict.reason };
   }
+  const newPods = newRevisionPods(snapshot);
+  if (verdict.state === 'current') {
+    const wait = settling(snapshot.workload, newPods, policy.settleMs ?? 0, now);
+    if (!wait) return verdict;
+    verdict = { state: 'in-progress', summary: wait.summary };
+  }
   const problems = [
     ...failedCreateProblems(snapshot, policy),
-    ...newRevisionPods(snapshot).flatMap((pod) => classifyPod(pod, policy)),
+    ...newPods.flatMap((pod) => classifyPod(pod, policy)),
   ];
   const fatalProblems = problems.filter((p) => fatal(p));
   const problem = fatalProblems.find((p) => p.graceMs === 0) ?? fatalProblems[0];

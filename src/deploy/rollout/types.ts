@@ -31,6 +31,11 @@ export interface RolloutPolicy {
   imagePullGraceMs: number;
   /** FailedCreate tolerated this long (a quota freed, a PriorityClass or ServiceAccount created a moment later). */
   failedCreateGraceMs: number;
+  /**
+   * How long each new pod of a workload that is otherwise done must have been running before the
+   * workload counts as rolled out (input `rollout-settle`); 0 or absent: no settle window.
+   */
+  settleMs?: number;
   /** Never fatal before the deadline: Unschedulable is how Karpenter / Cluster Autoscaler learn to add nodes. */
   unschedulableIsFatal: false;
 }
