@@ -114,7 +114,7 @@ table.push({
   measured: 'printed above',
   peer: '',
   ratio: '',
-  command: 'npx tsx bench/startup.ts (after npm run build); bash bench/eks-token.sh 10',
+  command: 'npx tsx bench/startup.ts (after npm run build)',
 });
 
 say('Starting the sandbox (once, for every figure below)…');
