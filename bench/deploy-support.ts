@@ -3,17 +3,10 @@
  * do), a kubectl PATH shim that logs every process started, and small timing helpers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pushStandInImage } from '../sandbox/seed-images.js';
 import { type RunningSandbox, startSandbox } from '../sandbox/testing.js';
-import { type DeployOutcome, type DeploySettings, deploy } from '../src/deploy/engine.js';
-import { Kubectl } from '../src/deploy/kubectl.js';
-import { DEFAULT_SETTLE_MS } from '../src/deploy/rollout/policy.js';
-import { StreamLogger } from '../src/log.js';
-import { renderManifests } from '../src/manifests/render.js';
 import { NodeProcessRunner, type RunResult } from '../src/process.js';
 
 export interface BenchSandbox {
@@ -121,55 +114,4 @@ export function isMain(moduleUrl: string): boolean {
 // The two helpers below are what __tests__/deploy/support.ts does for the tests; that module
 // imports @jest/globals (for useSandbox), which cannot be loaded outside jest.
 
-/** Builds a tiny image (FROM scratch, optional ENV lines) and pushes it to the sandbox's ECR. */
-export async function pushImage(
-  sandbox: RunningSandbox,
-  repository: string,
-  tag: string,
-  env: Record<string, string> = {},
-): Promise<string> {
-  return (await pushStandInImage(sandbox.env, repository, tag, { content: randomUUID(), env })).reference;
-}
-
-/** Renders YAML text as the pipeline would and deploys it with the engine against the sandbox. */
-export async function deployYaml(
-  sandbox: RunningSandbox,
-  yaml: string,
-  settings: Partial<DeploySettings> & { releaseName: string },
-  options: { onLine?: (line: string) => void } = {},
-): Promise<{ outcome: DeployOutcome }> {
-  const render = renderManifests([{ name: 'bench.yaml', text: yaml }], {
-    traceability: { tag: settings.tag, commit: settings.commit },
-  });
-  const logger = new StreamLogger((line) => options.onLine?.(line));
-  const kubectl = new Kubectl({
-    runner: new NodeProcessRunner(),
-    kubeconfig: sandbox.env.KUBECONFIG ?? '',
-    env: { ...process.env, ...sandbox.env },
-    logger,
-  });
-  const outcome = await deploy(
-    {
-      namespace: undefined,
-      rendered: render.objects,
-      replicasHandovers: render.replicasHandovers,
-      images: {},
-      tag: undefined,
-      commit: undefined,
-      runUrl: undefined,
-      migrationJob: undefined,
-      migrationTimeoutMs: 60_000,
-      rolloutTimeoutMs: 60_000,
-      rolloutSettleMs: DEFAULT_SETTLE_MS,
-      crashloopRestarts: 2,
-      rollback: true,
-      prune: false,
-      dryRun: false,
-      historyLimit: 10,
-      diffPath: join(sandbox.stateDir, `diff-${randomUUID()}.txt`),
-      ...settings,
-    },
-    { kubectl, logger, signal: new AbortController().signal },
-  );
-  return { outcome };
-}
+export { deployYaml, pushImage } from '../__tests__/deploy/engine-deploy.js';
