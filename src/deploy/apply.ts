@@ -3,12 +3,12 @@ import type { Logger } from '../log.js';
 import { HANDOVER_FIELD_MANAGER, type ReplicasHandover } from '../manifests/autoscalers.js';
 import { replicasHandoverManifest } from '../manifests/replicas-handover.js';
 import { isRecord } from '../records.js';
+import { sleep } from '../sleep.js';
 import { type KubeApi, resourcePath } from './kube-api.js';
 import { FIELD_MANAGER, type Kubectl } from './kubectl.js';
 import { describeRef, type Json, keyOf, refManifest, refOf } from './objects.js';
 import { type PlannedObject, toYaml } from './plan.js';
 import { conditionIs } from './rollout/objects.js';
-import { sleep } from './watch.js';
 
 /** An apply the cluster refused part of; what was applied before stays applied. */
 export class ApplyError extends Error {

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { ProcessRunner, RunResult } from '../process.js';
+import { sleep } from '../sleep.js';
 import { type Json, parseJsonStream } from './objects.js';
 import { toYaml } from './plan.js';
 
@@ -150,15 +151,7 @@ export class Kubectl {
       this.options.logger.info(
         `kubectl ${args[0]} met a transient API error (${errors.at(-1)}); retry ${attempt} of ${retries} in ${delayMs / 1000} s.`,
       );
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, delayMs);
-        function done() {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        }
-        signal?.addEventListener('abort', done, { once: true });
-      });
+      await sleep(delayMs, signal);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
+import { sleep } from '../sleep.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import {
@@ -16,7 +17,7 @@ import { toYaml } from './plan.js';
 import { conditionIs } from './rollout/objects.js';
 import type { RolloutPolicy } from './rollout/status.js';
 import { seconds, type VerifyResult, verifyRollout } from './verify.js';
-import { ObjectCache, sleep } from './watch.js';
+import { ObjectCache } from './watch.js';
 
 /** Label on every migration Job this action creates: the source Job's name. */
 export const MIGRATION_LABEL = 'k8s-deploy-action/migration';

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { sleep } from '../sleep.js';
 import { ApiError, type KubeApi, resourcePath, type WatchEvent } from './kube-api.js';
 import { type Json, metadataOf, uidOf } from './objects.js';
 
@@ -156,16 +157,4 @@ export class ObjectCache {
 
 function storeKey(spec: WatchSpec): string {
   return `${spec.kind}/${spec.namespace}/${JSON.stringify(spec.query ?? {})}`;
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

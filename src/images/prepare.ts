@@ -6,6 +6,7 @@ import { createEcrClient } from '../aws/clients.js';
 import type { ImageSpec, Inputs } from '../inputs.js';
 import type { Logger } from '../log.js';
 import type { ProcessRunner } from '../process.js';
+import { sleep as abortableSleep } from '../sleep.js';
 import {
   type BuildPlan,
   buildxArgs,
@@ -299,7 +300,7 @@ export function isTemporaryPushError(stderr: string): boolean {
  */
 async function pushWithRetries(ctx: BuildContext, args: string[], what: string): Promise<void> {
   const { deps } = ctx;
-  const sleep = deps.sleep ?? ((ms: number) => delay(ms, deps.signal));
+  const sleep = deps.sleep ?? ((ms: number) => abortableSleep(ms, deps.signal));
   for (let attempt = 1; ; attempt++) {
     const result = await runDocker(deps, args, what);
     if (result.exitCode === 0) return;
@@ -319,18 +320,6 @@ async function pushWithRetries(ctx: BuildContext, args: string[], what: string):
       return;
     }
   }
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** The sentence a cancelled build phase ends with; the pipeline adds that nothing changed. */
