@@ -20,6 +20,7 @@ import { immutableViolations } from './immutability.js';
 import { jsonPatch, mergePatch, PATCH_TYPES, PatchError, strategicMergePatch } from './patch.js';
 import { decodeProtobuf } from './protobuf.js';
 import { scaleOf, withScale } from './scale.js';
+import { allocateServiceFields } from './service-allocation.js';
 import { ApplyConflict, conflictCauses, managedFieldsAfterUpdate, serverSideApply } from './ssa.js';
 import type { Propagation } from './store.js';
 import { apiVersionOf } from './types.js';
@@ -153,6 +154,9 @@ function store(
   }
   if (!before && ctx.type.subresources.status) delete after.status;
   applyDefaults(after);
+  if (part === 'main' && ctx.type.group === '' && ctx.type.kind === 'Service') {
+    allocateServiceFields(ctx.store, ctx.type, before, after);
+  }
   if (before && part === 'main') {
     const violations = immutableViolations(before, after);
     if (violations.length > 0) throw invalidError(ctx, after, violations);
@@ -310,6 +314,26 @@ function propagationOf(ctx: RequestContext, options: Record<string, unknown>): P
   return policy;
 }
 
+/**
+ * DeleteOptions.preconditions, as the registry store checks them: a uid or resourceVersion that
+ * is not the object's answers 409 Conflict, and nothing is deleted.
+ */
+function checkPreconditions(ctx: RequestContext, target: KubeObject, preconditions: unknown): void {
+  if (!isMap(preconditions)) return;
+  const fail = (what: string, expected: unknown, actual: unknown) => {
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(ctx.type)} "${target.metadata.name}": Precondition failed: ${what} in precondition: ${expected}, ${what} in object meta: ${actual}`,
+      { name: target.metadata.name, group: ctx.type.group, kind: ctx.type.resource },
+    );
+  };
+  const { uid, resourceVersion } = preconditions;
+  if (typeof uid === 'string' && uid !== target.metadata.uid) fail('UID', uid, target.metadata.uid);
+  if (typeof resourceVersion === 'string' && resourceVersion !== target.metadata.resourceVersion)
+    fail('ResourceVersion', resourceVersion, target.metadata.resourceVersion);
+}
+
 export async function remove(ctx: RequestContext): Promise<Outcome> {
   const text = await ctx.body();
   let options: Record<string, unknown> = {};
@@ -322,6 +346,7 @@ export async function remove(ctx: RequestContext): Promise<Outcome> {
   ctx.auditNotes.changed = false;
   const propagation = propagationOf(ctx, options);
   const targets = ctx.name === undefined ? ctx.store.list(ctx.type, ctx.namespace) : [requireObject(ctx)];
+  for (const target of targets) checkPreconditions(ctx, target, options.preconditions);
   const results = targets.map((target) =>
     ctx.store.delete(ctx.type, target.metadata.namespace, target.metadata.name, propagation, { dryRun }),
   );
