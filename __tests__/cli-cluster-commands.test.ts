@@ -205,6 +205,17 @@ describe('deploy: verdict line and exit code', () => {
       3,
       'rolled back: Deployment prod/api crash-loops. Release v2 was restored.',
     ],
+    // containerd's reason ends without a period: the next sentence must not run into it.
+    [
+      result(
+        'rolled-back',
+        { rollback: { to: 2 } as DeployOutcome['rollback'] },
+        'Deployment prod/api cannot pull its image: r.io/api:x: not found',
+      ),
+      false,
+      3,
+      'rolled back: Deployment prod/api cannot pull its image: r.io/api:x: not found. Release v2 was restored.',
+    ],
     // Ctrl-C wins over what the run made of it: the shell's convention for an interrupted command.
     [
       result(

@@ -65,7 +65,7 @@ export function createImagePullCheck(registryHost: string, registry: RegistryCli
     const ref = normalizeReference(image);
     const notFound = (why: string) => ({
       ok: false as const,
-      reason: `failed to pull and unpack image "${ref.name}": failed to resolve reference "${ref.name}": ${why}`,
+      reason: `failed to resolve reference "${ref.name}": ${why}`,
     });
     const repository =
       ref.domain === registryHost

@@ -5,6 +5,7 @@ import { StreamLogger } from '../log.js';
 import { imageReplacements } from '../manifests/images.js';
 import type { PipelineResult } from '../pipeline.js';
 import { NodeProcessRunner } from '../process.js';
+import { asSentence } from '../verdict.js';
 import {
   CLUSTER_OPTIONS,
   type ClusterCliDeps,
@@ -122,7 +123,7 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
       return `dry-run: ${changing} object(s) would be created or changed; nothing was changed${outcome?.diffPath ? ` (the diff is in ${outcome.diffPath})` : ''}.`;
     }
     case 'rolled-back':
-      return `rolled back: ${why} Release v${outcome?.rollback?.to} was restored.`;
+      return `rolled back: ${asSentence(why)} Release v${outcome?.rollback?.to} was restored.`;
     default:
       return `failed: ${why}`;
   }
