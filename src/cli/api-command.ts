@@ -46,3 +46,11 @@ export async function runApiCommand<A extends { kubeconfig?: string; context?: s
     }
   });
 }
+
+/**
+ * Where a command looks for release records: --namespace, else the kubeconfig context's
+ * namespace (where a deploy without the namespace input put them), else `default`.
+ */
+export async function recordsNamespace(given: string | undefined, kubectl: Kubectl): Promise<string> {
+  return given ?? (await kubectl.contextNamespace()) ?? 'default';
+}

@@ -1,6 +1,6 @@
 import { type HistoryEntry, readHistory } from '../deploy/history.js';
 import { NodeProcessRunner } from '../process.js';
-import { runApiCommand } from './api-command.js';
+import { recordsNamespace, runApiCommand } from './api-command.js';
 import {
   CLUSTER_OPTIONS,
   type ClusterCliDeps,
@@ -83,7 +83,8 @@ export function historyCommand(given: Partial<ClusterCliDeps> = {}): CliCommand 
 
 export interface HistoryArgs {
   releaseName: string;
-  namespace: string;
+  /** --namespace; unset: the context's, else `default` (see recordsNamespace). */
+  namespace: string | undefined;
   json: boolean;
   kubeconfig?: string;
   context?: string;
@@ -112,7 +113,7 @@ function parseHistoryArgs(args: string[], env: NodeJS.ProcessEnv): HistoryArgs {
   );
   return {
     releaseName: requireReleaseName(inputs, HISTORY_USAGE),
-    namespace: inputs.namespace ?? 'default',
+    namespace: inputs.namespace,
     json: values.output === 'json',
     kubeconfig: values.kubeconfig,
     context: values.context,
@@ -129,7 +130,8 @@ function runHistory(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<nu
     io,
     deps,
     () => parseHistoryArgs(args, io.env),
-    async (query, { api }) => {
+    async (parsed, { api, kubectl }) => {
+      const query = { ...parsed, namespace: await recordsNamespace(parsed.namespace, kubectl) };
       const entries = await readHistory(api, query);
       if (entries.length === 0) {
         io.stderr(

@@ -15,17 +15,24 @@ export class ApplyError extends Error {
   override name = 'ApplyError';
 }
 
-/** Applies objects in one kubectl process (server-side, our field manager, forced). */
+/**
+ * Applies objects in one kubectl process (server-side, our field manager, forced); answers
+ * the objects as the server stored them (their uids prove what this run created).
+ */
 export async function applyObjects(
   objects: readonly Json[],
   kubectl: Kubectl,
   logger: Logger,
   what: string,
-): Promise<void> {
-  if (objects.length === 0) return;
-  const { errors } = await kubectl.apply(toYaml(objects));
+  onApplied?: (applied: Json[]) => void,
+): Promise<Json[]> {
+  if (objects.length === 0) return [];
+  const { objects: applied, errors } = await kubectl.apply(toYaml(objects));
+  // What was applied before an error is live all the same: the rollback must know it.
+  onApplied?.(applied);
   if (errors.length > 0) throw new ApplyError(`Applying ${what} failed: ${errors.join(' | ')}`);
   logger.info(`Applied ${objects.length} ${what} object(s).`);
+  return applied;
 }
 
 /** Waits until the CRDs of the set are Established, so their kinds can be applied. */

@@ -1,16 +1,19 @@
+import { load } from 'js-yaml';
 import type { Inputs } from '../inputs.js';
 import type { Logger } from '../log.js';
 import type { ReplicasHandover } from '../manifests/autoscalers.js';
 import type { SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
 import { type PhaseTiming, phaseTimer } from '../phases.js';
+import { isRecord } from '../records.js';
 import { nothingChanged } from '../verdict.js';
 import { applyObjects, handOverReplicas, waitForCrds } from './apply.js';
 import { dryRunDiff, prune, record, recordOf } from './finish.js';
+import { identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { type MigrationResult, runMigration } from './migrate.js';
-import { describeRef, keyOf, type ObjectRef, secretValues } from './objects.js';
+import { describeRef, type Json, keyOf, type ObjectRef, refOf, secretValues, uidOf } from './objects.js';
 import {
   dryRun,
   namespaceOfRecord,
@@ -37,11 +40,14 @@ type EngineInputs = Pick<
   | 'rollback'
   | 'prune'
   | 'dryRun'
-  | 'historyLimit'
 >;
 
 export interface DeploySettings extends EngineInputs {
   releaseName: string;
+  /** Records to keep; undefined removes none (a terminal's rollback never trims the action's history). */
+  historyLimit: number | undefined;
+  /** Why this release exists when not a deploy of new manifests (`rollback to v3`): its record's reason. */
+  cause?: string;
   /** Where release records live; default the set's only namespace, else `default`. */
   namespace: string | undefined;
   rendered: readonly RenderedObject[];
@@ -56,6 +62,8 @@ export interface DeploySettings extends EngineInputs {
 
 export interface DeployDeps {
   kubectl: Kubectl;
+  /** An API client already started over `kubectl` (the CLI's rollback has one); else the run starts its own. */
+  api?: KubeApi;
   logger: Logger;
   /** Aborts when the run is cancelled. */
   signal: AbortSignal;
@@ -133,19 +141,30 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
   let api: KubeApi | undefined;
   try {
-    api = await KubeApi.start(kubectl);
-    const cluster = api;
+    const cluster = deps.api ?? (await KubeApi.start(kubectl));
+    if (!deps.api) api = cluster;
     const plan = await phase('Plan', async () => {
       const rendered = settings.rendered;
-      const namespace = namespaceOfRecord(
-        rendered.map((r) => r.namespace),
+      const identities = await identitiesOf(
+        rendered.map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, ...crdSpec(r) })),
         settings.namespace,
+        cluster,
+        kubectl,
+      );
+      const namespace = namespaceOfRecord(
+        rendered.map((r) => identities.resolveRef(r).namespace),
+        settings.namespace,
+        identities.defaultNamespace,
       );
       const store = new ReleaseStore(cluster, namespace, settings.releaseName);
       outcome.namespace = namespace;
       const history = await store.history();
       const latest = history[0];
       const lastGood = history.find((record) => record.status === 'success');
+      await identities.learn(
+        cluster,
+        (lastGood?.objects ?? []).map((ref) => ref.apiVersion),
+      );
       logger.info(
         latest
           ? `Release ${settings.releaseName} in namespace ${namespace}: v${latest.version} (${latest.status}) is the latest${
@@ -153,6 +172,11 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
             }.`
           : `Release ${settings.releaseName} in namespace ${namespace} has no earlier records: this is its first release.`,
       );
+      if (settings.namespace === undefined && identities.defaultNamespace !== 'default') {
+        logger.info(
+          `Objects that name no namespace go to namespace ${identities.defaultNamespace}, the kubeconfig context's.`,
+        );
+      }
       const planned = await planDeploy(
         {
           rendered,
@@ -161,6 +185,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
           migrationTimeoutMs: settings.migrationTimeoutMs,
           latest,
           lastGood,
+          identities,
         },
         kubectl,
         logger,
@@ -168,7 +193,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       const version = (latest?.version ?? 0) + 1;
       // The record must fit in a Secret: find out now, not after the cluster changed.
       encodeRecord(recordOf(settings, planned, version, 'success', startedAt, now(), lastGood?.version));
-      return { plan: planned, store, history, latest, lastGood, version };
+      return { plan: planned, store, history, latest, lastGood, version, identities };
     });
     outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
     // The manifests' Secret values (and the live ones they replace) are masked from here on.
@@ -203,6 +228,16 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     const { objects, migration } = plan.plan;
     const stage = (name: PlannedObject['stage']) => objects.filter((o) => o.stage === name);
     let workloadsApplied = false;
+    // key → uid of each object this run created: the rollback deletes only these, by uid.
+    const created = new Map<string, string>();
+    const creates = new Set(objects.filter((o) => o.change === 'create').map((o) => o.key));
+    const remember = (applied: Json[]) => {
+      for (const object of applied) {
+        const key = keyOf(refOf(object));
+        const uid = uidOf(object);
+        if (creates.has(key) && uid !== undefined && !created.has(key)) created.set(key, uid);
+      }
+    };
     // Everything that changes the cluster. A step that throws after the first write (a webhook
     // the dry run could not see, an API server gone) is a failure like a failed verify: it
     // goes through the same rollback and record, so the cluster ends in one of two states.
@@ -216,6 +251,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
             kubectl,
             logger,
             'namespace and CRD',
+            remember,
           );
           await waitForCrds(
             definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
@@ -235,6 +271,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
             kubectl,
             logger,
             'configuration',
+            remember,
           );
         });
       }
@@ -260,12 +297,20 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
         await phase('Apply', async () => {
           outcome.nothingChanged = false;
           workloadsApplied = true;
-          await handOverReplicas(settings.replicasHandovers, kubectl, logger);
+          await handOverReplicas(
+            settings.replicasHandovers.map((h) => ({
+              ...h,
+              namespace: plan.identities.resolveRef(h).namespace,
+            })),
+            kubectl,
+            logger,
+          );
           await applyObjects(
             stage('workloads').map((o) => o.object),
             kubectl,
             logger,
             'workload and other',
+            remember,
           );
         });
         const targets = objects
@@ -328,6 +373,8 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
                 ? plan.plan
                 : { ...plan.plan, objects: plan.plan.objects.filter((o) => o.stage !== 'workloads') },
               lastGood,
+              created,
+              identities: plan.identities,
               updateRevisions: outcome.verify?.updateRevisions ?? new Map(),
               timeoutMs: settings.rolloutTimeoutMs,
               policy,
@@ -376,4 +423,11 @@ function blame(plan: Plan, outcome: DeployOutcome): SourceLocation | undefined {
 function markLastPhase(outcome: DeployOutcome, state: PhaseTiming['outcome']): void {
   const last = outcome.phases.at(-1);
   if (last) last.outcome = state;
+}
+
+/** A rendered CustomResourceDefinition's spec (its kinds' scope), parsed; nothing for other kinds. */
+function crdSpec(rendered: RenderedObject): { spec?: unknown } {
+  if (rendered.kind !== 'CustomResourceDefinition') return {};
+  const parsed = load(rendered.yaml);
+  return isRecord(parsed) ? { spec: parsed.spec } : {};
 }

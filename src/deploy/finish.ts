@@ -22,11 +22,15 @@ export function recordOf(
   reason?: string,
   migration?: MigrationResult,
 ): ReleaseRecord {
+  const why =
+    settings.cause === undefined || reason === undefined
+      ? (settings.cause ?? reason)
+      : `${settings.cause}: ${reason}`;
   return {
     name: settings.releaseName,
     version,
     status,
-    ...(reason !== undefined ? { reason } : {}),
+    ...(why !== undefined ? { reason: why } : {}),
     ...(settings.tag !== undefined ? { tag: settings.tag } : {}),
     ...(settings.commit !== undefined ? { commit: settings.commit } : {}),
     ...(settings.runUrl !== undefined ? { runUrl: settings.runUrl } : {}),
@@ -82,6 +86,7 @@ export async function record(
     logger.info(
       `Recorded release ${settings.releaseName} v${entry.version} (${status}) in namespace ${planned.store.namespace}.`,
     );
+    if (settings.historyLimit === undefined) return;
     const trimmed = await planned.store.trim([entry, ...planned.history], settings.historyLimit);
     if (trimmed.length > 0)
       logger.info(

@@ -117,9 +117,16 @@ export class KubeApi {
   async request(
     method: string,
     requestPath: string,
-    options: { body?: unknown; timeoutMs?: number; retries?: number } = {},
+    options: {
+      body?: unknown;
+      timeoutMs?: number;
+      retries?: number;
+      /** Safe to repeat after a 5xx or a lost answer (a delete with a uid precondition): retried like a GET. */
+      idempotent?: boolean;
+    } = {},
   ): Promise<Json> {
     const retries = options.retries ?? 4;
+    const repeatable = method === 'GET' || options.idempotent === true;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.once(method, requestPath, options.body, options.timeoutMs ?? 30_000);
@@ -127,7 +134,7 @@ export class KubeApi {
         const status = error instanceof ApiError ? error.status : undefined;
         // One 401 is a token that ran out; a second one is a credential that is wrong.
         const unprocessed = (status === 401 && attempt === 0) || status === 429;
-        const retryable = unprocessed || (method === 'GET' && (status === undefined || status >= 500));
+        const retryable = unprocessed || (repeatable && (status === undefined || status >= 500));
         if (!retryable || attempt >= retries) throw error;
         const delayMs = status === 401 ? 0 : 250 * 2 ** attempt;
         this.logger?.info(

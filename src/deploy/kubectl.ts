@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { ProcessRunner, RunResult } from '../process.js';
+import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
 import { type Json, parseJsonStream } from './objects.js';
 import { toYaml } from './plan.js';
@@ -155,6 +156,21 @@ export class Kubectl {
     }
   }
 
+  /**
+   * The namespace the kubeconfig's context (the given one, else the current one) sets, as kubectl
+   * resolves it; undefined when it sets none or kubectl cannot say (no current context: every
+   * other call fails then and says why).
+   */
+  async contextNamespace(): Promise<string | undefined> {
+    const result = await this.run(['config', 'view', '--minify', '-o', 'json'], { timeoutMs: 30_000 });
+    if (result.exitCode !== 0) return undefined;
+    try {
+      return contextNamespaceOf(JSON.parse(result.stdout) as Json);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The live state of the named objects; those that do not exist are left out. */
   async get(refs: readonly Json[], options: { managedFields?: boolean } = {}): Promise<Json[]> {
     if (refs.length === 0) return [];
@@ -192,4 +208,15 @@ export function errorLines(result: RunResult): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('Warning:'));
   return lines.length > 0 ? lines.slice(-50) : [`kubectl exited with code ${result.exitCode}`];
+}
+
+/**
+ * The namespace of the kubeconfig's context (the given one, else the current one), as kubectl
+ * itself resolves it (merged KUBECONFIG lists included); undefined when the context sets none.
+ */
+export function contextNamespaceOf(minifiedConfig: Json): string | undefined {
+  const contexts = Array.isArray(minifiedConfig.contexts) ? minifiedConfig.contexts.filter(isRecord) : [];
+  const context = contexts[0]?.context;
+  const namespace = isRecord(context) ? context.namespace : undefined;
+  return typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
 }

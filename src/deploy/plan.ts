@@ -5,6 +5,7 @@ import { formatLocation, type SourceLocation } from '../manifests/errors.js';
 import { applyOrder, groupKind } from '../manifests/kinds.js';
 import type { RenderedObject } from '../manifests/render.js';
 import { isRecord } from '../records.js';
+import type { Identities } from './identity.js';
 import type { Kubectl } from './kubectl.js';
 import { migrationJob } from './migrate.js';
 import {
@@ -58,6 +59,8 @@ export interface PlanInput {
   migrationTimeoutMs: number;
   latest: ReleaseRecord | undefined;
   lastGood: ReleaseRecord | undefined;
+  /** Each object's namespace and scope, resolved once (see identity.ts). */
+  identities: Identities;
 }
 
 /** A problem found before anything changed: the cluster refused the set in the dry run. */
@@ -74,10 +77,19 @@ export function stageOf(ref: ObjectRef): Stage {
 export function prepareObjects(input: PlanInput): Pick<Plan, 'objects' | 'migration' | 'fingerprint'> {
   let migration: Plan['migration'];
   const objects: PlannedObject[] = [];
+  const seen = new Map<string, SourceLocation>();
   for (const rendered of input.rendered) {
-    const parsed = load(rendered.yaml);
-    if (!isRecord(parsed)) throw new PlanError(`${formatLocation(rendered.location)}: not an object.`);
+    const loaded = load(rendered.yaml);
+    if (!isRecord(loaded)) throw new PlanError(`${formatLocation(rendered.location)}: not an object.`);
+    const parsed = input.identities.resolve(loaded);
     const ref = refOf(parsed);
+    const first = seen.get(keyOf(ref));
+    if (first) {
+      throw new PlanError(
+        `${formatLocation(rendered.location)}: ${describeRef(ref)} is also declared at ${formatLocation(first)} (a namespace-less object goes to namespace ${input.identities.defaultNamespace}); expected each object once.`,
+      );
+    }
+    seen.set(keyOf(ref), rendered.location);
     const planned: PlannedObject = {
       ref,
       key: keyOf(ref),
@@ -176,7 +188,9 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
     deferred.length === 0 &&
     everything.every((o) => o.change === 'unchanged' || o === prepared.migration);
   const current = new Set(everything.map((o) => o.key));
-  const removed = (input.lastGood?.objects ?? []).filter((ref) => !current.has(keyOf(ref)));
+  const removed = (input.lastGood?.objects ?? [])
+    .map((ref) => input.identities.resolveRef(ref))
+    .filter((ref) => !current.has(keyOf(ref)));
   return { ...prepared, unchanged, removed };
 }
 
@@ -281,14 +295,19 @@ function crdKindKey(crd: Json): string | undefined {
     : undefined;
 }
 
-/** Where the records live: the namespace given, else the set's only namespace, else `default`. */
+/**
+ * Where the records live: the `namespace` input, else the set's only namespace (with namespaces
+ * resolved, a namespace-less set's is the default one), else the default namespace (the
+ * context's, else `default`).
+ */
 export function namespaceOfRecord(
   objectNamespaces: readonly (string | undefined)[],
   given: string | undefined,
+  defaultNamespace = 'default',
 ): string {
   if (given) return given;
   const namespaces = new Set(objectNamespaces.filter((ns): ns is string => ns !== undefined));
-  return namespaces.size === 1 ? ([...namespaces][0] ?? 'default') : 'default';
+  return namespaces.size === 1 ? ([...namespaces][0] ?? defaultNamespace) : defaultNamespace;
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { ApplyError, applyObjects, PROTECTED_KINDS, parseManifest } from './apply.js';
-import { type KubeApi, resourcePath } from './kube-api.js';
+import type { Identities } from './identity.js';
+import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import { describeRef, type Json, keyOf, metadataOf, type ObjectRef, refManifest, refOf } from './objects.js';
+import { describeRef, type Json, keyOf, metadataOf, type ObjectRef, refOf } from './objects.js';
 import type { Plan } from './plan.js';
 import type { ReleaseRecord } from './release.js';
 import type { RolloutPolicy } from './rollout/status.js';
@@ -23,6 +24,11 @@ export interface RollbackResult {
   kept: ObjectRef[];
   /** Changed by the failed run but not part of the last good release: left as they are. */
   notInRelease: ObjectRef[];
+  /**
+   * Planned as new but not deleted: no apply of this run answered with them, or by delete time
+   * another object (another uid) had their name. Only what this run provably created is deleted.
+   */
+  unconfirmed: ObjectRef[];
   /** StatefulSet pods of the failed revision, deleted so the controller recreates them. */
   replacedPods: string[];
   applied: boolean;
@@ -34,6 +40,9 @@ export interface RollbackResult {
 export interface RollbackInput {
   plan: Plan;
   lastGood: ReleaseRecord;
+  /** key → uid of each object the failed run created (the apply's answer): nothing else is deleted. */
+  created: ReadonlyMap<string, string>;
+  identities: Identities;
   /** StatefulSet (described) → the failed run's update revision. */
   updateRevisions: Map<string, string>;
   timeoutMs: number;
@@ -57,8 +66,11 @@ export async function rollBack(
   // ride out a longer outage than other calls (5 retries, about 31 s): a rollback that gives up
   // leaves the failed release live and unrecorded, the one state a run must never end in.
   const kubectl = deps.kubectl.detached(5);
+  // A record written before namespaces were resolved names none: it was applied into the same default.
   const previous = new Map(
-    parseManifest(input.lastGood.manifest).map((object) => [keyOf(refOf(object)), object]),
+    parseManifest(input.lastGood.manifest)
+      .map((object) => input.identities.resolve(object))
+      .map((object) => [keyOf(refOf(object)), object]),
   );
   const changed = input.plan.objects.filter((o) => o.change !== 'unchanged');
   const restore: Json[] = [];
@@ -68,6 +80,7 @@ export async function rollBack(
     deleted: [],
     kept: [],
     notInRelease: [],
+    unconfirmed: [],
     replacedPods: [],
     applied: false,
   };
@@ -76,8 +89,11 @@ export async function rollBack(
     if (before) {
       restore.push(before);
       result.restored.push(planned.ref);
-    } else if (planned.change === 'create') {
+    } else if (planned.change === 'create' && input.created.has(planned.key)) {
       (PROTECTED_KINDS.has(planned.ref.kind) ? result.kept : result.deleted).push(planned.ref);
+    } else if (planned.change === 'create') {
+      // Planned as new, but no apply answered with it: not provably this run's.
+      result.unconfirmed.push(planned.ref);
     } else {
       result.notInRelease.push(planned.ref);
     }
@@ -89,10 +105,14 @@ export async function rollBack(
     result.applied = true;
     if (result.restored.length > 0) logger.info(`Restored: ${result.restored.map(describeRef).join(', ')}.`);
     if (result.deleted.length > 0) {
-      const errors = await kubectl.delete(result.deleted.map(refManifest));
-      if (errors.length > 0)
-        throw new ApplyError(`Deleting what the failed run created failed: ${errors.join(' | ')}`);
-      logger.info(`Deleted what the failed run created: ${result.deleted.map(describeRef).join(', ')}.`);
+      result.deleted = await deleteCreated(result, input, api);
+      if (result.deleted.length > 0)
+        logger.info(`Deleted what the failed run created: ${result.deleted.map(describeRef).join(', ')}.`);
+    }
+    if (result.unconfirmed.length > 0) {
+      logger.info(
+        `Left in place, though planned as new: this run cannot prove it created them (no apply answered with them, or another object now has their name): ${result.unconfirmed.map(describeRef).join(', ')}.`,
+      );
     }
     if (result.kept.length > 0) {
       logger.info(
@@ -132,6 +152,47 @@ export async function rollBack(
     logger.warning(result.problem);
   }
   return result;
+}
+
+/**
+ * Deletes each object the failed run created, with the uid the apply answered as a precondition:
+ * an object of the same name that someone else made meanwhile is left alone (409), one already
+ * gone is fine (404). Answers what was deleted; the rest moves to `unconfirmed`.
+ */
+async function deleteCreated(
+  result: RollbackResult,
+  input: RollbackInput,
+  api: KubeApi,
+): Promise<ObjectRef[]> {
+  const deleted: ObjectRef[] = [];
+  for (const ref of result.deleted) {
+    const path = input.identities.pathOf(ref);
+    const uid = input.created.get(keyOf(ref));
+    if (path === undefined || uid === undefined) {
+      result.unconfirmed.push(ref);
+      continue;
+    }
+    try {
+      await api.request('DELETE', path, {
+        body: {
+          kind: 'DeleteOptions',
+          apiVersion: 'v1',
+          propagationPolicy: 'Background',
+          preconditions: { uid },
+        },
+        idempotent: true,
+      });
+      deleted.push(ref);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) deleted.push(ref);
+      else if (error instanceof ApiError && error.status === 409) result.unconfirmed.push(ref);
+      else
+        throw new ApplyError(
+          `Deleting ${describeRef(ref)}, which the failed run created, failed: ${(error as Error).message}`,
+        );
+    }
+  }
+  return deleted;
 }
 
 /**

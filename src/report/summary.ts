@@ -386,6 +386,7 @@ function rollback(deploy: DeployOutcome, leftOut: string[]): string[] {
     ['Deleted (created by the failed run)', r.deleted],
     ['Kept (created by the failed run, may hold data)', r.kept],
     [`Changed but not in v${r.to} (left as they are)`, r.notInRelease],
+    ['Left in place (planned as new, not provably created by this run)', r.unconfirmed],
     ['StatefulSet pods replaced', r.replacedPods],
   ];
   for (const [label, items] of rows) if (items.length > 0) lines.push(`- ${label}: ${list(items, leftOut)}`);
