@@ -16,7 +16,10 @@ const MANIFEST_OPTIONS: readonly Option[] = [
   ['--manifests PATH', 'A file, folder, glob or kustomize folder; repeat for more.'],
   ['--image NAME=REF', 'Put the pre-built REF in every container whose image is NAME; repeat for more.'],
   ...CLUSTER,
-  ['--namespace NS', 'Namespace for namespaced objects that name none, and for the release records.'],
+  [
+    '--namespace NS',
+    "Namespace for namespaced objects that name none (default: the kubeconfig context's, else `default`), and for the release records.",
+  ],
   RELEASE_NAME,
   ['--migration-job J', 'A Job of the manifests to run to completion before the workloads change.'],
   ['--migration-timeout D', 'How long the migration may take; default 10m.'],
@@ -99,7 +102,10 @@ const COMMANDS: readonly CommandEntry[] = [
       'Usage: k8s-deploy history [--release-name N] [--namespace NS] [--output json] [--kubeconfig PATH] [--context CTX]',
     options: [
       RELEASE_NAME,
-      ['--namespace NS', 'Where the release records are; default `default`.'],
+      [
+        '--namespace NS',
+        "Where the release records are; default the kubeconfig context's namespace, else `default`.",
+      ],
       ['--output json', 'The records as JSON (without their manifests) instead of a table.'],
       ...CLUSTER,
     ],
@@ -110,11 +116,15 @@ const COMMANDS: readonly CommandEntry[] = [
     summary:
       'Re-apply an earlier release (default: the last successful one before the latest) and record it as a new one.',
     usage:
-      'Usage: k8s-deploy rollback [--to N] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]',
+      'Usage: k8s-deploy rollback [--to N] [--force] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]',
     options: [
       ['--to N', 'The release to re-apply (`k8s-deploy history` lists them).'],
+      ['--force', 'Re-apply a release whose record ended failed or rolled-back (refused otherwise).'],
       RELEASE_NAME,
-      ['--namespace NS', 'Where the release records are; default `default`.'],
+      [
+        '--namespace NS',
+        "Where the release records are; default the kubeconfig context's namespace, else `default`.",
+      ],
       ['--rollout-timeout D', 'One deadline for its workloads to roll out; default 10m.'],
       ...CLUSTER,
     ],

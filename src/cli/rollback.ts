@@ -1,7 +1,7 @@
 import type { ManualRollbackResult } from '../deploy/manual-rollback.js';
 import { runUrlFromEnv } from '../manifests/annotations.js';
 import { NodeProcessRunner } from '../process.js';
-import { runApiCommand } from './api-command.js';
+import { recordsNamespace, runApiCommand } from './api-command.js';
 import {
   CLUSTER_OPTIONS,
   type ClusterCliDeps,
@@ -13,12 +13,15 @@ import { type CliCommand, type CliIo, EXIT, parseCommandLine, UsageError } from 
 
 // The same line as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const ROLLBACK_USAGE =
-  'Usage: k8s-deploy rollback [--to N] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]';
+  'Usage: k8s-deploy rollback [--to N] [--force] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]';
 
 export interface RollbackArgs {
   releaseName: string;
-  namespace: string;
+  /** --namespace; unset: the context's, else `default` (see recordsNamespace). */
+  namespace: string | undefined;
   to?: number;
+  /** --force: re-apply a target whose record ended failed or rolled-back. */
+  force?: boolean;
   rolloutTimeoutMs: number;
   crashloopRestarts: number;
   kubeconfig?: string;
@@ -35,6 +38,7 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
       'release-name': { type: 'string' },
       namespace: { type: 'string' },
       'rollout-timeout': { type: 'string' },
+      force: { type: 'boolean' },
     },
     ROLLBACK_USAGE,
   );
@@ -59,8 +63,9 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
   );
   return {
     releaseName: requireReleaseName(inputs, ROLLBACK_USAGE),
-    namespace: inputs.namespace ?? 'default',
+    namespace: inputs.namespace,
     ...(to !== undefined ? { to } : {}),
+    ...(values.force === true ? { force: true } : {}),
     rolloutTimeoutMs: inputs.rolloutTimeoutMs,
     crashloopRestarts: inputs.crashloopRestarts,
     kubeconfig: values.kubeconfig,
@@ -71,7 +76,11 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
 /** The last line of a rollback: what was restored, or why it did not work. */
 export function rollbackVerdict(result: ManualRollbackResult, releaseName: string): string {
   if (result.cancelled) return `cancelled: ${result.verdict ?? 'The rollback was cancelled.'}`;
+  if (result.status === 'rolled-back') return `rolled back: ${result.verdict ?? 'The rollback failed.'}`;
   if (result.status === 'failed') return `failed: ${result.verdict ?? 'The rollback failed.'}`;
+  if (result.outcome?.unchanged) {
+    return `success: release ${releaseName} v${result.to} is already live and verified; nothing changed.`;
+  }
   const recorded =
     result.release !== undefined ? ` as v${result.release}` : ' (no release record was written)';
   return `success: release ${releaseName} v${result.to} re-applied and verified${recorded}.`;
@@ -82,7 +91,10 @@ export function rollbackCommand(given: Partial<ClusterCliDeps> = {}): CliCommand
   return { run: (args, io) => runRollback(args, io, deps) };
 }
 
-/** `rollback`: exit 0 restored and verified, 1 failed (or nothing to roll back to), 130 cancelled. */
+/**
+ * `rollback`: exit 0 restored and verified, 1 failed (or refused: nothing changed), 3 failed and
+ * what was live before was restored, 130 cancelled.
+ */
 function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<number> {
   // An error thrown (nothing to roll back to, or the cluster could not be read): nothing changed.
   return runApiCommand(
@@ -93,12 +105,14 @@ function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<n
       // Loaded only now (the engine's verify and its dependencies): a usage error needs none of it.
       const { manualRollback } = await import('../deploy/manual-rollback.js');
       const runUrl = runUrlFromEnv(io.env);
+      const namespace = await recordsNamespace(parsed.namespace, kubectl);
       const result = await manualRollback(
-        { ...parsed, ...(runUrl !== undefined ? { runUrl } : {}) },
+        { ...parsed, namespace, ...(runUrl !== undefined ? { runUrl } : {}) },
         { kubectl, api, logger, signal },
       );
       io.stdout(`${rollbackVerdict(result, parsed.releaseName)}\n`);
       if (result.cancelled) return EXIT.cancelled;
+      if (result.status === 'rolled-back') return EXIT.rolledBack;
       return result.status === 'success' ? EXIT.success : EXIT.failed;
     },
   );
