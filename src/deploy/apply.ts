@@ -6,8 +6,8 @@ import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
 import { type KubeApi, resourcePath } from './kube-api.js';
 import { FIELD_MANAGER, type Kubectl } from './kubectl.js';
-import { describeRef, type Json, keyOf, refManifest, refOf } from './objects.js';
-import { type PlannedObject, toYaml } from './plan.js';
+import { describeRef, type Json, keyOf, refManifest, refOf, toYaml } from './objects.js';
+import type { PlannedObject } from './plan.js';
 import { conditionIs } from './rollout/objects.js';
 
 /** An apply the cluster refused part of; what was applied before stays applied. */

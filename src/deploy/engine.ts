@@ -1,7 +1,5 @@
 import { load } from 'js-yaml';
-import type { Inputs } from '../inputs.js';
 import type { Logger } from '../log.js';
-import type { ReplicasHandover } from '../manifests/autoscalers.js';
 import type { SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
 import { type PhaseTiming, phaseTimer } from '../phases.js';
@@ -12,8 +10,8 @@ import { dryRunDiff, prune, record, recordOf } from './finish.js';
 import { identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import { type MigrationResult, runMigration } from './migrate.js';
-import { describeRef, type Json, keyOf, type ObjectRef, refOf, secretValues, uidOf } from './objects.js';
+import { runMigration } from './migrate.js';
+import { describeRef, type Json, keyOf, refOf, secretValues, uidOf } from './objects.js';
 import {
   dryRun,
   namespaceOfRecord,
@@ -23,42 +21,9 @@ import {
   producedByOperators,
 } from './plan.js';
 import { encodeRecord, ReleaseStore } from './release.js';
-import { type RollbackResult, rollBack } from './rollback.js';
+import { rollBack } from './rollback.js';
 import { rolloutPolicy } from './rollout/policy.js';
-import { logFailureDetails, seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
-
-export type DeployResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
-
-/** The inputs the engine reads as they are; the rest of DeploySettings is what the run made. */
-type EngineInputs = Pick<
-  Inputs,
-  | 'migrationJob'
-  | 'migrationTimeoutMs'
-  | 'rolloutTimeoutMs'
-  | 'rolloutSettleMs'
-  | 'crashloopRestarts'
-  | 'rollback'
-  | 'prune'
-  | 'dryRun'
->;
-
-export interface DeploySettings extends EngineInputs {
-  releaseName: string;
-  /** Records to keep; undefined removes none (a terminal's rollback never trims the action's history). */
-  historyLimit: number | undefined;
-  /** Why this release exists when not a deploy of new manifests (`rollback to v3`): its record's reason. */
-  cause?: string;
-  /** Where release records live; default the set's only namespace, else `default`. */
-  namespace: string | undefined;
-  rendered: readonly RenderedObject[];
-  replicasHandovers: readonly ReplicasHandover[];
-  images: Record<string, string>;
-  tag: string | undefined;
-  commit: string | undefined;
-  runUrl: string | undefined;
-  /** Where the dry run's diff goes. */
-  diffPath: string;
-}
+import { logFailureDetails, seconds, VERIFIED_KINDS, verifyRollout } from './verify.js';
 
 export interface DeployDeps {
   kubectl: Kubectl;
@@ -82,38 +47,9 @@ export interface DeployDeps {
   }) => Promise<void>;
 }
 
-export type { PhaseTiming };
+import type { DeployOutcome, DeploySettings } from './outcome.js';
 
-export interface DeployOutcome {
-  result: DeployResult;
-  releaseName: string;
-  /** Where the release records live. */
-  namespace?: string;
-  /** One sentence (and details) when the result is not success or dry-run. */
-  verdict?: string;
-  /** Identical to the deployed release: nothing was done. */
-  unchanged: boolean;
-  /** Nothing reached the cluster. */
-  nothingChanged: boolean;
-  cancelled: boolean;
-  release?: number;
-  previousRelease?: number;
-  changes: { ref: ObjectRef; change: PlannedObject['change'] }[];
-  migration?: MigrationResult;
-  verify?: VerifyResult;
-  rollback?: RollbackResult;
-  pruned: ObjectRef[];
-  /** Removed from the manifests but never deleted by prune (data-bearing kinds). */
-  pruneKept: ObjectRef[];
-  /** Dry run: the objects a prune would delete. */
-  wouldPrune?: ObjectRef[];
-  diff?: string;
-  diffPath?: string;
-  /** Where the failing object is written in the manifests, when one object is to blame. */
-  failedAt?: SourceLocation;
-  phases: PhaseTiming[];
-  kubectlProcesses: number;
-}
+export type { DeployOutcome, DeployResult, DeploySettings, PhaseTiming } from './outcome.js';
 
 /**
  * One deploy as a transaction over a release: plan (dry run of the whole set), migrate,

@@ -2,11 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { ApplyError, PROTECTED_KINDS } from './apply.js';
-import type { DeployOutcome, DeploySettings } from './engine.js';
 import type { Kubectl } from './kubectl.js';
 import type { MigrationResult } from './migrate.js';
-import { describeRef, redact, refManifest, secretValues } from './objects.js';
-import { type Plan, PlanError, toYaml } from './plan.js';
+import { describeRef, redact, refManifest, secretValues, toYaml } from './objects.js';
+import type { DeployOutcome, DeploySettings } from './outcome.js';
+import { type Plan, PlanError } from './plan.js';
 import type { ReleaseRecord, ReleaseStore } from './release.js';
 
 // The deploy's last steps and its dry-run: the release record, prune, and the diff.

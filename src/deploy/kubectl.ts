@@ -2,8 +2,7 @@ import type { Logger } from '../log.js';
 import type { ProcessRunner, RunResult } from '../process.js';
 import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
-import { type Json, parseJsonStream } from './objects.js';
-import { toYaml } from './plan.js';
+import { type Json, parseJsonStream, toYaml } from './objects.js';
 
 /** The one field manager every apply of this action uses, so ownership never splits. */
 export const FIELD_MANAGER = 'k8s-deploy-action';

@@ -3,56 +3,16 @@ import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import {
-  annotationsOf,
-  describeRef,
-  type Json,
-  labelsOf,
-  metadataOf,
-  type ObjectRef,
-  refOf,
-} from './objects.js';
+import { MIGRATION_LABEL } from './migration-job.js';
+import { describeRef, type Json, labelsOf, metadataOf, type ObjectRef, refOf, toYaml } from './objects.js';
 import type { PlannedObject } from './plan.js';
-import { toYaml } from './plan.js';
 import { conditionIs } from './rollout/objects.js';
 import type { RolloutPolicy } from './rollout/status.js';
 import { seconds, type VerifyResult, verifyRollout } from './verify.js';
 import { ObjectCache } from './watch.js';
 
-/** Label on every migration Job this action creates: the source Job's name. */
-export const MIGRATION_LABEL = 'k8s-deploy-action/migration';
-/** The annotation the reference deployment puts on its migration Job for other tools and people. */
-const RUN_ANNOTATION = 'k8s-deploy-action/run';
 /** Finished migration Jobs kept for `kubectl logs` and post-mortems; older ones are deleted. */
 export const MIGRATION_JOBS_KEPT = 3;
-
-/**
- * The migration Job of one release: its own name per tag (`NAME-<first 8 of the tag>`), because a
- * Job's pod template is immutable and the same name could never get a new image, and a deadline
- * (`activeDeadlineSeconds` from migration-timeout when it has none) so it cannot hang forever
- * even when nobody watches it any more.
- */
-export function migrationJob(source: Json, tag: string, timeoutMs: number): Json {
-  const job = structuredClone(source);
-  const metadata = metadataOf(job);
-  const sourceName = String(metadata.name);
-  const suffix =
-    tag
-      .toLowerCase()
-      .replace(/[^a-z0-9-]/g, '-')
-      .slice(0, 8)
-      .replace(/^-+|-+$/g, '') || 'run';
-  metadata.name = `${sourceName.slice(0, 63 - suffix.length - 1)}-${suffix}`;
-  metadata.labels = { ...labelsOf(job), [MIGRATION_LABEL]: sourceName };
-  const annotations = annotationsOf(job);
-  delete annotations[RUN_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  const spec = isRecord(job.spec) ? job.spec : {};
-  job.spec = spec;
-  if (typeof spec.activeDeadlineSeconds !== 'number')
-    spec.activeDeadlineSeconds = Math.ceil(timeoutMs / 1000);
-  return job;
-}
 
 /** What makes migration Jobs hang or lose their logs, as warnings to act on. */
 export function migrationWarnings(job: Json): string[] {

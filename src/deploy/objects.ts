@@ -184,3 +184,12 @@ export function redact(text: string, secrets: readonly string[]): string {
   const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
   return sorted.reduce((out, secret) => out.split(secret).join('***'), text);
 }
+
+/**
+ * Objects as a multi-document YAML stream whose documents are JSON (JSON is YAML: no second
+ * serializer, nothing kubectl could read differently). The leading `---` makes kubectl read a
+ * stream: one that starts with `{` is taken for a single JSON document.
+ */
+export function toYaml(objects: readonly Json[]): string {
+  return objects.map((object) => `---\n${JSON.stringify(object)}\n`).join('');
+}

@@ -7,7 +7,7 @@ import type { RenderedObject } from '../manifests/render.js';
 import { isRecord } from '../records.js';
 import type { Identities } from './identity.js';
 import type { Kubectl } from './kubectl.js';
-import { migrationJob } from './migrate.js';
+import { migrationJob } from './migration-job.js';
 import {
   canonical,
   comparable,
@@ -17,6 +17,7 @@ import {
   type ObjectRef,
   refManifest,
   refOf,
+  toYaml,
 } from './objects.js';
 import type { ReleaseRecord } from './release.js';
 
@@ -276,15 +277,6 @@ function locate(line: string, objects: readonly PlannedObject[]): string {
     (o) => line.includes(`"${o.ref.name}"`) && line.toLowerCase().includes(o.ref.kind.toLowerCase()),
   );
   return match ? `${line} (${formatLocation(match.location)})` : line;
-}
-
-/**
- * Objects as a multi-document YAML stream whose documents are JSON (JSON is YAML: no second
- * serializer, nothing kubectl could read differently). The leading `---` makes kubectl read a
- * stream: one that starts with `{` is taken for a single JSON document.
- */
-export function toYaml(objects: readonly Json[]): string {
-  return objects.map((object) => `---\n${JSON.stringify(object)}\n`).join('');
 }
 
 function crdKindKey(crd: Json): string | undefined {

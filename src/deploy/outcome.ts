@@ -1,0 +1,78 @@
+import type { Inputs } from '../inputs.js';
+import type { ReplicasHandover } from '../manifests/autoscalers.js';
+import type { SourceLocation } from '../manifests/errors.js';
+import type { RenderedObject } from '../manifests/render.js';
+import type { PhaseTiming } from '../phases.js';
+import type { MigrationResult } from './migrate.js';
+import type { ObjectRef } from './objects.js';
+import type { PlannedObject } from './plan.js';
+import type { RollbackResult } from './rollback.js';
+import type { VerifyResult } from './verify.js';
+
+// What a deploy is asked to do and what it did: the engine's settings and its outcome.
+
+export type { PhaseTiming };
+
+export type DeployResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+
+/** The inputs the engine reads as they are; the rest of DeploySettings is what the run made. */
+type EngineInputs = Pick<
+  Inputs,
+  | 'migrationJob'
+  | 'migrationTimeoutMs'
+  | 'rolloutTimeoutMs'
+  | 'rolloutSettleMs'
+  | 'crashloopRestarts'
+  | 'rollback'
+  | 'prune'
+  | 'dryRun'
+>;
+
+export interface DeploySettings extends EngineInputs {
+  releaseName: string;
+  /** Records to keep; undefined removes none (a terminal's rollback never trims the action's history). */
+  historyLimit: number | undefined;
+  /** Why this release exists when not a deploy of new manifests (`rollback to v3`): its record's reason. */
+  cause?: string;
+  /** Where release records live; default the set's only namespace, else `default`. */
+  namespace: string | undefined;
+  rendered: readonly RenderedObject[];
+  replicasHandovers: readonly ReplicasHandover[];
+  images: Record<string, string>;
+  tag: string | undefined;
+  commit: string | undefined;
+  runUrl: string | undefined;
+  /** Where the dry run's diff goes. */
+  diffPath: string;
+}
+
+export interface DeployOutcome {
+  result: DeployResult;
+  releaseName: string;
+  /** Where the release records live. */
+  namespace?: string;
+  /** One sentence (and details) when the result is not success or dry-run. */
+  verdict?: string;
+  /** Identical to the deployed release: nothing was done. */
+  unchanged: boolean;
+  /** Nothing reached the cluster. */
+  nothingChanged: boolean;
+  cancelled: boolean;
+  release?: number;
+  previousRelease?: number;
+  changes: { ref: ObjectRef; change: PlannedObject['change'] }[];
+  migration?: MigrationResult;
+  verify?: VerifyResult;
+  rollback?: RollbackResult;
+  pruned: ObjectRef[];
+  /** Removed from the manifests but never deleted by prune (data-bearing kinds). */
+  pruneKept: ObjectRef[];
+  /** Dry run: the objects a prune would delete. */
+  wouldPrune?: ObjectRef[];
+  diff?: string;
+  diffPath?: string;
+  /** Where the failing object is written in the manifests, when one object is to blame. */
+  failedAt?: SourceLocation;
+  phases: PhaseTiming[];
+  kubectlProcesses: number;
+}
