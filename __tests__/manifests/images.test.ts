@@ -139,6 +139,16 @@ ${deployment('api', 'api:old')}`;
     expect(message).toMatch(/^Image wroker matches no container in the manifests/);
   });
 
+  it('lists the image names the manifests do have when one matches none, so a typo shows at once', () => {
+    const message = renderError(
+      `${deployment('api', 'registry.io/team/api:old')}---\n${deployment('web', 'nginx:1.27')}`,
+      {
+        images: images({ 'team/apy': 'team/apy:new' }),
+      },
+    );
+    expect(message).toMatch(/\(the manifests' images: nginx, team\/api\)\.$/);
+  });
+
   it('keeps the quoting style and trailing comment of the replaced image', () => {
     const text = deployment('api', '"api:old" # the application');
     const { result } = render(text, { images: images({ api: 'api:new' }) });

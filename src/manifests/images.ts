@@ -52,6 +52,8 @@ export function replaceImages(
 ): ImageChange[] {
   const changes: ImageChange[] = [];
   const matched = new Set<string>();
+  /** Every image repository the manifests name, for the error that says none matched. */
+  const seen = new Set<string>();
   for (const manifest of documents) {
     const path = podSpecPath(manifest.key);
     if (path === undefined) continue;
@@ -70,6 +72,7 @@ export function replaceImages(
             manifest.location,
           );
         }
+        seen.add(reference.path);
         const replacement = replacements.get(reference.path);
         if (replacement === undefined) return;
         matched.add(reference.path);
@@ -87,7 +90,7 @@ export function replaceImages(
   const unmatched = [...replacements.keys()].filter((name) => !matched.has(name));
   if (unmatched.length > 0) {
     throw new ManifestError(
-      `Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'}.`,
+      `Image ${unmatched.join(', ')} matches no container in the manifests; expected a container, init container or ephemeral container whose image repository (without registry) is ${unmatched.length === 1 ? 'that name' : 'one of those names'} (the manifests' images: ${[...seen].sort().join(', ') || 'none'}).`,
     );
   }
   return changes;
