@@ -276,6 +276,24 @@ describe('a context namespace never lets a same-named object elsewhere answer fo
   }, 180_000);
 });
 
+describe('one problem in many workloads', () => {
+  it('the verdict names the first and counts the others that show the same image pull error', async () => {
+    await kubectl(['create', 'namespace', 'gb-missing']);
+    const result = await cli(deployCommand, [
+      '--release-name',
+      'missing',
+      '--namespace',
+      'gb-missing',
+      ...files('frontend-deployment', 'redis-master-deployment', 'redis-replica-deployment'),
+      ...imageFlags(GUESTBOOK_IMAGES, missing),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^failed: Deployment gb-missing\/\S+: pod .* cannot pull its image: .*\. [12] more workload\(s\) show the same image pull error too: Deployment gb-missing\//m,
+    );
+  }, 120_000);
+});
+
 describe('Online Boutique, unmodified, with a context namespace', () => {
   it('deploys its 12 Deployments and 12 Services into the context namespace, then redeploys as a no-op', async () => {
     const kubeconfig = join(workDir, 'kubeconfig-boutique');

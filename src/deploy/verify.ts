@@ -1,9 +1,11 @@
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
+import { asSentence } from '../verdict.js';
 import type { KubeApi } from './kube-api.js';
 import { controllerUid, describeRef, metadataOf, type ObjectRef, uidOf } from './objects.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
+import { problemFamily } from './rollout/pod-problems.js';
 import {
   describeProblem,
   type PodProblem,
@@ -156,7 +158,7 @@ export async function verifyRollout(
         result.durationMs = now() - started;
         result.problem = status.problem;
         logger.info(`${describeRef(result.ref)}: failed after ${seconds(result.durationMs)}.`);
-        settle({ ok: false, verdict: status.summary });
+        settle({ ok: false, verdict: withOthers(status, result) });
         return;
       } else {
         for (const problem of status.problems) present.add(problem.key);
@@ -164,6 +166,29 @@ export async function verifyRollout(
     }
     tracker.forget(present);
     if ([...results.values()].every((result) => result.state === 'current')) settle({ ok: true });
+  }
+
+  /**
+   * The verdict names the first workload to fail; the others that show the same problem (one
+   * missing image, one broken Secret) are counted, so nobody fixes one and meets the next.
+   */
+  function withOthers(status: Extract<RolloutStatus, { state: 'failed' }>, failed: WorkloadResult): string {
+    const reason = status.problem?.reason ?? status.reason;
+    const family = problemFamily(reason);
+    const same = [...results.values()].filter((other) => {
+      if (other === failed || other.state !== 'in-progress') return false;
+      const snapshot = snapshotOf(other.ref);
+      if (!snapshot) return false;
+      // Looked at, not tracked: their grace periods are not started by this look.
+      const seen = rolloutStatus(snapshot, policy, () => false, now());
+      return seen.state === 'failed'
+        ? problemFamily(seen.problem?.reason ?? seen.reason) === family
+        : seen.state === 'in-progress' &&
+            seen.problems.some((problem) => problemFamily(problem.reason) === family);
+    });
+    if (same.length === 0) return status.summary;
+    const names = same.map((other) => describeRef(other.ref));
+    return `${asSentence(status.summary)} ${same.length} more workload(s) show ${family === 'ImagePull' ? 'the same image pull error' : reason} too: ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, and ${names.length - 5} more` : ''}.`;
   }
 
   // A progress line per unfinished workload when its state changed, at most one per interval.

@@ -328,3 +328,60 @@ describe('FailFastTracker', () => {
     expect(check()).toBe('failed');
   });
 });
+
+describe('a progress deadline', () => {
+  const exceeded = () =>
+    deployment(
+      {},
+      {
+        readyReplicas: 2,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+          {
+            type: 'Progressing',
+            status: 'False',
+            reason: 'ProgressDeadlineExceeded',
+            message: 'ReplicaSet "api-7d9c" has timed out progressing.',
+          },
+        ],
+      },
+    );
+
+  it('names a pod of the new revision that is not ready, so its events and log can be shown', () => {
+    const ready = pod('api-7d9c-a', {
+      labels: { 'pod-template-hash': '7d9c' },
+      conditions: [{ type: 'Ready', status: 'True' }],
+    });
+    const stuck = pod('api-7d9c-b', {
+      labels: { 'pod-template-hash': '7d9c' },
+      conditions: [{ type: 'Ready', status: 'False' }],
+    });
+    const status = rolloutStatus(
+      snapshot(exceeded(), { replicaSets: [newRs], pods: [ready, stuck] }),
+      POLICY,
+      never,
+    );
+    expect(status).toMatchObject({
+      state: 'failed',
+      reason: 'ProgressDeadlineExceeded',
+      problem: { pod: 'api-7d9c-b' },
+    });
+    expect(status.summary).toBe(
+      'Deployment upload/api: progress deadline exceeded (ReplicaSet "api-7d9c" has timed out progressing.); pod api-7d9c-b is not ready',
+    );
+  });
+
+  it('names no pod when every new pod is ready', () => {
+    const ready = pod('api-7d9c-a', {
+      labels: { 'pod-template-hash': '7d9c' },
+      conditions: [{ type: 'Ready', status: 'True' }],
+    });
+    const status = rolloutStatus(
+      snapshot(exceeded(), { replicaSets: [newRs], pods: [ready] }),
+      POLICY,
+      never,
+    );
+    expect(status).toMatchObject({ state: 'failed', reason: 'ProgressDeadlineExceeded' });
+    expect(status).not.toHaveProperty('problem');
+  });
+});

@@ -64,6 +64,11 @@ const WAITING: Record<string, (message: string, policy: RolloutPolicy) => number
 /** Reasons that alternate for one cause share a key, so the grace runs from the first of them. */
 const FAMILY: Record<string, string> = { ErrImagePull: 'ImagePull', ImagePullBackOff: 'ImagePull' };
 
+/** Reasons that are one problem seen at different moments (ErrImagePull, then ImagePullBackOff). */
+export function problemFamily(reason: string): string {
+  return FAMILY[reason] ?? reason;
+}
+
 type Finding = Pick<PodProblem, 'reason' | 'message' | 'graceMs' | 'restarts' | 'exitCode'>;
 
 export function classifyPod(pod: Json, policy: RolloutPolicy): PodProblem[] {
@@ -106,7 +111,7 @@ export function classifyPod(pod: Json, policy: RolloutPolicy): PodProblem[] {
       const finding = classifyContainer(status, restartsAlways, policy);
       if (!finding) continue;
       const container = str(status, 'name') ?? '';
-      const family = FAMILY[finding.reason] ?? finding.reason;
+      const family = problemFamily(finding.reason);
       problems.push({ pod: name, container, init, ...finding, key: `${name}/${container}/${family}` });
     }
   }
@@ -174,6 +179,7 @@ const PHRASES: Record<string, (p: PodProblem) => string> = {
   CrashLoopBackOff: (p) =>
     `is crash-looping (restarted ${plural(p.restarts ?? 0, 'time')}` +
     `${p.exitCode === undefined ? '' : `, last exit code ${p.exitCode}`}${p.message ? `, ${p.message}` : ''})`,
+  NotReady: () => 'is not ready',
   ErrImagePull: (p) => `cannot pull its image: ${p.message}`,
   ImagePullBackOff: (p) => `cannot pull its image: ${p.message}`,
   InvalidImageName: (p) => `has an invalid image name: ${p.message}`,

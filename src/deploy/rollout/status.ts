@@ -27,7 +27,15 @@ export function rolloutStatus(
   const subject = workloadName(snapshot);
   let verdict = workloadVerdict(snapshot.workload);
   if (verdict.state === 'failed') {
-    return { state: 'failed', summary: `${subject}: ${verdict.message}`, reason: verdict.reason };
+    // The controller's deadline names no pod: name one that is not ready, so its events
+    // ("Readiness probe failed") and log lines are shown with the verdict.
+    const stuck = verdict.reason === 'ProgressDeadlineExceeded' ? notReadyPod(snapshot, policy) : undefined;
+    return {
+      state: 'failed',
+      summary: `${subject}: ${verdict.message}${stuck ? `; ${describeProblem(stuck)}` : ''}`,
+      reason: verdict.reason,
+      ...(stuck ? { problem: stuck } : {}),
+    };
   }
   const newPods = newRevisionPods(snapshot);
   if (verdict.state === 'current') {
@@ -55,6 +63,27 @@ export function rolloutStatus(
     };
   }
   return { state: 'in-progress', summary: verdict.summary, problems };
+}
+
+/** The first pod of the new revision that is not Ready, with the problem it shows (if any). */
+function notReadyPod(snapshot: WorkloadSnapshot, policy: RolloutPolicy): PodProblem | undefined {
+  for (const pod of newRevisionPods(snapshot)) {
+    const conditions = (pod.status as { conditions?: { type?: string; status?: string }[] } | undefined)
+      ?.conditions;
+    if (conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+    const name = nameOf(pod);
+    return (
+      classifyPod(pod, policy)[0] ?? {
+        pod: name,
+        init: false,
+        reason: 'NotReady',
+        message: 'is not ready',
+        graceMs: Number.POSITIVE_INFINITY,
+        key: `${name}//NotReady`,
+      }
+    );
+  }
+  return undefined;
 }
 
 /** "Deployment upload/api", as the failure's summary names it. */
