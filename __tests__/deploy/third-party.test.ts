@@ -6,13 +6,13 @@
  * namespace (made by kubectl itself), and with neither. Everything is read back with kubectl.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import type { CliCommand } from '../../src/cli/command.js';
-import { deployCommand } from '../../src/cli/deploy.js';
+import { deployCommand, diffCommand } from '../../src/cli/deploy.js';
 import { historyCommand } from '../../src/cli/history.js';
 import { pushImage } from './engine-deploy.js';
 
@@ -214,6 +214,26 @@ describe.each(MODES)('the guestbook, unmodified, with $name', (mode) => {
     const good = await deploy([...files(...ALL), ...imageFlags(GUESTBOOK_IMAGES, v2)]);
     expect(good.code).toBe(0);
     expect(await imagesIn(mode.namespace)).toEqual({ frontend: v2, 'redis-master': v2, 'redis-replica': v2 });
+    // A diff whose only change is the prune says so, and the file it names is there to read.
+    const diff = await cli(
+      diffCommand,
+      [
+        '--release-name',
+        release,
+        ...mode.flags,
+        ...files(...ALL.filter((f) => f !== 'frontend-service')),
+        ...imageFlags(GUESTBOOK_IMAGES, v2),
+        '--prune',
+      ],
+      kubeconfig,
+    );
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain(`# Prune would delete: Service ${mode.namespace}/frontend`);
+    expect(diff.stderr).not.toMatch(/already matches/);
+    const named = /The server-side diff is in (\S+); prune would delete 1 object\(s\)\./.exec(
+      diff.stderr,
+    )?.[1];
+    expect(named && existsSync(named)).toBe(true);
     const pruned = await deploy([
       ...files(...ALL.filter((f) => f !== 'frontend-service')),
       ...imageFlags(GUESTBOOK_IMAGES, v2),

@@ -178,6 +178,8 @@ async function runDeploy(
         { runner: deps.runner, logger, env: io.env, signal },
       );
       const cancelled = signal.aborted;
+      // A dry run's diff stays for the user to read (the log names its file); nothing else of the run is kept.
+      keep = result.result === 'dry-run' && result.deploy?.diffPath !== undefined;
       if (mode === 'diff') {
         if (result.result !== 'dry-run') {
           io.stderr(`error: ${result.verdict ?? `The dry run ended ${result.result}.`}\n`);
@@ -186,8 +188,6 @@ async function runDeploy(
         io.stdout(result.deploy?.diff ?? '');
         return wouldChange(result) ? EXIT.failed : EXIT.success;
       }
-      // A dry run's diff stays for the user to read; nothing else of the run is kept.
-      keep = result.result === 'dry-run' && result.deploy?.diffPath !== undefined;
       io.stdout(`${verdictLine(result, parsed.inputs.releaseName ?? '', cancelled)}\n`);
       return exitCodeOf(result, cancelled);
     });

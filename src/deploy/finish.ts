@@ -173,9 +173,11 @@ export async function dryRunDiff(
   await writeFile(settings.diffPath, diff, { mode: 0o600 });
   outcome.diff = diff;
   outcome.diffPath = settings.diffPath;
+  const matches =
+    result.exitCode === 0 && plan.objects.every((o) => !o.deferred) && outcome.wouldPrune.length === 0;
   logger.info(
-    result.exitCode === 0 && plan.objects.every((o) => !o.deferred)
+    matches
       ? 'The cluster already matches the manifests.'
-      : `The server-side diff is in ${settings.diffPath}.`,
+      : `The server-side diff is in ${settings.diffPath}${outcome.wouldPrune.length > 0 ? `; prune would delete ${outcome.wouldPrune.length} object(s)` : ''}.`,
   );
 }
