@@ -35,6 +35,8 @@ export interface PipelineDeps {
   workDir?: string;
   /** A context of the kubeconfig (the CLI's --context); the current one otherwise. */
   context?: string;
+  /** What gave the kubeconfig, as messages name it (see ConnectDeps.kubeconfigSource). */
+  kubeconfigSource?: string;
   /** Told when the plan passed and the cluster is about to change (see DeployDeps.onDeploying). */
   onDeploying?: DeployDeps['onDeploying'];
 }
@@ -181,22 +183,33 @@ async function runPhases(
   // The run's EKS client logs the SDK's retries and is aborted with the run.
   const eks = deps.eks ?? ((region: string) => createEksClient(region, { logger, signal: deps.signal }));
   const cluster = await timed('Cluster', () =>
-    connectCluster(inputs, { kubectl: deps.runner, logger, env, eks, context: deps.context }),
+    connectCluster(inputs, {
+      kubectl: deps.runner,
+      logger,
+      env,
+      eks,
+      context: deps.context,
+      kubeconfigSource: deps.kubeconfigSource,
+    }),
   );
   result.cluster = cluster;
   if (cluster?.written) deps.onCleanup?.({ kubeconfigPath: cluster.kubeconfigPath });
   throwIfCancelled(deps.signal, 'before anything was built or applied');
-  const prepared = await timed('Images', () =>
-    prepareImages(inputs, {
-      ecr: deps.ecr,
-      docker: deps.runner,
-      logger,
-      env,
-      tempDir: env.RUNNER_TEMP || undefined,
-      onLogin: (registry) => deps.onCleanup?.({ registry }),
-      signal: deps.signal,
-    }),
-  );
+  // No image to build (the CLI's are given as references): no phase, no empty group in the log.
+  const prepared =
+    inputs.images.length === 0
+      ? { images: {}, built: [] }
+      : await timed('Images', () =>
+          prepareImages(inputs, {
+            ecr: deps.ecr,
+            docker: deps.runner,
+            logger,
+            env,
+            tempDir: env.RUNNER_TEMP || undefined,
+            onLogin: (registry) => deps.onCleanup?.({ registry }),
+            signal: deps.signal,
+          }),
+        );
   throwIfCancelled(deps.signal, 'after the images were ready, before anything was applied');
   result.images = { ...Object.fromEntries(deps.givenImages ?? new Map()), ...prepared.images };
   result.built = prepared.built;

@@ -174,6 +174,9 @@ describe.each(MODES)('the guestbook, unmodified, with $name', (mode) => {
     ]);
     expect(result.stdout).toMatch(/^success: /m);
     expect(result.code).toBe(0);
+    // A terminal's words: no action input named, no empty build section.
+    expect(result.stderr).toMatch(/^Using the kubeconfig \S+ \(KUBECONFIG\)\.$/m);
+    expect(result.stderr).not.toMatch(/kubeconfig input|^== Images$/m);
     expect(await imagesIn(mode.namespace)).toEqual({ frontend: v1, 'redis-master': v1, 'redis-replica': v1 });
     expect(await recordCount(release, mode.namespace)).toBe(1);
     const services = await kubectl(['get', 'services', '-n', mode.namespace, '-o', 'name']);

@@ -39,8 +39,20 @@ export async function runCliPipeline(
   }
   const kubeconfig =
     options.kubeconfig ?? (deps.env.KUBECONFIG || path.join(os.homedir(), '.kube', 'config'));
+  const kubeconfigSource =
+    options.kubeconfig !== undefined
+      ? 'Option --kubeconfig'
+      : deps.env.KUBECONFIG
+        ? 'KUBECONFIG'
+        : 'The default kubeconfig';
   return runPipeline(
     { ...inputs, images: [], kubeconfig },
-    { ...deps, givenImages: options.images, workDir: options.workDir, context: options.context },
+    {
+      ...deps,
+      givenImages: options.images,
+      workDir: options.workDir,
+      context: options.context,
+      kubeconfigSource,
+    },
   );
 }

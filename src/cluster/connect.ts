@@ -22,6 +22,8 @@ export interface ConnectDeps {
   pluginEnv?: Record<string, string>;
   /** A context of the given kubeconfig (the CLI's --context); the current one otherwise. */
   context?: string;
+  /** What gave the kubeconfig input, as messages name it (the CLI: "Option --kubeconfig"); default the action's input. */
+  kubeconfigSource?: string;
 }
 
 export interface ClusterConnection {
@@ -88,20 +90,19 @@ export async function connectCluster(
     return undefined;
   }
   const source = inputs.kubeconfig ? 'input' : 'environment';
+  const named = deps.kubeconfigSource ?? "Input 'kubeconfig'";
   // KUBECONFIG may list several files (path-separated); kubectl merges them, so only check one input.
   if (source === 'input' && !existsSync(given)) {
-    throw new Error(
-      `Input 'kubeconfig' names ${given}, which does not exist. Expected the path of a kubeconfig file.`,
-    );
+    throw new Error(`${named} names ${given}, which does not exist. Expected the path of a kubeconfig file.`);
   }
   logger.info(
-    `Using the kubeconfig ${source === 'input' ? 'from the kubeconfig input' : 'in KUBECONFIG'}: ${given}.`,
+    `Using the kubeconfig ${given} (${source === 'input' ? named.replace(/^Input /, 'input ').replace(/^The /, 'the ') : 'KUBECONFIG'}).`,
   );
   const serverVersion = await proveConnection(deps, given, undefined, undefined).catch((error: Error) => {
     const unloadable = /error loading config file "[^"]*": (.*)$/m.exec(error.message);
     if (source !== 'input' || !unloadable) throw error;
     throw new Error(
-      `Input 'kubeconfig' names ${given}, which kubectl cannot load (${unloadable[1]?.trim()}). Expected a kubeconfig file (clusters, users and contexts).`,
+      `${named} names ${given}, which kubectl cannot load (${unloadable[1]?.trim()}). Expected a kubeconfig file (clusters, users and contexts).`,
     );
   });
   return { kubeconfigPath: given, source, written: false, authenticationMode: undefined, serverVersion };
