@@ -94,6 +94,30 @@ describe('k8s-deploy deploy and diff: the command line', () => {
     },
   );
 
+  it('records --commit as the commit (and the tag), or the one tag all --image references share', () => {
+    const base = ['--manifests', 'k8s', '--release-name', 'shop'];
+    const withCommit = parseDeployArgs([...base, '--commit', 'abc1234def'], {}, 'deploy');
+    expect(withCommit).toMatchObject({ commit: 'abc1234def', inputs: { tag: 'abc1234def' } });
+    const shared = parseDeployArgs(
+      [...base, '--image', 'api=r.io/api:1.4.2', '--image', 'web=r.io/web:1.4.2'],
+      {},
+      'deploy',
+    );
+    expect(shared.inputs.tag).toBe('1.4.2');
+    const mixed = parseDeployArgs(
+      [...base, '--image', 'api=r.io/api:1', '--image', 'web=r.io/web:2'],
+      {},
+      'deploy',
+    );
+    expect(mixed.inputs.tag).toBeUndefined();
+    expect(parseDeployArgs([...base, '--tag', 'rc1', '--commit', 'abc1234'], {}, 'deploy').inputs.tag).toBe(
+      'rc1',
+    );
+    expect(() => parseDeployArgs([...base, '--commit', 'main'], {}, 'deploy')).toThrow(
+      'Option --commit "main" is not a commit SHA; expected 7 to 40 hexadecimal digits, such as $(git rev-parse HEAD).',
+    );
+  });
+
   it('turns every flag into the input of the same name, with the action defaults for the rest', () => {
     const parsed = parseDeployArgs(
       [
@@ -298,10 +322,10 @@ describe('history and rollback: the command line', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it('reads --to as history shows it (v4) or as a number, and defaults the namespace and timeout as the action', () => {
+  it('reads --to as history shows it (v4) or as a number, leaves the namespace to the kubeconfig context, and defaults the timeout as the action', () => {
     expect(parseRollbackArgs(['--release-name', 'shop', '--to', 'v4'], {})).toEqual({
       releaseName: 'shop',
-      namespace: 'default',
+      namespace: undefined,
       to: 4,
       rolloutTimeoutMs: 600_000,
       crashloopRestarts: 2,

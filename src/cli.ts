@@ -15,6 +15,8 @@ const RELEASE_NAME: Option = [
 const MANIFEST_OPTIONS: readonly Option[] = [
   ['--manifests PATH', 'A file, folder, glob or kustomize folder; repeat for more.'],
   ['--image NAME=REF', 'Put the pre-built REF in every container whose image is NAME; repeat for more.'],
+  ['--commit SHA', 'The commit the release records and annotates (GITHUB_SHA in a workflow).'],
+  ['--tag T', 'The release tag; default the commit, else the one tag every --image shares.'],
   ...CLUSTER,
   [
     '--namespace NS',
@@ -69,7 +71,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summary:
       'Deploy the manifests as the action does: render, migrate, apply, verify, roll back, record the release.',
     usage:
-      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]',
+      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]',
     options: [
       ...MANIFEST_OPTIONS,
       ['--rollout-timeout D', 'One deadline for all workloads to roll out; default 10m.'],
@@ -91,7 +93,7 @@ const COMMANDS: readonly CommandEntry[] = [
     name: 'diff',
     summary: 'Show what deploy would change (its dry run): exit 0 nothing, 1 something, as kubectl diff.',
     usage:
-      'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]',
+      'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]',
     options: MANIFEST_OPTIONS,
     load: async () => (await import('./cli/deploy.js')).diffCommand(),
   },

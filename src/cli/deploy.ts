@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { StreamLogger } from '../log.js';
+import { parseImageReference } from '../manifests/image-reference.js';
 import { imageReplacements } from '../manifests/images.js';
 import type { PipelineResult } from '../pipeline.js';
 import { NodeProcessRunner } from '../process.js';
@@ -20,9 +21,9 @@ import { splitImageFlag } from './render.js';
 
 // The same lines as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const DEPLOY_USAGE =
-  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
+  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
 export const DIFF_USAGE =
-  'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]';
+  'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]';
 
 /** What diff and deploy share: the manifests, the images, the cluster and what plans the set. */
 const PLAN_OPTIONS = {
@@ -33,6 +34,8 @@ const PLAN_OPTIONS = {
   'release-name': { type: 'string' },
   'migration-job': { type: 'string' },
   'migration-timeout': { type: 'string' },
+  commit: { type: 'string' },
+  tag: { type: 'string' },
   prune: { type: 'boolean' },
 } as const;
 
@@ -49,6 +52,8 @@ const DEPLOY_OPTIONS = {
 interface Parsed {
   inputs: ReturnType<typeof inputsFromFlags>;
   images: ReturnType<typeof imageReplacements>;
+  /** --commit: the commit the release records and annotates (what GITHUB_SHA is in a workflow). */
+  commit?: string;
   kubeconfig?: string;
   context?: string;
 }
@@ -72,6 +77,13 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
   if (!Array.isArray(manifests) || manifests.length === 0)
     throw new UsageError(`Option --manifests is required. ${usage}`);
   const images = imageReplacements((Array.isArray(values.image) ? values.image : []).map(splitImageFlag));
+  const commit = text('commit');
+  if (commit !== undefined && !/^[0-9a-f]{7,40}$/i.test(commit)) {
+    throw new UsageError(
+      `Option --commit ${JSON.stringify(commit)} is not a commit SHA; expected 7 to 40 hexadecimal digits, such as $(git rev-parse HEAD).`,
+    );
+  }
+  const shaEnv = commit !== undefined ? { ...env, GITHUB_SHA: commit } : env;
   const inputs = inputsFromFlags(
     {
       // One per line, as the action's input: a comma belongs to brace globs.
@@ -87,11 +99,26 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
       rollback: values['no-rollback'] === true ? 'false' : 'true',
       prune: values.prune === true ? 'true' : 'false',
       'dry-run': mode === 'diff' || values['dry-run'] === true ? 'true' : 'false',
+      // The release's tag: --tag, else the commit, else the one tag all --image references share.
+      tag: text('tag') ?? (shaEnv.GITHUB_SHA?.trim() ? undefined : sharedTag(images)),
     },
-    env,
+    shaEnv,
   );
   requireReleaseName(inputs, usage);
-  return { inputs, images, kubeconfig: text('kubeconfig'), context: text('context') };
+  return {
+    inputs,
+    images,
+    ...(commit !== undefined ? { commit } : {}),
+    kubeconfig: text('kubeconfig'),
+    context: text('context'),
+  };
+}
+
+/** The tag every given image reference has, when they agree on one (`…/api:1.4.2`, `…/web:1.4.2`). */
+function sharedTag(images: ReturnType<typeof imageReplacements>): string | undefined {
+  const tags = new Set([...images.values()].map((reference) => parseImageReference(reference)?.tag));
+  const [only] = tags;
+  return tags.size === 1 && only !== undefined ? only : undefined;
 }
 
 /**
@@ -175,7 +202,12 @@ async function runDeploy(
       const result = await runCliPipeline(
         parsed.inputs,
         { images: parsed.images, kubeconfig: parsed.kubeconfig, context: parsed.context, workDir },
-        { runner: deps.runner, logger, env: io.env, signal },
+        {
+          runner: deps.runner,
+          logger,
+          env: parsed.commit !== undefined ? { ...io.env, GITHUB_SHA: parsed.commit } : io.env,
+          signal,
+        },
       );
       const cancelled = signal.aborted;
       // A dry run's diff stays for the user to read (the log names its file); nothing else of the run is kept.
