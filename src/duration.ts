@@ -22,3 +22,15 @@ export function formatDuration(ms: number): string {
   const rest = Math.round(seconds - minutes * 60);
   return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
 }
+
+/** `4.2 s`, `37 s`: how the log and the verdicts say a wait or a deadline. */
+export function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/** `4.2 s`, `2 min 5 s`: how the summary says a phase's time. */
+export function minutesAndSeconds(ms: number): string {
+  return ms >= 60_000
+    ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+    : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,5 +1,6 @@
 import { type HistoryEntry, readHistory } from '../deploy/history.js';
 import { NodeProcessRunner } from '../process.js';
+import { firstLine } from '../text.js';
 import { recordsNamespace, runApiCommand } from './api-command.js';
 import {
   CLUSTER_OPTIONS,
@@ -30,11 +31,6 @@ function shortTag(tag: string | undefined, commit: string | undefined): string {
   return /^[0-9a-f]{12,64}$/.test(value) ? value.slice(0, 7) : value;
 }
 
-function firstLine(text: string | undefined): string {
-  const line = (text ?? '').trim().split('\n')[0] ?? '';
-  return line.length > REASON_WIDTH ? `${line.slice(0, REASON_WIDTH - 1)}…` : line;
-}
-
 /** The history as a table, newest first, one release a line; columns padded to their widest cell. */
 export function formatHistory(entries: readonly HistoryEntry[]): string {
   const rows: string[][] = [['VERSION', 'STATUS', 'TAG/COMMIT', 'DEPLOYED AT', 'FINISHED', 'RUN', 'REASON']];
@@ -42,7 +38,7 @@ export function formatHistory(entries: readonly HistoryEntry[]): string {
     const record = entry.record;
     rows.push(
       record === undefined
-        ? [`v${entry.version}`, 'unreadable', '-', '-', '-', '-', firstLine(entry.problem)]
+        ? [`v${entry.version}`, 'unreadable', '-', '-', '-', '-', firstLine(entry.problem, REASON_WIDTH)]
         : [
             `v${record.version}`,
             record.status,
@@ -50,7 +46,7 @@ export function formatHistory(entries: readonly HistoryEntry[]): string {
             when(record.startedAt),
             when(record.finishedAt),
             record.runUrl ?? '-',
-            firstLine(record.reason),
+            firstLine(record.reason, REASON_WIDTH),
           ],
     );
   }

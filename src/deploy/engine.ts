@@ -1,4 +1,5 @@
 import { load } from 'js-yaml';
+import { seconds } from '../duration.js';
 import type { Logger } from '../log.js';
 import type { SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
@@ -23,7 +24,7 @@ import {
 import { encodeRecord, ReleaseStore } from './release.js';
 import { rollBack } from './rollback.js';
 import { rolloutPolicy } from './rollout/policy.js';
-import { logFailureDetails, seconds, VERIFIED_KINDS, verifyRollout } from './verify.js';
+import { logFailureDetails, VERIFIED_KINDS, verifyRollout } from './verify.js';
 
 export interface DeployDeps {
   kubectl: Kubectl;

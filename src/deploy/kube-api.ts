@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
+import { sleep } from '../sleep.js';
 import type { Kubectl } from './kubectl.js';
 import type { Json } from './objects.js';
 
@@ -98,7 +99,7 @@ export class KubeApi {
           await api.close();
           throw new Error(`kubectl proxy did not start: ${output.trim() || 'no answer within 30 s'}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100, stopProxy.signal);
       }
     }
   }
@@ -140,7 +141,8 @@ export class KubeApi {
         this.logger?.info(
           `${method} ${requestPath.split('?')[0]} failed (${status ?? 'no answer'}: ${(error as Error).message}); retry ${attempt + 1} of ${retries}${delayMs ? ` in ${delayMs} ms` : ''}.`,
         );
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        // Not cut short by the run's cancellation: the rollback after a cancel uses this client too.
+        await sleep(delayMs);
       }
     }
   }

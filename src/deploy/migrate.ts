@@ -1,3 +1,4 @@
+import { seconds } from '../duration.js';
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
@@ -8,7 +9,7 @@ import { describeRef, type Json, labelsOf, metadataOf, type ObjectRef, refOf, to
 import type { PlannedObject } from './plan.js';
 import { conditionIs } from './rollout/objects.js';
 import type { RolloutPolicy } from './rollout/status.js';
-import { seconds, type VerifyResult, verifyRollout } from './verify.js';
+import { type VerifyResult, verifyRollout } from './verify.js';
 import { ObjectCache } from './watch.js';
 
 /** Finished migration Jobs kept for `kubectl logs` and post-mortems; older ones are deleted. */

@@ -1,3 +1,4 @@
+import { seconds } from '../duration.js';
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { asSentence } from '../verdict.js';
@@ -295,10 +296,6 @@ export function logFailureDetails(result: VerifyResult | undefined, logger: Logg
         .join('\n')}`,
     );
   }
-}
-
-export function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 export { describeProblem };

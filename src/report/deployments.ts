@@ -41,6 +41,7 @@
 
 import type { getOctokit } from '@actions/github';
 import type { Logger } from '../log.js';
+import { firstLine } from '../text.js';
 import { isProductionEnvironment, statusDescription } from './deployment-rules.js';
 
 export { isProductionEnvironment, statusDescription } from './deployment-rules.js';
@@ -351,15 +352,6 @@ function splitRepository(repository: string): [string, string] {
     throw new Error(`The repository ${JSON.stringify(repository)} is not owner/repo.`);
   }
   return [owner, repo];
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .find((line) => line !== '') ?? ''
-  );
 }
 
 /** Octokit's own log (deprecations, retries) goes to debug: never to the job's warnings. */

@@ -2,8 +2,10 @@ import { parse } from 'yaml';
 import type { DeployOutcome, PhaseTiming } from '../deploy/engine.js';
 import { describeRef, type ObjectRef, redact, secretValues } from '../deploy/objects.js';
 import type { WorkloadResult } from '../deploy/verify.js';
+import { minutesAndSeconds } from '../duration.js';
 import { formatLocation } from '../manifests/errors.js';
 import type { PipelineResult } from '../pipeline.js';
+import { plural } from '../text.js';
 import { renderedObject } from './annotations.js';
 
 /** GitHub refuses a step summary over 1 MiB; the summary stays under this many bytes. */
@@ -189,7 +191,7 @@ function verdictSentence(result: PipelineResult): string | undefined {
     return `v${deploy.release} already has exactly these manifests and the cluster matches them: nothing was applied.`;
   const workloads = deploy.verify?.workloads ?? [];
   const slowest = Math.max(0, ...workloads.map((w) => w.durationMs ?? 0));
-  return `${capitalize(planCounts(deploy.changes, true))}${workloads.length > 0 ? `; ${plural(workloads.length, 'workload')} rolled out in ${seconds(slowest)}` : ''}.`;
+  return `${capitalize(planCounts(deploy.changes, true))}${workloads.length > 0 ? `; ${plural(workloads.length, 'workload')} rolled out in ${minutesAndSeconds(slowest)}` : ''}.`;
 }
 
 function planCounts(changes: { change: 'create' | 'update' | 'unchanged' }[], past = false): string {
@@ -275,7 +277,7 @@ function migration(deploy: DeployOutcome): string[] {
   const m = deploy.migration;
   if (!m) return [];
   const job = code(`${m.job.namespace ? `${m.job.namespace}/` : ''}${m.job.name}`);
-  const time = seconds(m.durationMs);
+  const time = minutesAndSeconds(m.durationMs);
   const lines = ['### Migration', ''];
   if (m.status === 'complete') lines.push(`✅ Job ${job} completed in ${time}.`);
   else if (m.status === 'skipped') lines.push(`✅ Job ${job} already completed for this tag: not run again.`);
@@ -299,7 +301,7 @@ function rollouts(result: PipelineResult, leftOut: string[]): string[] {
   const order = [...workloads].sort((a, b) => rank(a) - rank(b));
   for (const w of order.slice(0, TABLE_ROWS)) {
     lines.push(
-      `| ${code(describeRef(w.ref))} | ${readiness(w)} | ${w.durationMs !== undefined ? seconds(w.durationMs) : ''} | ${cell(workloadVerdict(w, cancelled))} |`,
+      `| ${code(describeRef(w.ref))} | ${readiness(w)} | ${w.durationMs !== undefined ? minutesAndSeconds(w.durationMs) : ''} | ${cell(workloadVerdict(w, cancelled))} |`,
     );
   }
   if (order.length > TABLE_ROWS) {
@@ -477,7 +479,7 @@ export function timeline(result: PipelineResult): string[] {
       phase.outcome
     ];
     const what = phase.outcome === 'done' ? '' : ` ${phase.outcome}`;
-    const name = ganttText(`${phase.name}${what} ${seconds(phase.durationMs)}`);
+    const name = ganttText(`${phase.name}${what} ${minutesAndSeconds(phase.durationMs)}`);
     lines.push(
       `  ${name} :${tags}p${index}, ${Math.round(phase.startedAt)}, ${Math.max(1, Math.round(phase.durationMs))}ms`,
     );
@@ -545,16 +547,6 @@ function cell(value: string): string {
 
 function code(value: string): string {
   return value.includes('`') ? `\`\` ${value} \`\`` : `\`${value}\``;
-}
-
-function seconds(ms: number): string {
-  return ms >= 60_000
-    ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
-    : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function capitalize(value: string): string {

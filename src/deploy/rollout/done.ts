@@ -1,4 +1,5 @@
-import { condition, conditionIs, field, num, plural, str } from './objects.js';
+import { plural } from '../../text.js';
+import { condition, conditionIs, field, num, str } from './objects.js';
 import { generationObserved } from './revisions.js';
 import type { Json } from './types.js';
 

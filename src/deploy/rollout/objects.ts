@@ -51,10 +51,6 @@ export function timeOf(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 /** When an Event last happened: lastTimestamp, the series' last observation, eventTime, creation. */
 export function eventTime(event: Json): number | undefined {
   return (

@@ -1,4 +1,5 @@
-import { field, nameOf, plural, records, str } from './objects.js';
+import { firstLine, plural } from '../../text.js';
+import { field, nameOf, records, str } from './objects.js';
 import type { Json, PodProblem, RolloutPolicy } from './types.js';
 
 /*
@@ -158,7 +159,10 @@ function crashLoop(status: Json, policy: RolloutPolicy): Finding | undefined {
   const last = field(status, 'state', 'terminated') ?? field(status, 'lastState', 'terminated');
   const lastReason = str(last, 'reason');
   // "Error" says nothing beyond the exit code; OOMKilled or a termination message does.
-  const message = [lastReason === 'Error' ? undefined : lastReason, firstLine(str(last, 'message'))]
+  const message = [
+    lastReason === 'Error' ? undefined : lastReason,
+    firstLine(str(last, 'message'), 201) || undefined,
+  ]
     .filter(Boolean)
     .join(': ');
   const graceMs = (crashed && restarts >= tolerated) || restarts > tolerated ? 0 : Infinity;
@@ -168,11 +172,6 @@ function crashLoop(status: Json, policy: RolloutPolicy): Finding | undefined {
 function exitCodeOf(terminated: unknown): number | undefined {
   const code = field(terminated, 'exitCode');
   return typeof code === 'number' ? code : undefined;
-}
-
-function firstLine(text: string | undefined): string | undefined {
-  const line = text?.trim().split('\n')[0];
-  return line && line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 const PHRASES: Record<string, (p: PodProblem) => string> = {

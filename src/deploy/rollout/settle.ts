@@ -1,3 +1,4 @@
+import { seconds } from '../../duration.js';
 import { field, nameOf, num, records, str, timeOf } from './objects.js';
 import type { Json } from './types.js';
 
@@ -52,8 +53,8 @@ export function settling(
   }
   if (!slowest) return undefined;
   const ran = slowest.running
-    ? `has run ${secondsOf(slowest.ranMs)} of ${secondsOf(settleMs)}`
-    : `is not running (each pod must run ${secondsOf(settleMs)})`;
+    ? `has run ${seconds(slowest.ranMs)} of ${seconds(settleMs)}`
+    : `is not running (each pod must run ${seconds(settleMs)})`;
   return {
     summary: `settling: pod ${slowest.pod} ${ran}`,
   };
@@ -76,8 +77,4 @@ function runningFor(status: Json, now: number): number | undefined {
   if (field(status, 'state', 'running') == null) return undefined;
   const started = timeOf(field(status, 'state', 'running', 'startedAt'));
   return started === undefined ? Number.POSITIVE_INFINITY : Math.max(0, now - started);
-}
-
-function secondsOf(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
