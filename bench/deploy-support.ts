@@ -111,7 +111,6 @@ export function isMain(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
 }
 
-// The two helpers below are what __tests__/deploy/support.ts does for the tests; that module
-// imports @jest/globals (for useSandbox), which cannot be loaded outside jest.
-
-export { deployYaml, pushImage } from '../__tests__/deploy/engine-deploy.js';
+// The engine deploy and the image push the tests use too: they live with the sandbox, free of
+// jest, so neither the benchmarks nor the tests import the other's files.
+export { deployYaml, pushImage } from '../sandbox/engine-deploy.js';

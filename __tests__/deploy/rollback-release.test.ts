@@ -9,12 +9,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pushImage } from '../../sandbox/engine-deploy.js';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import type { CliCommand } from '../../src/cli/command.js';
 import { deployCommand } from '../../src/cli/deploy.js';
 import { historyCommand } from '../../src/cli/history.js';
 import { rollbackCommand } from '../../src/cli/rollback.js';
-import { pushImage } from './engine-deploy.js';
 
 const GUESTBOOK = join(import.meta.dirname, '..', 'fixtures', 'third-party', 'guestbook');
 const NS = 'rb';

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll } from '@jest/globals';
+import { pushImage } from '../../sandbox/engine-deploy.js';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import { NodeProcessRunner } from '../../src/process.js';
-import { pushImage } from './engine-deploy.js';
 
 export interface TestSandbox {
   sandbox: RunningSandbox;
@@ -122,7 +122,7 @@ export async function configValue(sandbox: RunningSandbox, namespace: string): P
   return kubectlRun(sandbox, ['get', 'configmap/settings', '-n', namespace, '-o', 'jsonpath={.data.value}']);
 }
 
-export { deployYaml, pushImage, type TestDeploy } from './engine-deploy.js';
+export { deployYaml, pushImage, type TestDeploy } from '../../sandbox/engine-deploy.js';
 
 /** One entry of the sandbox API server's audit log (sandbox/apiserver/audit.ts). */
 export interface AuditEntry {

@@ -10,11 +10,11 @@ import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pushImage } from '../../sandbox/engine-deploy.js';
 import { type RunningSandbox, startSandbox } from '../../sandbox/testing.js';
 import type { CliCommand } from '../../src/cli/command.js';
 import { deployCommand, diffCommand } from '../../src/cli/deploy.js';
 import { historyCommand } from '../../src/cli/history.js';
-import { pushImage } from './engine-deploy.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'third-party');
 const GUESTBOOK = join(FIXTURES, 'guestbook');

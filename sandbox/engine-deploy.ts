@@ -4,14 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { pushStandInImage } from '../../sandbox/seed-images.js';
-import type { RunningSandbox } from '../../sandbox/testing.js';
-import { type DeployOutcome, type DeploySettings, deploy } from '../../src/deploy/engine.js';
-import { Kubectl } from '../../src/deploy/kubectl.js';
-import { DEFAULT_SETTLE_MS } from '../../src/deploy/rollout/policy.js';
-import { StreamLogger } from '../../src/log.js';
-import { renderManifests } from '../../src/manifests/render.js';
-import { NodeProcessRunner } from '../../src/process.js';
+import { type DeployOutcome, type DeploySettings, deploy } from '../src/deploy/engine.js';
+import { Kubectl } from '../src/deploy/kubectl.js';
+import { DEFAULT_SETTLE_MS } from '../src/deploy/rollout/policy.js';
+import { StreamLogger } from '../src/log.js';
+import { renderManifests } from '../src/manifests/render.js';
+import { NodeProcessRunner } from '../src/process.js';
+import { pushStandInImage } from './seed-images.js';
+import type { RunningSandbox } from './testing.js';
 
 /** Builds a tiny image (FROM scratch, optional ENV lines) and pushes it to the sandbox's ECR. */
 export async function pushImage(
