@@ -187,6 +187,7 @@ describe('deploy: verdict line and exit code', () => {
     pruneKept: [],
     phases: [],
     kubectlProcesses: 0,
+    secretValues: [],
     ...extra,
   });
   const result = (

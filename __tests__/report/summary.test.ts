@@ -617,6 +617,22 @@ describe('runSummary: the manifests’ Secret values', () => {
     expect(summary).toContain('auth *** refused');
     expect(summary).not.toContain('s3cr3t-db-pass');
   });
+
+  it('hides the live values the manifests replace too: the failed pod may run with the old one', () => {
+    const leaky = { ...crashLooping, logs: ['connecting as app:old-db-pass-2025'] };
+    const base = OUTCOMES.rolledBack();
+    const result = {
+      ...base,
+      deploy: {
+        ...base.deploy,
+        secretValues: ['old-db-pass-2025'],
+        verify: { ...base.deploy?.verify, workloads: [leaky] },
+      } as DeployOutcome,
+    };
+    const summary = runSummary(result);
+    expect(summary).toContain('connecting as app:***');
+    expect(summary).not.toContain('old-db-pass-2025');
+  });
 });
 
 describe('runSummary: a failed first release', () => {

@@ -6,7 +6,7 @@ import type { RenderedObject } from '../manifests/render.js';
 import { type PhaseTiming, phaseTimer } from '../phases.js';
 import { isRecord } from '../records.js';
 import { nothingChanged } from '../verdict.js';
-import { applyObjects, handOverReplicas, waitForCrds } from './apply.js';
+import { applyObjects, handOverReplicas, parseManifest, waitForCrds } from './apply.js';
 import { dryRunDiff, prune, record, recordOf } from './finish.js';
 import { identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
@@ -73,6 +73,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     pruneKept: [],
     phases: [],
     kubectlProcesses: 0,
+    secretValues: [],
   };
   const phase = phaseTimer(outcome.phases, logger, signal, now);
   const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
@@ -133,9 +134,15 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       return { plan: planned, store, history, latest, lastGood, version, identities };
     });
     outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
-    // The manifests' Secret values (and the live ones they replace) are masked from here on.
-    for (const o of plan.plan.objects)
-      for (const value of [...secretValues(o.object), ...secretValues(o.live)]) logger.setSecret(value);
+    // The manifests' Secret values, the live ones they replace and the last good release's (a
+    // rollback restores them) are masked from here on, in the log and in the summary.
+    outcome.secretValues = [
+      ...new Set([
+        ...plan.plan.objects.flatMap((o) => [...secretValues(o.object), ...secretValues(o.live)]),
+        ...(plan.lastGood ? parseManifest(plan.lastGood.manifest).flatMap(secretValues) : []),
+      ]),
+    ];
+    for (const value of outcome.secretValues) logger.setSecret(value);
     policy.producedByOperators = producedByOperators(plan.plan.objects);
     outcome.previousRelease = plan.latest?.version;
 

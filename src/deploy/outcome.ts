@@ -75,4 +75,9 @@ export interface DeployOutcome {
   failedAt?: SourceLocation;
   phases: PhaseTiming[];
   kubectlProcesses: number;
+  /**
+   * Every Secret value the run saw — the manifests', the live ones they replace, the last good
+   * release's — in the forms text shows them: for masking (log, summary), never to print.
+   */
+  secretValues: string[];
 }

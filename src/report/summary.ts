@@ -48,9 +48,10 @@ interface TimelinePhase {
 export function runSummary(result: PipelineResult, options: SummaryOptions = {}): string {
   const maxBytes = options.maxBytes ?? SUMMARY_LIMIT_BYTES;
   const diffLines = options.diffLines ?? DIFF_LINES_SHOWN;
-  // The log shows the manifests' Secret values as *** (the engine masks them); a failing pod's
-  // log lines or a verdict may hold one too, and the summary must not show what the log hides.
-  const secrets = manifestSecretValues(result);
+  // The log shows every Secret value the run saw as *** (the engine masks the manifests', the
+  // live ones they replace and the last good release's); a failing pod's log lines or a verdict
+  // may hold one too, and the summary must not show what the log hides.
+  const secrets = [...manifestSecretValues(result), ...(result.deploy?.secretValues ?? [])];
   const compose = (lines: number) => redact(composeShown(result, lines), secrets);
   const whole = compose(diffLines);
   if (byteLength(whole) <= maxBytes) return whole;
