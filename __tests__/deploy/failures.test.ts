@@ -18,6 +18,35 @@ function app(namespace: string, imageRef: string, config: string, selector = 'we
   return webApp(namespace, imageRef, { config, selector });
 }
 
+describe('writes whose answer is lost', () => {
+  it('a release record the server stored but answered 504 for is sent again and counted once', async () => {
+    const ns = 'lost-answer';
+    await addFault(ctx.sandbox, {
+      path: `/namespaces/${ns}/secrets$`,
+      methods: ['POST'],
+      status: 504,
+      afterServing: true,
+      count: 1,
+    });
+    const run = await deployYaml(ctx.sandbox, app(ns, ctx.image, 'good'), { releaseName: 'web' });
+    await clearFaults(ctx.sandbox);
+    expect(run.outcome.result).toBe('success');
+    expect(run.outcome.release).toBe(1);
+    expect(run.log.join('\n')).not.toMatch(/record could not be written/);
+    const records = await kubectlRun(ctx.sandbox, [
+      'get',
+      'secrets',
+      '-n',
+      ns,
+      '-l',
+      'k8s-deploy-action/release=web',
+      '-o',
+      'name',
+    ]);
+    expect(records.trim().split('\n')).toEqual(['secret/k8s-deploy.web.v1']);
+  }, 90_000);
+});
+
 describe('deploys that must fail, and what they leave behind', () => {
   it('a Deployment whose image does not exist fails within seconds, is rolled back, and the next deploy succeeds', async () => {
     const ns = 'missing-image';

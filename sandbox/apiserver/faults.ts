@@ -13,6 +13,11 @@ export interface FaultRule {
   dryRun?: boolean;
   /** Answer with this status instead of serving the request (500 or 429, or another 4xx/5xx). */
   status?: number;
+  /**
+   * Serve the request first (a write takes effect), then answer `status`: a real API server whose
+   * storage committed but whose answer timed out (504) or whose connection broke after the write.
+   */
+  afterServing?: boolean;
   /** Share of matching requests that get `status`, 0..1 (default 1). */
   share?: number;
   /** Retry-After seconds sent with a 429 (default 1). */
@@ -40,7 +45,7 @@ export interface TokenLifetime {
 
 export interface FaultDecision {
   latencyMs: number;
-  failWith?: { status: number; retryAfterSeconds?: number };
+  failWith?: { status: number; retryAfterSeconds?: number; afterServing?: boolean };
   closeWatchAfterEvents?: number;
 }
 
@@ -60,6 +65,9 @@ export function checkRule(input: unknown): FaultRule | string {
     new RegExp(rule.path);
   } catch {
     return `"path" is not a valid regular expression: ${rule.path}`;
+  }
+  if (rule.afterServing !== undefined && typeof rule.afterServing !== 'boolean') {
+    return `"afterServing" must be true or false, got ${JSON.stringify(rule.afterServing)}.`;
   }
   if (rule.dryRun !== undefined && typeof rule.dryRun !== 'boolean') {
     return `"dryRun" must be true or false, got ${JSON.stringify(rule.dryRun)}.`;
@@ -121,6 +129,7 @@ export class FaultPlan {
       if (rule.status !== undefined && !decision.failWith) {
         decision.failWith = {
           status: rule.status,
+          ...(rule.afterServing ? { afterServing: true } : {}),
           ...(rule.status === 429 ? { retryAfterSeconds: rule.retryAfterSeconds ?? 1 } : {}),
         };
       }

@@ -76,9 +76,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // its context cancelled before it writes): a killed `kubectl apply` changes nothing late.
       if (req.socket.destroyed) return;
     }
-    if (decision.failWith) {
-      const { status, retryAfterSeconds } = decision.failWith;
-      const reason = status === 429 ? 'TooManyRequests' : status >= 500 ? 'InternalError' : 'BadRequest';
+    const injectFault = (failWith: NonNullable<typeof decision.failWith>) => {
+      const { status, retryAfterSeconds } = failWith;
+      const reason =
+        status === 429
+          ? 'TooManyRequests'
+          : status === 504
+            ? 'Timeout'
+            : status >= 500
+              ? 'InternalError'
+              : 'BadRequest';
       const headers: Record<string, string> =
         retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
       sendJson(
@@ -87,6 +94,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         statusObject(status, reason, `injected fault (sandbox admin endpoint): ${status}`),
         headers,
       );
+    };
+    if (decision.failWith && !decision.failWith.afterServing) {
+      injectFault(decision.failWith);
       return;
     }
     switch (target.kind) {
@@ -143,6 +153,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     else if (method === 'DELETE') outcome = await remove(ctx);
     else throw new ApiError(405, 'MethodNotAllowed', `${method} is not supported on ${url.pathname}`);
     if (outcome === 'streamed') return;
+    // Served (the write took effect), but the client is told it failed.
+    if (decision.failWith?.afterServing) {
+      injectFault(decision.failWith);
+      return;
+    }
     const headers: Record<string, string> = {};
     if (ctx.warnings.length > 0)
       headers.Warning = ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isRecord } from '../records.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
-import { type Json, metadataOf, type ObjectRef } from './objects.js';
+import { canonical, type Json, metadataOf, type ObjectRef } from './objects.js';
 
 export type ReleaseStatus = 'success' | 'failed' | 'rolled-back';
 
@@ -160,14 +160,24 @@ export class ReleaseStore {
       .sort((a, b) => b.version - a.version);
   }
 
-  /** Writes a new record; a record of the same version already there means another run deployed at once. */
+  /**
+   * Writes a new record under its deterministic name, so a create whose answer was lost (a 5xx, a
+   * broken connection) is safely sent again: an AlreadyExists holding exactly this record is our
+   * own earlier attempt. One holding another record means another run deployed at once.
+   */
   async create(record: ReleaseRecord): Promise<void> {
+    const secret = recordSecret(record, this.namespace);
     try {
       await this.api.request('POST', resourcePath('Secret', this.namespace), {
-        body: recordSecret(record, this.namespace),
+        body: secret,
+        idempotent: true,
       });
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
+        const existing = await this.api.get(
+          resourcePath('Secret', this.namespace, recordName(this.release, record.version)),
+        );
+        if (existing && canonical(existing.data) === canonical(secret.data)) return;
         throw new Error(
           `Release ${record.name} v${record.version} was recorded by another run at the same time; deploys of one release must not overlap (use a concurrency group).`,
         );

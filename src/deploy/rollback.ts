@@ -4,7 +4,7 @@ import { ApplyError, applyObjects, PROTECTED_KINDS, parseManifest } from './appl
 import type { Identities } from './identity.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import { describeRef, type Json, keyOf, metadataOf, type ObjectRef, refOf } from './objects.js';
+import { describeRef, type Json, keyOf, metadataOf, type ObjectRef, refOf, uidOf } from './objects.js';
 import type { Plan } from './plan.js';
 import type { ReleaseRecord } from './release.js';
 import type { RolloutPolicy } from './rollout/status.js';
@@ -220,7 +220,16 @@ async function replaceStatefulSetPods(
     });
     for (const pod of items) {
       const name = String(metadataOf(pod).name);
-      await api.request('DELETE', resourcePath('Pod', namespace, name), { body: {} });
+      // By uid, so sending it again after a lost answer deletes nothing else (a recreated pod
+      // of the same name is the controller's new one).
+      try {
+        await api.request('DELETE', resourcePath('Pod', namespace, name), {
+          body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: uidOf(pod) } },
+          idempotent: true,
+        });
+      } catch (error) {
+        if (!(error instanceof ApiError && (error.status === 404 || error.status === 409))) throw error;
+      }
       replaced.push(`${namespace}/${name}`);
     }
   }
