@@ -322,6 +322,17 @@ export async function remove(ctx: RequestContext): Promise<Outcome> {
   ctx.auditNotes.changed = false;
   const propagation = propagationOf(ctx, options);
   const targets = ctx.name === undefined ? ctx.store.list(ctx.type, ctx.namespace) : [requireObject(ctx)];
+  // DeleteOptions.preconditions: the real server refuses with 409 when the object is another one.
+  const preconditions = isMap(options.preconditions) ? options.preconditions : {};
+  for (const target of targets) {
+    if (typeof preconditions.uid === 'string' && preconditions.uid !== target.metadata.uid) {
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${qualifiedResource(ctx.type)} "${target.metadata.name}": Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${target.metadata.uid}`,
+      );
+    }
+  }
   const results = targets.map((target) =>
     ctx.store.delete(ctx.type, target.metadata.namespace, target.metadata.name, propagation, { dryRun }),
   );

@@ -52,6 +52,8 @@ export interface DeploySettings extends EngineInputs {
   runUrl: string | undefined;
   /** Where the dry run's diff goes. */
   diffPath: string;
+  /** The `allow-paused` input: a paused Deployment's template not rolled out passes verify. */
+  allowPaused?: boolean;
 }
 
 export interface DeployDeps {
@@ -131,6 +133,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   };
   const phase = phaseTimer(outcome.phases, logger, signal, now);
   const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
+  policy.allowPaused = settings.allowPaused === true;
   let api: KubeApi | undefined;
   try {
     api = await KubeApi.start(kubectl);

@@ -324,6 +324,7 @@ function rank(w: WorkloadResult): number {
 }
 
 function workloadVerdict(w: WorkloadResult, cancelled: boolean): string {
+  if (w.state === 'current' && w.notRolledOut) return `⏸ applied, not rolled out: ${w.summary}`;
   if (w.state === 'current') return w.ref.kind === 'Job' ? '✅ complete' : '✅ rolled out';
   if (w.state === 'failed') return `❌ ${w.summary}`;
   return cancelled ? `⏹ not finished (cancelled): ${w.summary}` : `⏳ not finished: ${w.summary}`;
