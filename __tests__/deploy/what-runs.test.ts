@@ -177,9 +177,7 @@ describe('an OnDelete StatefulSet', () => {
 });
 
 describe('an OnDelete DaemonSet', () => {
-  it('gets the pod on every node replaced and is verified on the new image', async () => {
-    const ns = 'ondelete-ds';
-    const daemonSet = (image: string) => `${namespace(ns)}---
+  const daemonSet = (ns: string, image: string) => `${namespace(ns)}---
 apiVersion: apps/v1
 kind: DaemonSet
 metadata:
@@ -197,9 +195,12 @@ spec:
         - name: agent
           image: ${image}
 `;
-    await deployYaml(ctx.sandbox, daemonSet(ctx.image), { releaseName: 'agent' });
+
+  it('gets the pod on every node replaced and is verified on the new image', async () => {
+    const ns = 'ondelete-ds';
+    await deployYaml(ctx.sandbox, daemonSet(ns, ctx.image), { releaseName: 'agent' });
     const before = await podsOf(ns, 'agent');
-    const second = await deployYaml(ctx.sandbox, daemonSet(v2), { releaseName: 'agent' });
+    const second = await deployYaml(ctx.sandbox, daemonSet(ns, v2), { releaseName: 'agent' });
     expect(second.outcome.result).toBe('success');
     expect(second.outcome.verify?.workloads[0]?.replacedPods?.sort()).toEqual(
       before.map((p) => p.name).sort(),
@@ -207,6 +208,25 @@ spec:
     const after = await podsOf(ns, 'agent');
     expect(after).toHaveLength(3);
     expect(after.every((p) => p.image === v2 && p.ready)).toBe(true);
+  }, 120_000);
+
+  it('rolls a crashing new pod back: the rollback replaces it again, every node read back on the old image', async () => {
+    const ns = 'ondelete-ds-crash';
+    await deployYaml(ctx.sandbox, daemonSet(ns, ctx.image), { releaseName: 'agent' });
+    const bad = await deployYaml(ctx.sandbox, daemonSet(ns, ctx.crashing), { releaseName: 'agent' });
+    expect(bad.outcome.result).toBe('rolled-back');
+    expect(bad.outcome.verdict).toMatch(
+      new RegExp(`DaemonSet ${ns}/agent: pod agent-\\S+ container agent is crash-looping`),
+    );
+    expect(bad.outcome.verify?.workloads[0]?.replacedPods).toHaveLength(1);
+    expect(bad.outcome.rollback?.verify?.ok).toBe(true);
+    expect(bad.outcome.rollback?.verify?.workloads[0]?.replacedPods).toHaveLength(1);
+    const pods = await settledPodsOf(ns, 'agent', 3);
+    expect(pods.map((p) => [p.image, p.ready])).toEqual([
+      [ctx.image, true],
+      [ctx.image, true],
+      [ctx.image, true],
+    ]);
   }, 120_000);
 });
 
