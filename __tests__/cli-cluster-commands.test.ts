@@ -183,6 +183,19 @@ describe('deploy: verdict line and exit code', () => {
   it.each([
     [result('success', { release: 4 }), false, 0, 'success: release shop v4 deployed and verified.'],
     [
+      result('success', {
+        release: 5,
+        verify: {
+          ok: true,
+          workloads: [{ ref: api, state: 'current', summary: 'paused', notRolledOut: true }],
+          updateRevisions: new Map(),
+        },
+      }),
+      false,
+      0,
+      'success: release shop v5 deployed and verified, except Deployment prod/api (paused with allow-paused: its new template is not rolled out).',
+    ],
+    [
       result('success', { release: 3, unchanged: true }),
       false,
       0,
