@@ -91,8 +91,12 @@ export async function verifyRollout(
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   let settle: (result: Omit<VerifyResult, 'workloads' | 'updateRevisions'>) => void = () => {};
+  let ended = false;
   const finished = new Promise<Omit<VerifyResult, 'workloads' | 'updateRevisions'>>((resolve) => {
-    settle = resolve;
+    settle = (result) => {
+      ended = true;
+      resolve(result);
+    };
   });
   let scheduled = false;
   const cache = new ObjectCache(api, logger, specs, () => {
@@ -128,6 +132,8 @@ export async function verifyRollout(
 
   /** Deletes the next old pod of an OnDelete workload (rollout/on-delete.ts says which and when). */
   function replaceNextPod(result: WorkloadResult, snapshot: WorkloadSnapshot): void {
+    // Once there is a verdict nothing more is deleted: a rollback may be about to start.
+    if (ended) return;
     const key = describeRef(result.ref);
     const pending = replacing.get(key);
     if (pending !== undefined && snapshot.pods.some((pod) => uidOf(pod) === pending)) return;
