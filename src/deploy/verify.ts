@@ -193,7 +193,7 @@ export async function verifyRollout(
         if (status.notRolledOut) result.notRolledOut = true;
         result.durationMs = now() - started;
         logger.info(
-          `${describeRef(result.ref)}: ${result.ref.kind === 'Job' ? 'complete' : 'rolled out'} (${status.summary}) in ${seconds(result.durationMs)}.`,
+          `${describeRef(result.ref)}: ${result.ref.kind === 'Job' ? 'complete' : status.notRolledOut ? 'applied, not rolled out' : 'rolled out'} (${status.summary}) in ${seconds(result.durationMs)}.`,
         );
       } else if (status.state === 'failed') {
         result.state = 'failed';
