@@ -109,6 +109,9 @@ describe('a paused Deployment', () => {
     expect(paused.outcome.verify?.workloads[0]?.summary).toContain(
       'not rolled out, 2 pods keep the previous one',
     );
+    expect(
+      paused.log.some((line) => line.startsWith(`Deployment ${ns}/web: applied, not rolled out (`)),
+    ).toBe(true);
     const pods = await podsOf(ns, 'web');
     expect(pods.map((p) => p.image)).toEqual([ctx.image, ctx.image]);
   }, 120_000);
