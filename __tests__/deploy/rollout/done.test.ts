@@ -145,6 +145,14 @@ describe('Deployment', () => {
       });
     });
 
+    it('does not fail a paused Deployment scaled to zero with no pod left: nothing is meant to run', () => {
+      const d = paused('app:2', { replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0 });
+      (d.spec as Json).replicas = 0;
+      expect(
+        rolloutStatus(snapshot(d, { replicaSets: [rsOf('old1', 1, 'app:1', 0)] }), POLICY, never).state,
+      ).toBe('current');
+    });
+
     it('waits for the controller to see the generation before judging the pause', () => {
       const d = paused('app:2', { observedGeneration: 1, updatedReplicas: 0 });
       expect(

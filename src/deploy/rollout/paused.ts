@@ -13,6 +13,7 @@ import type { RolloutPolicy, RolloutStatus, WorkloadSnapshot } from './types.js'
  * | paused Deployment                                        | verdict                           |
  * | -------------------------------------------------------- | --------------------------------- |
  * | a ReplicaSet has its template and no other has pods      | the usual counts (done.ts)        |
+ * | scaled to zero and no pod left                           | the usual counts (done.ts)        |
  * | otherwise: its template is not what runs                 | failed, reason DeploymentPaused   |
  * | ... and the `allow-paused` input says the pause is meant | current, the summary saying so    |
  */
@@ -29,7 +30,8 @@ export function pausedVerdict(snapshot: WorkloadSnapshot, policy: RolloutPolicy)
   const oldPods = snapshot.replicaSets
     .filter((rs) => rs !== current)
     .reduce((sum, rs) => sum + (num(rs, 'status', 'replicas') ?? 0), 0);
-  if (current && oldPods === 0) return undefined;
+  // Its template runs, or nothing should run at all (scaled to zero): the counts decide.
+  if (oldPods === 0 && (current || num(d, 'spec', 'replicas') === 0)) return undefined;
   const namespace = str(d, 'metadata', 'namespace') ?? 'default';
   const subject = `Deployment ${namespace}/${nameOf(d)}`;
   const pods = oldPods > 0 ? `${plural(oldPods, 'pod')} keep the previous one` : 'no pod runs it';
