@@ -152,4 +152,25 @@ ${envFrom}`;
       .join('\n');
     expect(withoutHash.trimEnd()).toBe(deployment.trimEnd());
   });
+
+  it('stamps a pod template whose metadata is written flow-style (through the Document API, read back)', () => {
+    const flow = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } } # flow style: not for the line editor
+    spec:
+      containers:
+        - name: app
+          image: app:1
+          envFrom: [{ configMapRef: { name: settings } }]
+`;
+    const { objects } = render(docs(configMap('settings', '  LEVEL: debug'), flow));
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    expect(deployment?.spec.template.metadata.labels).toEqual({ app: 'api' });
+    expect(deployment?.spec.template.metadata.annotations[CONFIG_HASH_ANNOTATION]).toMatch(/^sha256:/);
+  });
 });
