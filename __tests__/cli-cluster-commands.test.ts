@@ -187,13 +187,20 @@ describe('deploy: verdict line and exit code', () => {
         release: 5,
         verify: {
           ok: true,
-          workloads: [{ ref: api, state: 'current', summary: 'paused', notRolledOut: true }],
+          workloads: [
+            {
+              ref: api,
+              state: 'current',
+              summary: 'paused (allow-paused): its new pod template is not rolled out',
+              notRolledOut: true,
+            },
+          ],
           updateRevisions: new Map(),
         },
       }),
       false,
       0,
-      'success: release shop v5 deployed and verified, except Deployment prod/api (paused with allow-paused: its new template is not rolled out).',
+      'success: release shop v5 deployed and verified, except Deployment prod/api (not rolled out: paused (allow-paused): its new pod template is not rolled out).',
     ],
     [
       result('success', { release: 3, unchanged: true }),

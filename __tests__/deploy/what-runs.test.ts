@@ -117,13 +117,13 @@ describe('a paused Deployment', () => {
   }, 120_000);
 });
 
-function statefulSet(ns: string, image: string): string {
+function statefulSet(ns: string, image: string, metadata = ''): string {
   return `${namespace(ns)}---
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
   name: db
-  namespace: ${ns}
+  namespace: ${ns}${metadata}
 spec:
   serviceName: db
   replicas: 2
@@ -175,6 +175,28 @@ describe('an OnDelete StatefulSet', () => {
     expect(pods.map((p) => [p.name, p.image, p.ready])).toEqual([
       ['db-0', ctx.image, true],
       ['db-1', ctx.image, true],
+    ]);
+  }, 120_000);
+});
+
+describe('an OnDelete StatefulSet annotated replace-pods: "false"', () => {
+  it('keeps its pods, and passes flagged not rolled out, its pods read back on the old image', async () => {
+    const ns = 'ondelete-kept';
+    const kept = '\n  annotations: {k8s-deploy-action/replace-pods: "false"}';
+    await deployYaml(ctx.sandbox, statefulSet(ns, ctx.image, kept), { releaseName: 'db' });
+    const second = await deployYaml(ctx.sandbox, statefulSet(ns, v2, kept), { releaseName: 'db' });
+    expect(second.outcome.result).toBe('success');
+    expect(second.outcome.verify?.workloads[0]).toMatchObject({
+      state: 'current',
+      notRolledOut: true,
+      summary:
+        'OnDelete with k8s-deploy-action/replace-pods: "false": 2 pods of 2 keep the previous revision until deleted',
+    });
+    expect(second.outcome.verify?.workloads[0]?.replacedPods).toBeUndefined();
+    const pods = await podsOf(ns, 'db');
+    expect(pods.map((p) => [p.name, p.image])).toEqual([
+      ['db-0', ctx.image],
+      ['db-1', ctx.image],
     ]);
   }, 120_000);
 });

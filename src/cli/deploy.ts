@@ -131,11 +131,11 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
   }
 }
 
-/** ", except Deployment x/y: paused (allow-paused), not rolled out" for what verify let pass unrolled. */
+/** ", except Deployment x/y (not rolled out: …)" for what verify let pass without rolling it out. */
 function notRolledOut(outcome: PipelineResult['deploy']): string {
   const held = outcome?.verify?.workloads.filter((w) => w.notRolledOut) ?? [];
   if (held.length === 0) return '';
-  return `, except ${held.map((w) => `${describeRef(w.ref)} (paused with allow-paused: its new template is not rolled out)`).join(', ')}`;
+  return `, except ${held.map((w) => `${describeRef(w.ref)} (not rolled out: ${w.summary})`).join(', ')}`;
 }
 
 export function exitCodeOf(result: PipelineResult, cancelled: boolean): number {

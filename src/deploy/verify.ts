@@ -4,7 +4,7 @@ import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import { controllerUid, describeRef, metadataOf, type ObjectRef, uidOf } from './objects.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
-import { isOnDelete, nextPodToReplace } from './rollout/on-delete.js';
+import { nextPodToReplace, replacesPods } from './rollout/on-delete.js';
 import {
   describeProblem,
   type PodProblem,
@@ -29,7 +29,10 @@ export interface WorkloadResult {
   events?: string[];
   logs?: string[];
   logsFrom?: 'current' | 'previous';
-  /** Passed verify without its pods running its template: a paused Deployment with allow-paused. */
+  /**
+   * Passed verify without its pods running its template: a paused Deployment with allow-paused,
+   * an OnDelete workload annotated replace-pods "false".
+   */
   notRolledOut?: boolean;
   /** (OnDelete StatefulSet or DaemonSet) the old pods verify deleted so that the new revision runs. */
   replacedPods?: string[];
@@ -204,7 +207,7 @@ export async function verifyRollout(
         return;
       } else {
         for (const problem of status.problems) present.add(problem.key);
-        if (isOnDelete(snapshot.workload)) replaceNextPod(result, snapshot);
+        if (replacesPods(snapshot.workload)) replaceNextPod(result, snapshot);
       }
     }
     tracker.forget(present);

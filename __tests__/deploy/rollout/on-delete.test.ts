@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { nameOf } from '../../../src/deploy/rollout/objects.js';
-import { nextPodToReplace } from '../../../src/deploy/rollout/on-delete.js';
+import { keptPodsVerdict, nextPodToReplace } from '../../../src/deploy/rollout/on-delete.js';
 import type { Json } from '../../../src/deploy/rollout/types.js';
 import { pod, running, snapshot, waiting } from './fixtures.js';
 
@@ -72,6 +72,31 @@ describe('OnDelete StatefulSet: the next old pod to replace', () => {
   it('leaves RollingUpdate StatefulSets to their controller', () => {
     const rolling = statefulSet({ updateStrategy: { type: 'RollingUpdate' } });
     expect(next(rolling, [stsPod(0, 'db-old'), stsPod(1, 'db-old'), stsPod(2, 'db-old')])).toBeUndefined();
+  });
+});
+
+describe('OnDelete opted out with k8s-deploy-action/replace-pods: "false"', () => {
+  const optedOut = (status: Json = {}) => {
+    const sts = statefulSet({}, { updatedReplicas: 1, ...status });
+    (sts.metadata as Json).annotations = { 'k8s-deploy-action/replace-pods': 'false' };
+    return sts;
+  };
+  const pods = [stsPod(0, 'db-old'), stsPod(1, 'db-old'), stsPod(2, 'db-new')];
+
+  it('replaces no pod', () => {
+    expect(next(optedOut(), [stsPod(0, 'db-old'), stsPod(1, 'db-old'), stsPod(2, 'db-old')])).toBeUndefined();
+  });
+
+  it('passes once every pod is ready, flagged not rolled out with the pods that keep the previous revision', () => {
+    expect(keptPodsVerdict(snapshot(optedOut(), { pods }))).toEqual({
+      state: 'current',
+      notRolledOut: true,
+      summary:
+        'OnDelete with k8s-deploy-action/replace-pods: "false": 2 pods of 3 keep the previous revision until deleted',
+    });
+    expect(keptPodsVerdict(snapshot(optedOut({ readyReplicas: 2 }), { pods }))).toBeUndefined();
+    expect(keptPodsVerdict(snapshot(optedOut({ updatedReplicas: 3 }), { pods }))).toBeUndefined();
+    expect(keptPodsVerdict(snapshot(statefulSet({}, { updatedReplicas: 1 }), { pods }))).toBeUndefined();
   });
 });
 

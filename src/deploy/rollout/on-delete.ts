@@ -1,7 +1,7 @@
-import { conditionIs, field, nameOf, num, str } from './objects.js';
+import { conditionIs, field, nameOf, num, plural, str } from './objects.js';
 import { generationObserved, newRevisionPods } from './revisions.js';
 import { settling } from './settle.js';
-import type { Json, WorkloadSnapshot } from './types.js';
+import type { Json, RolloutStatus, WorkloadSnapshot } from './types.js';
 
 /*
  * StatefulSets and DaemonSets with `updateStrategy.type: OnDelete`: their controller applies a new
@@ -21,7 +21,13 @@ import type { Json, WorkloadSnapshot } from './types.js';
  * Which pod: an old one that is not Ready first (it serves nothing, and an OrderedReady set
  * waits for it), else a StatefulSet's highest ordinal (RollingUpdate's order) or a DaemonSet's
  * first pod by name. StatefulSet pods at or above spec.replicas are the controller's to remove.
+ *
+ * A workload annotated `k8s-deploy-action/replace-pods: "false"` (someone restarts its pods by
+ * hand, in a maintenance window) keeps its old pods: once they are all ready it passes, flagged
+ * "not rolled out" with how many pods keep the previous revision, never counted as rolled out.
  */
+
+export const REPLACE_PODS_ANNOTATION = 'k8s-deploy-action/replace-pods';
 
 export function isOnDelete(workload: Json): boolean {
   const kind = str(workload, 'kind');
@@ -31,6 +37,37 @@ export function isOnDelete(workload: Json): boolean {
   );
 }
 
+/** An OnDelete workload verify replaces the pods of: not opted out with replace-pods "false". */
+export function replacesPods(workload: Json): boolean {
+  return (
+    isOnDelete(workload) && str(workload, 'metadata', 'annotations', REPLACE_PODS_ANNOTATION) !== 'false'
+  );
+}
+
+/**
+ * The verdict on an OnDelete workload opted out of replacement whose pods are all ready but not
+ * all on the new revision: current, flagged not rolled out. Undefined otherwise (the usual rules).
+ */
+export function keptPodsVerdict(snapshot: WorkloadSnapshot): RolloutStatus | undefined {
+  const { workload } = snapshot;
+  if (!isOnDelete(workload) || replacesPods(workload) || !generationObserved(workload)) return undefined;
+  const statefulSet = str(workload, 'kind') === 'StatefulSet';
+  const count = (key: string) => num(workload, 'status', key) ?? 0;
+  const expected = statefulSet
+    ? (num(workload, 'spec', 'replicas') ?? 1)
+    : num(workload, 'status', 'desiredNumberScheduled');
+  if (expected === undefined) return undefined;
+  const ready = count(statefulSet ? 'readyReplicas' : 'numberReady');
+  const present = count(statefulSet ? 'replicas' : 'currentNumberScheduled');
+  const updated = count(statefulSet ? 'updatedReplicas' : 'updatedNumberScheduled');
+  if (ready < expected || present !== expected || updated >= expected) return undefined;
+  return {
+    state: 'current',
+    notRolledOut: true,
+    summary: `OnDelete with ${REPLACE_PODS_ANNOTATION}: "false": ${plural(expected - updated, 'pod')} of ${expected} keep the previous revision until deleted`,
+  };
+}
+
 /** The old pod to delete now so that the controller recreates it on the new revision, if any. */
 export function nextPodToReplace(
   snapshot: WorkloadSnapshot,
@@ -38,7 +75,7 @@ export function nextPodToReplace(
   now: number,
 ): Json | undefined {
   const { workload } = snapshot;
-  if (!isOnDelete(workload) || !generationObserved(workload)) return undefined;
+  if (!replacesPods(workload) || !generationObserved(workload)) return undefined;
   if (field(workload, 'metadata', 'deletionTimestamp') != null) return undefined;
   const statefulSet = str(workload, 'kind') === 'StatefulSet';
   const expected = statefulSet
