@@ -208,6 +208,26 @@ describe('deploy: verdict line and exit code', () => {
   it.each([
     [result('success', { release: 4 }), false, 0, 'success: release shop v4 deployed and verified.'],
     [
+      result('success', {
+        release: 5,
+        verify: {
+          ok: true,
+          workloads: [
+            {
+              ref: api,
+              state: 'current',
+              summary: 'paused (allow-paused): its new pod template is not rolled out',
+              notRolledOut: true,
+            },
+          ],
+          updateRevisions: new Map(),
+        },
+      }),
+      false,
+      0,
+      'success: release shop v5 deployed and verified, except Deployment prod/api (not rolled out: paused (allow-paused): its new pod template is not rolled out).',
+    ],
+    [
       result('success', { release: 3, unchanged: true }),
       false,
       0,

@@ -29,6 +29,8 @@ export interface Inputs {
   /** How long each new pod must have run before its workload counts as rolled out; 0: not at all. */
   rolloutSettleMs: number;
   crashloopRestarts: number;
+  /** A paused Deployment whose new template is not rolled out passes verify (its summary says so). */
+  allowPaused: boolean;
   rollback: boolean;
   /** After a successful verify, delete what the previous release had and the manifests no longer do. */
   prune: boolean;
@@ -68,6 +70,7 @@ export const INPUT_DEFAULTS = {
   'rollout-timeout': '10m',
   'rollout-settle': '5s',
   'crashloop-restarts': '2',
+  'allow-paused': 'false',
   rollback: 'true',
   prune: 'false',
   'history-limit': '10',
@@ -217,6 +220,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     rolloutTimeoutMs: duration('rollout-timeout', raw('rollout-timeout')),
     rolloutSettleMs: durationOrZero('rollout-settle', raw('rollout-settle')),
     crashloopRestarts: wholeNumber('crashloop-restarts', raw('crashloop-restarts'), 0, 1000),
+    allowPaused: boolean('allow-paused', raw('allow-paused')),
     rollback: boolean('rollback', raw('rollback')),
     prune: boolean('prune', raw('prune')),
     historyLimit: wholeNumber('history-limit', raw('history-limit'), 1, 100),

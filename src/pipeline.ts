@@ -266,6 +266,7 @@ async function runPhases(
       rolloutTimeoutMs: inputs.rolloutTimeoutMs,
       rolloutSettleMs: inputs.rolloutSettleMs,
       crashloopRestarts: inputs.crashloopRestarts,
+      allowPaused: inputs.allowPaused,
       rollback: inputs.rollback,
       prune: inputs.prune,
       dryRun: inputs.dryRun,

@@ -780,3 +780,43 @@ describe('failureAnnotation', () => {
     expect(failureAnnotation(result)).toMatchObject({ file: 'k8s/other.yaml', startLine: 7 });
   });
 });
+
+describe('runSummary: workloads that do not roll out by themselves', () => {
+  const DB = ref('StatefulSet', 'db');
+  const result = run(
+    outcome({
+      release: 4,
+      verify: {
+        ok: true,
+        workloads: [
+          {
+            ...current(
+              API,
+              'paused (allow-paused): its new pod template is not rolled out, 3 pods keep the previous one until it is resumed',
+              900,
+            ),
+            notRolledOut: true,
+          },
+          {
+            ...current(DB, '2 replicas updated and ready (OnDelete)', 30_000),
+            replacedPods: ['db-1', 'db-0'],
+          },
+        ],
+        updateRevisions: new Map(),
+      },
+    }),
+  );
+  const summary = runSummary(result);
+
+  it('says a paused Deployment let through by allow-paused is applied but not rolled out', () => {
+    expect(summary).toContain(
+      '| `Deployment upload-staging/api` | — | 0.9 s | ⏸ applied, not rolled out: paused (allow-paused): its new pod template is not rolled out, 3 pods keep the previous one until it is resumed |',
+    );
+  });
+
+  it('counts the old pods verify replaced for an OnDelete workload', () => {
+    expect(summary).toContain(
+      '| `StatefulSet upload-staging/db` | 2/2 | 30.0 s | ✅ rolled out (OnDelete: 2 old pods replaced) |',
+    );
+  });
+});

@@ -130,6 +130,33 @@ describe('StatefulSet controller', () => {
     expect(sandbox.get('Pod', 'part-0').spec.containers[0].image).toBe('registry.local/app:1');
   });
 
+  it('with OnDelete gives only recreated pods the new template, and never moves currentRevision', async () => {
+    const onDelete = { replicas: 2, updateStrategy: { type: 'OnDelete' } };
+    sandbox.apply(statefulSet('od', 'registry.local/app:1', onDelete));
+    const first = await sandbox.until('v1', () => {
+      const sts = sandbox.get('StatefulSet', 'od');
+      return sts?.status?.readyReplicas === 2 ? sts : undefined;
+    });
+    sandbox.apply(statefulSet('od', 'registry.local/app:2', onDelete));
+    const pending = await sandbox.until('new revision', () => {
+      const sts = sandbox.get('StatefulSet', 'od');
+      return sts?.status?.observedGeneration === 2 ? sts : undefined;
+    });
+    expect(pending.status).toMatchObject({
+      updatedReplicas: 0,
+      currentRevision: first.status.currentRevision,
+    });
+    expect(sandbox.get('Pod', 'od-1').spec.containers[0].image).toBe('registry.local/app:1');
+    for (const name of ['od-1', 'od-0']) sandbox.store.delete(sandbox.kinds.Pod, 'default', name);
+    const replaced = await sandbox.until('both recreated', () => {
+      const sts = sandbox.get('StatefulSet', 'od');
+      return sts?.status?.updatedReplicas === 2 && sts.status.readyReplicas === 2 ? sts : undefined;
+    });
+    expect(sandbox.get('Pod', 'od-0').spec.containers[0].image).toBe('registry.local/app:2');
+    expect(replaced.status.currentRevision).toBe(first.status.currentRevision);
+    expect(replaced.status.updateRevision).not.toBe(first.status.currentRevision);
+  });
+
   it('creates and binds a PersistentVolumeClaim per pod from volumeClaimTemplates', async () => {
     const claims = {
       volumeClaimTemplates: [

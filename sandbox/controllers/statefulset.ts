@@ -181,7 +181,10 @@ function writeStatus(runtime: Runtime, sts: Json, update: string, current: strin
     updateRevision: update,
     collisionCount: Number(fresh.status?.collisionCount ?? 0),
   };
-  if (status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
+  // As the real controller (completeRollingUpdate): only a RollingUpdate moves currentRevision;
+  // an OnDelete set keeps its first revision there however many pods were replaced.
+  const rolling = (fresh.spec?.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
+  if (rolling && status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
     status.currentRevision = update;
     status.currentReplicas = status.updatedReplicas;
   }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { describeRef } from '../deploy/objects.js';
 import { StreamLogger } from '../log.js';
 import { parseImageReference } from '../manifests/image-reference.js';
 import { imageReplacements } from '../manifests/images.js';
@@ -21,7 +22,7 @@ import { splitImageFlag } from './render.js';
 
 // The same lines as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const DEPLOY_USAGE =
-  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
+  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
 export const DIFF_USAGE =
   'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]';
 
@@ -44,6 +45,7 @@ const DEPLOY_OPTIONS = {
   'rollout-timeout': { type: 'string' },
   'rollout-settle': { type: 'string' },
   'crashloop-restarts': { type: 'string' },
+  'allow-paused': { type: 'boolean' },
   'no-rollback': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'history-limit': { type: 'string' },
@@ -96,6 +98,7 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
       'rollout-settle': text('rollout-settle'),
       'crashloop-restarts': text('crashloop-restarts'),
       'history-limit': text('history-limit'),
+      'allow-paused': values['allow-paused'] === true ? 'true' : 'false',
       rollback: values['no-rollback'] === true ? 'false' : 'true',
       prune: values.prune === true ? 'true' : 'false',
       'dry-run': mode === 'diff' || values['dry-run'] === true ? 'true' : 'false',
@@ -144,7 +147,7 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
       if (outcome?.unchanged) {
         return `success: release ${releaseName} v${outcome.release} already has these manifests; nothing changed.`;
       }
-      return `success: release ${releaseName}${outcome?.release !== undefined ? ` v${outcome.release}` : ''} deployed and verified.`;
+      return `success: release ${releaseName}${outcome?.release !== undefined ? ` v${outcome.release}` : ''} deployed and verified${notRolledOut(outcome)}.`;
     case 'dry-run': {
       const changing = outcome?.changes.filter((c) => c.change !== 'unchanged').length ?? 0;
       return `dry-run: ${changing} object(s) would be created or changed; nothing was changed${outcome?.diffPath ? ` (the diff is in ${outcome.diffPath})` : ''}.`;
@@ -154,6 +157,13 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
     default:
       return `failed: ${why}`;
   }
+}
+
+/** ", except Deployment x/y (not rolled out: …)" for what verify let pass without rolling it out. */
+function notRolledOut(outcome: PipelineResult['deploy']): string {
+  const held = outcome?.verify?.workloads.filter((w) => w.notRolledOut) ?? [];
+  if (held.length === 0) return '';
+  return `, except ${held.map((w) => `${describeRef(w.ref)} (not rolled out: ${w.summary})`).join(', ')}`;
 }
 
 export function exitCodeOf(result: PipelineResult, cancelled: boolean): number {

@@ -77,6 +77,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   };
   const phase = phaseTimer(outcome.phases, logger, signal, now);
   const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
+  policy.allowPaused = settings.allowPaused === true;
   let api: KubeApi | undefined;
   try {
     const cluster = deps.api ?? (await KubeApi.start(kubectl));

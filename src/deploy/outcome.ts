@@ -44,6 +44,8 @@ export interface DeploySettings extends EngineInputs {
   runUrl: string | undefined;
   /** Where the dry run's diff goes. */
   diffPath: string;
+  /** The `allow-paused` input: a paused Deployment's template not rolled out passes verify. */
+  allowPaused?: boolean;
 }
 
 export interface DeployOutcome {

@@ -2,10 +2,11 @@ import { seconds } from '../duration.js';
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { asSentence } from '../verdict.js';
-import type { KubeApi } from './kube-api.js';
+import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import { controllerUid, describeRef, metadataOf, type ObjectRef, uidOf } from './objects.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
+import { nextPodToReplace, replacesPods } from './rollout/on-delete.js';
 import { problemFamily } from './rollout/pod-problems.js';
 import {
   describeProblem,
@@ -31,6 +32,13 @@ export interface WorkloadResult {
   events?: string[];
   logs?: string[];
   logsFrom?: 'current' | 'previous';
+  /**
+   * Passed verify without its pods running its template: a paused Deployment with allow-paused,
+   * an OnDelete workload annotated replace-pods "false".
+   */
+  notRolledOut?: boolean;
+  /** (OnDelete StatefulSet or DaemonSet) the old pods verify deleted so that the new revision runs. */
+  replacedPods?: string[];
 }
 
 export interface VerifyResult {
@@ -60,7 +68,9 @@ const WATCHED = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Contro
 /**
  * Watches every target at once under one deadline and decides from kstatus' rules with the
  * corrections in src/deploy/rollout (Jobs done only when Complete, pods of the new revision
- * checked for states that never heal). The first fatal state ends verification at once.
+ * checked for states that never heal, a paused Deployment's template not rolled out). The first
+ * fatal state ends verification at once. StatefulSets and DaemonSets with OnDelete get their old
+ * pods replaced here, one at a time (rollout/on-delete.ts), since their controller never does.
  */
 export async function verifyRollout(
   targets: readonly ObjectRef[],
@@ -87,8 +97,12 @@ export async function verifyRollout(
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   let settle: (result: Omit<VerifyResult, 'workloads' | 'updateRevisions'>) => void = () => {};
+  let ended = false;
   const finished = new Promise<Omit<VerifyResult, 'workloads' | 'updateRevisions'>>((resolve) => {
-    settle = resolve;
+    settle = (result) => {
+      ended = true;
+      resolve(result);
+    };
   });
   let scheduled = false;
   const cache = new ObjectCache(api, logger, specs, () => {
@@ -117,6 +131,38 @@ export async function verifyRollout(
       .objects('ControllerRevision', namespace)
       .filter((revision) => controllerUid(revision) === uid);
     return { workload, replicaSets, controllerRevisions, pods, events };
+  }
+
+  // OnDelete workloads: the pod verify asked to delete, until the cache shows it gone.
+  const replacing = new Map<string, string | undefined>();
+
+  /** Deletes the next old pod of an OnDelete workload (rollout/on-delete.ts says which and when). */
+  function replaceNextPod(result: WorkloadResult, snapshot: WorkloadSnapshot): void {
+    // Once there is a verdict nothing more is deleted: a rollback may be about to start.
+    if (ended) return;
+    const key = describeRef(result.ref);
+    const pending = replacing.get(key);
+    if (pending !== undefined && snapshot.pods.some((pod) => uidOf(pod) === pending)) return;
+    const pod = nextPodToReplace(snapshot, policy.settleMs ?? 0, now());
+    if (!pod) return;
+    const name = String(metadataOf(pod).name);
+    const uid = uidOf(pod);
+    replacing.set(key, uid);
+    result.replacedPods = [...(result.replacedPods ?? []), name];
+    logger.info(`${key} (OnDelete): replacing pod ${name} with one of the new revision.`);
+    const namespace = result.ref.namespace ?? 'default';
+    // The uid precondition: never a pod of the same name that the controller made meanwhile.
+    api
+      .request('DELETE', resourcePath('Pod', namespace, name), {
+        body: uid ? { preconditions: { uid } } : {},
+      })
+      .catch((error: Error) => {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return;
+        settle({
+          ok: false,
+          verdict: `${key} uses updateStrategy OnDelete and its pod ${name} could not be deleted to run the new revision: ${error.message}`,
+        });
+      });
   }
 
   function evaluate(): void {
@@ -150,9 +196,10 @@ export async function verifyRollout(
       result.summary = status.summary;
       if (status.state === 'current') {
         result.state = 'current';
+        if (status.notRolledOut) result.notRolledOut = true;
         result.durationMs = now() - started;
         logger.info(
-          `${describeRef(result.ref)}: ${result.ref.kind === 'Job' ? 'complete' : 'rolled out'} (${status.summary}) in ${seconds(result.durationMs)}.`,
+          `${describeRef(result.ref)}: ${result.ref.kind === 'Job' ? 'complete' : status.notRolledOut ? 'applied, not rolled out' : 'rolled out'} (${status.summary}) in ${seconds(result.durationMs)}.`,
         );
       } else if (status.state === 'failed') {
         result.state = 'failed';
@@ -163,6 +210,7 @@ export async function verifyRollout(
         return;
       } else {
         for (const problem of status.problems) present.add(problem.key);
+        if (replacesPods(snapshot.workload)) replaceNextPod(result, snapshot);
       }
     }
     tracker.forget(present);

@@ -1,6 +1,7 @@
 import { isRecord } from '../records.js';
 import { annotateWorkloads, type Traceability } from './annotations.js';
 import { handReplicasToAutoscalers, type ReplicasHandover } from './autoscalers.js';
+import { stampConfigHashes } from './config-hash.js';
 import { formatLocation, ManifestError, type SourceLocation } from './errors.js';
 import { type ImageChange, type ImageReplacements, replaceImages } from './images.js';
 import { applyOrder, groupKind, isNamespaced } from './kinds.js';
@@ -40,8 +41,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Renders manifest sources for apply: parses every document, defaults namespaces, replaces
- * images, leaves replicas to autoscalers, annotates workloads, and orders the objects for
- * apply. Pure: no files, processes or clock.
+ * images, leaves replicas to autoscalers, stamps a hash of the configuration each workload reads
+ * into its pod template (config-hash.ts), annotates workloads, and orders the objects for apply. Pure: no files, processes or clock.
  *
  * The rules only record edits; serializeManifest applies them line by line to plain
  * block-style documents (every other byte, comments included, stays as written) and through
@@ -81,6 +82,7 @@ export function renderManifests(
 
   const imageChanges = replaceImages(documents, options.images ?? new Map());
   const replicasHandovers = handReplicasToAutoscalers(documents, namespaceOf);
+  stampConfigHashes(documents, namespaceOf);
   annotateWorkloads(documents, options.traceability ?? {});
 
   // Array.prototype.sort is stable, so input order holds within a group.

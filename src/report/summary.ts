@@ -327,6 +327,10 @@ function rank(w: WorkloadResult): number {
 }
 
 function workloadVerdict(w: WorkloadResult, cancelled: boolean): string {
+  if (w.state === 'current' && w.notRolledOut) return `⏸ applied, not rolled out: ${w.summary}`;
+  if (w.state === 'current' && w.replacedPods?.length) {
+    return `✅ rolled out (OnDelete: ${plural(w.replacedPods.length, 'old pod')} replaced)`;
+  }
   if (w.state === 'current') return w.ref.kind === 'Job' ? '✅ complete' : '✅ rolled out';
   if (w.state === 'failed') return `❌ ${w.summary}`;
   return cancelled ? `⏹ not finished (cancelled): ${w.summary}` : `⏳ not finished: ${w.summary}`;

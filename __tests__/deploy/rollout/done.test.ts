@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { rolloutStatus } from '../../../src/deploy/rollout/status.js';
 import type { Json } from '../../../src/deploy/rollout/types.js';
-import { deployment, never, POLICY, snapshot } from './fixtures.js';
+import { deployment, never, POLICY, replicaSet, snapshot } from './fixtures.js';
 
 const statusOf = (workload: Json) => rolloutStatus(snapshot(workload), POLICY, never);
 const progressing = (summary: string) => ({ state: 'in-progress', summary, problems: [] });
@@ -74,10 +74,90 @@ describe('Deployment', () => {
     expect(statusOf(d).state).toBe('in-progress');
   });
 
-  it('calls a paused Deployment current and says nothing rolls out', () => {
-    expect(statusOf(deployment({ paused: true }, { updatedReplicas: 0 }))).toEqual({
-      state: 'current',
-      summary: 'paused: nothing rolls out until it is resumed',
+  describe('paused', () => {
+    const template = (image: string) => ({
+      metadata: { labels: { app: 'api' } },
+      spec: { containers: [{ name: 'app', image }] },
+    });
+    const rsOf = (hash: string, revision: number, image: string, replicas: number) => {
+      const rs = replicaSet(hash, revision, { status: { replicas } });
+      const t = template(image);
+      (rs as Json).spec = {
+        replicas,
+        template: { ...t, metadata: { labels: { app: 'api', 'pod-template-hash': hash } } },
+      };
+      return rs;
+    };
+    const paused = (image: string, status: Json = {}) =>
+      deployment({ paused: true, template: template(image) }, status, [
+        { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused' },
+      ]);
+    const PAUSED_CONDITIONS = [
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+      { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused' },
+    ];
+
+    it('fails a paused Deployment whose new template no ReplicaSet runs, saying its pods keep the previous one', () => {
+      const d = paused('app:2', { updatedReplicas: 0, conditions: PAUSED_CONDITIONS });
+      const status = rolloutStatus(
+        snapshot(d, { replicaSets: [rsOf('old1', 1, 'app:1', 3)] }),
+        POLICY,
+        never,
+      );
+      expect(status).toEqual({
+        state: 'failed',
+        reason: 'DeploymentPaused',
+        summary:
+          'Deployment upload/api is paused (spec.paused: true), so its new pod template is not rolled out: 3 pods keep the previous one. Resume it (kubectl rollout resume deployment/api -n upload), or set allow-paused: true if the pause is intended.',
+      });
+    });
+
+    it('fails a Deployment paused in the middle of a rollout: old pods still run', () => {
+      const d = paused('app:2', { updatedReplicas: 1, conditions: PAUSED_CONDITIONS });
+      const sets = [rsOf('old1', 1, 'app:1', 2), rsOf('new2', 2, 'app:2', 1)];
+      expect(rolloutStatus(snapshot(d, { replicaSets: sets }), POLICY, never)).toMatchObject({
+        state: 'failed',
+        summary: expect.stringContaining('2 pods keep the previous one'),
+      });
+    });
+
+    it('passes it with allow-paused, flagged as not rolled out', () => {
+      const d = paused('app:2', { updatedReplicas: 0, conditions: PAUSED_CONDITIONS });
+      const status = rolloutStatus(
+        snapshot(d, { replicaSets: [rsOf('old1', 1, 'app:1', 3)] }),
+        { ...POLICY, allowPaused: true },
+        never,
+      );
+      expect(status).toEqual({
+        state: 'current',
+        notRolledOut: true,
+        summary:
+          'paused (allow-paused): its new pod template is not rolled out, 3 pods keep the previous one until it is resumed',
+      });
+    });
+
+    it('calls a paused Deployment whose template already runs current by its counts, ignoring DeploymentPaused', () => {
+      const d = paused('app:2', { conditions: PAUSED_CONDITIONS });
+      const sets = [rsOf('old1', 1, 'app:1', 0), rsOf('new2', 2, 'app:2', 3)];
+      expect(rolloutStatus(snapshot(d, { replicaSets: sets }), POLICY, never)).toEqual({
+        state: 'current',
+        summary: '3 replicas updated and available',
+      });
+    });
+
+    it('does not fail a paused Deployment scaled to zero with no pod left: nothing is meant to run', () => {
+      const d = paused('app:2', { replicas: 0, updatedReplicas: 0, readyReplicas: 0, availableReplicas: 0 });
+      (d.spec as Json).replicas = 0;
+      expect(
+        rolloutStatus(snapshot(d, { replicaSets: [rsOf('old1', 1, 'app:1', 0)] }), POLICY, never).state,
+      ).toBe('current');
+    });
+
+    it('waits for the controller to see the generation before judging the pause', () => {
+      const d = paused('app:2', { observedGeneration: 1, updatedReplicas: 0 });
+      expect(
+        rolloutStatus(snapshot(d, { replicaSets: [rsOf('old1', 1, 'app:1', 3)] }), POLICY, never).state,
+      ).toBe('in-progress');
     });
   });
 
@@ -140,15 +220,18 @@ describe('StatefulSet', () => {
     );
   });
 
-  it('with OnDelete waits for ready pods but not for their replacement', () => {
+  it('with OnDelete waits until every pod runs the new revision (kstatus: done at once)', () => {
     const sts = statefulSet(
       { updateStrategy: { type: 'OnDelete' } },
-      { updatedReplicas: 0, updateRevision: 'db-7f' },
+      { updatedReplicas: 1, updateRevision: 'db-7f' },
     );
-    expect(statusOf(sts).state).toBe('current');
-    expect(statusOf({ ...sts, status: { ...(sts.status as Json), readyReplicas: 2 } }).state).toBe(
-      'in-progress',
-    );
+    expect(statusOf(sts)).toEqual(progressing('1/3 on the new revision (OnDelete), 3/3 ready'));
+    // An OnDelete StatefulSet's currentRevision never moves: only the updated count decides.
+    const updated = { ...sts, status: { ...(sts.status as Json), updatedReplicas: 3 } };
+    expect(statusOf(updated)).toEqual({
+      state: 'current',
+      summary: '3 replicas updated and ready (OnDelete)',
+    });
   });
 });
 
@@ -190,10 +273,11 @@ describe('DaemonSet', () => {
     expect(statusOf(counted).state).toBe('in-progress');
   });
 
-  it('with OnDelete does not wait for pods to be replaced', () => {
+  it('with OnDelete waits until every node runs the new revision', () => {
     expect(
       statusOf(daemonSet({ updateStrategy: { type: 'OnDelete' } }, { updatedNumberScheduled: 0 })).state,
-    ).toBe('current');
+    ).toBe('in-progress');
+    expect(statusOf(daemonSet({ updateStrategy: { type: 'OnDelete' } })).state).toBe('current');
   });
 });
 

@@ -56,7 +56,7 @@ describe('container behaviour from SANDBOX_* env', () => {
     expect(containerBehaviour(withEnv({ SANDBOX_CRASH: 'false' }), 'main', 'Always').exits).toBe(false);
   });
 
-  it('ignores env values that come from ConfigMaps or Secrets', () => {
+  it('without the resolved environment, ignores env values that come from ConfigMaps or Secrets', () => {
     const container = {
       name: 'c',
       env: [{ name: 'SANDBOX_CRASH', valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } } }],
@@ -85,6 +85,17 @@ describe('container behaviour from SANDBOX_* env', () => {
       env: [{ name: 'SANDBOX_CRASH', valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } } }],
     };
     expect(containerBehaviour(container, 'main', 'Always', ['SANDBOX_CRASH=1']).exits).toBe(false);
+  });
+
+  it('reads behaviour from the environment the kubelet resolved, over the image ENV', () => {
+    const container = {
+      name: 'c',
+      env: [{ name: 'SANDBOX_CRASH', valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } } }],
+    };
+    const resolved = { SANDBOX_CRASH: '1', SANDBOX_EXIT_CODE: '3', OTHER: 'x' };
+    expect(
+      containerBehaviour(container, 'main', 'Always', ['SANDBOX_RUN_SECONDS=4'], resolved),
+    ).toMatchObject({ exits: true, exitCode: 3, runSeconds: 4 });
   });
 
   it('rejects a SANDBOX_RUN_SECONDS that is not a number, naming the variable', () => {

@@ -34,16 +34,25 @@ function number(value: string | undefined, name: string, fallback: number): numb
 
 /**
  * The SANDBOX_* variables a container sees: the image config's `Env` (`NAME=value`) overlaid by
- * the pod's `env`, as a container runtime builds the environment. Only literal `value`s declare
- * behaviour; a pod entry from `valueFrom` still replaces the image's value, which then no longer
- * counts, since the container would see whatever the reference holds.
+ * the pod's environment, as a container runtime builds it. `podEnv` is that environment as the
+ * kubelet resolved it at this start (envFrom and valueFrom read from the ConfigMaps and Secrets,
+ * config-check.ts containerEnv); without it only literal `value`s count, and a `valueFrom` entry
+ * hides the image's value (the container would see whatever the reference holds).
  */
-export function sandboxEnv(container: Json, imageEnv: readonly string[] = []): Record<string, string> {
+export function sandboxEnv(
+  container: Json,
+  imageEnv: readonly string[] = [],
+  podEnv?: Readonly<Record<string, string>>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const entry of imageEnv) {
     const equals = entry.indexOf('=');
     const name = equals >= 0 ? entry.slice(0, equals) : entry;
     if (name.startsWith('SANDBOX_') && equals >= 0) env[name] = entry.slice(equals + 1);
+  }
+  if (podEnv) {
+    for (const [name, value] of Object.entries(podEnv)) if (name.startsWith('SANDBOX_')) env[name] = value;
+    return env;
   }
   for (const entry of container.env ?? []) {
     if (typeof entry?.name !== 'string' || !entry.name.startsWith('SANDBOX_')) continue;
@@ -69,8 +78,9 @@ export function containerBehaviour(
   role: ContainerRole,
   restartPolicy: string,
   imageEnv: readonly string[] = [],
+  podEnv?: Readonly<Record<string, string>>,
 ): Behaviour {
-  const env = sandboxEnv(container, imageEnv);
+  const env = sandboxEnv(container, imageEnv, podEnv);
   const crash = truthy(env.SANDBOX_CRASH);
   const declaresExit = env.SANDBOX_EXIT_CODE !== undefined || env.SANDBOX_RUN_SECONDS !== undefined;
   const exits = crash || declaresExit || role === 'init' || restartPolicy !== 'Always';

@@ -1,18 +1,31 @@
 import type { Json } from '../objects.js';
 
-/** Looks up a ConfigMap's or Secret's data keys, or undefined when it does not exist. */
-export type ConfigLookup = (kind: 'ConfigMap' | 'Secret', name: string) => string[] | undefined;
+/**
+ * Looks up a ConfigMap's or Secret's data, decoded (a Secret's `data` and a ConfigMap's
+ * `binaryData` are base64), or undefined when it does not exist.
+ */
+export type ConfigLookup = (kind: 'ConfigMap' | 'Secret', name: string) => Record<string, string> | undefined;
 
-function keysOf(object: Json): string[] {
-  return [...Object.keys(object?.data ?? {}), ...Object.keys(object?.binaryData ?? {})];
+function decoded(values: Json | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    out[key] = Buffer.from(String(value), 'base64').toString('utf8');
+  }
+  return out;
+}
+
+function plain(values: Json | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values ?? {})) out[key] = String(value);
+  return out;
 }
 
 export function lookupFrom(get: (kind: 'ConfigMap' | 'Secret', name: string) => Json): ConfigLookup {
   return (kind, name) => {
     const object = get(kind, name);
     if (!object) return undefined;
-    if (kind === 'Secret') return Object.keys({ ...(object.data ?? {}), ...(object.stringData ?? {}) });
-    return keysOf(object);
+    if (kind === 'Secret') return { ...decoded(object.data), ...plain(object.stringData) };
+    return { ...decoded(object.binaryData), ...plain(object.data) };
   };
 }
 
@@ -27,9 +40,9 @@ function check(
   optional: boolean,
 ): string | undefined {
   if (optional) return undefined;
-  const keys = lookup(kind, name);
-  if (keys === undefined) return `${noun[kind]} "${name}" not found`;
-  if (key !== undefined && !keys.includes(key))
+  const data = lookup(kind, name);
+  if (data === undefined) return `${noun[kind]} "${name}" not found`;
+  if (key !== undefined && !Object.hasOwn(data, key))
     return `couldn't find key ${key} in ${kind} ${namespace}/${name}`;
   return undefined;
 }
@@ -65,6 +78,38 @@ export function containerConfigError(
     if (error) return error;
   }
   return undefined;
+}
+
+/**
+ * The environment the kubelet gives a container from its pod spec, as it builds it at each start
+ * (kubelet_pods.go makeEnvironmentVariables): every `envFrom` source in order (a `prefix` before
+ * each key), then `env` in order, later entries replacing earlier ones; a `valueFrom` reads the
+ * ConfigMap or Secret key now. An optional source or key that is missing adds nothing. Other
+ * `valueFrom` kinds (fieldRef, resourceFieldRef) carry nothing a SANDBOX_* variable could use, so
+ * they are left out, as are `$(VAR)` references (kept literally). Call after containerConfigError
+ * found nothing: a missing required reference is skipped here.
+ */
+export function containerEnv(container: Json, lookup: ConfigLookup): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    const ref = source.configMapRef ?? source.secretRef;
+    if (!ref) continue;
+    const data = lookup(source.configMapRef ? 'ConfigMap' : 'Secret', ref.name) ?? {};
+    for (const [key, value] of Object.entries(data)) env[`${source.prefix ?? ''}${key}`] = value;
+  }
+  for (const entry of container.env ?? []) {
+    if (typeof entry?.name !== 'string') continue;
+    const cm = entry.valueFrom?.configMapKeyRef;
+    const secret = entry.valueFrom?.secretKeyRef;
+    const ref = cm ?? secret;
+    if (ref) {
+      const value = lookup(cm ? 'ConfigMap' : 'Secret', ref.name)?.[ref.key];
+      if (value !== undefined) env[entry.name] = value;
+    } else if (entry.valueFrom === undefined) {
+      env[entry.name] = String(entry.value ?? '');
+    }
+  }
+  return env;
 }
 
 /**

@@ -172,6 +172,54 @@ describe('kubelet', () => {
     );
   });
 
+  it('resolves envFrom and valueFrom at each start: a ConfigMap value makes the container crash, a fixed one lets it run', async () => {
+    const configMap = (data: Record<string, string>): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'behaviour', namespace: 'default' },
+      data,
+    });
+    sandbox.apply(configMap({ SANDBOX_CRASH: '1' }));
+    sandbox.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'codes', namespace: 'default' },
+      data: { exit: Buffer.from('42').toString('base64') },
+    });
+    const app = {
+      ...container('app'),
+      envFrom: [{ configMapRef: { name: 'behaviour' } }],
+      env: [{ name: 'SANDBOX_EXIT_CODE', valueFrom: { secretKeyRef: { name: 'codes', key: 'exit' } } }],
+    };
+    sandbox.apply(pod('fromcm', [app]));
+    const crashing = await sandbox.until('crash loop', () => {
+      const status = podNamed('fromcm')()?.status?.containerStatuses?.[0];
+      return status?.state?.waiting?.reason === 'CrashLoopBackOff' ? status : undefined;
+    });
+    expect(crashing.lastState.terminated).toMatchObject({ exitCode: 42, reason: 'Error' });
+
+    sandbox.apply(configMap({ SANDBOX_CRASH: '0' }));
+    await sandbox.until('running with the new value', () => {
+      const status = podNamed('fromcm')()?.status?.containerStatuses?.[0];
+      return status?.state?.running && status.restartCount >= 2 ? status : undefined;
+    });
+  });
+
+  it('starts a container whose optional ConfigMap is missing, without its values', async () => {
+    const app = {
+      ...container('app'),
+      envFrom: [{ configMapRef: { name: 'absent', optional: true } }],
+      env: [
+        {
+          name: 'SANDBOX_CRASH',
+          valueFrom: { configMapKeyRef: { name: 'absent', key: 'x', optional: true } },
+        },
+      ],
+    };
+    sandbox.apply(pod('optional', [app]));
+    await sandbox.until('ready', () => condition(podNamed('optional')(), 'Ready')?.status === 'True');
+  });
+
   it('keeps a pod ContainerCreating with FailedMount events while a ConfigMap volume is missing', async () => {
     sandbox.apply(
       pod('vol', [container('app')], { volumes: [{ name: 'conf', configMap: { name: 'nginx-conf' } }] }),

@@ -15,7 +15,7 @@ import {
   restartsAfterExit,
   stopOutcome,
 } from './behaviour.js';
-import { type ConfigLookup, containerConfigError, volumeMountError } from './config-check.js';
+import { type ConfigLookup, containerConfigError, containerEnv, volumeMountError } from './config-check.js';
 import type { ContainerLogs } from './logs.js';
 import { type ContainerRecord, newRecord, type PodNetwork, type PodView, podStatus } from './pod-status.js';
 
@@ -56,6 +56,8 @@ export class PodWorker {
   private terminating = false;
   /** Each container's image Env, known once pulled: the base its SANDBOX_* behaviour is read from. */
   private readonly imageEnvs = new Map<string, string[]>();
+  /** Each container's environment as resolved at its last start (envFrom, valueFrom). */
+  private readonly podEnvs = new Map<string, Record<string, string>>();
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -118,7 +120,13 @@ export class PodWorker {
     const stopSeconds = (name: string) => {
       const spec = specs.find((c) => c.name === name);
       try {
-        return containerBehaviour(spec, 'main', this.restartPolicy, this.imageEnvs.get(name)).stopSeconds;
+        return containerBehaviour(
+          spec,
+          'main',
+          this.restartPolicy,
+          this.imageEnvs.get(name),
+          this.podEnvs.get(name),
+        ).stopSeconds;
       } catch {
         return 1;
       }
@@ -178,10 +186,12 @@ export class PodWorker {
     for (let exits = 0; ; ) {
       const image = await this.pull(spec, record);
       this.imageEnvs.set(spec.name, image.env);
-      await this.checkConfig(spec, record);
+      // Resolved at every start, as the kubelet does: a ConfigMap changed since the last run counts.
+      const podEnv = await this.checkConfig(spec, record);
+      this.podEnvs.set(spec.name, podEnv);
       let behaviour: Behaviour;
       try {
-        behaviour = containerBehaviour(spec, role, this.restartPolicy, image.env);
+        behaviour = containerBehaviour(spec, role, this.restartPolicy, image.env, podEnv);
       } catch (error) {
         const message = (error as Error).message;
         record.state = { waiting: { reason: 'CreateContainerConfigError', message } };
@@ -315,10 +325,12 @@ export class PodWorker {
     }
   }
 
-  private async checkConfig(spec: Json, record: ContainerRecord): Promise<void> {
+  /** Waits until the container's references resolve (CreateContainerConfigError meanwhile); its env. */
+  private async checkConfig(spec: Json, record: ContainerRecord): Promise<Record<string, string>> {
     for (;;) {
-      const error = containerConfigError(spec, this.namespace, this.ctx.lookup(this.namespace));
-      if (!error) return;
+      const lookup = this.ctx.lookup(this.namespace);
+      const error = containerConfigError(spec, this.namespace, lookup);
+      if (!error) return containerEnv(spec, lookup);
       record.state = { waiting: { reason: 'CreateContainerConfigError', message: error } };
       this.event({ reason: 'Failed', message: `Error: ${error}`, type: 'Warning' }, spec.name);
       this.publish();

@@ -10,21 +10,23 @@ import type { Json } from './types.js';
  * | Kind        | Current when                                             | Failed when                       |
  * | ----------- | -------------------------------------------------------- | --------------------------------- |
  * | any         | not being deleted, observedGeneration >= generation      | -                                 |
- * | Deployment  | spec.paused (nothing will roll out: summary says so); or | Progressing reason                |
- * |             | replicas, updated, ready >= spec; replicas <= spec (no   |   ProgressDeadlineExceeded        |
- * |             | old pods left); available >= updated; Progressing        |                                   |
- * |             | NewReplicaSetAvailable (if a deadline is set); Available |                                   |
+ * | Deployment  | replicas, updated, ready >= spec; replicas <= spec (no   | Progressing reason                |
+ * |             | old pods left); available >= updated; Progressing        |   ProgressDeadlineExceeded        |
+ * |             | NewReplicaSetAvailable (if a deadline is set and it is   |                                   |
+ * |             | not paused); Available                                   |                                   |
  * | StatefulSet | replicas, ready >= spec, replicas <= spec; then          | never by itself (pods decide)     |
+ * |             | OnDelete: updated >= spec (kstatus: at once);            |                                   |
  * |             | partition set: updated >= spec - partition; else         |                                   |
- * |             | current >= spec and currentRevision == updateRevision;   |                                   |
- * |             | OnDelete: counts only (kstatus: at once)                 |                                   |
+ * |             | current >= spec and currentRevision == updateRevision    |                                   |
  * | DaemonSet   | observedGeneration present; desiredNumberScheduled <=    | never by itself (pods decide)     |
- * |             | current, updated, available, ready; OnDelete: not updated|                                   |
+ * |             | current, updated, available, ready (OnDelete too)        |                                   |
  * | Job         | Complete=True only (kstatus: any started Job)            | Failed=True or FailureTarget=True |
  * | other       | Ready not False/Unknown                                  | -                                 |
  *
- * OnDelete (both kinds) waits for pods to exist and be ready but not to be replaced: the controller
- * never replaces them, so waiting would only end at the deadline.
+ * A paused Deployment is judged by these counts only once its template is the one that runs
+ * (paused.ts decides before): its Progressing condition says DeploymentPaused for as long as it
+ * is paused. OnDelete workloads wait for every pod to be on the new revision: verify replaces the
+ * old pods itself (on-delete.ts), and an OnDelete StatefulSet's currentRevision never moves.
  */
 
 export type KindVerdict =
@@ -54,7 +56,6 @@ export function workloadVerdict(workload: Json): KindVerdict {
 }
 
 function deployment(d: Json): KindVerdict {
-  if (field(d, 'spec', 'paused') === true) return current('paused: nothing rolls out until it is resumed');
   const progressing = condition(d, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return {
@@ -76,7 +77,13 @@ function deployment(d: Json): KindVerdict {
   if (updated > available) return progress(`${updated}/${spec} updated, ${available}/${spec} available`);
   if (spec > ready) return progress(counts);
   const deadline = num(d, 'spec', 'progressDeadlineSeconds');
-  if (deadline !== undefined && deadline !== MAX_INT32 && progressing?.reason !== 'NewReplicaSetAvailable') {
+  const paused = field(d, 'spec', 'paused') === true;
+  if (
+    !paused &&
+    deadline !== undefined &&
+    deadline !== MAX_INT32 &&
+    progressing?.reason !== 'NewReplicaSetAvailable'
+  ) {
     return progress('waiting for the new ReplicaSet to be reported available');
   }
   if (!conditionIs(d, 'Available', 'True')) return progress('waiting for minimum availability');
@@ -95,7 +102,9 @@ function statefulSet(s: Json): KindVerdict {
   if (spec > replicas || spec > ready) return progress(counts);
   if (replicas > spec) return progress(waitingForExtra(replicas - spec, replicas - updated));
   if (str(s, 'spec', 'updateStrategy', 'type') === 'OnDelete') {
-    return current(`${plural(spec, 'replica')} ready (OnDelete: old pods change only when deleted)`);
+    if (updated < spec)
+      return progress(`${updated}/${spec} on the new revision (OnDelete), ${ready}/${spec} ready`);
+    return current(`${plural(spec, 'replica')} updated and ready (OnDelete)`);
   }
   const partition = num(s, 'spec', 'updateStrategy', 'rollingUpdate', 'partition');
   if (partition !== undefined) {
@@ -123,16 +132,12 @@ function daemonSet(d: Json): KindVerdict {
     'numberAvailable',
     'numberReady',
   ].map((key) => num(d, 'status', key) ?? 0);
-  const onDelete = str(d, 'spec', 'updateStrategy', 'type') === 'OnDelete';
-  if (desired > scheduled || (!onDelete && desired > updated) || desired > ready) {
-    return progress(
-      `${onDelete ? scheduled : updated}/${desired} ${onDelete ? 'scheduled' : 'updated'}, ${ready}/${desired} ready`,
-    );
+  const onDelete = str(d, 'spec', 'updateStrategy', 'type') === 'OnDelete' ? ' (OnDelete)' : '';
+  if (desired > scheduled || desired > updated || desired > ready) {
+    return progress(`${updated}/${desired} updated${onDelete}, ${ready}/${desired} ready`);
   }
   if (desired > available) return progress(`${available}/${desired} available`);
-  return current(
-    `${plural(desired, 'node')} ${onDelete ? 'running it (OnDelete: old pods change only when deleted)' : 'updated and available'}`,
-  );
+  return current(`${plural(desired, 'node')} updated and available${onDelete}`);
 }
 
 function job(j: Json): KindVerdict {

@@ -1,6 +1,8 @@
 import { workloadVerdict } from './done.js';
 import { failedCreateProblems } from './failed-create.js';
 import { nameOf, str } from './objects.js';
+import { keptPodsVerdict } from './on-delete.js';
+import { pausedVerdict } from './paused.js';
 import { classifyPod, describeProblem } from './pod-problems.js';
 import { newRevisionPods } from './revisions.js';
 import { settling } from './settle.js';
@@ -8,6 +10,9 @@ import type { PodProblem, RolloutPolicy, RolloutStatus, WorkloadSnapshot } from 
 
 /**
  * The verify phase's decision for one workload, recomputed after every change the engine sees:
+ * 0. a paused Deployment whose new template is not rolled out (paused.ts): failed, or current
+ *    flagged not rolled out when the pause is allowed; an OnDelete workload opted out of pod
+ *    replacement whose pods are ready on the old revision (on-delete.ts): current, flagged so;
  * 1. the workload's own status (done.ts): current, failed (ProgressDeadlineExceeded, a failed
  *    Job), or in progress;
  * 2. while in progress, problems of the new revision's pods (pod-problems.ts) and of the object
@@ -25,6 +30,8 @@ export function rolloutStatus(
   now: number = Date.now(),
 ): RolloutStatus {
   const subject = workloadName(snapshot);
+  const held = pausedVerdict(snapshot, policy) ?? keptPodsVerdict(snapshot);
+  if (held) return held;
   let verdict = workloadVerdict(snapshot.workload);
   if (verdict.state === 'failed') {
     // The controller's deadline names no pod: name one that is not ready, so its events

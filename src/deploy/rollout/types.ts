@@ -36,6 +36,11 @@ export interface RolloutPolicy {
    * workload counts as rolled out (input `rollout-settle`); 0 or absent: no settle window.
    */
   settleMs?: number;
+  /**
+   * A paused Deployment whose new template is not rolled out is current (its summary says so)
+   * instead of failed: the `allow-paused` input says the pause is intended.
+   */
+  allowPaused?: boolean;
   /** Never fatal before the deadline: Unschedulable is how Karpenter / Cluster Autoscaler learn to add nodes. */
   unschedulableIsFatal: false;
 }
@@ -59,7 +64,8 @@ export interface PodProblem {
 }
 
 export type RolloutStatus =
-  | { state: 'current'; summary: string }
+  /** `notRolledOut`: done as far as verify goes, but its pods do not run its template (allow-paused). */
+  | { state: 'current'; summary: string; notRolledOut?: boolean }
   /** `problems`: every problem seen now, none fatal yet (the engine shows them and forgets the other keys). */
   | { state: 'in-progress'; summary: string; problems: PodProblem[] }
   | { state: 'failed'; summary: string; reason: string; problem?: PodProblem };
