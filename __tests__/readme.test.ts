@@ -63,3 +63,25 @@ describe("README's CLI section", () => {
     }
   });
 });
+
+describe('release files', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; license: string };
+
+  it("has a CHANGELOG section for package.json's version, the newest one, as release.yml requires", () => {
+    const changelog = readFileSync('CHANGELOG.md', 'utf8');
+    const releases = [...changelog.matchAll(/^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$/gm)].map(
+      (m) => m[1],
+    );
+    expect(releases[0]).toBe(pkg.version);
+    expect(changelog).toContain(
+      `[${pkg.version}]: https://github.com/org/k8s-deploy-action/releases/tag/v${pkg.version}`,
+    );
+  });
+
+  it('ships the licence package.json names', () => {
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync('LICENSE', 'utf8')).toMatch(
+      /^MIT License\n\nCopyright \(c\) \d{4} k8s-deploy-action authors\n/,
+    );
+  });
+});
