@@ -141,7 +141,7 @@ describe('k8s-deploy render (as a process)', () => {
     [
       ['render', '--manifests', '../elsewhere.yaml'],
       1,
-      /^error: Manifest path "..\/elsewhere.yaml" does not exist/,
+      /^error: Manifest path "..\/elsewhere.yaml" leads outside the workspace .*; expected a file, folder or glob inside the workspace\.$/m,
     ],
     [['render', '--manifests', 'k8s', '--image', 'api'], 2, /^error: Option --image "api" is not NAME=REF/],
     [
