@@ -1,4 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { interruptible } from '../src/cli/cluster.js';
 import type { CliCommand } from '../src/cli/command.js';
 import {
@@ -358,6 +361,77 @@ describe('history and rollback: the command line', () => {
     });
     expect(parsed).toMatchObject({ releaseName: 'shop', namespace: 'prod', to: 12, context: 'eu' });
     expect(parseRollbackArgs(['--release-name', 'shop'], {})).not.toHaveProperty('to');
+  });
+});
+
+describe('deploy: where the verdict goes', () => {
+  it('prints a failure as the last line on stderr, `error:` first, and nothing on stdout', async () => {
+    const missing = path.join(os.tmpdir(), 'k8s-deploy-no-such-dir', 'kubeconfig');
+    const result = await run(deployCommand, [...M, '--kubeconfig', missing]);
+    expect(result).toMatchObject({ code: 1, stdout: '', processes: 0 });
+    const last = result.stderr.trimEnd().split('\n').pop();
+    expect(last).toMatch(/^error: failed: Option --kubeconfig names .*kubeconfig, which does not exist\./);
+  });
+});
+
+describe('history and rollback: a kubeconfig that does not exist', () => {
+  // kubectl itself would try localhost:8080 and report "the connection ... was refused".
+  let home: string;
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(os.tmpdir(), 'cli-kubeconfig-'));
+  });
+  afterAll(() => rm(home, { recursive: true, force: true }));
+  const commands = [
+    ['history', historyCommand],
+    ['rollback', rollbackCommand],
+  ] as const;
+
+  it.each(commands)('%s names the --kubeconfig file, exit 1, starting nothing', async (_name, command) => {
+    const file = path.join(home, 'missing.yaml');
+    const result = await run(command, ['--release-name', 'shop', '--kubeconfig', file], { HOME: home });
+    expect(result).toMatchObject({ code: 1, stdout: '', processes: 0 });
+    expect(result.stderr).toBe(
+      `error: Option --kubeconfig names ${file}, which does not exist. Expected the path of a kubeconfig file.\n`,
+    );
+  });
+
+  it.each(commands)('%s names the KUBECONFIG files when none exists', async (_name, command) => {
+    const files = [path.join(home, 'a.yaml'), path.join(home, 'b.yaml')].join(path.delimiter);
+    const result = await run(command, ['--release-name', 'shop'], { HOME: home, KUBECONFIG: files });
+    expect(result).toMatchObject({ code: 1, stdout: '', processes: 0 });
+    expect(result.stderr).toBe(
+      `error: KUBECONFIG names ${files}, which does not exist. Expected the path of a kubeconfig file there, or --kubeconfig PATH.\n`,
+    );
+  });
+
+  it.each(commands)('%s names ~/.kube/config when nothing else is given', async (_name, command) => {
+    const result = await run(command, ['--release-name', 'shop'], { HOME: home });
+    expect(result).toMatchObject({ code: 1, stdout: '', processes: 0 });
+    const config = path.join(home, '.kube', 'config');
+    expect(result.stderr).toBe(
+      `error: No kubeconfig: ${config} does not exist and neither --kubeconfig nor KUBECONFIG is given. Expected --kubeconfig PATH, KUBECONFIG or ${config}.\n`,
+    );
+  });
+
+  it('goes on to kubectl when one file of KUBECONFIG exists, as kubectl reads the ones that do', async () => {
+    const present = path.join(home, 'present.yaml');
+    await writeFile(present, 'apiVersion: v1\nkind: Config\n');
+    const runner = new RecordingRunner().on(['kubectl'], { exitCode: 1, stderr: 'error: no context' });
+    const missingToo = [path.join(home, 'gone.yaml'), present].join(path.delimiter);
+    let stderr = '';
+    const code = await historyCommand({ runner, interrupts: () => () => {} }).run(
+      ['--release-name', 'shop'],
+      {
+        stdout: () => {},
+        stderr: (text) => {
+          stderr += text;
+        },
+        env: { HOME: home, KUBECONFIG: missingToo },
+      },
+    );
+    expect(code).toBe(1);
+    expect(runner.calls('kubectl').length).toBeGreaterThan(0);
+    expect(stderr).not.toMatch(/does not exist/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -141,7 +141,7 @@ describe('k8s-deploy render (as a process)', () => {
     [
       ['render', '--manifests', '../elsewhere.yaml'],
       1,
-      /^error: Manifest path "..\/elsewhere.yaml" does not exist/,
+      /^error: Manifest path "..\/elsewhere.yaml" leads outside the workspace .*; expected a file, folder or glob inside the workspace\.$/m,
     ],
     [['render', '--manifests', 'k8s', '--image', 'api'], 2, /^error: Option --image "api" is not NAME=REF/],
     [
@@ -149,7 +149,17 @@ describe('k8s-deploy render (as a process)', () => {
       1,
       /^error: Invalid image reference "Not A Ref" for api/,
     ],
-    [['render', '--manifests', 'k8s', '--namespace', 'Bad_NS'], 1, /^error: Invalid namespace "Bad_NS"/],
+    // A usage error as in deploy (exit 2, the same sentence), before anything is read.
+    [
+      ['render', '--manifests', 'k8s', '--namespace', 'Bad_NS'],
+      2,
+      /^error: Invalid value "Bad_NS" for option --namespace\. Expected a DNS-1123 label/,
+    ],
+    [
+      ['render', '--manifests', 'missing', '--namespace', 'Bad_NS'],
+      2,
+      /^error: Invalid value "Bad_NS" for option --namespace\./,
+    ],
     [
       ['render', '--manifests', 'k8s', '--force'],
       2,
@@ -183,6 +193,12 @@ describe('k8s-deploy help (as a process)', () => {
     expect(run.stdout).toMatch(
       /^ {2}3 +rolled back: the deploy failed and the previous release was restored$/m,
     );
+  });
+
+  it('answers --version with the version from the entry file, as a process', async () => {
+    const run = await cli(['--version']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^k8s-deploy \d+\.\d+\.\d+\n$/);
   });
 
   it('answers `help render` and `render --help` alike, without needing --manifests', async () => {
@@ -254,6 +270,12 @@ describe('runCli (the command table, in process)', () => {
     },
   );
 
+  it("answers --version with package.json's version on stdout, loading no command", async () => {
+    const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    const run = await fixture()(['--version']);
+    expect(run).toMatchObject({ code: 0, stderr: '', loads: [], stdout: `k8s-deploy ${version}\n` });
+  });
+
   it('documents every exit code a command can return', async () => {
     const run = await fixture()(['--help']);
     for (const code of Object.values(EXIT)) expect(run.stdout).toMatch(new RegExp(`^ {2}${code} +\\S`, 'm'));
@@ -289,7 +311,11 @@ describe('runCli (the command table, in process)', () => {
   it.each([
     [[], 'error: No command given. Expected one of deploy, history (k8s-deploy --help says what each does).'],
     [['render'], 'error: Unknown command "render". Expected one of deploy, history'],
-    [['--version'], 'error: Unknown option "--version". Expected one of deploy, history'],
+    [['--verbose'], 'error: Unknown option "--verbose". Expected one of deploy, history'],
+    [
+      ['--version', 'deploy'],
+      'error: Unexpected argument "deploy" after --version. Expected --version alone.',
+    ],
     [['help', 'rollback'], 'error: Unknown command "rollback". Expected one of deploy, history'],
     [
       ['help', 'deploy', 'now'],

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -61,5 +61,109 @@ describe("README's CLI section", () => {
       expect({ name, inReadme: cliSection.includes(`\n${usage}\n`) }).toEqual({ name, inReadme: true });
       expect(cliSection).toContain(`| \`${name}\` | `);
     }
+  });
+});
+
+describe('release files', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string; license: string };
+
+  it("has a CHANGELOG section for package.json's version, the newest one, as release.yml requires", () => {
+    const changelog = readFileSync('CHANGELOG.md', 'utf8');
+    const releases = [...changelog.matchAll(/^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$/gm)].map(
+      (m) => m[1],
+    );
+    expect(releases[0]).toBe(pkg.version);
+    expect(changelog).toContain(
+      `[${pkg.version}]: https://github.com/org/k8s-deploy-action/releases/tag/v${pkg.version}`,
+    );
+  });
+
+  it('ships the licence package.json names', () => {
+    expect(pkg.license).toBe('MIT');
+    expect(readFileSync('LICENSE', 'utf8')).toMatch(
+      /^MIT License\n\nCopyright \(c\) \d{4} k8s-deploy-action authors\n/,
+    );
+  });
+});
+
+/** The body of the README section `## title`, up to the next `## `. */
+function section(title: string): string {
+  const start = readme.indexOf(`\n## ${title}\n`);
+  expect(start).toBeGreaterThan(0);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+describe("README's permissions table", () => {
+  // The workflows users run: the reusable one and the templates they copy.
+  const files = [
+    '.github/workflows/deploy.yml',
+    ...readdirSync('workflows')
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => `workflows/${name}`),
+  ];
+  type Jobs = Record<string, { permissions?: Record<string, string> | string }>;
+
+  /** `permission: level` → the sorted `file: job` entries asking for it. */
+  function fromWorkflows(): Record<string, string[]> {
+    const table: Record<string, string[]> = {};
+    for (const file of files) {
+      const jobs = (parse(readFileSync(file, 'utf8')) as { jobs: Jobs }).jobs;
+      for (const [id, job] of Object.entries(jobs)) {
+        const permissions = typeof job.permissions === 'object' ? job.permissions : {};
+        for (const [name, level] of Object.entries(permissions)) {
+          const key = `${name}: ${level}`;
+          table[key] = [...(table[key] ?? []), `${path.basename(file)}: ${id}`];
+        }
+      }
+    }
+    for (const entries of Object.values(table)) entries.sort();
+    return table;
+  }
+
+  function fromReadme(): Record<string, string[]> {
+    const table: Record<string, string[]> = {};
+    for (const [, permission, jobs, why] of section('Permissions').matchAll(
+      /^\| `([a-z-]+: [a-z]+)` \| (.+?) \| (.+?) \|$/gm,
+    )) {
+      expect({ permission, why: (why ?? '').length > 20 }).toEqual({ permission, why: true });
+      table[permission ?? ''] = (jobs ?? '')
+        .split('; ')
+        .flatMap((group) => {
+          const [, file, ids] = /^`([^`]+)`: (.+)$/.exec(group) ?? [];
+          return (ids ?? '').split(', ').map((id) => `${file}: ${id.replace(/`/g, '')}`);
+        })
+        .sort();
+    }
+    return table;
+  }
+
+  it('has one row per permission any job of the workflows asks for, listing exactly those jobs', () => {
+    const expected = fromWorkflows();
+    expect(Object.keys(expected)).toEqual(
+      expect.arrayContaining([
+        'contents: read',
+        'id-token: write',
+        'deployments: write',
+        'pull-requests: write',
+      ]),
+    );
+    expect(fromReadme()).toEqual(expected);
+  });
+});
+
+describe("README's contents", () => {
+  const anchor = (title: string) =>
+    title
+      .toLowerCase()
+      .replace(/[^\w\- ]/g, '')
+      .replace(/ /g, '-');
+
+  it('links every section, in order, to its heading', () => {
+    const headings = [...readme.matchAll(/^## (.+)$/gm)]
+      .map((m) => m[1] ?? '')
+      .filter((h) => h !== 'Contents');
+    const links = [...section('Contents').matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(links).toEqual(headings.map(anchor));
   });
 });

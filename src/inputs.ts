@@ -194,13 +194,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     kubeconfig,
     // One per line only: a comma belongs to brace globs such as k8s/{api,web}.yaml.
     manifests: parseList(raw('manifests'), /\n/),
-    namespace: matching(
-      'namespace',
-      optional('namespace'),
-      DNS_LABEL,
-      'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)',
-      63,
-    ),
+    namespace: parseNamespace(optional('namespace')),
     releaseName:
       matching(
         'release-name',
@@ -235,6 +229,17 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     environmentUrl,
     githubToken: optional('github-token'),
   };
+}
+
+/** The `namespace` input's check, which `k8s-deploy render --namespace` shares. Throws InputError. */
+export function parseNamespace(value: string | undefined): string | undefined {
+  return matching(
+    'namespace',
+    value,
+    DNS_LABEL,
+    'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)',
+    63,
+  );
 }
 
 function fail(input: string, value: string, expected: string): never {

@@ -2,7 +2,11 @@ import { type Inputs, parseInputs } from './inputs.js';
 import { STATE } from './state.js';
 import * as runner from './workflow-commands.js';
 
-async function main(): Promise<void> {
+/**
+ * The action's main step: inputs → pipeline → outputs, summary and verdict. Exported as `run`,
+ * the name @github/local-action and the actions/typescript-action template call.
+ */
+export async function run(): Promise<void> {
   runner.saveState(STATE.isPost, 'true');
   let inputs: Inputs;
   try {
@@ -82,7 +86,7 @@ async function main(): Promise<void> {
 }
 
 /** The post step (action.yml `post:`, always): log docker out, delete the kubeconfig we wrote. */
-async function post(): Promise<void> {
+export async function post(): Promise<void> {
   const registry = runner.getState(STATE.registry) || undefined;
   const kubeconfigPath = runner.getState(STATE.kubeconfig) || undefined;
   // Nothing to clean up (no input accepted, or nothing set up yet): nothing to load.
@@ -99,5 +103,10 @@ async function post(): Promise<void> {
   }
 }
 
-// One entry for both steps, as actions/checkout does: the post step is told apart by state.
-await (runner.getState(STATE.isPost) === 'true' ? post() : main());
+/**
+ * What the runner's entry (dist/index.js, through src/bundle.ts) calls for both steps, as
+ * actions/checkout does: the post step is told apart by the state the main step saved.
+ */
+export function runStep(): Promise<void> {
+  return runner.getState(STATE.isPost) === 'true' ? post() : run();
+}

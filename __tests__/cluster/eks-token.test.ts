@@ -58,28 +58,43 @@ describe('eks-token', () => {
     expect(JSON.parse(stdout).status.expirationTimestamp).toBe('2026-03-04T05:08:07Z');
   });
 
+  // Every error is one line starting `error: `, as every other command's, with the usage after it.
+  const usage = 'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
   it.each([
-    [[], 'Missing --cluster-name.'],
-    [['--cluster-name', 'prod'], 'Missing --region (and neither AWS_REGION nor AWS_DEFAULT_REGION is set).'],
+    [[], 'Option --cluster-name is required.'],
+    [
+      ['--cluster-name', 'prod'],
+      'Option --region is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.',
+    ],
     [
       ['--cluster-name', 'prod', '--region', 'eu-west-1', '--token-lifetime', 'soon'],
-      'Invalid token lifetime "soon"',
+      'Invalid token lifetime "soon" (--token-lifetime). Expected a duration such as 90s or 14m.',
     ],
-    [['--cluster', 'prod'], "Unknown option '--cluster'"],
-  ])('refuses %j with usage on stderr and nothing on stdout', async (argv, message) => {
-    const { code, stdout, stderr } = await run(argv);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain(message);
-  });
+    [['--cluster', 'prod'], 'Unknown option --cluster.'],
+    [['--cluster-name', 'prod', 'extra'], 'Unexpected argument "extra".'],
+    [
+      ['--cluster-name', 'bad name!', '--region', 'eu-west-1'],
+      'Invalid --cluster-name "bad name!". Expected an EKS cluster name.',
+    ],
+    [
+      ['--cluster-name', 'prod', '--region', 'evil.example.com/#'],
+      'Invalid region "evil.example.com/#". Expected an AWS region such as eu-west-1.',
+    ],
+  ])(
+    'refuses %j with one error: line and the usage on stderr, exit 2, nothing on stdout',
+    async (argv, message) => {
+      const { code, stdout, stderr } = await run(argv);
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr).toBe(`error: ${message} ${usage}\n`);
+    },
+  );
 
-  it.each([
-    [['--cluster-name', 'bad name!', '--region', 'eu-west-1'], 'Invalid --cluster-name "bad name!".'],
-    [['--cluster-name', 'prod', '--region', 'evil.example.com/#'], 'Invalid region "evil.example.com/#".'],
-  ])('refuses to sign for a malformed name or region: %j', async (argv, message) => {
-    const { code, stdout, stderr } = await run(argv);
-    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-    expect(stderr).toContain(message);
+  it('names K8S_DEPLOY_TOKEN_LIFETIME when the bad lifetime comes from it', async () => {
+    const { code, stderr } = await run(['--cluster-name', 'prod', '--region', 'eu-west-1'], {
+      env: { K8S_DEPLOY_TOKEN_LIFETIME: 'forever' },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: Invalid token lifetime "forever" \(K8S_DEPLOY_TOKEN_LIFETIME\)\./);
   });
 
   it('explains missing AWS credentials on stderr and exits 1', async () => {
@@ -91,7 +106,8 @@ describe('eks-token', () => {
     });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain('eks-token: No AWS credentials were found.');
+    expect(stderr).toMatch(/^error: eks-token could not make a token: No AWS credentials were found\./);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
 

@@ -204,7 +204,7 @@ describe.each(MODES)('the guestbook, unmodified, with $name', (mode) => {
       ...files(...ALL),
       ...imageFlags(GUESTBOOK_IMAGES, v2, { 'google-samples/gb-frontend': missing }),
     ]);
-    expect(result.stdout).toMatch(/^rolled back: /m);
+    expect(result.stderr).toMatch(/^error: rolled back: /m);
     expect(result.code).toBe(3);
     expect(await imagesIn(mode.namespace)).toEqual({ frontend: v1, 'redis-master': v1, 'redis-replica': v1 });
     const after = JSON.parse(
@@ -292,7 +292,7 @@ describe('a context namespace never lets a same-named object elsewhere answer fo
       ],
       kubeconfig,
     );
-    expect(broken.stdout).toMatch(/^failed: .*frontend/m);
+    expect(broken.stderr).toMatch(/^error: failed: .*frontend/m);
     expect(broken.code).toBe(1);
     expect((await imagesIn('team-decoy')).frontend).toBe(missing);
     expect((await imagesIn('default')).frontend).toBe(v1);
@@ -311,8 +311,8 @@ describe('one problem in many workloads', () => {
       ...imageFlags(GUESTBOOK_IMAGES, missing),
     ]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(
-      /^failed: Deployment gb-missing\/\S+: pod .* cannot pull its image: .*\. [12] more workload\(s\) show the same image pull error too: Deployment gb-missing\//m,
+    expect(result.stderr).toMatch(
+      /^error: failed: Deployment gb-missing\/\S+: pod .* cannot pull its image: .*\. [12] more workload\(s\) show the same image pull error too: Deployment gb-missing\//m,
     );
   }, 120_000);
 });

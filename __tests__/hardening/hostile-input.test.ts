@@ -275,13 +275,17 @@ const cases: HostileCase[] = [
     says: /container/,
   },
   // ---- manifest paths
-  ...['../outside.yaml', '/etc/passwd', '../*.yaml'].map(
-    (value): HostileCase => ({
-      name: `manifests ${JSON.stringify(value)} outside the workspace`,
-      inputs: { manifests: value },
-      names: /[Mm]anifest/,
-      says: /workspace/,
-    }),
+  // Refused by their text: the same sentence whether or not something outside would match.
+  ...['../outside.yaml', '/etc/passwd', '../*.yaml', 'k8s/../../*.yaml'].flatMap((value): HostileCase[] =>
+    [false, true].map(
+      (matchBeside): HostileCase => ({
+        name: `manifests ${JSON.stringify(value)} outside the workspace, ${matchBeside ? 'with' : 'without'} a .yaml beside it`,
+        inputs: { manifests: value },
+        beside: matchBeside ? { 'outside.yaml': configMap('outside') } : ({} as Record<string, string>),
+        names: /[Mm]anifest (path|glob)/,
+        says: /leads outside the workspace/,
+      }),
+    ),
   ),
   {
     name: 'manifests through a symlink pointing outside the workspace',
@@ -524,7 +528,11 @@ describe('hostile and broken input', () => {
 
   const check = async (_name: string, hostile: HostileCase) => {
     const started = Date.now();
-    const workspace = await makeWorkspace({ 'app.yaml': configMap(), ...hostile.files }, hostile.symlinks);
+    const workspace = await makeWorkspace(
+      { 'app.yaml': configMap(), ...hostile.files },
+      hostile.symlinks,
+      hostile.beside,
+    );
     try {
       await hostile.setup?.();
       const mark = await auditMark(sandbox);

@@ -13,6 +13,11 @@ export interface HostileCase {
   files?: Record<string, string | (() => string)>;
   /** Symlinks in the workspace: link path → target (absolute, or relative to the link). */
   symlinks?: Record<string, string>;
+  /**
+   * Files beside the workspace, in its parent folder (name → content). The parent is a fresh
+   * folder of its own, so what lies outside the workspace is what the case says, on any machine.
+   */
+  beside?: Record<string, string>;
   /** Environment on top of the sandbox's. */
   env?: Record<string, string>;
   /** Runs against the sandbox before the mark (e.g. writes a tampered release record). */
@@ -31,11 +36,16 @@ export const PWNED = 'PWNED';
 /** Workflow commands the action itself may print at the start of a line. */
 const OWN_COMMANDS = /^::(error|warning|notice|debug|group|endgroup|add-mask)(\s[^:]*)?::/;
 
+/** A workspace `PARENT/workspace` in a fresh PARENT holding only it and the `beside` files. */
 export async function makeWorkspace(
   files: Record<string, string | (() => string)>,
   symlinks: Record<string, string> = {},
+  beside: Record<string, string> = {},
 ): Promise<string> {
-  const workspace = await mkdtemp(join(tmpdir(), 'hostile-ws-'));
+  const parent = await mkdtemp(join(tmpdir(), 'hostile-ws-'));
+  const workspace = join(parent, 'workspace');
+  await mkdir(workspace);
+  for (const [name, content] of Object.entries(beside)) await writeFile(join(parent, name), content);
   for (const [path, content] of Object.entries(files)) {
     const file = join(workspace, path);
     await mkdir(dirname(file), { recursive: true });
@@ -49,7 +59,9 @@ export async function makeWorkspace(
   return workspace;
 }
 
-export const removeWorkspace = (workspace: string) => rm(workspace, { recursive: true, force: true });
+/** Removes the workspace and its parent made by makeWorkspace. */
+export const removeWorkspace = (workspace: string) =>
+  rm(dirname(workspace), { recursive: true, force: true });
 
 /** The `::error` lines of the raw output, decoded as the runner decodes command data. */
 export function errorLines(run: ActionRun): string[] {

@@ -122,13 +122,67 @@ describe('loadManifestSources', () => {
     ],
     [
       ['../outside.yaml'],
-      /^Manifest path "..\/outside.yaml" resolves to .*outside.yaml, outside the workspace/,
+      /^Manifest path "..\/outside.yaml" leads outside the workspace .*repo; expected a file, folder or glob inside the workspace\.$/,
     ],
     [['link.yaml'], /^Manifest path "link.yaml" resolves to .*outside.yaml, outside the workspace/],
-    [['..'], /^Manifest path "\.\." resolves to .*, outside the workspace/],
+    [['..'], /^Manifest path "\.\." leads outside the workspace/],
+    [['/etc/hostname'], /^Manifest path "\/etc\/hostname" leads outside the workspace/],
+    [['plain/../../outside.yaml'], /^Manifest path "plain\/..\/..\/outside.yaml" leads outside/],
+    [
+      ['/etc/*.conf'],
+      /^Manifest glob "\/etc\/\*.conf" leads outside the workspace .*; expected a glob relative/,
+    ],
+    [['plain/../*.yaml'], /^Manifest glob "plain\/..\/\*.yaml" can lead outside the workspace/],
+    [['{/etc,plain}/*.yaml'], /^Manifest glob "\{\/etc,plain\}\/\*.yaml" can lead outside the workspace/],
+    [['{..,plain}/*.yaml'], /^Manifest glob "\{..,plain\}\/\*.yaml" can lead outside the workspace/],
     [[], /^No manifests were given/],
   ])('rejects %j with one sentence', async (entries, message) => {
     expect(await loadError(entries)).toMatch(message);
+  });
+
+  it('refuses a glob leaving the workspace by its text, whether or not the parent holds a match', async () => {
+    // The same sentence with and without a .yaml beside the workspace: nothing outside is globbed.
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'render-load-parent-'));
+    try {
+      const inner = path.join(parent, 'repo');
+      await mkdir(inner);
+      await writeFile(path.join(inner, 'app.yaml'), configMap('app'));
+      const attempt = () =>
+        loadManifestSources(['app.yaml', '../*.yaml'], { workspace: inner, runner }).then(
+          () => 'no error',
+          (error: Error) => error.message,
+        );
+      const withoutMatch = await attempt();
+      await writeFile(path.join(parent, 'beside.yaml'), configMap('beside'));
+      const withMatch = await attempt();
+      expect(withoutMatch).toMatch(
+        /^Manifest glob "..\/\*.yaml" leads outside the workspace .*repo; expected/,
+      );
+      expect(withMatch).toBe(withoutMatch);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts an absolute path inside the workspace, and a path with ".." that stays inside', async () => {
+    const sources = await load([path.join(workspace, 'plain', 'b.yaml'), 'plain/sub/../a.yml']);
+    expect(sources.map((source) => source.name)).toEqual(['plain/b.yaml', 'plain/a.yml']);
+  });
+
+  it('refuses an entry leaving the workspace before reading any other entry', async () => {
+    const calls: string[][] = [];
+    const fake: ProcessRunner = {
+      run: async (command, args) => {
+        calls.push([command, ...args]);
+        return { exitCode: 0, stdout: configMap('generated'), stderr: '' };
+      },
+    };
+    const message = await load(['base', '../outside.yaml'], { runner: fake }).then(
+      () => 'no error',
+      (error: Error) => error.message,
+    );
+    expect(message).toMatch(/^Manifest path "..\/outside.yaml" leads outside/);
+    expect(calls).toEqual([]);
   });
 });
 

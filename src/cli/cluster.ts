@@ -6,7 +6,7 @@ import { Kubectl } from '../deploy/kubectl.js';
 import { InputError, type Inputs, parseInputs } from '../inputs.js';
 import type { Logger } from '../log.js';
 import type { ProcessRunner } from '../process.js';
-import { EXIT, UsageError } from './command.js';
+import { EXIT, optionError, UsageError } from './command.js';
 
 /** What the cluster commands need from the outside world; tests hand in fakes. */
 export interface ClusterCliDeps {
@@ -37,9 +37,7 @@ export function inputsFromFlags(
     return parseInputs((name) => flags[name] ?? '', env);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    throw new UsageError(
-      error.message.replace(/\b[Ii]nputs? '([a-z-]+)'/g, (_match, name: string) => `option --${name}`),
-    );
+    throw optionError(error.message);
   }
 }
 
@@ -52,21 +50,49 @@ export function requireReleaseName(inputs: Inputs, usage: string): string {
 }
 
 /**
- * A Kubectl over a plain kubeconfig (--kubeconfig, else KUBECONFIG, else ~/.kube/config, as
- * kubectl itself looks) and context (--context, else the current one), proven with one
- * read-only `kubectl version` so that a wrong context or expired login is one sentence up front.
+ * The kubeconfig kubectl would read: --kubeconfig, else KUBECONFIG (a list, of which kubectl
+ * reads the files that exist), else ~/.kube/config. When none of them exists kubectl does not
+ * fail: it tries http://localhost:8080 and blames the network ("the connection to the server
+ * localhost:8080 was refused"), so that case is one sentence naming the file(s) instead.
+ */
+export function resolveKubeconfig(option: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (option !== undefined) {
+    if (!existsSync(option)) {
+      throw new Error(
+        `Option --kubeconfig names ${option}, which does not exist. Expected the path of a kubeconfig file.`,
+      );
+    }
+    return option;
+  }
+  if (env.KUBECONFIG) {
+    const files = env.KUBECONFIG.split(path.delimiter).filter((file) => file !== '');
+    if (!files.some((file) => existsSync(file))) {
+      throw new Error(
+        `KUBECONFIG names ${files.join(path.delimiter)}, which does not exist. Expected the path of a kubeconfig file there, or --kubeconfig PATH.`,
+      );
+    }
+    return env.KUBECONFIG;
+  }
+  // kubectl's own ~ is the HOME of the environment it runs with.
+  const home = path.join(env.HOME || os.homedir(), '.kube', 'config');
+  if (!existsSync(home)) {
+    throw new Error(
+      `No kubeconfig: ${home} does not exist and neither --kubeconfig nor KUBECONFIG is given. Expected --kubeconfig PATH, KUBECONFIG or ${home}.`,
+    );
+  }
+  return home;
+}
+
+/**
+ * A Kubectl over a plain kubeconfig (resolveKubeconfig) and context (--context, else the current
+ * one), proven with one read-only `kubectl version` so that a wrong context or expired login is
+ * one sentence up front.
  */
 export async function openKubectl(
   options: { kubeconfig?: string; context?: string },
   deps: { runner: ProcessRunner; env: NodeJS.ProcessEnv; logger: Logger; signal: AbortSignal },
 ): Promise<Kubectl> {
-  if (options.kubeconfig !== undefined && !existsSync(options.kubeconfig)) {
-    throw new Error(
-      `Option --kubeconfig names ${options.kubeconfig}, which does not exist. Expected the path of a kubeconfig file.`,
-    );
-  }
-  const kubeconfig =
-    options.kubeconfig ?? (deps.env.KUBECONFIG || path.join(os.homedir(), '.kube', 'config'));
+  const kubeconfig = resolveKubeconfig(options.kubeconfig, deps.env);
   const kubectl = new Kubectl({
     runner: deps.runner,
     kubeconfig,

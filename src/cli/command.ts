@@ -18,6 +18,17 @@ export class UsageError extends Error {
 }
 
 /**
+ * A bad value as the action's input checks word it ("Invalid value "x" for input 'namespace'"),
+ * as a usage error worded for the command line ("... for option --namespace"): the same check
+ * and sentence, naming what was typed.
+ */
+export function optionError(inputMessage: string): UsageError {
+  return new UsageError(
+    inputMessage.replace(/\b[Ii]nputs? '([a-z-]+)'/g, (_match, name: string) => `option --${name}`),
+  );
+}
+
+/**
  * node:util parseArgs, strict, with its messages turned into one sentence each
  * (its own run over several lines and mention internals).
  */

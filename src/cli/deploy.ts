@@ -176,8 +176,9 @@ const DEFAULT_DEPS: ClusterCliDeps = { runner: new NodeProcessRunner(), interrup
 
 /**
  * `deploy`: the action's pipeline from a terminal, images given as references (nothing is
- * built). Progress on stderr; the verdict is the last line, on stdout. Exit 0 success or dry
- * run, 1 failed, 3 rolled back, 130 cancelled.
+ * built). Progress on stderr; the verdict is the last line: on stdout when the deploy succeeded
+ * (or was a dry run), else on stderr as `error: …`. Exit 0 success or dry run, 1 failed, 3
+ * rolled back, 130 cancelled.
  */
 export function deployCommand(given: Partial<ClusterCliDeps> = {}): CliCommand {
   return { run: (args, io) => runDeploy(args, io, { ...DEFAULT_DEPS, ...given }, 'deploy') };
@@ -230,8 +231,12 @@ async function runDeploy(
         io.stdout(result.deploy?.diff ?? '');
         return wouldChange(result) ? EXIT.failed : EXIT.success;
       }
-      io.stdout(`${verdictLine(result, parsed.inputs.releaseName ?? '', cancelled)}\n`);
-      return exitCodeOf(result, cancelled);
+      const line = verdictLine(result, parsed.inputs.releaseName ?? '', cancelled);
+      const code = exitCodeOf(result, cancelled);
+      // Success on stdout, for scripts; a failure, rollback or cancellation is an error, on stderr.
+      if (code === EXIT.success) io.stdout(`${line}\n`);
+      else io.stderr(`error: ${line}\n`);
+      return code;
     });
   } finally {
     if (keep) await rm(path.join(workDir, 'rendered.yaml'), { force: true });

@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { loadDefaultCredentials } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import { AWS_REGION, EKS_CLUSTER } from '../aws/names.js';
 import { createEksToken, DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/token.js';
 import { parseDuration } from '../duration.js';
+import { parseCommandLine } from './command.js';
 
 // The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
 // a test keeps the two equal.
@@ -30,54 +30,46 @@ export interface EksTokenIo {
  */
 export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> {
   const env = io.env ?? process.env;
+  // Every error is one line, `error: ` first, as every command's (kubectl shows it to the user).
+  const usage = (sentence: string) => {
+    io.stderr.write(`error: ${sentence} ${EKS_TOKEN_USAGE}\n`);
+    return 2;
+  };
   let values: { 'cluster-name'?: string; region?: string; 'token-lifetime'?: string };
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
+    values = parseCommandLine(
+      argv,
+      {
         'cluster-name': { type: 'string' },
         region: { type: 'string' },
         'token-lifetime': { type: 'string' },
       },
-      strict: true,
-      allowPositionals: false,
-    }));
+      EKS_TOKEN_USAGE,
+    );
   } catch (error) {
-    io.stderr.write(`${(error as Error).message}. ${EKS_TOKEN_USAGE}\n`);
+    io.stderr.write(`error: ${(error as Error).message}\n`);
     return 2;
   }
   const clusterName = values['cluster-name'];
   const region = values.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!clusterName) {
-    io.stderr.write(`Missing --cluster-name. ${EKS_TOKEN_USAGE}\n`);
-    return 2;
-  }
+  if (!clusterName) return usage('Option --cluster-name is required.');
   if (!region) {
-    io.stderr.write(
-      `Missing --region (and neither AWS_REGION nor AWS_DEFAULT_REGION is set). ${EKS_TOKEN_USAGE}\n`,
-    );
-    return 2;
+    return usage('Option --region is required when neither AWS_REGION nor AWS_DEFAULT_REGION is set.');
   }
   // Both end up in the signed URL's host and header: only well-formed names are signed.
   if (!EKS_CLUSTER.test(clusterName)) {
-    io.stderr.write(
-      `Invalid --cluster-name ${JSON.stringify(clusterName)}. Expected an EKS cluster name. ${EKS_TOKEN_USAGE}\n`,
-    );
-    return 2;
+    return usage(`Invalid --cluster-name ${JSON.stringify(clusterName)}. Expected an EKS cluster name.`);
   }
   if (!AWS_REGION.test(region)) {
-    io.stderr.write(
-      `Invalid region ${JSON.stringify(region)}. Expected an AWS region such as eu-west-1. ${EKS_TOKEN_USAGE}\n`,
-    );
-    return 2;
+    return usage(`Invalid region ${JSON.stringify(region)}. Expected an AWS region such as eu-west-1.`);
   }
   const lifetimeText = values['token-lifetime'] ?? env.K8S_DEPLOY_TOKEN_LIFETIME;
   const lifetimeMs = lifetimeText === undefined ? DEFAULT_TOKEN_LIFETIME_MS : parseDuration(lifetimeText);
   if (lifetimeMs === undefined || lifetimeMs <= 0) {
-    io.stderr.write(
-      `Invalid token lifetime ${JSON.stringify(lifetimeText)}. Expected a duration such as 90s or 14m.\n`,
+    const from = values['token-lifetime'] !== undefined ? '--token-lifetime' : 'K8S_DEPLOY_TOKEN_LIFETIME';
+    return usage(
+      `Invalid token lifetime ${JSON.stringify(lifetimeText)} (${from}). Expected a duration such as 90s or 14m.`,
     );
-    return 2;
   }
 
   try {
@@ -88,7 +80,7 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
     return 0;
   } catch (error) {
     const explained = explainAwsError(error, { service: 'sts', operation: 'GetCallerIdentity', region });
-    io.stderr.write(`eks-token: ${explained.message}\n`);
+    io.stderr.write(`error: eks-token could not make a token: ${explained.message}\n`);
     return 1;
   }
 }

@@ -1,7 +1,7 @@
 import { type CliIo, type CommandEntry, EXIT, EXIT_CODE_MEANINGS, UsageError } from './command.js';
 
 /**
- * The top level of `k8s-deploy`: help (`--help`, `-h`, `help [COMMAND]`, `COMMAND --help`),
+ * The top level of `k8s-deploy`: `--version`, help (`--help`, `-h`, `help [COMMAND]`, `COMMAND --help`),
  * answered from the command table alone, or the named command, loaded only now (kubectl starts
  * `eks-token` for every token, and it needs neither the YAML parser nor the deploy engine).
  * Resolves to the exit code; a usage error is one line on stderr and exit code 2.
@@ -19,6 +19,16 @@ export async function runCli(
   };
   const [name, ...args] = argv;
   if (name === undefined) return usageError(`No command given. ${expected}`);
+  if (name === '--version') {
+    if (args.length > 0) {
+      return usageError(
+        `Unexpected argument ${JSON.stringify(args[0])} after --version. Expected --version alone.`,
+      );
+    }
+    // Loaded only when asked: kubectl starts eks-token, through this file, for every token.
+    io.stdout(`k8s-deploy ${(await import('../version.js')).VERSION}\n`);
+    return EXIT.success;
+  }
   if (name === '--help' || name === '-h' || (name === 'help' && args.length === 0)) {
     io.stdout(topLevelHelp(commands));
     return EXIT.success;
@@ -62,6 +72,7 @@ export function topLevelHelp(commands: readonly CommandEntry[]): string {
     '',
     'Usage: k8s-deploy <command> [options]',
     '       k8s-deploy help <command>     the options of one command, as does <command> --help',
+    '       k8s-deploy --version          the version of k8s-deploy-action this is',
     '',
     'Commands:',
     ...table(commands.map((command) => [command.name, command.summary])),

@@ -1,8 +1,9 @@
+import { InputError, parseNamespace } from '../inputs.js';
 import { StreamLogger } from '../log.js';
 import { imageReplacements } from '../manifests/images.js';
 import { renderPhase, traceabilityOf } from '../pipeline.js';
 import { NodeProcessRunner } from '../process.js';
-import { type CliCommand, type CliIo, parseCommandLine, UsageError } from './command.js';
+import { type CliCommand, type CliIo, optionError, parseCommandLine, UsageError } from './command.js';
 
 // The same line as the command table's (src/cli.ts), which `k8s-deploy render --help` shows; a
 // test keeps the two equal. This module is loaded only to run, so it cannot share the table.
@@ -28,9 +29,16 @@ export const renderCommand: CliCommand = {
       );
       if (!values.manifests?.length) throw new UsageError(`Option --manifests is required. ${USAGE}`);
       const images = imageReplacements((values.image ?? []).map(splitImageFlag));
+      // Checked as deploy checks it (the action's input), so both say the same and exit 2.
+      let namespace: string | undefined;
+      try {
+        namespace = parseNamespace(values.namespace || undefined);
+      } catch (error) {
+        throw error instanceof InputError ? optionError(error.message) : error;
+      }
       const result = await renderPhase(
         values.manifests,
-        { images, namespace: values.namespace, traceability: traceabilityOf(undefined, io.env) },
+        { images, namespace, traceability: traceabilityOf(undefined, io.env) },
         {
           runner: new NodeProcessRunner(),
           logger: new StreamLogger((line) => io.stderr(`${line}\n`)),

@@ -110,10 +110,18 @@ function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<n
         { ...parsed, namespace, ...(runUrl !== undefined ? { runUrl } : {}) },
         { kubectl, api, logger, signal },
       );
-      io.stdout(`${rollbackVerdict(result, parsed.releaseName)}\n`);
-      if (result.cancelled) return EXIT.cancelled;
-      if (result.status === 'rolled-back') return EXIT.rolledBack;
-      return result.status === 'success' ? EXIT.success : EXIT.failed;
+      const line = rollbackVerdict(result, parsed.releaseName);
+      const code = result.cancelled
+        ? EXIT.cancelled
+        : result.status === 'rolled-back'
+          ? EXIT.rolledBack
+          : result.status === 'success'
+            ? EXIT.success
+            : EXIT.failed;
+      // As deploy: success on stdout, for scripts; anything else is an error, on stderr.
+      if (code === EXIT.success) io.stdout(`${line}\n`);
+      else io.stderr(`error: ${line}\n`);
+      return code;
     },
   );
 }

@@ -27,7 +27,10 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml']);
  * - a glob, relative to the workspace (kustomization files it matches are skipped: they are
  *   kustomize's input, not Kubernetes objects).
  * Files come in a stable order: entries as given, the files of a folder or glob sorted by path.
- * Anything that resolves (through symlinks) outside the workspace, or matches nothing, is an error.
+ * An entry whose text leaves the workspace (`../x.yaml`, `/etc/*.yaml`, a `..` in a glob) is
+ * refused before anything is read or globbed, so the answer never depends on what happens to lie
+ * outside; anything that then resolves (through symlinks) outside it, or matches nothing, is an
+ * error too.
  */
 export async function loadManifestSources(
   entries: readonly string[],
@@ -36,7 +39,9 @@ export async function loadManifestSources(
   if (entries.length === 0) {
     throw new ManifestError('No manifests were given; expected at least one file, folder or glob.');
   }
-  const workspace = await realpath(path.resolve(options.workspace));
+  const given = path.resolve(options.workspace);
+  const workspace = await realpath(given);
+  for (const entry of entries) refuseEntryLeavingWorkspace(entry, [workspace, given]);
   const seen = new Set<string>();
   const sources: ManifestSource[] = [];
   for (const entry of entries) {
@@ -65,7 +70,7 @@ async function loadEntry(entry: string, workspace: string, options: LoadOptions)
     const files = matches.filter((file) => !KUSTOMIZATION_FILES.includes(path.basename(file))).sort();
     if (files.length === 0) {
       throw new ManifestError(
-        `Manifest glob ${JSON.stringify(entry)} matches no files in the workspace ${workspace}.`,
+        `Manifest glob ${JSON.stringify(entry)} matches no files in the workspace ${workspace}; expected a glob matching at least one manifest file.`,
       );
     }
     return Promise.all(files.map((file) => loadFile(file, entry, workspace)));
@@ -153,6 +158,30 @@ export function kustomizeReason(stderr: string): string {
   const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="(.*)"$/.exec(last);
   const text = klog ? (JSON.parse(`"${klog[1]}"`) as string) : last;
   return text.replace(/^error: /, '');
+}
+
+/**
+ * Refuses, by its text alone, an entry that leaves the workspace: a path that resolves (without
+ * following symlinks) outside every root, or a glob that does, names a `..` segment anywhere
+ * (what a glob climbing out matches depends on the machine), or starts a brace alternative at the
+ * root (`{/etc,k8s}/*.yaml`).
+ * `roots` are the workspace as given and as resolved: an absolute path written from
+ * GITHUB_WORKSPACE is inside even when a symlink leads to the workspace.
+ */
+export function refuseEntryLeavingWorkspace(entry: string, roots: readonly string[]): void {
+  const isGlob = isDynamicPattern(entry);
+  const resolved = path.resolve(roots[0] ?? '.', entry);
+  const inside = roots.some((root) => resolved === root || resolved.startsWith(root + path.sep));
+  const climbs = isGlob && (/(^|[/\\{,])\.\.($|[/\\,}])/.test(entry) || /[{,]\//.test(entry));
+  if (inside && !climbs) return;
+  const what = isGlob ? 'glob' : 'path';
+  const wrong = inside ? 'can lead outside' : 'leads outside';
+  const expected = isGlob
+    ? 'a glob relative to the workspace, without ".." segments'
+    : 'a file, folder or glob inside the workspace';
+  throw new ManifestError(
+    `Manifest ${what} ${JSON.stringify(entry)} ${wrong} the workspace ${roots[0]}; expected ${expected}.`,
+  );
 }
 
 /** Resolves symlinks and returns the real path; throws when it leaves the workspace. */
