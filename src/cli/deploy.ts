@@ -19,7 +19,7 @@ import { splitImageFlag } from './render.js';
 
 // The same lines as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const DEPLOY_USAGE =
-  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N]';
+  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]';
 export const DIFF_USAGE =
   'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]';
 
@@ -43,6 +43,7 @@ const DEPLOY_OPTIONS = {
   'no-rollback': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'history-limit': { type: 'string' },
+  'lock-timeout': { type: 'string' },
 } as const;
 
 interface Parsed {
@@ -83,6 +84,7 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
       'rollout-settle': text('rollout-settle'),
       'crashloop-restarts': text('crashloop-restarts'),
       'history-limit': text('history-limit'),
+      'lock-timeout': text('lock-timeout'),
       rollback: values['no-rollback'] === true ? 'false' : 'true',
       prune: values.prune === true ? 'true' : 'false',
       'dry-run': mode === 'diff' || values['dry-run'] === true ? 'true' : 'false',

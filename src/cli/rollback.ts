@@ -13,7 +13,7 @@ import { type CliCommand, type CliIo, EXIT, parseCommandLine, UsageError } from 
 
 // The same line as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const ROLLBACK_USAGE =
-  'Usage: k8s-deploy rollback [--to N] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]';
+  'Usage: k8s-deploy rollback [--to N] [--release-name N] [--namespace NS] [--rollout-timeout D] [--lock-timeout D] [--kubeconfig PATH] [--context CTX]';
 
 export interface RollbackArgs {
   releaseName: string;
@@ -21,6 +21,7 @@ export interface RollbackArgs {
   to?: number;
   rolloutTimeoutMs: number;
   crashloopRestarts: number;
+  lockTimeoutMs: number;
   kubeconfig?: string;
   context?: string;
 }
@@ -35,6 +36,7 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
       'release-name': { type: 'string' },
       namespace: { type: 'string' },
       'rollout-timeout': { type: 'string' },
+      'lock-timeout': { type: 'string' },
     },
     ROLLBACK_USAGE,
   );
@@ -54,6 +56,7 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
       'release-name': values['release-name'],
       namespace: values.namespace,
       'rollout-timeout': values['rollout-timeout'],
+      'lock-timeout': values['lock-timeout'],
     },
     env,
   );
@@ -63,6 +66,7 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
     ...(to !== undefined ? { to } : {}),
     rolloutTimeoutMs: inputs.rolloutTimeoutMs,
     crashloopRestarts: inputs.crashloopRestarts,
+    lockTimeoutMs: inputs.lockTimeoutMs,
     kubeconfig: values.kubeconfig,
     context: values.context,
   };
@@ -91,11 +95,14 @@ function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<n
     () => parseRollbackArgs(args, io.env),
     async (parsed, { kubectl, api, logger, signal }) => {
       // Loaded only now (the engine's verify and its dependencies): a usage error needs none of it.
-      const { manualRollback } = await import('../deploy/manual-rollback.js');
+      const [{ manualRollback }, { lockOwner }] = await Promise.all([
+        import('../deploy/manual-rollback.js'),
+        import('../deploy/release-lock.js'),
+      ]);
       const runUrl = runUrlFromEnv(io.env);
       const result = await manualRollback(
         { ...parsed, ...(runUrl !== undefined ? { runUrl } : {}) },
-        { kubectl, api, logger, signal },
+        { kubectl, api, logger, signal, lockOwner: lockOwner(io.env) },
       );
       io.stdout(`${rollbackVerdict(result, parsed.releaseName)}\n`);
       if (result.cancelled) return EXIT.cancelled;

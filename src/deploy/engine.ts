@@ -20,6 +20,7 @@ import {
   producedByOperators,
 } from './plan.js';
 import { encodeRecord, ReleaseStore } from './release.js';
+import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
 import { type RollbackResult, rollBack } from './rollback.js';
 import { rolloutPolicy } from './rollout/policy.js';
 import { logFailureDetails, seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
@@ -38,6 +39,7 @@ type EngineInputs = Pick<
   | 'prune'
   | 'dryRun'
   | 'historyLimit'
+  | 'lockTimeoutMs'
 >;
 
 export interface DeploySettings extends EngineInputs {
@@ -72,6 +74,9 @@ export interface DeployDeps {
     /** image name → the reference deployed */
     images: Record<string, string>;
   }) => Promise<void>;
+  /** Who this run is for the release lock (default: user@host pid), and who is told it is held. */
+  lockOwner?: LockOwner;
+  onLock?: (held: HeldLock | undefined) => void;
 }
 
 export type { PhaseTiming };
@@ -132,6 +137,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const phase = phaseTimer(outcome.phases, logger, signal, now);
   const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
   let api: KubeApi | undefined;
+  let lock: ReleaseLock | undefined;
   try {
     api = await KubeApi.start(kubectl);
     const cluster = api;
@@ -143,6 +149,18 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       );
       const store = new ReleaseStore(cluster, namespace, settings.releaseName);
       outcome.namespace = namespace;
+      lock = await lockForRun(cluster, {
+        namespace,
+        release: settings.releaseName,
+        timeoutMs: settings.lockTimeoutMs,
+        dryRun: settings.dryRun,
+        operation: 'deploy',
+        owner: deps.lockOwner,
+        onChange: deps.onLock,
+        logger,
+        signal,
+        now,
+      });
       const history = await store.history();
       const latest = history[0];
       const lastGood = history.find((record) => record.status === 'success');
@@ -359,6 +377,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     outcome.result = 'failed';
     return outcome;
   } finally {
+    // Another run took the lock meanwhile: what is live may be its release, not this one's.
+    const lost = await lock?.release();
+    if (lost !== undefined && outcome.result === 'success')
+      Object.assign(outcome, { result: 'failed', verdict: lost });
     outcome.kubectlProcesses = kubectl.processes;
     await api?.close();
   }

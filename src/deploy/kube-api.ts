@@ -7,12 +7,16 @@ import { isRecord } from '../records.js';
 import type { Kubectl } from './kubectl.js';
 import type { Json } from './objects.js';
 
-/** A failed API request, with the HTTP status and the Status message the server sent. */
+/**
+ * A failed API request, with the HTTP status and the Status message the server sent; `reason` is
+ * the Status reason (`AlreadyExists` and `Conflict` are both 409, and mean different things).
+ */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
     message: string,
     readonly status: number,
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -35,6 +39,7 @@ const COLLECTIONS: Record<string, string> = {
   Event: '/api/v1/events',
   Secret: '/api/v1/secrets',
   CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  Lease: '/apis/coordination.k8s.io/v1/leases',
 };
 
 /** `/apis/apps/v1/namespaces/NS/deployments[/NAME]` for a kind the engine knows. */
@@ -117,12 +122,18 @@ export class KubeApi {
   async request(
     method: string,
     requestPath: string,
-    options: { body?: unknown; timeoutMs?: number; retries?: number } = {},
+    options: { body?: unknown; timeoutMs?: number; retries?: number; contentType?: string } = {},
   ): Promise<Json> {
     const retries = options.retries ?? 4;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, requestPath, options.body, options.timeoutMs ?? 30_000);
+        return await this.once(
+          method,
+          requestPath,
+          options.body,
+          options.timeoutMs ?? 30_000,
+          options.contentType ?? 'application/json',
+        );
       } catch (error) {
         const status = error instanceof ApiError ? error.status : undefined;
         // One 401 is a token that ran out; a second one is a credential that is wrong.
@@ -284,7 +295,13 @@ export class KubeApi {
     });
   }
 
-  private once(method: string, requestPath: string, body: unknown, timeoutMs: number): Promise<Json> {
+  private once(
+    method: string,
+    requestPath: string,
+    body: unknown,
+    timeoutMs: number,
+    contentType: string,
+  ): Promise<Json> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const request = http.request(
@@ -298,7 +315,7 @@ export class KubeApi {
             // Node sends a DELETE body without framing unless told its length: the proxy then
             // reads the body as the next request and answers 400 Bad Request.
             ...(payload !== undefined
-              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }
               : {}),
           },
         },
@@ -353,11 +370,13 @@ function readBody(response: http.IncomingMessage): Promise<string> {
 
 function apiError(status: number, text: string): ApiError {
   let message = text.trim().slice(0, 500);
+  let reason: string | undefined;
   try {
     const parsed: unknown = JSON.parse(text);
     if (isRecord(parsed) && typeof parsed.message === 'string') message = parsed.message;
+    if (isRecord(parsed) && typeof parsed.reason === 'string') reason = parsed.reason;
   } catch {
     // not a Status object: keep the text
   }
-  return new ApiError(message || `HTTP ${status}`, status);
+  return new ApiError(message || `HTTP ${status}`, status, reason);
 }

@@ -6,6 +6,7 @@ import type { Kubectl } from './kubectl.js';
 import { describeRef, type Json, keyOf, type ObjectRef, refManifest, refOf } from './objects.js';
 import { type PlannedObject, stageOf } from './plan.js';
 import { type ReleaseRecord, ReleaseStore } from './release.js';
+import { type LockOwner, lockOwner, ReleaseLock } from './release-lock.js';
 import { rolloutPolicy } from './rollout/policy.js';
 import { seconds, VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
 
@@ -25,6 +26,8 @@ export interface ManualRollbackInput {
    * trims a history the action keeps longer (the next deploy trims with its own limit).
    */
   historyLimit?: number;
+  /** How long to wait for another run's lock on the release; default 5m, 0: fail at once. */
+  lockTimeoutMs?: number;
 }
 
 export interface ManualRollbackDeps {
@@ -34,6 +37,8 @@ export interface ManualRollbackDeps {
   /** Aborts when the rollback is cancelled. */
   signal: AbortSignal;
   now?: () => number;
+  /** Who this rollback is for the release lock (default: user@host pid). */
+  lockOwner?: LockOwner;
 }
 
 export interface ManualRollbackResult {
@@ -67,6 +72,31 @@ export interface ManualRollbackResult {
  * migration, and the restored code must cope with the schema as it is.
  */
 export async function manualRollback(
+  input: ManualRollbackInput,
+  deps: ManualRollbackDeps,
+): Promise<ManualRollbackResult> {
+  // The deploys' lock: held from reading the history to writing the record. Throws (nothing changed).
+  const lock = await ReleaseLock.acquire(deps.api, {
+    namespace: input.namespace,
+    release: input.releaseName,
+    operation: 'rollback',
+    timeoutMs: input.lockTimeoutMs ?? 300_000,
+    owner: deps.lockOwner ?? lockOwner({}),
+    logger: deps.logger,
+    signal: deps.signal,
+  });
+  let result: ManualRollbackResult | undefined;
+  try {
+    result = await rollBackLocked(input, deps);
+  } finally {
+    const lost = await lock?.release();
+    if (lost !== undefined && result?.status === 'success')
+      Object.assign(result, { status: 'failed', verdict: lost });
+  }
+  return result;
+}
+
+async function rollBackLocked(
   input: ManualRollbackInput,
   deps: ManualRollbackDeps,
 ): Promise<ManualRollbackResult> {
