@@ -86,7 +86,9 @@ function options(
     ...extra,
   } as LockOptions & { logger: RecordingLogger };
 }
-const holderOf = (fake: FakeLeases) => (fake.lease?.spec as Json | undefined)?.holderIdentity;
+const specOf = (fake: FakeLeases) => (fake.lease?.spec ?? {}) as Json;
+const metaOf = (fake: FakeLeases) => (fake.lease?.metadata ?? {}) as Json;
+const holderOf = (fake: FakeLeases) => specOf(fake).holderIdentity;
 const held = (holder: string, renewedAgoMs: number, leaseSeconds = 60): Json => ({
   holderIdentity: holder,
   leaseDurationSeconds: leaseSeconds,
@@ -179,7 +181,7 @@ describe('ReleaseLock', () => {
       leaseDurationSeconds: 60,
       leaseTransitions: 0,
     });
-    expect((fake.lease?.metadata as Json).annotations).toMatchObject({
+    expect(metaOf(fake).annotations).toMatchObject({
       'k8s-deploy-action/operation': 'deploy',
     });
     expect(await lock?.release()).toBeUndefined();
@@ -261,9 +263,9 @@ describe('ReleaseLock', () => {
   it('renews while held, and reports the lock lost (without clearing it) when another run took it meanwhile', async () => {
     const fake = new FakeLeases();
     const lock = await ReleaseLock.acquire(fake.api, { ...options('run-b'), owner: owner('run-b', 1) });
-    const firstRenew = (fake.lease?.spec as Json).renewTime;
+    const firstRenew = specOf(fake).renewTime;
     await new Promise((resolve) => setTimeout(resolve, 450));
-    expect((fake.lease?.spec as Json).renewTime).not.toBe(firstRenew);
+    expect(specOf(fake).renewTime).not.toBe(firstRenew);
     fake.put(held('human-override-run', 0));
     await new Promise((resolve) => setTimeout(resolve, 400));
     const lost = await lock?.release();
@@ -317,7 +319,7 @@ describe('unlockRelease', () => {
     expect(note).toMatch(
       /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ bob@ops removed the lock of run-a \(aaaaaa\) \(held since /,
     );
-    expect((fake.lease?.metadata as Json).annotations).toMatchObject({ 'k8s-deploy-action/unlocked': note });
+    expect(metaOf(fake).annotations).toMatchObject({ 'k8s-deploy-action/unlocked': note });
   });
 
   it('says there is nothing to unlock when nobody holds the lock', async () => {
