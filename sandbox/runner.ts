@@ -179,9 +179,12 @@ function runNode(
     let seen = '';
     const watch = (chunk: string) => {
       onOutput(chunk);
-      if (killWhen && !killed && killWhen.test((seen += chunk))) {
-        killed = true;
-        process.kill(-(child.pid ?? 0), 'SIGKILL');
+      if (killWhen && !killed) {
+        seen += chunk;
+        if (killWhen.test(seen)) {
+          killed = true;
+          process.kill(-(child.pid ?? 0), 'SIGKILL');
+        }
       }
       if (!cancelWhen || term) return;
       output += chunk;
