@@ -6,7 +6,16 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import type { Json } from '../../src/deploy/objects.js';
 import { decodeRecord, type ReleaseRecord } from '../../src/deploy/release.js';
-import { auditMark, kubectlRun, lockWritesAfter, pushImage, useSandbox, webApp } from './support.js';
+import {
+  addFault,
+  auditMark,
+  clearFaults,
+  kubectlRun,
+  lockWritesAfter,
+  pushImage,
+  useSandbox,
+  webApp,
+} from './support.js';
 
 // Overlapping runs of one release through the CLI, as separate processes against the sandbox:
 // the release lock (a Lease) must let exactly one of them work at a time, and no run may say
@@ -351,6 +360,34 @@ describe('the release lock, through the CLI in the sandbox', () => {
       ),
     ).done;
     expect(again.code).toBe(0);
+  }, 240_000);
+
+  it("an API server that fails the lock's take once and two of its renewals (503): the run retries, keeps the lock, deploys and releases it", async () => {
+    const ns = 'lock-faults';
+    await firstRelease('faulty', ns, ctx.image);
+    const next = await pushImage(ctx.sandbox, 'lock/app', 'faulty-next');
+    const dir = await manifests('faulty-b', webApp(ns, next));
+    // The lock is free but kept: taking it again is an update (PUT) of the same Lease.
+    await addFault(ctx.sandbox, {
+      path: `/namespaces/${ns}/leases/`,
+      methods: ['PUT'],
+      status: 503,
+      count: 3,
+    });
+    let result: Awaited<CliRun['done']>;
+    try {
+      result = await cli(deployArgs(dir, 'faulty', ns, '--rollout-settle', '5s'), {
+        K8S_DEPLOY_LOCK_LEASE: '3s',
+      }).done;
+    } finally {
+      await clearFaults(ctx.sandbox);
+    }
+    expect(result.stdout).toBe('success: release faulty v2 deployed and verified.\n');
+    expect(result.stderr).toMatch(/Locked release faulty/);
+    expect(result.stderr).toMatch(/Renewing the lock of release faulty failed \(.*\); trying again in 1s\./);
+    expect(result.stderr).not.toContain('Took over');
+    expect(await liveImage(ns)).toBe(next);
+    expect((await lease('faulty', ns)).holderIdentity).toBeUndefined();
   }, 240_000);
 
   it('a cancelled run (Ctrl-C during verify) rolls back and releases the lock', async () => {
