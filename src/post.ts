@@ -32,7 +32,7 @@ export async function cleanUp(
 ): Promise<void> {
   if (state.lock) {
     try {
-      const { releaseHeldLock } = await import('./deploy/release-lock.js');
+      const { releaseHeldLock } = await import('./deploy/release-unlock.js');
       await releaseHeldLock(state.lock, {
         runner: deps.docker,
         logger: deps.logger,

@@ -221,21 +221,27 @@ describe('the release lock, through the CLI in the sandbox', () => {
     expect((await lease('conc', ns)).holderIdentity).toBeUndefined();
   }, 240_000);
 
-  it('while a deploy holds the lock: a deploy with lock-timeout 0 fails at once naming the holder and changes nothing, a dry run succeeds and names it, history shows it', async () => {
+  it('while a deploy holds the lock: a deploy or rollback with lock-timeout 0 fails at once naming the holder and changes nothing, a dry run succeeds and names it, history shows it; the rollback runs once it is free', async () => {
     const ns = 'lock-busy';
     await firstRelease('busy', ns, ctx.image);
     const next = await pushImage(ctx.sandbox, 'lock/app', 'busy-next');
     const other = await pushImage(ctx.sandbox, 'lock/app', 'busy-other');
     const holder = cli(
-      deployArgs(await manifests('busy-a', webApp(ns, next)), 'busy', ns, '--rollout-settle', '8s'),
+      deployArgs(await manifests('busy-a', webApp(ns, next)), 'busy', ns, '--rollout-settle', '15s'),
     );
     const identity = holderIn(await holder.line(LOCKED));
     expect(identity).toMatch(/@.+ pid \d+ \([0-9a-f]{6}\)$/);
     const otherDir = await manifests('busy-b', webApp(ns, other));
 
-    const refused = await cli(deployArgs(otherDir, 'busy', ns, '--lock-timeout', '0')).done;
-    const dryRun = await cli(deployArgs(otherDir, 'busy', ns, '--dry-run')).done;
-    const history = await cli(['history', '--release-name', 'busy', '--namespace', ns]).done;
+    // All at once while the holder is still verifying (its settle window lasts 15 s).
+    const [refused, dryRun, history, rollbackRefused] = await Promise.all([
+      cli(deployArgs(otherDir, 'busy', ns, '--lock-timeout', '0')).done,
+      cli(deployArgs(otherDir, 'busy', ns, '--dry-run')).done,
+      cli(['history', '--release-name', 'busy', '--namespace', ns]).done,
+      cli(['rollback', '--release-name', 'busy', '--namespace', ns, '--lock-timeout', '0']).done,
+    ]);
+    // The holder was still at work when all four ended.
+    expect(holder.child.exitCode).toBeNull();
     const held = await holder.done;
 
     expect(refused.code).toBe(1);
@@ -253,6 +259,26 @@ describe('the release lock, through the CLI in the sandbox', () => {
     // Only the holder's release was deployed and recorded; the refused run left no trace.
     expect(await liveImage(ns)).toBe(next);
     expect((await records('busy', ns)).map((r) => r.version)).toEqual([2, 1]);
+    // The CLI rollback takes the same lock: refused while the deploy held it, then free to run.
+    expect(rollbackRefused.code).toBe(1);
+    expect(rollbackRefused.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(
+        `^error: Release busy is locked by another run \\(${escapeRegExp(identity)}, deploy since .+lock-timeout 0 ran out`,
+      ),
+    );
+    const rolledBack = await cli([
+      'rollback',
+      '--release-name',
+      'busy',
+      '--namespace',
+      ns,
+      '--lock-timeout',
+      '0',
+    ]).done;
+    expect(rolledBack.stdout).toBe('success: release busy v1 re-applied and verified as v3.\n');
+    expect(rolledBack.stderr).toContain('Released the lock of release busy.');
+    expect(await liveImage(ns)).toBe(ctx.image);
+    expect((await lease('busy', ns)).holderIdentity).toBeUndefined();
   }, 240_000);
 
   it('a run killed with SIGKILL mid-verify leaves its lock, which history shows, unlock refuses to clear for a wrong holder, and the next run takes over after it expires, then deploys', async () => {

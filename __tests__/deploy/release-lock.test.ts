@@ -10,8 +10,8 @@ import {
   lockOwner,
   microTime,
   ReleaseLock,
-  unlockRelease,
 } from '../../src/deploy/release-lock.js';
+import { unlockRelease } from '../../src/deploy/release-unlock.js';
 import { RecordingLogger } from '../fakes.js';
 
 const PATH = '/apis/coordination.k8s.io/v1/namespaces/prod/leases/k8s-deploy.shop.lock';

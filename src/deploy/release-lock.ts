@@ -3,11 +3,9 @@ import os from 'node:os';
 import { formatDuration, parseDuration } from '../duration.js';
 import type { Logger } from '../log.js';
 import { runUrlFromEnv } from '../manifests/annotations.js';
-import type { ProcessRunner } from '../process.js';
 import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
-import { ApiError, KubeApi, resourcePath } from './kube-api.js';
-import { Kubectl } from './kubectl.js';
+import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import { annotationsOf, type Json, metadataOf } from './objects.js';
 import { RECORD_LABELS } from './release.js';
 
@@ -121,7 +119,7 @@ export function decideLock(lease: Json | undefined, identity: string, nowMs: num
 }
 
 /** `2026-12-07T14:05:01.123000Z` → `2026-12-07 14:05:01Z`. */
-function when(iso: string | number | undefined): string {
+export function when(iso: string | number | undefined): string {
   if (iso === undefined) return 'an unknown time';
   const text = typeof iso === 'number' ? new Date(iso).toISOString() : iso;
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(text) ? `${text.slice(0, 10)} ${text.slice(11, 19)}Z` : text;
@@ -243,7 +241,11 @@ export class ReleaseLock {
           return undefined;
         }
         if (error.status >= 500 && ++transient <= 3) continue;
-        throw new LockError(`The lock of release ${release} could not be taken: ${error.message}`);
+        const rbac =
+          error.status === 403
+            ? ` Expected RBAC get, create and update on leases (coordination.k8s.io) in namespace ${namespace}.`
+            : '';
+        throw new LockError(`The lock of release ${release} could not be taken: ${error.message}${rbac}`);
       }
     }
   }
@@ -409,74 +411,4 @@ export async function lockForRun(
     return undefined;
   }
   return ReleaseLock.acquire(api, { ...options, owner: options.owner ?? lockOwner({}) });
-}
-
-/**
- * The post step's release of a lock its main step still holds (the main step was killed before
- * its own release): only when the Lease still names this run, with a conditional update.
- */
-export async function releaseHeldLock(
-  held: HeldLock & { kubeconfig: string; context?: string },
-  deps: { runner: ProcessRunner; logger: Logger; env: NodeJS.ProcessEnv },
-): Promise<void> {
-  const kubectl = new Kubectl({ ...deps, kubeconfig: held.kubeconfig, context: held.context });
-  const api = await KubeApi.start(kubectl);
-  try {
-    const lease = await readLock(api, held.namespace, held.release);
-    if (lease === undefined || holdingOf(lease)?.holder !== held.identity) {
-      deps.logger.info(`The lock of release ${held.release} is no longer this run's: nothing to release.`);
-      return;
-    }
-    await api.request('PUT', resourcePath('Lease', held.namespace, lockName(held.release)), {
-      body: freed(lease, Date.now()),
-    });
-    deps.logger.info(`Released the lock of release ${held.release}, which the main step still held.`);
-  } finally {
-    await api.close();
-  }
-}
-
-/** What `k8s-deploy unlock` did. */
-export interface UnlockResult {
-  holding: LockHolding;
-  /** The line kept on the Lease and on the latest release record. */
-  note: string;
-}
-
-/**
- * The human override: clears the lock only when `holder` is exactly who holds it (a conditional
- * update, so a run that took it meanwhile is never thrown out), and notes who did it and when.
- * Throws one sentence when the release is not locked or is locked by someone else.
- */
-export async function unlockRelease(
-  api: KubeApi,
-  input: { namespace: string; release: string; holder: string; by: string; now?: () => number },
-): Promise<UnlockResult> {
-  const now = input.now ?? Date.now;
-  const lease = await readLock(api, input.namespace, input.release);
-  const holding = holdingOf(lease);
-  if (lease === undefined || holding === undefined) {
-    throw new Error(
-      `Release ${input.release} in namespace ${input.namespace} is not locked, so there is nothing to unlock (k8s-deploy history shows its lock).`,
-    );
-  }
-  if (holding.holder !== input.holder) {
-    throw new Error(
-      `Release ${input.release} is locked by ${JSON.stringify(holding.holder)}, not by ${JSON.stringify(input.holder)}; expected --holder with the exact holder k8s-deploy history shows.`,
-    );
-  }
-  const note = `${when(now())} ${input.by} removed the lock of ${holding.holder} (held since ${when(holding.acquiredAt)}, last renewed ${when(holding.renewedAt)})`;
-  try {
-    await api.request('PUT', resourcePath('Lease', input.namespace, lockName(input.release)), {
-      body: freed(lease, now(), { [UNLOCKED]: note }),
-    });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 409) {
-      throw new Error(
-        `The lock of release ${input.release} changed while it was being removed (its holder renewed or released it); nothing was changed. Run k8s-deploy history and try again.`,
-      );
-    }
-    throw error;
-  }
-  return { holding, note };
 }
