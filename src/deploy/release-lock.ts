@@ -240,6 +240,8 @@ export class ReleaseLock {
           );
           return undefined;
         }
+        // The Lease went away between the read and the update (deleted by hand): read again.
+        if (error.status === 404 && ++transient <= 3) continue;
         if (error.status >= 500 && ++transient <= 3) continue;
         const rbac =
           error.status === 403
