@@ -12,8 +12,9 @@ import {
   verdictLine,
   wouldChange,
 } from '../src/cli/deploy.js';
-import { formatHistory, historyCommand, historyJson } from '../src/cli/history.js';
+import { formatHistory, historyCommand, historyJson, lockLines } from '../src/cli/history.js';
 import { parseRollbackArgs, rollbackCommand } from '../src/cli/rollback.js';
+import { unlockCommand } from '../src/cli/unlock.js';
 import type { DeployOutcome } from '../src/deploy/engine.js';
 import { type HistoryEntry, RollbackError, rollbackTarget } from '../src/deploy/history.js';
 import type { ReleaseRecord } from '../src/deploy/release.js';
@@ -135,6 +136,7 @@ describe('k8s-deploy deploy and diff: the command line', () => {
         ],
         ...['--migration-job', 'migrate', '--rollout-timeout', '90s', '--crashloop-restarts', '0'],
         ...['--no-rollback', '--prune', '--history-limit', '3', '--context', 'staging', '--kubeconfig', '/k'],
+        ...['--lock-timeout', '0'],
       ],
       { GITHUB_SHA: '4f2c1e9' },
       'deploy',
@@ -153,6 +155,7 @@ describe('k8s-deploy deploy and diff: the command line', () => {
       prune: true,
       dryRun: false,
       historyLimit: 3,
+      lockTimeoutMs: 0,
     });
     expect([...parsed.images]).toEqual([
       ['api', 'r.io/api:1'],
@@ -333,6 +336,10 @@ describe('history and rollback: the command line', () => {
       /^error: Invalid value "5" for option --rollout-timeout\./,
     ],
     [
+      ['--release-name', 'shop', '--lock-timeout', 'soon'],
+      /^error: Invalid value "soon" for option --lock-timeout\. Expected a duration such as 30s or 5m, or 0/,
+    ],
+    [
       ['--to', '2'],
       /^error: Option --release-name is required when GITHUB_REPOSITORY is not set .*Usage: k8s-deploy rollback /,
     ],
@@ -353,6 +360,7 @@ describe('history and rollback: the command line', () => {
       to: 4,
       rolloutTimeoutMs: 600_000,
       crashloopRestarts: 2,
+      lockTimeoutMs: 300_000,
       kubeconfig: undefined,
       context: undefined,
     });
@@ -505,6 +513,86 @@ describe('history: the table', () => {
     });
     expect(json[0]).not.toHaveProperty('manifest');
     expect(json[1]).toEqual({ version: 4, problem: expect.stringContaining('cannot be read') });
+  });
+});
+
+describe('history: the lock under the table', () => {
+  const now = Date.parse('2026-12-07T14:05:30Z');
+  const lease = (spec: Record<string, unknown>, annotations: Record<string, string> = {}) => ({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'k8s-deploy.shop.lock', namespace: 'prod', annotations },
+    spec,
+  });
+
+  it('names the holder, what it runs, since when, and when the lock expires unless renewed', () => {
+    const text = lockLines(
+      lease(
+        {
+          holderIdentity: 'https://github.com/acme/shop/actions/runs/42/attempts/1 job deploy (a1b2c3)',
+          leaseDurationSeconds: 60,
+          acquireTime: '2026-12-07T14:05:01.000000Z',
+          renewTime: '2026-12-07T14:05:21.000000Z',
+        },
+        { 'k8s-deploy-action/operation': 'deploy' },
+      ),
+      [],
+      now,
+    );
+    expect(text).toBe(
+      'Lock: held by https://github.com/acme/shop/actions/runs/42/attempts/1 job deploy (a1b2c3), deploy since 2026-12-07 14:05:01Z, last renewed 2026-12-07 14:05:21Z; expires at 2026-12-07 14:06:21Z unless renewed.\n',
+    );
+  });
+
+  it('says a lock whose holder stopped renewing has expired, and a released one is free', () => {
+    const expired = lockLines(
+      lease({
+        holderIdentity: 'alice@laptop pid 7 (ffffff)',
+        leaseDurationSeconds: 10,
+        renewTime: '2026-12-07T14:00:00.000000Z',
+      }),
+      [],
+      now,
+    );
+    expect(expired).toContain(
+      'expired at 2026-12-07 14:00:10Z (its holder stopped renewing it; the next run takes it over)',
+    );
+    expect(lockLines(lease({ leaseDurationSeconds: 60 }), [], now)).toBe('Lock: free.\n');
+    expect(lockLines(undefined, [], now)).toBe('Lock: free.\n');
+  });
+
+  it('lists each override by unlock noted on a record, with its version', () => {
+    const text = lockLines(
+      undefined,
+      [{ version: 3, record: record(3), unlocks: ['2026-12-07 14:10:00Z bob@ops removed the lock of X'] }],
+      now,
+    );
+    expect(text.split('\n')[1]).toBe(
+      'Unlocked by hand: 2026-12-07 14:10:00Z bob@ops removed the lock of X (noted on v3).',
+    );
+  });
+});
+
+describe('unlock: the command line', () => {
+  it.each([
+    [
+      ['--release-name', 'shop'],
+      /^error: Option --holder is required: the exact holder of the lock, as k8s-deploy history shows it\. Usage: k8s-deploy unlock /,
+    ],
+    [['--release-name', 'shop', '--holder', ' '], /^error: Option --holder is required/],
+    [
+      ['--holder', 'x'],
+      /^error: Option --release-name is required when GITHUB_REPOSITORY is not set .*Usage: k8s-deploy unlock /,
+    ],
+    [
+      ['--release-name', 'shop', '--holder', 'x', '--force'],
+      /^error: Unknown option --force\. Usage: k8s-deploy unlock /,
+    ],
+  ])('unlock %j is a usage error: exit 2, nothing started', async (args, message) => {
+    const result = await run(unlockCommand, args);
+    expect(result).toMatchObject({ code: 2, stdout: '', processes: 0 });
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
 

@@ -33,11 +33,18 @@ describe('parseInputs defaults', () => {
       rollback: true,
       prune: false,
       historyLimit: 10,
+      lockTimeoutMs: 300_000,
       dryRun: false,
       releaseName: undefined,
       clusterName: undefined,
       githubToken: undefined,
     });
+  });
+
+  it('reads lock-timeout as a duration, 0 failing at once while another run holds the release', () => {
+    expect(parse({ 'lock-timeout': '90s' }).lockTimeoutMs).toBe(90_000);
+    expect(parse({ 'lock-timeout': '0' }).lockTimeoutMs).toBe(0);
+    expect(parse({ 'lock-timeout': '0s' }).lockTimeoutMs).toBe(0);
   });
 
   it('reads rollout-settle as a duration, 0 turning the settle window off', () => {
@@ -137,6 +144,14 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
     [{ 'release-name': 'a'.repeat(54) }, expect.stringContaining(`for input 'release-name'. Expected`)],
     [{ 'release-name': 'api-' }, expect.stringContaining(`for input 'release-name'.`)],
     [{ prune: 'on' }, `Invalid value "on" for input 'prune'. Expected true or false.`],
+    [
+      { 'lock-timeout': 'forever' },
+      `Invalid value "forever" for input 'lock-timeout'. Expected a duration such as 30s or 5m, or 0 to fail at once while another run holds the release.`,
+    ],
+    [
+      { 'lock-timeout': '-1m' },
+      `Invalid value "-1m" for input 'lock-timeout'. Expected a duration such as 30s or 5m, or 0 to fail at once while another run holds the release.`,
+    ],
     [
       { 'history-limit': '0' },
       `Invalid value "0" for input 'history-limit'. Expected a whole number from 1 to 100.`,

@@ -69,6 +69,7 @@ export async function deployYaml(
       prune: false,
       dryRun: false,
       historyLimit: 10,
+      lockTimeoutMs: 60_000,
       diffPath: join(sandbox.stateDir, `diff-${randomUUID()}.txt`),
       ...settings,
     },

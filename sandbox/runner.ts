@@ -48,6 +48,11 @@ export interface RunActionOptions {
   entry?: string;
   /** Cancel the run as GitHub does (SIGINT, SIGTERM 7.5 s later) once its output matches this. */
   cancelWhen?: RegExp;
+  /**
+   * Kill the main step with SIGKILL (its whole process group, kubectl included) once its output
+   * matches this: a runner that died, or a job past `timeout-minutes`. The post step still runs.
+   */
+  killWhen?: RegExp;
   /** Echo the log (masked) as it arrives. */
   echo?: (text: string) => void;
 }
@@ -118,7 +123,14 @@ async function runIn(root: string, options: RunActionOptions): Promise<ActionRun
     options.echo?.(shown);
   };
 
-  const exitCode = await runNode(entry, env, options.workspace ?? REPO_ROOT, onOutput, options.cancelWhen);
+  const exitCode = await runNode(
+    entry,
+    env,
+    options.workspace ?? REPO_ROOT,
+    onOutput,
+    options.cancelWhen,
+    options.killWhen,
+  );
   const betweenSteps = await readTree([runnerTemp, home]);
   const state = parseFileCommands(await readFile(files.GITHUB_STATE, 'utf8'));
   const stateEnv = Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]));
@@ -151,13 +163,29 @@ function runNode(
   cwd: string,
   onOutput: (chunk: string) => void,
   cancelWhen?: RegExp,
+  killWhen?: RegExp,
 ) {
   return new Promise<number>((done, fail) => {
-    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      env,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own to kill whole, as a runner kills a step's process tree.
+      detached: killWhen !== undefined,
+    });
     let output = '';
     let term: NodeJS.Timeout | undefined;
+    let killed = false;
+    let seen = '';
     const watch = (chunk: string) => {
       onOutput(chunk);
+      if (killWhen && !killed) {
+        seen += chunk;
+        if (killWhen.test(seen)) {
+          killed = true;
+          process.kill(-(child.pid ?? 0), 'SIGKILL');
+        }
+      }
       if (!cancelWhen || term) return;
       output += chunk;
       if (cancelWhen.test(output)) {

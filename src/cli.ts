@@ -90,6 +90,10 @@ const COMMANDS: readonly CommandEntry[] = [
       ['--no-rollback', 'Leave a failed release in place instead of re-applying the last good one.'],
       ['--dry-run', 'Plan only: server-side dry run and diff; nothing changes.'],
       ['--history-limit N', 'Release records to keep in the cluster, 1 to 100; default 10.'],
+      [
+        '--lock-timeout D',
+        'How long to wait while another run holds the release; default 5m, 0 fails at once.',
+      ],
     ],
     load: async () => (await import('./cli/deploy.js')).deployCommand(),
   },
@@ -103,7 +107,7 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'history',
-    summary: 'List the recorded releases of a release name, newest first.',
+    summary: 'List the recorded releases of a release name, newest first, and who holds its lock.',
     usage:
       'Usage: k8s-deploy history [--release-name N] [--namespace NS] [--output json] [--kubeconfig PATH] [--context CTX]',
     options: [
@@ -122,7 +126,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summary:
       'Re-apply an earlier release (default: the last successful one before the latest) and record it as a new one.',
     usage:
-      'Usage: k8s-deploy rollback [--to N] [--force] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]',
+      'Usage: k8s-deploy rollback [--to N] [--force] [--release-name N] [--namespace NS] [--rollout-timeout D] [--lock-timeout D] [--kubeconfig PATH] [--context CTX]',
     options: [
       ['--to N', 'The release to re-apply (`k8s-deploy history` lists them).'],
       ['--force', 'Re-apply a release whose record ended failed or rolled-back (refused otherwise).'],
@@ -132,9 +136,30 @@ const COMMANDS: readonly CommandEntry[] = [
         "Where the release records are; default the kubeconfig context's namespace, else `default`.",
       ],
       ['--rollout-timeout D', 'One deadline for its workloads to roll out; default 10m.'],
+      [
+        '--lock-timeout D',
+        'How long to wait while another run holds the release; default 5m, 0 fails at once.',
+      ],
       ...CLUSTER,
     ],
     load: async () => (await import('./cli/rollback.js')).rollbackCommand(),
+  },
+  {
+    name: 'unlock',
+    summary:
+      "Remove a release's lock by hand (its holder died and it has not expired); noted in the release records.",
+    usage:
+      'Usage: k8s-deploy unlock --holder ID [--release-name N] [--namespace NS] [--kubeconfig PATH] [--context CTX]',
+    options: [
+      [
+        '--holder ID',
+        'The exact holder of the lock, as `k8s-deploy history` shows it; any other is refused.',
+      ],
+      RELEASE_NAME,
+      ['--namespace NS', 'Where the release records are; default `default`.'],
+      ...CLUSTER,
+    ],
+    load: async () => (await import('./cli/unlock.js')).unlockCommand(),
   },
 ];
 

@@ -36,6 +36,8 @@ export interface Inputs {
   prune: boolean;
   /** Release records kept in the cluster, 1 to 100. */
   historyLimit: number;
+  /** How long to wait for another run's lock on the release; 0: fail at once. */
+  lockTimeoutMs: number;
   dryRun: boolean;
   environment: string | undefined;
   environmentUrl: string | undefined;
@@ -74,6 +76,7 @@ export const INPUT_DEFAULTS = {
   rollback: 'true',
   prune: 'false',
   'history-limit': '10',
+  'lock-timeout': '5m',
   'dry-run': 'false',
 } as const;
 
@@ -218,6 +221,11 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     rollback: boolean('rollback', raw('rollback')),
     prune: boolean('prune', raw('prune')),
     historyLimit: wholeNumber('history-limit', raw('history-limit'), 1, 100),
+    lockTimeoutMs: durationOrZero(
+      'lock-timeout',
+      raw('lock-timeout'),
+      'a duration such as 30s or 5m, or 0 to fail at once while another run holds the release',
+    ),
     dryRun: boolean('dry-run', raw('dry-run')),
     environment: matching(
       'environment',
@@ -282,11 +290,14 @@ function duration(input: string, value: string): number {
 }
 
 /** A duration where `0` (or `0s`) means "not at all". */
-function durationOrZero(input: string, value: string): number {
+function durationOrZero(
+  input: string,
+  value: string,
+  expected = 'a duration such as 5s or 30s, or 0 to turn it off',
+): number {
   if (/^0+(ms|s|m|h)?$/.test(value)) return 0;
   const ms = parseDuration(value);
-  if (ms === undefined || ms > MAX_TIMEOUT_MS)
-    fail(input, value, 'a duration such as 5s or 30s, or 0 to turn it off');
+  if (ms === undefined || ms > MAX_TIMEOUT_MS) fail(input, value, expected);
   return ms;
 }
 

@@ -1,4 +1,5 @@
 import { type Inputs, parseInputs } from './inputs.js';
+import type { HeldLockAt } from './post.js';
 import { STATE } from './state.js';
 import * as runner from './workflow-commands.js';
 
@@ -53,6 +54,7 @@ export async function run(): Promise<void> {
     onCleanup: (state) => {
       if (state.registry) core.saveState(STATE.registry, state.registry);
       if (state.kubeconfigPath) core.saveState(STATE.kubeconfig, state.kubeconfigPath);
+      if (state.lock !== undefined) core.saveState(STATE.lock, state.lock ? JSON.stringify(state.lock) : '');
     },
   });
   core.setOutput('images', JSON.stringify(result.images));
@@ -85,19 +87,27 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The post step (action.yml `post:`, always): log docker out, delete the kubeconfig we wrote. */
+/**
+ * The post step (action.yml `post:`, always): release a release lock still held, log docker out,
+ * delete the kubeconfig we wrote.
+ */
 export async function post(): Promise<void> {
   const registry = runner.getState(STATE.registry) || undefined;
   const kubeconfigPath = runner.getState(STATE.kubeconfig) || undefined;
+  const lockState = runner.getState(STATE.lock);
   // Nothing to clean up (no input accepted, or nothing set up yet): nothing to load.
-  if (!registry && !kubeconfigPath) return;
+  if (!registry && !kubeconfigPath && !lockState) return;
   try {
     const [{ cleanUp }, { actionLogger }, { NodeProcessRunner }] = await Promise.all([
       import('./post.js'),
       import('./action-logger.js'),
       import('./process.js'),
     ]);
-    await cleanUp({ registry, kubeconfigPath }, { docker: new NodeProcessRunner(), logger: actionLogger });
+    const lock = lockState ? (JSON.parse(lockState) as HeldLockAt) : undefined;
+    await cleanUp(
+      { registry, kubeconfigPath, lock },
+      { docker: new NodeProcessRunner(), logger: actionLogger, env: process.env },
+    );
   } catch (error) {
     runner.warning(`Cleanup failed: ${(error as Error).message}`);
   }

@@ -236,9 +236,10 @@ async function runPhases(
       "Input 'release-name' is empty and GITHUB_REPOSITORY is not set. Expected a name for the release records (the repository's name by default).",
     );
   }
-  const [{ deploy }, { Kubectl }] = await Promise.all([
+  const [{ deploy }, { Kubectl }, { lockOwner }] = await Promise.all([
     import('./deploy/engine.js'),
     import('./deploy/kubectl.js'),
+    import('./deploy/release-lock.js'),
   ]);
   const kubectl = new Kubectl({
     runner: deps.runner,
@@ -271,9 +272,21 @@ async function runPhases(
       prune: inputs.prune,
       dryRun: inputs.dryRun,
       historyLimit: inputs.historyLimit,
+      lockTimeoutMs: inputs.lockTimeoutMs,
       diffPath: path.join(path.dirname(manifestsPath), 'diff.txt'),
     },
-    { kubectl, logger, signal: deps.signal ?? new AbortController().signal, onDeploying: deps.onDeploying },
+    {
+      kubectl,
+      logger,
+      signal: deps.signal ?? new AbortController().signal,
+      onDeploying: deps.onDeploying,
+      lockOwner: lockOwner(env),
+      // The post step releases a lock this run still holds (a main step killed before its end).
+      onLock: (held) =>
+        deps.onCleanup?.({
+          lock: held ? { ...held, kubeconfig: cluster.kubeconfigPath, context: deps.context } : null,
+        }),
+    },
   );
   result.deploy = outcome;
   result.result = outcome.result;

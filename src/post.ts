@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import type { HeldLock } from './deploy/release-lock.js';
 import { logoutFromRegistry } from './images/login.js';
 import type { Logger } from './log.js';
 import type { ProcessRunner } from './process.js';
@@ -10,17 +11,39 @@ export interface CleanupState {
   registry?: string;
   /** A kubeconfig this run wrote (never one the user gave). */
   kubeconfigPath?: string;
+  /** The release lock the main step holds, and the cluster it is in; null once released. */
+  lock?: HeldLockAt | null;
+}
+
+export interface HeldLockAt extends HeldLock {
+  kubeconfig: string;
+  context?: string;
 }
 
 /**
- * The post step: log docker out of the registry and delete the kubeconfig this run wrote.
- * Runs even after a failed main step; it warns rather than fails, so cleanup never hides the
- * main step's own verdict.
+ * The post step: release the lock a main step killed before its end still holds, log docker
+ * out of the registry and delete the kubeconfig this run wrote (after the lock: it reaches the
+ * cluster with it). Runs even after a failed main step; it warns rather than fails, so cleanup
+ * never hides the main step's own verdict.
  */
 export async function cleanUp(
   state: CleanupState,
-  deps: { docker: ProcessRunner; logger: Logger },
+  deps: { docker: ProcessRunner; logger: Logger; env?: NodeJS.ProcessEnv },
 ): Promise<void> {
+  if (state.lock) {
+    try {
+      const { releaseHeldLock } = await import('./deploy/release-unlock.js');
+      await releaseHeldLock(state.lock, {
+        runner: deps.docker,
+        logger: deps.logger,
+        env: deps.env ?? process.env,
+      });
+    } catch (error) {
+      deps.logger.warning(
+        `The lock of release ${state.lock.release} could not be released: ${(error as Error).message} It expires on its own.`,
+      );
+    }
+  }
   if (state.registry) {
     try {
       await logoutFromRegistry(deps.docker, deps.logger, state.registry);

@@ -4,4 +4,6 @@ export const STATE = {
   isPost: 'isPost',
   registry: 'registry',
   kubeconfig: 'kubeconfig',
+  /** JSON of the release lock the main step holds (post.ts HeldLockAt); empty once released. */
+  lock: 'lock',
 } as const;

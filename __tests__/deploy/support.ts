@@ -172,9 +172,22 @@ export async function auditMark(sandbox: RunningSandbox): Promise<number> {
   return entries.at(-1)?.seq ?? 0;
 }
 
-/** Mutating API requests (not dry runs, answered 2xx) made after `mark`. */
+/**
+ * Mutating API requests (not dry runs, answered 2xx) made after `mark`, the release lock's apart:
+ * taking and clearing the lock (a Lease) changes nothing that is deployed. `lockWritesAfter`
+ * has those.
+ */
 export async function mutationsAfter(sandbox: RunningSandbox, mark: number): Promise<AuditEntry[]> {
-  return (await admin(sandbox, `/audit?since=${mark}&mutating=true`)) as AuditEntry[];
+  const entries = (await admin(sandbox, `/audit?since=${mark}&mutating=true`)) as AuditEntry[];
+  return entries.filter((entry) => !entry.path.startsWith(LEASES));
+}
+
+const LEASES = '/apis/coordination.k8s.io/';
+
+/** The writes to release locks (Leases) after `mark`. */
+export async function lockWritesAfter(sandbox: RunningSandbox, mark: number): Promise<AuditEntry[]> {
+  const entries = (await admin(sandbox, `/audit?since=${mark}&mutating=true`)) as AuditEntry[];
+  return entries.filter((entry) => entry.path.startsWith(LEASES));
 }
 
 /** Adds a fault rule to the sandbox API server (see sandbox/apiserver/README.md). */

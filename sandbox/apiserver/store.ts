@@ -142,7 +142,8 @@ export class MemoryStore implements ObjectStore {
     delete stored.metadata.deletionTimestamp;
     if (stored.kind === 'Job') generateJobSelector(stored);
     writeOnlyFields(type, stored);
-    if ('spec' in stored) stored.metadata.generation = 1;
+    // Leases have a spec but no generation (their strategy never sets one), as on a real server.
+    if ('spec' in stored && type.kind !== 'Lease') stored.metadata.generation = 1;
     else delete stored.metadata.generation;
     if (options.dryRun) {
       // A dry run is never stored, so it gets no resourceVersion of its own (as on a real server).

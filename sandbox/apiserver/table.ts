@@ -208,6 +208,7 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Volume', cell: (o) => String(get(o, 'spec.volumeName') ?? '') },
     age,
   ],
+  Lease: [name, { name: 'Holder', cell: (o) => String(get(o, 'spec.holderIdentity') ?? '') }, age],
   Namespace: [
     name,
     { name: 'Status', cell: (o) => (o.metadata.deletionTimestamp ? 'Terminating' : 'Active') },

@@ -53,7 +53,7 @@ function t(
 
 const STATUS = { status: true };
 
-/** The built-in kinds: core, apps, batch, autoscaling, policy, networking, rbac, storage, CRDs. */
+/** The built-in kinds: core, apps, batch, autoscaling, policy, networking, rbac, storage, coordination, CRDs. */
 export function builtinTypes(): TypeInfo[] {
   return [
     t('v1', 'namespaces', 'Namespace', false, { shortNames: ['ns'], subresources: STATUS }),
@@ -112,6 +112,7 @@ export function builtinTypes(): TypeInfo[] {
     t('rbac.authorization.k8s.io/v1', 'clusterroles', 'ClusterRole', false),
     t('rbac.authorization.k8s.io/v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
     t('storage.k8s.io/v1', 'storageclasses', 'StorageClass', false, { shortNames: ['sc'] }),
+    t('coordination.k8s.io/v1', 'leases', 'Lease', true),
     t('apiextensions.k8s.io/v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, {
       shortNames: ['crd', 'crds'],
       subresources: STATUS,

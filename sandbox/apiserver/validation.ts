@@ -193,7 +193,50 @@ const SPECS: Record<string, string[]> = {
   HorizontalPodAutoscaler: ['scaleTargetRef', 'minReplicas', 'maxReplicas', 'metrics', 'behavior'],
   PodDisruptionBudget: ['minAvailable', 'selector', 'maxUnavailable', 'unhealthyPodEvictionPolicy'],
   Pod: POD_SPEC,
+  Lease: [
+    'holderIdentity',
+    'leaseDurationSeconds',
+    'acquireTime',
+    'renewTime',
+    'leaseTransitions',
+    'strategy',
+    'preferredHolder',
+  ],
 };
+
+/** metav1.MicroTime's wire form (RFC3339Micro): exactly six fractional digits. */
+const MICRO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)$/;
+
+/** coordination.k8s.io ValidateLeaseSpec, and the MicroTime format its times decode from. */
+function checkLeaseSpec(spec: Record<string, unknown>, result: ValidationResult): void {
+  const duration = spec.leaseDurationSeconds;
+  if (duration !== undefined && (!Number.isInteger(duration) || (duration as number) <= 0)) {
+    result.invalid.push(
+      `spec.leaseDurationSeconds: Invalid value: ${JSON.stringify(duration)}: must be greater than 0`,
+    );
+  }
+  const transitions = spec.leaseTransitions;
+  if (transitions !== undefined && (!Number.isInteger(transitions) || (transitions as number) < 0)) {
+    result.invalid.push(
+      `spec.leaseTransitions: Invalid value: ${JSON.stringify(transitions)}: must be greater than or equal to 0`,
+    );
+  }
+  for (const field of ['acquireTime', 'renewTime']) {
+    const value = spec[field];
+    if (value !== undefined && value !== null && (typeof value !== 'string' || !MICRO_TIME.test(value))) {
+      result.invalid.push(
+        `spec.${field}: Invalid value: ${JSON.stringify(value)}: parsing time as "2006-01-02T15:04:05.000000Z07:00"`,
+      );
+    }
+  }
+  if (
+    spec.holderIdentity !== undefined &&
+    spec.holderIdentity !== null &&
+    typeof spec.holderIdentity !== 'string'
+  ) {
+    result.invalid.push('spec.holderIdentity: Invalid value: must be a string');
+  }
+}
 
 export interface ValidationResult {
   /** Name list items by their key (`containers[name="app"]`, as apply errors do) or by index. */
@@ -289,6 +332,7 @@ export function validate(type: TypeInfo, object: KubeObject, keyed = false): Val
       }
     }
     if (type.kind === 'Pod') checkPodSpec(spec, '.spec', result);
+    if (type.kind === 'Lease') checkLeaseSpec(spec, result);
     const template = isMap(spec.template) ? spec.template : undefined;
     if (template) {
       unknownFields(template, ['metadata', 'spec'], '.spec.template', result.unknown);

@@ -49,6 +49,7 @@ const DEPLOY_OPTIONS = {
   'no-rollback': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   'history-limit': { type: 'string' },
+  'lock-timeout': { type: 'string' },
 } as const;
 
 interface Parsed {
@@ -99,6 +100,7 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
       'crashloop-restarts': text('crashloop-restarts'),
       'history-limit': text('history-limit'),
       'allow-paused': values['allow-paused'] === true ? 'true' : 'false',
+      'lock-timeout': text('lock-timeout'),
       rollback: values['no-rollback'] === true ? 'false' : 'true',
       prune: values.prune === true ? 'true' : 'false',
       'dry-run': mode === 'diff' || values['dry-run'] === true ? 'true' : 'false',

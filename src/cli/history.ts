@@ -1,5 +1,8 @@
 import { type HistoryEntry, readHistory } from '../deploy/history.js';
+import type { Json } from '../deploy/objects.js';
+import { describeHolding, holdingOf, readLock, UNLOCKED } from '../deploy/release-lock.js';
 import { NodeProcessRunner } from '../process.js';
+import { isRecord } from '../records.js';
 import { firstLine } from '../text.js';
 import { recordsNamespace, runApiCommand } from './api-command.js';
 import {
@@ -14,6 +17,25 @@ import { type CliCommand, type CliIo, EXIT, parseCommandLine, UsageError } from 
 // The same line as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const HISTORY_USAGE =
   'Usage: k8s-deploy history [--release-name N] [--namespace NS] [--output json] [--kubeconfig PATH] [--context CTX]';
+
+/**
+ * The lines under the table: who holds the release's lock (or that nobody does), and each
+ * override by `k8s-deploy unlock` noted on a record or on the Lease.
+ */
+export function lockLines(lease: Json | undefined, entries: readonly HistoryEntry[], nowMs: number): string {
+  const holding = holdingOf(lease);
+  const lines = [holding ? `Lock: held by ${describeHolding(holding, nowMs)}.` : 'Lock: free.'];
+  const noted = entries.flatMap((entry) =>
+    (entry.unlocks ?? []).map((note) => `${note} (noted on v${entry.version})`),
+  );
+  const onLease =
+    lease && isRecord(lease.metadata) && isRecord(lease.metadata.annotations)
+      ? lease.metadata.annotations[UNLOCKED]
+      : undefined;
+  if (noted.length === 0 && typeof onLease === 'string') noted.push(onLease);
+  for (const note of noted) lines.push(`Unlocked by hand: ${note}.`);
+  return `${lines.join('\n')}\n`;
+}
 
 /** Longest reason shown in the table; `--output json` has all of it. */
 const REASON_WIDTH = 80;
@@ -67,7 +89,7 @@ export function historyJson(entries: readonly HistoryEntry[]): string {
   const plain = entries.map((entry) => {
     if (entry.record === undefined) return { version: entry.version, problem: entry.problem };
     const { manifest: _manifest, ...rest } = entry.record;
-    return rest;
+    return entry.unlocks ? { ...rest, unlocks: entry.unlocks } : rest;
   });
   return `${JSON.stringify(plain, null, 2)}\n`;
 }
@@ -128,14 +150,26 @@ function runHistory(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<nu
     () => parseHistoryArgs(args, io.env),
     async (parsed, { api, kubectl }) => {
       const query = { ...parsed, namespace: await recordsNamespace(parsed.namespace, kubectl) };
-      const entries = await readHistory(api, query);
+      const [entries, lease] = await Promise.all([
+        readHistory(api, query),
+        readLock(api, query.namespace, query.releaseName),
+      ]);
+      const holding = holdingOf(lease);
       if (entries.length === 0) {
         io.stderr(
-          `error: Release ${query.releaseName} has no records in namespace ${query.namespace}. Expected the release name and the namespace its deploys used (--namespace, or the manifests' only namespace).\n`,
+          `error: Release ${query.releaseName} has no records in namespace ${query.namespace}. Expected the release name and the namespace its deploys used (--namespace, or the manifests' only namespace).${
+            holding
+              ? ` Its lock is held by ${describeHolding(holding, Date.now())}: its first release may be under way.`
+              : ''
+          }\n`,
         );
         return EXIT.failed;
       }
-      io.stdout(query.json ? historyJson(entries) : formatHistory(entries));
+      io.stdout(
+        query.json
+          ? historyJson(entries)
+          : `${formatHistory(entries)}${lockLines(lease, entries, Date.now())}`,
+      );
       return EXIT.success;
     },
   );

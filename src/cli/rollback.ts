@@ -13,7 +13,7 @@ import { type CliCommand, type CliIo, EXIT, parseCommandLine, UsageError } from 
 
 // The same line as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const ROLLBACK_USAGE =
-  'Usage: k8s-deploy rollback [--to N] [--force] [--release-name N] [--namespace NS] [--rollout-timeout D] [--kubeconfig PATH] [--context CTX]';
+  'Usage: k8s-deploy rollback [--to N] [--force] [--release-name N] [--namespace NS] [--rollout-timeout D] [--lock-timeout D] [--kubeconfig PATH] [--context CTX]';
 
 export interface RollbackArgs {
   releaseName: string;
@@ -24,6 +24,7 @@ export interface RollbackArgs {
   force?: boolean;
   rolloutTimeoutMs: number;
   crashloopRestarts: number;
+  lockTimeoutMs: number;
   kubeconfig?: string;
   context?: string;
 }
@@ -39,6 +40,7 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
       namespace: { type: 'string' },
       'rollout-timeout': { type: 'string' },
       force: { type: 'boolean' },
+      'lock-timeout': { type: 'string' },
     },
     ROLLBACK_USAGE,
   );
@@ -58,6 +60,7 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
       'release-name': values['release-name'],
       namespace: values.namespace,
       'rollout-timeout': values['rollout-timeout'],
+      'lock-timeout': values['lock-timeout'],
     },
     env,
   );
@@ -68,6 +71,7 @@ export function parseRollbackArgs(args: string[], env: NodeJS.ProcessEnv): Rollb
     ...(values.force === true ? { force: true } : {}),
     rolloutTimeoutMs: inputs.rolloutTimeoutMs,
     crashloopRestarts: inputs.crashloopRestarts,
+    lockTimeoutMs: inputs.lockTimeoutMs,
     kubeconfig: values.kubeconfig,
     context: values.context,
   };
@@ -103,12 +107,15 @@ function runRollback(args: string[], io: CliIo, deps: ClusterCliDeps): Promise<n
     () => parseRollbackArgs(args, io.env),
     async (parsed, { kubectl, api, logger, signal }) => {
       // Loaded only now (the engine's verify and its dependencies): a usage error needs none of it.
-      const { manualRollback } = await import('../deploy/manual-rollback.js');
+      const [{ manualRollback }, { lockOwner }] = await Promise.all([
+        import('../deploy/manual-rollback.js'),
+        import('../deploy/release-lock.js'),
+      ]);
       const runUrl = runUrlFromEnv(io.env);
       const namespace = await recordsNamespace(parsed.namespace, kubectl);
       const result = await manualRollback(
         { ...parsed, namespace, ...(runUrl !== undefined ? { runUrl } : {}) },
-        { kubectl, api, logger, signal },
+        { kubectl, api, logger, signal, lockOwner: lockOwner(io.env) },
       );
       const line = rollbackVerdict(result, parsed.releaseName);
       const code = result.cancelled

@@ -22,6 +22,7 @@ import {
   producedByOperators,
 } from './plan.js';
 import { encodeRecord, ReleaseStore } from './release.js';
+import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
 import { rollBack } from './rollback.js';
 import { rolloutPolicy } from './rollout/policy.js';
 import { logFailureDetails, VERIFIED_KINDS, verifyRollout } from './verify.js';
@@ -46,6 +47,9 @@ export interface DeployDeps {
     /** image name → the reference deployed */
     images: Record<string, string>;
   }) => Promise<void>;
+  /** Who this run is for the release lock (default: user@host pid), and who is told it is held. */
+  lockOwner?: LockOwner;
+  onLock?: (held: HeldLock | undefined) => void;
 }
 
 import type { DeployOutcome, DeploySettings } from './outcome.js';
@@ -79,6 +83,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
   policy.allowPaused = settings.allowPaused === true;
   let api: KubeApi | undefined;
+  let lock: ReleaseLock | undefined;
   try {
     const cluster = deps.api ?? (await KubeApi.start(kubectl));
     if (!deps.api) api = cluster;
@@ -97,6 +102,18 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
       );
       const store = new ReleaseStore(cluster, namespace, settings.releaseName);
       outcome.namespace = namespace;
+      lock = await lockForRun(cluster, {
+        namespace,
+        release: settings.releaseName,
+        timeoutMs: settings.lockTimeoutMs,
+        dryRun: settings.dryRun,
+        operation: settings.cause?.startsWith('rollback') ? 'rollback' : 'deploy',
+        owner: deps.lockOwner,
+        onChange: deps.onLock,
+        logger,
+        signal,
+        now,
+      });
       const history = await store.history();
       const latest = history[0];
       const lastGood = history.find((record) => record.status === 'success');
@@ -351,6 +368,10 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
     outcome.result = 'failed';
     return outcome;
   } finally {
+    // Another run took the lock meanwhile: what is live may be its release, not this one's.
+    const lost = await lock?.release();
+    if (lost !== undefined && outcome.result === 'success')
+      Object.assign(outcome, { result: 'failed', verdict: lost });
     outcome.kubectlProcesses = kubectl.processes;
     await api?.close();
   }

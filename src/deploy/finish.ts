@@ -7,7 +7,7 @@ import type { MigrationResult } from './migrate.js';
 import { describeRef, redact, refManifest, secretValues, toYaml } from './objects.js';
 import type { DeployOutcome, DeploySettings } from './outcome.js';
 import { type Plan, PlanError } from './plan.js';
-import type { ReleaseRecord, ReleaseStore } from './release.js';
+import { RecordOverlapError, type ReleaseRecord, type ReleaseStore } from './release.js';
 
 // The deploy's last steps and its dry-run: the release record, prune, and the diff.
 
@@ -93,6 +93,8 @@ export async function record(
         `Removed the records of releases ${trimmed.map((v) => `v${v}`).join(', ')} (history-limit ${settings.historyLimit}).`,
       );
   } catch (error) {
+    // A success this run cannot record is no success: another run's release may be what is live.
+    if (error instanceof RecordOverlapError && status === 'success') throw error;
     logger.warning(`The release record could not be written: ${(error as Error).message}`);
   }
 }

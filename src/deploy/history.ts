@@ -1,11 +1,18 @@
 import { type KubeApi, resourcePath } from './kube-api.js';
-import { labelsOf, metadataOf } from './objects.js';
+import { annotationsOf, labelsOf, metadataOf } from './objects.js';
 import { decodeRecord, RECORD_LABELS, RECORD_TYPE, type ReleaseRecord, recordSelector } from './release.js';
 
 /** One release of the history: its record, or why its record cannot be read. */
-export type HistoryEntry =
+export type HistoryEntry = (
   | { version: number; record: ReleaseRecord; problem?: undefined }
-  | { version: number; record?: undefined; problem: string };
+  | { version: number; record?: undefined; problem: string }
+) & {
+  /** Locks removed by hand (`k8s-deploy unlock`) while this was the latest release, one line each. */
+  unlocks?: string[];
+};
+
+/** Where `k8s-deploy unlock` notes its override on the latest record, one line per unlock. */
+export const UNLOCKS_ANNOTATION = 'k8s-deploy-action/unlocks';
 
 export interface HistoryQuery {
   releaseName: string;
@@ -24,15 +31,18 @@ export async function readHistory(api: KubeApi, query: HistoryQuery): Promise<Hi
   return items
     .filter((secret) => secret.type === RECORD_TYPE)
     .map((secret): HistoryEntry => {
+      const noted = annotationsOf(secret)[UNLOCKS_ANNOTATION];
+      const unlocks = noted ? { unlocks: noted.split('\n').filter(Boolean) } : {};
       try {
         const record = decodeRecord(secret);
-        return { version: record.version, record };
+        return { version: record.version, record, ...unlocks };
       } catch (error) {
         const label = Number(labelsOf(secret)[RECORD_LABELS.version]);
         return {
           version: Number.isInteger(label) ? label : 0,
           problem:
             (error as Error).message || `Release record ${String(metadataOf(secret).name)} cannot be read.`,
+          ...unlocks,
         };
       }
     })

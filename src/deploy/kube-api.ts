@@ -8,12 +8,16 @@ import { sleep } from '../sleep.js';
 import type { Kubectl } from './kubectl.js';
 import type { Json } from './objects.js';
 
-/** A failed API request, with the HTTP status and the Status message the server sent. */
+/**
+ * A failed API request, with the HTTP status and the Status message the server sent; `reason` is
+ * the Status reason (`AlreadyExists` and `Conflict` are both 409, and mean different things).
+ */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
     message: string,
     readonly status: number,
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -36,6 +40,7 @@ const COLLECTIONS: Record<string, string> = {
   Event: '/api/v1/events',
   Secret: '/api/v1/secrets',
   CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  Lease: '/apis/coordination.k8s.io/v1/leases',
 };
 
 /** `/apis/apps/v1/namespaces/NS/deployments[/NAME]` for a kind the engine knows. */
@@ -122,6 +127,7 @@ export class KubeApi {
       body?: unknown;
       timeoutMs?: number;
       retries?: number;
+      contentType?: string;
       /** Safe to repeat after a 5xx or a lost answer (a delete with a uid precondition): retried like a GET. */
       idempotent?: boolean;
     } = {},
@@ -130,7 +136,13 @@ export class KubeApi {
     const repeatable = method === 'GET' || options.idempotent === true;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(method, requestPath, options.body, options.timeoutMs ?? 30_000);
+        return await this.once(
+          method,
+          requestPath,
+          options.body,
+          options.timeoutMs ?? 30_000,
+          options.contentType ?? 'application/json',
+        );
       } catch (error) {
         const status = error instanceof ApiError ? error.status : undefined;
         // One 401 is a token that ran out; a second one is a credential that is wrong.
@@ -293,7 +305,13 @@ export class KubeApi {
     });
   }
 
-  private once(method: string, requestPath: string, body: unknown, timeoutMs: number): Promise<Json> {
+  private once(
+    method: string,
+    requestPath: string,
+    body: unknown,
+    timeoutMs: number,
+    contentType: string,
+  ): Promise<Json> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const request = http.request(
@@ -307,7 +325,7 @@ export class KubeApi {
             // Node sends a DELETE body without framing unless told its length: the proxy then
             // reads the body as the next request and answers 400 Bad Request.
             ...(payload !== undefined
-              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }
               : {}),
           },
         },
@@ -362,11 +380,13 @@ function readBody(response: http.IncomingMessage): Promise<string> {
 
 function apiError(status: number, text: string): ApiError {
   let message = text.trim().slice(0, 500);
+  let reason: string | undefined;
   try {
     const parsed: unknown = JSON.parse(text);
     if (isRecord(parsed) && typeof parsed.message === 'string') message = parsed.message;
+    if (isRecord(parsed) && typeof parsed.reason === 'string') reason = parsed.reason;
   } catch {
     // not a Status object: keep the text
   }
-  return new ApiError(message || `HTTP ${status}`, status);
+  return new ApiError(message || `HTTP ${status}`, status, reason);
 }

@@ -9,6 +9,7 @@ import { RollbackError, readHistory, rollbackTarget } from './history.js';
 import type { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { refOf } from './objects.js';
+import type { LockOwner } from './release-lock.js';
 import { DEFAULT_SETTLE_MS } from './rollout/policy.js';
 
 export interface ManualRollbackInput {
@@ -26,6 +27,8 @@ export interface ManualRollbackInput {
   rolloutSettleMs?: number;
   /** The run that rolled back, for the new record (a workflow run; none from a terminal). */
   runUrl?: string;
+  /** How long to wait for the release lock another run holds (the lock-timeout input). */
+  lockTimeoutMs: number;
   /**
    * Records to keep after recording. Undefined: none are removed, so a terminal's rollback never
    * trims a history the action keeps longer (the next deploy trims with its own limit).
@@ -40,6 +43,8 @@ export interface ManualRollbackDeps {
   /** Aborts when the rollback is cancelled. */
   signal: AbortSignal;
   now?: () => number;
+  /** Who holds the release lock while the rollback runs (the engine takes it, as for a deploy). */
+  lockOwner?: LockOwner;
 }
 
 export interface ManualRollbackResult {
@@ -114,9 +119,17 @@ export async function manualRollback(
       prune: true,
       dryRun: false,
       historyLimit: input.historyLimit,
+      lockTimeoutMs: input.lockTimeoutMs,
       diffPath: path.join(kubectl.options.env.RUNNER_TEMP || tmpdir(), 'k8s-deploy-rollback-diff.txt'),
     },
-    { kubectl, api, logger, signal, ...(deps.now ? { now: deps.now } : {}) },
+    {
+      kubectl,
+      api,
+      logger,
+      signal,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.lockOwner ? { lockOwner: deps.lockOwner } : {}),
+    },
   );
   const result: ManualRollbackResult = {
     status:

@@ -26,6 +26,7 @@ type EngineInputs = Pick<
   | 'rollback'
   | 'prune'
   | 'dryRun'
+  | 'lockTimeoutMs'
 >;
 
 export interface DeploySettings extends EngineInputs {

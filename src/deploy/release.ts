@@ -141,6 +141,11 @@ export function recordSecret(record: ReleaseRecord, namespace: string): Json {
   };
 }
 
+/** Another run wrote the same release version: two runs of one release overlapped. */
+export class RecordOverlapError extends Error {
+  override name = 'RecordOverlapError';
+}
+
 /** The release records of one release name in one namespace, read and written over the API. */
 export class ReleaseStore {
   constructor(
@@ -178,7 +183,7 @@ export class ReleaseStore {
           resourcePath('Secret', this.namespace, recordName(this.release, record.version)),
         );
         if (existing && canonical(existing.data) === canonical(secret.data)) return;
-        throw new Error(
+        throw new RecordOverlapError(
           `Release ${record.name} v${record.version} was recorded by another run at the same time; deploys of one release must not overlap (use a concurrency group).`,
         );
       }
