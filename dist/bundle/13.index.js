@@ -1,0 +1,1 @@
+"use strict";var n=Object.defineProperty;var a=(e,c)=>n(e,"name",{value:c,configurable:!0});exports.id=13,exports.ids=[13],exports.modules={1013:(e,c,s)=>{s.r(c),s.d(c,{VERSION:a(()=>d,"VERSION")});const d={rE:"1.0.0"}.rE}};
