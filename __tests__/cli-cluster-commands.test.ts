@@ -207,6 +207,7 @@ describe('deploy: verdict line and exit code', () => {
     built: [],
     cluster: undefined,
     phases: [],
+    cancelled: false,
     ...(deploy ? { deploy: outcome({ result: name, ...deploy }) } : {}),
   });
   const api = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', namespace: 'prod' };

@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
   if (result.deploy?.diffPath) core.setOutput('diff', result.deploy.diffPath);
   if (result.deploy?.release !== undefined) core.setOutput('release', String(result.deploy.release));
   core.setOutput('result', result.result);
-  await github.finished(result, cancel.signal.aborted);
+  await github.finished(result);
   if (github.deploymentId !== undefined) core.setOutput('deployment-id', String(github.deploymentId));
   const [{ runSummary }, { failureAnnotation }] = await Promise.all([
     import('./report/summary.js'),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createEksClient } from './aws/clients.js';
 import { type ClusterConnection, type ConnectDeps, connectCluster } from './cluster/connect.js';
 import type { DeployDeps, DeployOutcome } from './deploy/engine.js';
+import type { RunResult } from './deploy/outcome.js';
 import { type ImageDeps, prepareImages } from './images/prepare.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './log.js';
@@ -41,7 +42,8 @@ export interface PipelineDeps {
   onDeploying?: DeployDeps['onDeploying'];
 }
 
-export type RunResultName = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+/** How a run ended (one union, shared with the engine). */
+export type RunResultName = RunResult;
 
 /** What a run did, on every path: the front ends only map it to their world. */
 export interface PipelineResult {
@@ -59,8 +61,8 @@ export interface PipelineResult {
   render?: RenderResult;
   /** The deploy engine's outcome, when it ran. */
   deploy?: DeployOutcome;
-  /** The run was cancelled (SIGINT/SIGTERM). */
-  cancelled?: boolean;
+  /** The run was cancelled (SIGINT/SIGTERM): the one source every front end and report reads. */
+  cancelled: boolean;
   /** Wall time of the build, connect and render phases (ms), for the summary's timeline. */
   phases: PhaseTiming[];
 }
@@ -116,7 +118,14 @@ function renderLoaded(sources: ManifestSource[], options: RenderOptions, logger:
  * failed run: the result says what happened, failures included.
  */
 export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<PipelineResult> {
-  const result: PipelineResult = { result: 'failed', images: {}, built: [], cluster: undefined, phases: [] };
+  const result: PipelineResult = {
+    result: 'failed',
+    images: {},
+    built: [],
+    cluster: undefined,
+    phases: [],
+    cancelled: false,
+  };
   const timed = phaseTimer(result.phases, deps.logger, deps.signal);
   try {
     await runPhases(inputs, deps, result, timed);

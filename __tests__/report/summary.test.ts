@@ -77,6 +77,7 @@ function run(deploy: DeployOutcome | undefined, fields: Partial<PipelineResult> 
     },
     render: { objects: RENDERED, yaml: '', imageChanges: [], replicasHandovers: [] },
     deploy,
+    cancelled: deploy?.cancelled ?? false,
     phases: [
       { name: 'Check manifests', startedAt: T0, durationMs: 300, outcome: 'done' },
       { name: 'Cluster', startedAt: T0 + 300, durationMs: 800, outcome: 'done' },
@@ -371,6 +372,7 @@ describe('runSummary: the first line is the verdict', () => {
   it('says the run was cancelled before anything was built, and that nothing changed', () => {
     const result = run(undefined, {
       result: 'failed',
+      cancelled: true,
       verdict: 'The run was cancelled before anything was built or applied.',
       images: {},
       built: [],

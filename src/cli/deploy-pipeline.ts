@@ -35,6 +35,7 @@ export async function runCliPipeline(
       built: [],
       cluster: undefined,
       phases: [],
+      cancelled: false,
     };
   }
   const kubeconfig =

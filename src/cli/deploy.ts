@@ -222,7 +222,7 @@ async function runDeploy(
           signal,
         },
       );
-      const cancelled = signal.aborted;
+      const cancelled = result.cancelled;
       // A dry run's diff stays for the user to read (the log names its file); nothing else of the run is kept.
       keep = result.result === 'dry-run' && result.deploy?.diffPath !== undefined;
       if (mode === 'diff') {

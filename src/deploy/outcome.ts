@@ -13,7 +13,9 @@ import type { VerifyResult } from './verify.js';
 
 export type { PhaseTiming };
 
-export type DeployResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+/** How a run ended: the one result union, which the records, outputs and reports map. */
+export type RunResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+export type DeployResult = RunResult;
 
 /** The inputs the engine reads as they are; the rest of DeploySettings is what the run made. */
 type EngineInputs = Pick<

@@ -57,13 +57,13 @@ export class GitHubRun {
   }
 
   /** The final status, for every outcome. */
-  async finished(result: PipelineResult, cancelled: boolean): Promise<void> {
+  async finished(result: PipelineResult): Promise<void> {
     if (result.result === 'dry-run' && result.deploy)
       await this.deploying(result.deploy.previousRelease, result.images, true);
     await this.reporter?.finish({
       result: result.result,
       verdict: result.verdict,
-      cancelled,
+      cancelled: result.cancelled,
       nothingChanged: result.deploy?.nothingChanged ?? true,
       release: result.deploy?.release,
       rolledBackTo: result.deploy?.rollback?.to,

@@ -173,9 +173,7 @@ function failedState(result: PipelineResult): string {
 }
 
 function isCancelled(result: PipelineResult): boolean {
-  if (result.cancelled !== undefined) return result.cancelled;
-  if (result.deploy) return result.deploy.cancelled;
-  return result.result === 'failed' && /\bcancel(l)?ed\b/i.test(result.verdict ?? '');
+  return result.cancelled;
 }
 
 function verdictSentence(result: PipelineResult): string | undefined {
