@@ -94,6 +94,23 @@ describe('runPipeline', () => {
     ]);
   });
 
+  it('carries the manifest location of a render error as a field, for the annotation', async () => {
+    const workspace = path.join(root, 'dupes');
+    await mkdir(workspace, { recursive: true });
+    const map = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\ndata:\n  v: "${value}"\n`;
+    await writeFile(path.join(workspace, 'a.yaml'), `${map('1')}---\n${map('2')}`);
+    const env = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: path.join(root, 'tmp-dupes') };
+    const inputs = parseInputs((name) => ({ manifests: 'a.yaml' })[name] ?? '', env);
+    const result = await runPipeline(inputs, {
+      runner: new NodeProcessRunner(),
+      logger: new StreamLogger(() => {}),
+      env,
+    });
+    expect(result.result).toBe('failed');
+    expect(result.failedAt).toMatchObject({ source: 'a.yaml', line: 8 });
+  });
+
   it('falls back to the OS temp dir outside a runner', () => {
     expect(renderOutputPath({})).toBe(path.join(os.tmpdir(), 'k8s-deploy', 'rendered.yaml'));
   });

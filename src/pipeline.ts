@@ -9,6 +9,7 @@ import { type ImageDeps, prepareImages } from './images/prepare.js';
 import type { Inputs } from './inputs.js';
 import type { Logger } from './log.js';
 import { runUrlFromEnv, type Traceability } from './manifests/annotations.js';
+import { locationOf, type SourceLocation } from './manifests/errors.js';
 import type { ImageReplacements } from './manifests/images.js';
 import { loadManifestSources } from './manifests/load.js';
 import type { ManifestSource } from './manifests/parse.js';
@@ -61,6 +62,8 @@ export interface PipelineResult {
   render?: RenderResult;
   /** The deploy engine's outcome, when it ran. */
   deploy?: DeployOutcome;
+  /** Where in the manifests a failure before the deploy lies (a ManifestError's location). */
+  failedAt?: SourceLocation;
   /** The run was cancelled (SIGINT/SIGTERM): the one source every front end and report reads. */
   cancelled: boolean;
   /** Wall time of the build, connect and render phases (ms), for the summary's timeline. */
@@ -131,6 +134,7 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
     await runPhases(inputs, deps, result, timed);
   } catch (error) {
     result.result = 'failed';
+    result.failedAt = locationOf(error);
     const message = (error as Error).message;
     result.verdict = result.deploy ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
     deps.logger.debug((error as Error).stack ?? '');

@@ -93,6 +93,8 @@ describe('deploys that must fail, and what they leave behind', () => {
     expect(bad.outcome.nothingChanged).toBe(true);
     expect(bad.outcome.verdict).toMatch(/selector/);
     expect(bad.outcome.verdict).toMatch(/immutable/);
+    // The refused object's place, as a field the reports read (the error carries it).
+    expect(bad.outcome.failedAt).toMatchObject({ source: 'test.yaml' });
     expect(bad.outcome.phases.map((p) => p.name)).toEqual(['Plan']);
     expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
     expect(await configValue(ctx.sandbox, ns)).toBe('good');

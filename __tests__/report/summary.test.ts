@@ -173,6 +173,8 @@ const OUTCOMES = {
         previousRelease: 2,
         changes: [],
         verdict: `The cluster refused the manifests in a server-side dry run, so nothing was changed:\n  The Deployment "api" is invalid: spec.template.spec.containers[0].resources.limits.memory: Invalid value: "512 Mi" (k8s/app.yaml:14)`,
+        // What the engine takes from the PlanError's location (the text is not parsed).
+        failedAt: { source: 'k8s/app.yaml', line: 14 },
         phases: [phase('Plan', 2_100, 'failed')],
       }),
     ),
@@ -744,9 +746,10 @@ describe('runSummary: the size limit holds for any input', () => {
 });
 
 describe('failureAnnotation', () => {
-  it('points at the file:line a manifest error starts with, before anything deployed', () => {
+  it('points at the location a manifest error carries, before anything deployed', () => {
     const result = run(undefined, {
       result: 'failed',
+      failedAt: { source: 'k8s/app.yaml', line: 52 },
       verdict:
         'k8s/app.yaml:52: Deployment upload-staging/worker is defined twice (first at k8s/app.yaml:14); expected each object once. Nothing was changed in the cluster.',
     });

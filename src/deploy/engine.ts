@@ -1,7 +1,7 @@
 import { load } from 'js-yaml';
 import { seconds } from '../duration.js';
 import type { Logger } from '../log.js';
-import type { SourceLocation } from '../manifests/errors.js';
+import { locationOf, type SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
 import { type PhaseTiming, phaseTimer } from '../phases.js';
 import { isRecord } from '../records.js';
@@ -363,6 +363,7 @@ export async function deploy(settings: DeploySettings, deps: DeployDeps): Promis
   } catch (error) {
     const message = (error as Error).message;
     outcome.cancelled = signal.aborted;
+    outcome.failedAt ??= locationOf(error);
     outcome.verdict = message;
     if (outcome.nothingChanged) outcome.verdict = nothingChanged(message);
     outcome.result = 'failed';

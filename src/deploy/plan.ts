@@ -67,6 +67,13 @@ export interface PlanInput {
 /** A problem found before anything changed: the cluster refused the set in the dry run. */
 export class PlanError extends Error {
   override name = 'PlanError';
+  constructor(
+    message: string,
+    /** The object the cluster refused, where one is to blame: reports read this, not the text. */
+    readonly location?: SourceLocation,
+  ) {
+    super(message);
+  }
 }
 
 export function stageOf(ref: ObjectRef): Stage {
@@ -81,13 +88,15 @@ export function prepareObjects(input: PlanInput): Pick<Plan, 'objects' | 'migrat
   const seen = new Map<string, SourceLocation>();
   for (const rendered of input.rendered) {
     const loaded = load(rendered.yaml);
-    if (!isRecord(loaded)) throw new PlanError(`${formatLocation(rendered.location)}: not an object.`);
+    if (!isRecord(loaded))
+      throw new PlanError(`${formatLocation(rendered.location)}: not an object.`, rendered.location);
     const parsed = input.identities.resolve(loaded);
     const ref = refOf(parsed);
     const first = seen.get(keyOf(ref));
     if (first) {
       throw new PlanError(
         `${formatLocation(rendered.location)}: ${describeRef(ref)} is also declared at ${formatLocation(first)} (a namespace-less object goes to namespace ${input.identities.defaultNamespace}); expected each object once.`,
+        rendered.location,
       );
     }
     seen.set(keyOf(ref), rendered.location);
@@ -216,6 +225,7 @@ export async function dryRun(
       `The cluster refused the manifests in a server-side dry run, so nothing was changed:\n${errors
         .map((line) => `  ${locate(line, objects)}`)
         .join('\n')}${jobHint}`,
+      errors.map((line) => objectNamedIn(line, objects)).find((o) => o !== undefined)?.location,
     );
   }
   const byKey = new Map(results.map((object) => [keyOf(refOf(object)), object]));
@@ -247,6 +257,7 @@ function unknownKind(message: string, objects: readonly PlannedObject[]): PlanEr
   const where = object ? `${formatLocation(object.location)}: ` : '';
   return new PlanError(
     `${where}the cluster serves no kind ${kind} in ${object?.ref.apiVersion ?? version}; expected an apiVersion and kind the cluster serves (kubectl api-resources lists them), or the CustomResourceDefinition that defines it installed first or included in the manifests.`,
+    object?.location,
   );
 }
 
@@ -265,6 +276,7 @@ function missingNamespace(
     if (match && object) {
       return new PlanError(
         `${formatLocation(object.location)}: ${describeRef(object.ref)} is in namespace "${match[1]}", which the cluster does not have and the manifests do not create; expected an existing namespace, or its Namespace in the manifests.`,
+        object.location,
       );
     }
   }
@@ -273,10 +285,15 @@ function missingNamespace(
 
 /** Appends the manifest's file:line to a kubectl error line that names one of the objects. */
 function locate(line: string, objects: readonly PlannedObject[]): string {
-  const match = objects.find(
+  const match = objectNamedIn(line, objects);
+  return match ? `${line} (${formatLocation(match.location)})` : line;
+}
+
+/** The object a kubectl error line is about (it quotes the name and names the kind). */
+function objectNamedIn(line: string, objects: readonly PlannedObject[]): PlannedObject | undefined {
+  return objects.find(
     (o) => line.includes(`"${o.ref.name}"`) && line.toLowerCase().includes(o.ref.kind.toLowerCase()),
   );
-  return match ? `${line} (${formatLocation(match.location)})` : line;
 }
 
 function crdKindKey(crd: Json): string | undefined {

@@ -18,7 +18,19 @@ export function formatLocation(location: SourceLocation): string {
 export class ManifestError extends Error {
   override name = 'ManifestError';
 
-  constructor(message: string, location?: SourceLocation) {
+  constructor(
+    message: string,
+    /** Where in the manifests, as a field: reports read it, never the message's text. */
+    readonly location?: SourceLocation,
+  ) {
     super(location ? `${formatLocation(location)}: ${message}` : message);
   }
+}
+
+/** The manifest location an error carries (ManifestError, PlanError), if any. */
+export function locationOf(error: unknown): SourceLocation | undefined {
+  const location = (error as { location?: unknown } | undefined)?.location;
+  return typeof location === 'object' && location !== null && 'source' in location
+    ? (location as SourceLocation)
+    : undefined;
 }

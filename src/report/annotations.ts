@@ -15,15 +15,15 @@ export interface FailureAnnotation {
 
 /**
  * The error annotation for a failed, rolled-back or cancelled run: the verdict, pointing at the
- * manifest's file and line where one is known: the engine's `failedAt`, the failing workload or
- * the migration Job as rendered, a `file:line` a plan or manifest error names. Undefined for a
+ * manifest's file and line where one is known: the engine's `failedAt`, the location a manifest
+ * error carries, the failing workload or the migration Job as rendered. Undefined for a
  * run that did not fail (success, dry run).
  */
 export function failureAnnotation(result: PipelineResult): FailureAnnotation | undefined {
   if (result.result !== 'failed' && result.result !== 'rolled-back') return undefined;
   const deploy = result.deploy;
   const message = (result.verdict ?? deploy?.verdict ?? 'The deploy failed.').trim();
-  const location = failureLocation(result, deploy, message);
+  const location = failureLocation(result, deploy);
   if (!location) return { message };
   if (location.document !== undefined) {
     // Kustomize output has no file to point at: the message says where instead.
@@ -33,12 +33,13 @@ export function failureAnnotation(result: PipelineResult): FailureAnnotation | u
   return { message, file: location.source, startLine: location.line };
 }
 
+/** Where the failure lies, from the fields errors and the engine carry; never parsed from text. */
 function failureLocation(
   result: PipelineResult,
   deploy: DeployOutcome | undefined,
-  message: string,
 ): SourceLocation | undefined {
   if (deploy?.failedAt) return deploy.failedAt;
+  if (result.failedAt) return result.failedAt;
   const objects = result.render?.objects ?? [];
   const failedWorkload = deploy?.verify?.workloads.find((w) => w.state === 'failed');
   if (failedWorkload) {
@@ -49,7 +50,7 @@ function failureLocation(
     const job = migrationSource(objects, deploy.migration);
     if (job) return job.location;
   }
-  return locationInMessage(message);
+  return undefined;
 }
 
 export function renderedObject(
@@ -77,17 +78,4 @@ function migrationSource(
         o.namespace === undefined ||
         o.namespace === migration.job.namespace),
   );
-}
-
-/**
- * A `file:line` a message names: ManifestError starts with `file:line: `, a plan error appends
- * `(file:line)` to the kubectl line that names an object. Only paths that look like files.
- */
-export function locationInMessage(message: string): SourceLocation | undefined {
-  const patterns = [/^([^\s:()]+\.(?:ya?ml|json)):(\d+): /m, /\(([^\s:()]+\.(?:ya?ml|json)):(\d+)\)/];
-  for (const pattern of patterns) {
-    const match = pattern.exec(message);
-    if (match?.[1] && match[2]) return { source: match[1], line: Number(match[2]) };
-  }
-  return undefined;
 }
