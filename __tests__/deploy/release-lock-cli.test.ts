@@ -245,9 +245,11 @@ describe('the release lock, through the CLI in the sandbox', () => {
     const held = await holder.done;
 
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(
+    // A failure is an error line on stderr, the last one.
+    expect(refused.stdout).toBe('');
+    expect(`${refused.stderr.trimEnd().split('\n').at(-1)}\n`).toMatch(
       new RegExp(
-        `^failed: Release busy is locked by another run \\(${escapeRegExp(identity)}, deploy since \\S+ \\S+Z, last renewed \\S+ \\S+Z; expires at \\S+ \\S+Z unless renewed\\), and lock-timeout 0 ran out waiting for it; nothing was changed\\.\n$`,
+        `^error: failed: Release busy is locked by another run \\(${escapeRegExp(identity)}, deploy since \\S+ \\S+Z, last renewed \\S+ \\S+Z; expires at \\S+ \\S+Z unless renewed\\), and lock-timeout 0 ran out waiting for it; nothing was changed\\.\n$`,
       ),
     );
     expect(refused.stderr).not.toMatch(/== (Apply|Migrate|Verify)/);
@@ -263,7 +265,7 @@ describe('the release lock, through the CLI in the sandbox', () => {
     expect(rollbackRefused.code).toBe(1);
     expect(rollbackRefused.stderr.trimEnd().split('\n').at(-1)).toMatch(
       new RegExp(
-        `^error: Release busy is locked by another run \\(${escapeRegExp(identity)}, deploy since .+lock-timeout 0 ran out`,
+        `^error: failed: Release busy is locked by another run \\(${escapeRegExp(identity)}, deploy since .+lock-timeout 0 ran out`,
       ),
     );
     const rolledBack = await cli([

@@ -117,7 +117,7 @@ describe('registry and ECR faults while building', () => {
         versions: [1],
       });
       expect(run.log).toMatch(
-        /::error::docker failed to push \S+\/svc-app:\S+ after 3 attempts \(exit \d+\): .*500 Internal Server Error Nothing was changed in the cluster\./,
+        /::error::docker failed to push \S+\/svc-app:\S+ after 3 attempts \(exit \d+\): .*500 Internal Server Error\. Nothing was changed in the cluster\./,
       );
       expect(run.log.match(/The registry's error looks temporary/g)).toHaveLength(2);
     } finally {

@@ -8,11 +8,11 @@ import { isRecord } from '../records.js';
 import { nothingChanged } from '../verdict.js';
 import { applyObjects, handOverReplicas, parseManifest, waitForCrds } from './apply.js';
 import { dryRunDiff, prune, record, recordOf } from './finish.js';
-import { identitiesOf } from './identity.js';
+import { type Identities, identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { runMigration } from './migrate.js';
-import { describeRef, type Json, keyOf, refOf, secretValues, uidOf } from './objects.js';
+import { describeRef, keyOf, refOf, secretValues, uidOf } from './objects.js';
 import {
   dryRun,
   namespaceOfRecord,
@@ -21,10 +21,11 @@ import {
   planDeploy,
   producedByOperators,
 } from './plan.js';
-import { encodeRecord, ReleaseStore } from './release.js';
+import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
 import { rollBack } from './rollback.js';
 import { rolloutPolicy } from './rollout/policy.js';
+import type { RolloutPolicy } from './rollout/types.js';
 import { logFailureDetails, VERIFIED_KINDS, verifyRollout } from './verify.js';
 
 export interface DeployDeps {
@@ -62,319 +63,410 @@ export type { DeployOutcome, DeployResult, DeploySettings, PhaseTiming } from '.
  * failures included — and the cluster in one of two states: the new release verified, or the
  * previous one restored (before apply: untouched).
  */
-export async function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployOutcome> {
-  const { kubectl, logger, signal } = deps;
-  const now = deps.now ?? Date.now;
-  const startedAt = now();
-  const outcome: DeployOutcome = {
-    result: 'failed',
-    releaseName: settings.releaseName,
-    unchanged: false,
-    nothingChanged: true,
-    cancelled: false,
-    changes: [],
-    pruned: [],
-    pruneKept: [],
-    phases: [],
-    kubectlProcesses: 0,
-    secretValues: [],
-  };
-  const phase = phaseTimer(outcome.phases, logger, signal, now);
-  const policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
-  policy.allowPaused = settings.allowPaused === true;
-  let api: KubeApi | undefined;
-  let lock: ReleaseLock | undefined;
-  try {
-    const cluster = deps.api ?? (await KubeApi.start(kubectl));
-    if (!deps.api) api = cluster;
-    const plan = await phase('Plan', async () => {
-      const rendered = settings.rendered;
-      const identities = await identitiesOf(
-        rendered.map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, ...crdSpec(r) })),
-        settings.namespace,
-        cluster,
-        kubectl,
-      );
-      const namespace = namespaceOfRecord(
-        rendered.map((r) => identities.resolveRef(r).namespace),
-        settings.namespace,
-        identities.defaultNamespace,
-      );
-      const store = new ReleaseStore(cluster, namespace, settings.releaseName);
-      outcome.namespace = namespace;
-      lock = await lockForRun(cluster, {
-        namespace,
-        release: settings.releaseName,
-        timeoutMs: settings.lockTimeoutMs,
-        dryRun: settings.dryRun,
-        operation: settings.cause?.startsWith('rollback') ? 'rollback' : 'deploy',
-        owner: deps.lockOwner,
-        onChange: deps.onLock,
-        logger,
-        signal,
-        now,
-      });
-      const history = await store.history();
-      const latest = history[0];
-      const lastGood = history.find((record) => record.status === 'success');
-      await identities.learn(
-        cluster,
-        (lastGood?.objects ?? []).map((ref) => ref.apiVersion),
-      );
-      logger.info(
-        latest
-          ? `Release ${settings.releaseName} in namespace ${namespace}: v${latest.version} (${latest.status}) is the latest${
-              lastGood && lastGood !== latest ? `, v${lastGood.version} the last good one` : ''
-            }.`
-          : `Release ${settings.releaseName} in namespace ${namespace} has no earlier records: this is its first release.`,
-      );
-      if (settings.namespace === undefined && identities.defaultNamespace !== 'default') {
-        logger.info(
-          `Objects that name no namespace go to namespace ${identities.defaultNamespace}, the kubeconfig context's.`,
+export function deploy(settings: DeploySettings, deps: DeployDeps): Promise<DeployOutcome> {
+  return new DeployRun(settings, deps).run();
+}
+
+/** What the plan phase found: the change set, the records, the release this run will be. */
+interface PlannedRelease {
+  plan: Plan;
+  store: ReleaseStore;
+  history: ReleaseRecord[];
+  latest?: ReleaseRecord;
+  lastGood?: ReleaseRecord;
+  version: number;
+  identities: Identities;
+}
+
+/** One run of `deploy`: its steps, each a method, over the state they share. */
+class DeployRun {
+  private readonly outcome: DeployOutcome;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private readonly phase: ReturnType<typeof phaseTimer>;
+  private readonly policy: RolloutPolicy;
+  /** The API client this run started (closed at its end), if it was not handed one. */
+  private ownApi: KubeApi | undefined;
+  private lock: ReleaseLock | undefined;
+  /** key → uid of each object this run created: the rollback deletes only these, by uid. */
+  private readonly created = new Map<string, string>();
+  private workloadsApplied = false;
+
+  constructor(
+    private readonly settings: DeploySettings,
+    private readonly deps: DeployDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.startedAt = this.now();
+    this.outcome = {
+      result: 'failed',
+      releaseName: settings.releaseName,
+      unchanged: false,
+      nothingChanged: true,
+      cancelled: false,
+      changes: [],
+      pruned: [],
+      pruneKept: [],
+      phases: [],
+      kubectlProcesses: 0,
+      secretValues: [],
+    };
+    this.phase = phaseTimer(this.outcome.phases, deps.logger, deps.signal, this.now);
+    this.policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
+    this.policy.allowPaused = settings.allowPaused === true;
+  }
+
+  async run(): Promise<DeployOutcome> {
+    const { outcome, settings } = this;
+    try {
+      const cluster = this.deps.api ?? (await this.startApi());
+      const planned = await this.phase('Plan', () => this.plan(cluster));
+      this.takeInPlan(planned);
+      if (settings.dryRun) {
+        await this.phase('Diff', () =>
+          dryRunDiff(settings, planned.plan, planned.lastGood, this.deps.kubectl, this.deps.logger, outcome),
         );
+        outcome.result = 'dry-run';
+        return outcome;
       }
-      const planned = await planDeploy(
-        {
-          rendered,
-          migrationJobName: settings.migrationJob,
-          tag: settings.tag,
-          migrationTimeoutMs: settings.migrationTimeoutMs,
-          latest,
-          lastGood,
-          identities,
-        },
-        kubectl,
-        logger,
-      );
-      const version = (latest?.version ?? 0) + 1;
-      // The record must fit in a Secret: find out now, not after the cluster changed.
-      encodeRecord(recordOf(settings, planned, version, 'success', startedAt, now(), lastGood?.version));
-      return { plan: planned, store, history, latest, lastGood, version, identities };
+      await this.announce(planned);
+      if (planned.plan.unchanged && planned.latest) return this.alreadyDeployed(planned.latest);
+      if (this.deps.signal.aborted)
+        throw new Error('The run was cancelled before anything was applied; nothing changed.');
+      const failure = await this.change(planned, cluster);
+      return failure === undefined ? await this.succeed(planned) : await this.fail(planned, failure, cluster);
+    } catch (error) {
+      return this.refused(error);
+    } finally {
+      await this.end();
+    }
+  }
+
+  private async startApi(): Promise<KubeApi> {
+    this.ownApi = await KubeApi.start(this.deps.kubectl);
+    return this.ownApi;
+  }
+
+  /** The plan phase: identities, the lock, the records, the change set (see plan.ts). */
+  private async plan(cluster: KubeApi): Promise<PlannedRelease> {
+    const { settings, deps, outcome } = this;
+    const { kubectl, logger } = deps;
+    const rendered = settings.rendered;
+    const identities = await identitiesOf(
+      rendered.map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, ...crdSpec(r) })),
+      settings.namespace,
+      cluster,
+      kubectl,
+    );
+    const namespace = namespaceOfRecord(
+      rendered.map((r) => identities.resolveRef(r).namespace),
+      settings.namespace,
+      identities.defaultNamespace,
+    );
+    const store = new ReleaseStore(cluster, namespace, settings.releaseName);
+    outcome.namespace = namespace;
+    this.lock = await lockForRun(cluster, {
+      namespace,
+      release: settings.releaseName,
+      timeoutMs: settings.lockTimeoutMs,
+      dryRun: settings.dryRun,
+      operation: settings.cause?.startsWith('rollback') ? 'rollback' : 'deploy',
+      owner: deps.lockOwner,
+      onChange: deps.onLock,
+      logger,
+      signal: deps.signal,
+      now: this.now,
     });
-    outcome.changes = plan.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
+    const history = await store.history();
+    const latest = history[0];
+    const lastGood = history.find((record) => record.status === 'success');
+    await identities.learn(
+      cluster,
+      (lastGood?.objects ?? []).map((ref) => ref.apiVersion),
+    );
+    logger.info(
+      latest
+        ? `Release ${settings.releaseName} in namespace ${namespace}: v${latest.version} (${latest.status}) is the latest${
+            lastGood && lastGood !== latest ? `, v${lastGood.version} the last good one` : ''
+          }.`
+        : `Release ${settings.releaseName} in namespace ${namespace} has no earlier records: this is its first release.`,
+    );
+    if (settings.namespace === undefined && identities.defaultNamespace !== 'default') {
+      logger.info(
+        `Objects that name no namespace go to namespace ${identities.defaultNamespace}, the kubeconfig context's.`,
+      );
+    }
+    const plan = await planDeploy(
+      {
+        rendered,
+        migrationJobName: settings.migrationJob,
+        tag: settings.tag,
+        migrationTimeoutMs: settings.migrationTimeoutMs,
+        latest,
+        lastGood,
+        identities,
+      },
+      kubectl,
+      logger,
+    );
+    const version = (latest?.version ?? 0) + 1;
+    // The record must fit in a Secret: find out now, not after the cluster changed.
+    encodeRecord(recordOf(settings, plan, version, 'success', this.startedAt, this.now(), lastGood?.version));
+    return { plan, store, history, latest, lastGood, version, identities };
+  }
+
+  /** What the rest of the run and the reports take from the plan; the Secret values masked from here on. */
+  private takeInPlan(planned: PlannedRelease): void {
+    const { outcome } = this;
+    outcome.changes = planned.plan.objects.map((o) => ({ ref: o.ref, change: o.change }));
     // The manifests' Secret values, the live ones they replace and the last good release's (a
     // rollback restores them) are masked from here on, in the log and in the summary.
     outcome.secretValues = [
       ...new Set([
-        ...plan.plan.objects.flatMap((o) => [...secretValues(o.object), ...secretValues(o.live)]),
-        ...(plan.lastGood ? parseManifest(plan.lastGood.manifest).flatMap(secretValues) : []),
+        ...planned.plan.objects.flatMap((o) => [...secretValues(o.object), ...secretValues(o.live)]),
+        ...(planned.lastGood ? parseManifest(planned.lastGood.manifest).flatMap(secretValues) : []),
       ]),
     ];
-    for (const value of outcome.secretValues) logger.setSecret(value);
-    policy.producedByOperators = producedByOperators(plan.plan.objects);
-    outcome.previousRelease = plan.latest?.version;
+    for (const value of outcome.secretValues) this.deps.logger.setSecret(value);
+    this.policy.producedByOperators = producedByOperators(planned.plan.objects);
+    outcome.previousRelease = planned.latest?.version;
+  }
 
-    if (settings.dryRun) {
-      await phase('Diff', () => dryRunDiff(settings, plan.plan, plan.lastGood, kubectl, logger, outcome));
-      outcome.result = 'dry-run';
-      return outcome;
-    }
-    await deps.onDeploying?.({
-      version: plan.plan.unchanged && plan.latest ? plan.latest.version : plan.version,
-      previous: plan.latest?.version,
-      unchanged: plan.plan.unchanged,
-      images: settings.images,
+  /** Tells the front end (the GitHub deployment) the release this run is about to make. */
+  private async announce(planned: PlannedRelease): Promise<void> {
+    await this.deps.onDeploying?.({
+      version: planned.plan.unchanged && planned.latest ? planned.latest.version : planned.version,
+      previous: planned.latest?.version,
+      unchanged: planned.plan.unchanged,
+      images: this.settings.images,
     });
-    if (plan.plan.unchanged && plan.latest) {
-      logger.info(
-        `Release ${settings.releaseName} v${plan.latest.version} already has exactly these manifests and the cluster matches them: nothing to do.`,
-      );
-      outcome.unchanged = true;
-      outcome.release = plan.latest.version;
-      outcome.result = 'success';
-      return outcome;
-    }
-    if (signal.aborted)
-      throw new Error('The run was cancelled before anything was applied; nothing changed.');
+  }
 
-    const { objects, migration } = plan.plan;
-    const stage = (name: PlannedObject['stage']) => objects.filter((o) => o.stage === name);
-    let workloadsApplied = false;
-    // key → uid of each object this run created: the rollback deletes only these, by uid.
-    const created = new Map<string, string>();
-    const creates = new Set(objects.filter((o) => o.change === 'create').map((o) => o.key));
-    const remember = (applied: Json[]) => {
-      for (const object of applied) {
-        const key = keyOf(refOf(object));
-        const uid = uidOf(object);
-        if (creates.has(key) && uid !== undefined && !created.has(key)) created.set(key, uid);
-      }
-    };
-    // Everything that changes the cluster. A step that throws after the first write (a webhook
-    // the dry run could not see, an API server gone) is a failure like a failed verify: it
-    // goes through the same rollback and record, so the cluster ends in one of two states.
-    const mutate = async (): Promise<string | undefined> => {
-      const definitions = stage('definitions');
-      if (definitions.length > 0 || objects.some((o) => o.deferred)) {
-        await phase('Apply definitions', async () => {
-          outcome.nothingChanged = false;
-          await applyObjects(
-            definitions.map((o) => o.object),
-            kubectl,
-            logger,
-            'namespace and CRD',
-            remember,
-          );
-          await waitForCrds(
-            definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
-            cluster,
-            signal,
-          );
-          const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
-          await dryRun(deferred, kubectl, logger);
-        });
-      }
-      const configuration = stage('configuration');
-      if (configuration.length > 0) {
-        await phase('Apply configuration', async () => {
-          outcome.nothingChanged = false;
-          await applyObjects(
-            configuration.map((o) => o.object),
-            kubectl,
-            logger,
-            'configuration',
-            remember,
-          );
-        });
-      }
-      let failure: string | undefined;
-      if (migration) {
-        const result = await phase('Migrate', () =>
-          runMigration(migration, {
-            kubectl,
-            api: cluster,
-            logger,
-            policy,
-            timeoutMs: settings.migrationTimeoutMs,
-            signal,
-          }),
-        );
-        outcome.migration = result;
-        if (result.status === 'failed') {
-          failure = result.verdict;
-          markLastPhase(outcome, result.leftRunning ? 'cancelled' : 'failed');
-        }
-      }
-      if (failure === undefined && !signal.aborted) {
-        await phase('Apply', async () => {
-          outcome.nothingChanged = false;
-          workloadsApplied = true;
-          await handOverReplicas(
-            settings.replicasHandovers.map((h) => ({
-              ...h,
-              namespace: plan.identities.resolveRef(h).namespace,
-            })),
-            kubectl,
-            logger,
-          );
-          await applyObjects(
-            stage('workloads').map((o) => o.object),
-            kubectl,
-            logger,
-            'workload and other',
-            remember,
-          );
-        });
-        const targets = objects
-          .filter((o) => VERIFIED_KINDS.has(o.ref.kind) && o.change !== 'unchanged')
-          .map((o) => o.ref);
-        const verify = await phase('Verify', async () => {
-          logger.info(
-            `Waiting for ${targets.length} workload(s) at once (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
-          );
-          return verifyRollout(targets, {
-            api: cluster,
-            logger,
-            policy,
-            timeoutMs: settings.rolloutTimeoutMs,
-            signal,
-            since: startedAt,
-          });
-        });
-        outcome.verify = verify;
-        if (!verify.ok) {
-          failure = verify.verdict ?? 'Verification failed.';
-          markLastPhase(outcome, verify.cancelled ? 'cancelled' : 'failed');
-        }
-      } else if (failure === undefined) {
-        failure = 'The run was cancelled before the workloads were applied.';
-      }
-      return failure;
-    };
-    let failure: string | undefined;
+  private alreadyDeployed(latest: ReleaseRecord): DeployOutcome {
+    this.deps.logger.info(
+      `Release ${this.settings.releaseName} v${latest.version} already has exactly these manifests and the cluster matches them: nothing to do.`,
+    );
+    Object.assign(this.outcome, { unchanged: true, release: latest.version, result: 'success' });
+    return this.outcome;
+  }
+
+  /**
+   * Everything that changes the cluster; answers why it failed, or undefined. A step that throws
+   * after the first write (a webhook the dry run could not see, an API server gone) is a failure
+   * like a failed verify: it goes through the same rollback and record, so the cluster ends in
+   * one of two states. One that throws before any write is the plan's refusal.
+   */
+  private async change(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
     try {
-      failure = await mutate();
+      await this.applyDefinitions(planned, cluster);
+      await this.applyStage(planned, 'configuration', 'Apply configuration', 'configuration');
+      const migrationFailed = await this.migrate(planned, cluster);
+      if (migrationFailed !== undefined) return migrationFailed;
+      if (this.deps.signal.aborted) return 'The run was cancelled before the workloads were applied.';
+      await this.applyWorkloads(planned);
+      return await this.verify(planned, cluster);
     } catch (error) {
-      if (outcome.nothingChanged) throw error;
-      failure = (error as Error).message;
+      if (this.outcome.nothingChanged) throw error;
+      return (error as Error).message;
     }
+  }
 
-    if (failure === undefined) {
-      if (settings.prune) await phase('Prune', () => prune(plan.plan, kubectl, logger, outcome));
-      await phase('Record', () =>
-        record(settings, plan, 'success', undefined, startedAt, now(), logger, outcome),
+  /** Namespaces and CRDs, then the dry run of what lives in them or is of their kinds. */
+  private async applyDefinitions(planned: PlannedRelease, cluster: KubeApi): Promise<void> {
+    const { objects, migration } = planned.plan;
+    const definitions = objects.filter((o) => o.stage === 'definitions');
+    if (definitions.length === 0 && !objects.some((o) => o.deferred)) return;
+    await this.phase('Apply definitions', async () => {
+      await this.apply(definitions, 'namespace and CRD');
+      await waitForCrds(
+        definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
+        cluster,
+        this.deps.signal,
       );
-      outcome.result = 'success';
-      return outcome;
-    }
+      const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
+      await dryRun(deferred, this.deps.kubectl, this.deps.logger);
+    });
+  }
 
-    logger.info(`Deploy failed: ${failure}`);
-    outcome.failedAt = blame(plan.plan, outcome);
-    logFailureDetails(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, logger);
+  private async applyStage(
+    planned: PlannedRelease,
+    stage: PlannedObject['stage'],
+    phaseName: string,
+    what: string,
+  ): Promise<void> {
+    const objects = planned.plan.objects.filter((o) => o.stage === stage);
+    if (objects.length === 0) return;
+    await this.phase(phaseName, () => this.apply(objects, what));
+  }
+
+  /** Applies objects, keeping the uid of each one this run created (the apply's answer). */
+  private async apply(objects: readonly PlannedObject[], what: string): Promise<void> {
+    this.outcome.nothingChanged = false;
+    const creates = new Set(objects.filter((o) => o.change === 'create').map((o) => o.key));
+    await applyObjects(
+      objects.map((o) => o.object),
+      this.deps.kubectl,
+      this.deps.logger,
+      what,
+      (applied) => {
+        for (const object of applied) {
+          const key = keyOf(refOf(object));
+          const uid = uidOf(object);
+          if (creates.has(key) && uid !== undefined && !this.created.has(key)) this.created.set(key, uid);
+        }
+      },
+    );
+  }
+
+  /** The migration Job, when the set has one; answers its failure, or undefined. */
+  private async migrate(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
+    const migration = planned.plan.migration;
+    if (!migration) return undefined;
+    const result = await this.phase('Migrate', () =>
+      runMigration(migration, {
+        kubectl: this.deps.kubectl,
+        api: cluster,
+        logger: this.deps.logger,
+        policy: this.policy,
+        timeoutMs: this.settings.migrationTimeoutMs,
+        signal: this.deps.signal,
+      }),
+    );
+    this.outcome.migration = result;
+    if (result.status !== 'failed') return undefined;
+    markLastPhase(this.outcome, result.leftRunning ? 'cancelled' : 'failed');
+    return result.verdict;
+  }
+
+  /** The workloads and the rest, after the replicas hand-over to their autoscalers. */
+  private async applyWorkloads(planned: PlannedRelease): Promise<void> {
+    await this.phase('Apply', async () => {
+      this.outcome.nothingChanged = false;
+      this.workloadsApplied = true;
+      await handOverReplicas(
+        this.settings.replicasHandovers.map((h) => ({
+          ...h,
+          namespace: planned.identities.resolveRef(h).namespace,
+        })),
+        this.deps.kubectl,
+        this.deps.logger,
+      );
+      await this.apply(
+        planned.plan.objects.filter((o) => o.stage === 'workloads'),
+        'workload and other',
+      );
+    });
+  }
+
+  /** Every changed workload watched at once; answers the verdict of a failure, or undefined. */
+  private async verify(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
+    const { settings, deps } = this;
+    const targets = planned.plan.objects
+      .filter((o) => VERIFIED_KINDS.has(o.ref.kind) && o.change !== 'unchanged')
+      .map((o) => o.ref);
+    const verify = await this.phase('Verify', async () => {
+      deps.logger.info(
+        `Waiting for ${targets.length} workload(s) at once (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
+      );
+      return verifyRollout(targets, {
+        api: cluster,
+        logger: deps.logger,
+        policy: this.policy,
+        timeoutMs: settings.rolloutTimeoutMs,
+        signal: deps.signal,
+        since: this.startedAt,
+      });
+    });
+    this.outcome.verify = verify;
+    if (verify.ok) return undefined;
+    markLastPhase(this.outcome, verify.cancelled ? 'cancelled' : 'failed');
+    return verify.verdict ?? 'Verification failed.';
+  }
+
+  private async succeed(planned: PlannedRelease): Promise<DeployOutcome> {
+    const { settings, deps, outcome } = this;
+    if (settings.prune)
+      await this.phase('Prune', () => prune(planned.plan, deps.kubectl, deps.logger, outcome));
+    await this.phase('Record', () =>
+      record(settings, planned, 'success', undefined, this.startedAt, this.now(), deps.logger, outcome),
+    );
+    outcome.result = 'success';
+    return outcome;
+  }
+
+  /** A failure after the first write: details, the rollback to the last good release, the record. */
+  private async fail(planned: PlannedRelease, failure: string, cluster: KubeApi): Promise<DeployOutcome> {
+    const { settings, deps, outcome } = this;
+    deps.logger.info(`Deploy failed: ${failure}`);
+    outcome.failedAt = blame(planned.plan, outcome);
+    logFailureDetails(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, deps.logger);
     outcome.verdict = failure;
-    outcome.cancelled = signal.aborted;
+    outcome.cancelled = deps.signal.aborted;
     const leftRunning = outcome.migration?.leftRunning === true;
     if (settings.rollback && !leftRunning && !outcome.nothingChanged) {
-      if (plan.lastGood) {
-        const lastGood = plan.lastGood;
-        const rollback = await phase('Roll back', () =>
-          rollBack(
-            {
-              // Only what this run applied: a failed migration leaves the workloads untouched.
-              plan: workloadsApplied
-                ? plan.plan
-                : { ...plan.plan, objects: plan.plan.objects.filter((o) => o.stage !== 'workloads') },
-              lastGood,
-              created,
-              identities: plan.identities,
-              updateRevisions: outcome.verify?.updateRevisions ?? new Map(),
-              timeoutMs: settings.rolloutTimeoutMs,
-              policy,
-            },
-            { kubectl, api: cluster, logger, signal },
-          ),
-        );
-        outcome.rollback = rollback;
-        if (rollback.applied && rollback.restored.length + rollback.deleted.length > 0)
-          outcome.result = 'rolled-back';
-      } else {
-        logger.info(
-          `Nothing to roll back to: this is the first release of ${settings.releaseName}. The objects are left as they are for debugging.`,
-        );
-      }
+      await this.rollBack(planned, cluster);
     } else if (!settings.rollback && !outcome.nothingChanged) {
-      logger.info('rollback is false: the failed release is left in place.');
+      deps.logger.info('rollback is false: the failed release is left in place.');
     }
     const status = outcome.result === 'rolled-back' ? 'rolled-back' : 'failed';
     if (!outcome.nothingChanged) {
-      await phase('Record', () => record(settings, plan, status, failure, startedAt, now(), logger, outcome));
+      await this.phase('Record', () =>
+        record(settings, planned, status, failure, this.startedAt, this.now(), deps.logger, outcome),
+      );
     }
     return outcome;
-  } catch (error) {
+  }
+
+  private async rollBack(planned: PlannedRelease, cluster: KubeApi): Promise<void> {
+    const { settings, deps, outcome } = this;
+    const lastGood = planned.lastGood;
+    if (!lastGood) {
+      deps.logger.info(
+        `Nothing to roll back to: this is the first release of ${settings.releaseName}. The objects are left as they are for debugging.`,
+      );
+      return;
+    }
+    const rollback = await this.phase('Roll back', () =>
+      rollBack(
+        {
+          // Only what this run applied: a failed migration leaves the workloads untouched.
+          plan: this.workloadsApplied
+            ? planned.plan
+            : { ...planned.plan, objects: planned.plan.objects.filter((o) => o.stage !== 'workloads') },
+          lastGood,
+          created: this.created,
+          identities: planned.identities,
+          updateRevisions: outcome.verify?.updateRevisions ?? new Map(),
+          timeoutMs: settings.rolloutTimeoutMs,
+          policy: this.policy,
+        },
+        { kubectl: deps.kubectl, api: cluster, logger: deps.logger, signal: deps.signal },
+      ),
+    );
+    outcome.rollback = rollback;
+    if (rollback.applied && rollback.restored.length + rollback.deleted.length > 0)
+      outcome.result = 'rolled-back';
+  }
+
+  /** A failure before any write (or a step that threw with nothing changed): the plan refused. */
+  private refused(error: unknown): DeployOutcome {
+    const { outcome } = this;
     const message = (error as Error).message;
-    outcome.cancelled = signal.aborted;
+    outcome.cancelled = this.deps.signal.aborted;
     outcome.failedAt ??= locationOf(error);
-    outcome.verdict = message;
-    if (outcome.nothingChanged) outcome.verdict = nothingChanged(message);
+    outcome.verdict = outcome.nothingChanged ? nothingChanged(message) : message;
     outcome.result = 'failed';
     return outcome;
-  } finally {
+  }
+
+  private async end(): Promise<void> {
+    const { outcome } = this;
     // Another run took the lock meanwhile: what is live may be its release, not this one's.
-    const lost = await lock?.release();
+    const lost = await this.lock?.release();
     if (lost !== undefined && outcome.result === 'success')
       Object.assign(outcome, { result: 'failed', verdict: lost });
-    outcome.kubectlProcesses = kubectl.processes;
-    await api?.close();
+    outcome.kubectlProcesses = this.deps.kubectl.processes;
+    await this.ownApi?.close();
   }
 }
 
