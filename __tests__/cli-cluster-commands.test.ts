@@ -16,8 +16,8 @@ import { formatHistory, historyCommand, historyJson, lockLines } from '../src/cl
 import { parseRollbackArgs, rollbackCommand } from '../src/cli/rollback.js';
 import { unlockCommand } from '../src/cli/unlock.js';
 import type { DeployOutcome } from '../src/deploy/engine.js';
-import { type HistoryEntry, RollbackError, rollbackTarget } from '../src/deploy/history.js';
-import type { ReleaseRecord } from '../src/deploy/release.js';
+import { RollbackError, rollbackTarget } from '../src/deploy/history.js';
+import type { HistoryEntry, ReleaseRecord } from '../src/deploy/release.js';
 import { StreamLogger } from '../src/log.js';
 import type { PipelineResult } from '../src/pipeline.js';
 import { RecordingRunner } from './fakes.js';

@@ -1,5 +1,5 @@
-import { type HistoryEntry, readHistory } from '../deploy/history.js';
 import type { Json } from '../deploy/objects.js';
+import { type HistoryEntry, readHistory } from '../deploy/release.js';
 import { describeHolding, holdingOf, readLock, UNLOCKED } from '../deploy/release-lock.js';
 import { NodeProcessRunner } from '../process.js';
 import { isRecord } from '../records.js';

@@ -1,8 +1,7 @@
 import os from 'node:os';
-import { readHistory, UNLOCKS_ANNOTATION } from '../deploy/history.js';
 import { ApiError, type KubeApi, resourcePath } from '../deploy/kube-api.js';
 import { annotationsOf, metadataOf } from '../deploy/objects.js';
-import { recordName } from '../deploy/release.js';
+import { readHistory, recordName, UNLOCKS_ANNOTATION } from '../deploy/release.js';
 import { unlockRelease } from '../deploy/release-unlock.js';
 import { runUrlFromEnv } from '../manifests/annotations.js';
 import { NodeProcessRunner } from '../process.js';

@@ -5,10 +5,11 @@ import type { RenderedObject } from '../manifests/render.js';
 import { asSentence } from '../verdict.js';
 import { parseManifest } from './apply.js';
 import { type DeployOutcome, deploy } from './engine.js';
-import { RollbackError, readHistory, rollbackTarget } from './history.js';
+import { RollbackError, rollbackTarget } from './history.js';
 import type { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { refOf } from './objects.js';
+import { readHistory } from './release.js';
 import type { LockOwner } from './release-lock.js';
 import { DEFAULT_SETTLE_MS } from './rollout/policy.js';
 

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { isRecord } from '../records.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
-import { canonical, type Json, metadataOf, type ObjectRef } from './objects.js';
+import { annotationsOf, canonical, type Json, labelsOf, metadataOf, type ObjectRef } from './objects.js';
 
 export type ReleaseStatus = 'success' | 'failed' | 'rolled-back';
 
@@ -146,6 +146,53 @@ export class RecordOverlapError extends Error {
   override name = 'RecordOverlapError';
 }
 
+/** One release of the history: its record, or why its record cannot be read. */
+export type HistoryEntry = (
+  | { version: number; record: ReleaseRecord; problem?: undefined }
+  | { version: number; record?: undefined; problem: string }
+) & {
+  /** Locks removed by hand (`k8s-deploy unlock`) while this was the latest release, one line each. */
+  unlocks?: string[];
+};
+
+/** Where `k8s-deploy unlock` notes its override on the latest record, one line per unlock. */
+export const UNLOCKS_ANNOTATION = 'k8s-deploy-action/unlocks';
+
+export interface HistoryQuery {
+  releaseName: string;
+  namespace: string;
+}
+
+/**
+ * The releases of one release name, newest first: the one reader of the records. A record that
+ * cannot be decoded does not hide the others: it is an entry with the problem (its version comes
+ * from its label), so `history` can still show the rest and `rollback` can still use them.
+ */
+export async function readHistory(api: KubeApi, query: HistoryQuery): Promise<HistoryEntry[]> {
+  const { items } = await api.list(resourcePath('Secret', query.namespace), {
+    labelSelector: recordSelector(query.releaseName),
+  });
+  return items
+    .filter((secret) => secret.type === RECORD_TYPE)
+    .map((secret): HistoryEntry => {
+      const noted = annotationsOf(secret)[UNLOCKS_ANNOTATION];
+      const unlocks = noted ? { unlocks: noted.split('\n').filter(Boolean) } : {};
+      try {
+        const record = decodeRecord(secret);
+        return { version: record.version, record, ...unlocks };
+      } catch (error) {
+        const label = Number(labelsOf(secret)[RECORD_LABELS.version]);
+        return {
+          version: Number.isInteger(label) ? label : 0,
+          problem:
+            (error as Error).message || `Release record ${String(metadataOf(secret).name)} cannot be read.`,
+          ...unlocks,
+        };
+      }
+    })
+    .sort((a, b) => b.version - a.version);
+}
+
 /** The release records of one release name in one namespace, read and written over the API. */
 export class ReleaseStore {
   constructor(
@@ -154,15 +201,13 @@ export class ReleaseStore {
     readonly release: string,
   ) {}
 
-  /** Every record, newest first. Unreadable records are reported, not skipped silently. */
+  /** Every record, newest first; an unreadable record fails with its problem (a deploy never guesses). */
   async history(): Promise<ReleaseRecord[]> {
-    const { items } = await this.api.list(resourcePath('Secret', this.namespace), {
-      labelSelector: recordSelector(this.release),
+    const entries = await readHistory(this.api, { releaseName: this.release, namespace: this.namespace });
+    return entries.map((entry) => {
+      if (entry.record === undefined) throw new Error(entry.problem);
+      return entry.record;
     });
-    return items
-      .filter((secret) => secret.type === RECORD_TYPE)
-      .map(decodeRecord)
-      .sort((a, b) => b.version - a.version);
   }
 
   /**
