@@ -7,7 +7,7 @@ import { type PhaseTiming, phaseTimer } from '../phases.js';
 import { isRecord } from '../records.js';
 import { nothingChanged } from '../verdict.js';
 import { applyObjects, handOverReplicas, parseManifest, waitForCrds } from './apply.js';
-import { dryRunDiff, prune, record, recordOf } from './finish.js';
+import { dryRunDiff } from './diff.js';
 import { type Identities, identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
@@ -21,6 +21,8 @@ import {
   planDeploy,
   producedByOperators,
 } from './plan.js';
+import { prune } from './prune.js';
+import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
 import { rollBack } from './rollback.js';
