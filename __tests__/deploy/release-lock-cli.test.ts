@@ -265,7 +265,7 @@ describe('the release lock, through the CLI in the sandbox', () => {
     expect(rollbackRefused.code).toBe(1);
     expect(rollbackRefused.stderr.trimEnd().split('\n').at(-1)).toMatch(
       new RegExp(
-        `^error: failed: Release busy is locked by another run \\(${escapeRegExp(identity)}, deploy since .+lock-timeout 0 ran out`,
+        `^error: Release busy is locked by another run \\(${escapeRegExp(identity)}, deploy since .+lock-timeout 0 ran out`,
       ),
     );
     const rolledBack = await cli([

@@ -52,6 +52,11 @@ export interface DeployDeps {
   }) => Promise<void>;
   /** Who this run is for the release lock (default: user@host pid), and who is told it is held. */
   lockOwner?: LockOwner;
+  /**
+   * The caller holds the release's lock already (the CLI's rollback takes it before it reads the
+   * history it picks its target from): the run neither takes nor releases it.
+   */
+  lockHeld?: boolean;
   onLock?: (held: HeldLock | undefined) => void;
 }
 
@@ -149,6 +154,23 @@ class DeployRun {
     return this.ownApi;
   }
 
+  /** The release's lock, before the records are read: another run's deploy must not overlap. */
+  private takeLock(cluster: KubeApi, namespace: string): Promise<ReleaseLock | undefined> {
+    const { settings, deps } = this;
+    return lockForRun(cluster, {
+      namespace,
+      release: settings.releaseName,
+      timeoutMs: settings.lockTimeoutMs,
+      dryRun: settings.dryRun,
+      operation: 'deploy',
+      owner: deps.lockOwner,
+      onChange: deps.onLock,
+      logger: deps.logger,
+      signal: deps.signal,
+      now: this.now,
+    });
+  }
+
   /** The plan phase: identities, the lock, the records, the change set (see plan.ts). */
   private async plan(cluster: KubeApi): Promise<PlannedRelease> {
     const { settings, deps, outcome } = this;
@@ -167,18 +189,7 @@ class DeployRun {
     );
     const store = new ReleaseStore(cluster, namespace, settings.releaseName);
     outcome.namespace = namespace;
-    this.lock = await lockForRun(cluster, {
-      namespace,
-      release: settings.releaseName,
-      timeoutMs: settings.lockTimeoutMs,
-      dryRun: settings.dryRun,
-      operation: settings.cause?.startsWith('rollback') ? 'rollback' : 'deploy',
-      owner: deps.lockOwner,
-      onChange: deps.onLock,
-      logger,
-      signal: deps.signal,
-      now: this.now,
-    });
+    if (!deps.lockHeld) this.lock = await this.takeLock(cluster, namespace);
     const history = await store.history();
     const latest = history[0];
     const lastGood = history.find((record) => record.status === 'success');

@@ -10,7 +10,7 @@ import type { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { refOf } from './objects.js';
 import { readHistory } from './release.js';
-import type { LockOwner } from './release-lock.js';
+import { type LockOwner, lockForRun } from './release-lock.js';
 import { DEFAULT_SETTLE_MS } from './rollout/policy.js';
 
 export interface ManualRollbackInput {
@@ -81,6 +81,36 @@ export async function manualRollback(
   input: ManualRollbackInput,
   deps: ManualRollbackDeps,
 ): Promise<ManualRollbackResult> {
+  const { api, logger, signal } = deps;
+  // The lock first: the target is chosen from the history another run may still be writing.
+  const lock = await lockForRun(api, {
+    namespace: input.namespace,
+    release: input.releaseName,
+    timeoutMs: input.lockTimeoutMs,
+    dryRun: false,
+    operation: 'rollback',
+    owner: deps.lockOwner,
+    logger,
+    signal,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  let result: ManualRollbackResult | undefined;
+  try {
+    result = await rollBackLocked(input, deps);
+    return result;
+  } finally {
+    // Another run took the lock meanwhile: what is live may be its release, not this one's.
+    const lost = await lock?.release();
+    if (lost !== undefined && result?.status === 'success')
+      Object.assign(result, { status: 'failed', verdict: lost });
+  }
+}
+
+/** The rollback itself, under the release's lock. */
+async function rollBackLocked(
+  input: ManualRollbackInput,
+  deps: ManualRollbackDeps,
+): Promise<ManualRollbackResult> {
   const { kubectl, api, logger, signal } = deps;
   const history = await readHistory(api, input);
   for (const entry of history) {
@@ -129,7 +159,7 @@ export async function manualRollback(
       logger,
       signal,
       ...(deps.now ? { now: deps.now } : {}),
-      ...(deps.lockOwner ? { lockOwner: deps.lockOwner } : {}),
+      lockHeld: true,
     },
   );
   const result: ManualRollbackResult = {
