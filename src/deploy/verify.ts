@@ -104,6 +104,8 @@ export async function verifyRollout(
       resolve(result);
     };
   });
+  /** The first fatal status: the verdict, with the other workloads showing the same problem. */
+  let failedStatus: Extract<RolloutStatus, { state: 'failed' }> | undefined;
   let scheduled = false;
   const cache = new ObjectCache(api, logger, specs, () => {
     if (scheduled) return;
@@ -206,7 +208,8 @@ export async function verifyRollout(
         result.durationMs = now() - started;
         result.problem = status.problem;
         logger.info(`${describeRef(result.ref)}: failed after ${seconds(result.durationMs)}.`);
-        settle({ ok: false, verdict: withOthers(status, result) });
+        failedStatus = status;
+        settle({ ok: false, verdict: status.summary });
         return;
       } else {
         for (const problem of status.problems) present.add(problem.key);
@@ -280,6 +283,8 @@ export async function verifyRollout(
     const workloads = [...results.values()];
     const failed = workloads.find((result) => result.state === 'failed');
     if (failed?.problem) await addDetails(failed, api);
+    // Counted last, once the details are read: the watches kept the others' pods current meanwhile.
+    if (failed && failedStatus) outcome.verdict = withOthers(failedStatus, failed);
     return { ...outcome, workloads, updateRevisions };
   } catch (error) {
     return {
