@@ -221,6 +221,45 @@ describe('the release lock, through the CLI in the sandbox', () => {
     expect((await lease('conc', ns)).holderIdentity).toBeUndefined();
   }, 240_000);
 
+  it('two first deploys into a namespace neither finds: the one that creates it later takes the lock after it, sees the other release recorded and stops, changing no workload', async () => {
+    const ns = 'lock-new';
+    const [mine, theirs] = await Promise.all([
+      pushImage(ctx.sandbox, 'lock/app', 'new-a'),
+      pushImage(ctx.sandbox, 'lock/app', 'new-b'),
+    ]);
+    // Run A's Namespace apply is held for 3 s (the real one, not the plan's dry run), so B plans
+    // while the namespace does not exist either, creates it first and deploys.
+    await addFault(ctx.sandbox, {
+      path: `/namespaces/${ns}$`,
+      methods: ['PATCH'],
+      dryRun: false,
+      latencyMs: 3000,
+      count: 1,
+    });
+    const a = cli(
+      deployArgs(await manifests('new-a', webApp(ns, mine)), 'fresh', ns, '--rollout-settle', '0'),
+    );
+    await a.line(/^== Apply definitions$/);
+    const b = cli(
+      deployArgs(await manifests('new-b', webApp(ns, theirs)), 'fresh', ns, '--rollout-settle', '0'),
+    );
+    const [ra, rb] = await Promise.all([a.done, b.done]);
+    await clearFaults(ctx.sandbox);
+
+    expect(rb).toMatchObject({ code: 0, stdout: 'success: release fresh v1 deployed and verified.\n' });
+    expect(ra.code).toBe(1);
+    expect(ra.stdout).toBe('');
+    expect(ra.stderr).toMatch(
+      /Another run recorded release fresh v1 in namespace lock-new while this run created that namespace and waited for the release's lock; this run's plan is out of date/,
+    );
+    expect(ra.stderr).not.toMatch(/^== (Apply configuration|Apply|Verify)$/m);
+    // Only B's release is live and recorded.
+    expect(await liveImage(ns)).toBe(theirs);
+    const history = await records('fresh', ns);
+    expect(history.map((r) => [r.version, r.status, r.images])).toEqual([[1, 'success', {}]]);
+    expect((await recordOf('fresh', ns, 1)).manifest).toContain(theirs);
+  }, 240_000);
+
   it('while a deploy holds the lock: a deploy or rollback with lock-timeout 0 fails at once naming the holder and changes nothing, a dry run succeeds and names it, history shows it; the rollback runs once it is free', async () => {
     const ns = 'lock-busy';
     await firstRelease('busy', ns, ctx.image);

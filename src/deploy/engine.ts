@@ -272,6 +272,7 @@ class DeployRun {
   private async change(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
     try {
       await this.applyDefinitions(planned, cluster);
+      await this.lockCreatedNamespace(planned, cluster);
       await this.applyStage(planned, 'configuration', 'Apply configuration', 'configuration');
       const migrationFailed = await this.migrate(planned, cluster);
       if (migrationFailed !== undefined) return migrationFailed;
@@ -299,6 +300,24 @@ class DeployRun {
       const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
       await dryRun(deferred, this.deps.kubectl, this.deps.logger);
     });
+  }
+
+  /**
+   * A records namespace that did not exist at the plan could not hold the lock then; now that the
+   * definitions made it, the lock is taken before anything else changes. Another run that got
+   * there first and recorded a release meanwhile makes this run's plan stale: it stops.
+   */
+  private async lockCreatedNamespace(planned: PlannedRelease, cluster: KubeApi): Promise<void> {
+    if (this.lock || this.deps.lockHeld || this.settings.dryRun) return;
+    const namespace = planned.store.namespace;
+    this.lock = await this.takeLock(cluster, namespace);
+    if (!this.lock) return;
+    const latest = (await planned.store.history())[0];
+    if (latest !== undefined && latest.version !== planned.latest?.version) {
+      throw new Error(
+        `Another run recorded release ${this.settings.releaseName} v${latest.version} in namespace ${namespace} while this run created that namespace and waited for the release's lock; this run's plan is out of date, so it stopped before any workload changed. Run it again to deploy on top of v${latest.version}.`,
+      );
+    }
   }
 
   private async applyStage(

@@ -236,7 +236,7 @@ export class ReleaseLock {
         if (error.status === 409) continue;
         if (error.status === 404 && /namespaces? .*not found/i.test(error.message)) {
           logger.info(
-            `Namespace ${namespace} does not exist yet, so release ${release} cannot be locked before this run creates it; its record is still written only once.`,
+            `Namespace ${namespace} does not exist yet, so release ${release} is locked right after this run creates it, before anything else changes.`,
           );
           return undefined;
         }
