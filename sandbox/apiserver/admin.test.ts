@@ -1,12 +1,11 @@
 /** The admin endpoint (faults, audit log) and authentication, seen through the real kubectl. */
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AuditEntry } from './audit.js';
-import { startTestCluster, TEST_TOKEN, type TestCluster, rawWatch as watchOn } from './test-support.js';
+import { startTestCluster, type TestCluster, rawWatch as watchOn } from './test-support.js';
 
 let cluster: TestCluster;
 
@@ -190,48 +189,5 @@ describe('audit log', () => {
     });
     const file = readFileSync(cluster.auditLogPath, 'utf8').trim().split('\n');
     expect(JSON.parse(file[file.length - 1]).path).toBe('/api/v1/namespaces/default/configmaps/audited');
-  });
-});
-
-describe('DeleteOptions', () => {
-  /** DELETE with a DeleteOptions body, as client-go sends it; resolves with the status code. */
-  function deleteWith(path: string, options: unknown): Promise<number> {
-    const ca = readFileSync(join(cluster.dir, 'cert.pem'));
-    const body = JSON.stringify(options);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${cluster.api.url}${path}`,
-        {
-          method: 'DELETE',
-          ca,
-          headers: {
-            Authorization: `Bearer ${TEST_TOKEN}`,
-            'Content-Type': 'application/json',
-            'Content-Length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
-  it('refuses with 409 a delete whose uid precondition names another object, and deletes with the right one', async () => {
-    await cluster.kubectl(['create', 'configmap', 'precondition']);
-    const uid = (
-      await cluster.kubectl(['get', 'configmap', 'precondition', '-o', 'jsonpath={.metadata.uid}'])
-    ).trim();
-    const path = '/api/v1/namespaces/default/configmaps/precondition';
-    expect(await deleteWith(path, { preconditions: { uid: 'someone-else' } })).toBe(409);
-    expect(await cluster.kubectl(['get', 'configmap', 'precondition', '-o', 'name'])).toContain(
-      'precondition',
-    );
-    expect(await deleteWith(path, { preconditions: { uid } })).toBe(200);
-    const gone = await cluster.kubectlResult(['get', 'configmap', 'precondition']);
-    expect(gone.stderr).toContain('NotFound');
   });
 });
