@@ -98,8 +98,44 @@ describe('loadManifestSources', () => {
       },
     };
     const sources = await load(['base'], { runner: fake });
-    expect(calls).toEqual([['kubectl', 'kustomize', path.join(workspace, 'base')]]);
+    // The build, then the build of a wrapper asking for origin annotations (see the next test).
+    expect(calls[0]).toEqual(['kubectl', 'kustomize', path.join(workspace, 'base')]);
+    expect(calls.slice(1).map((call) => call.slice(0, 2))).toEqual([['kubectl', 'kustomize']]);
     expect(sources[0]).toMatchObject({ text: configMap('generated'), generated: true });
+  });
+
+  it('points each object of a kustomize build at the file and line it was written in, and keeps kustomize’s origin annotation out of the output', async () => {
+    await put('origins/base/kustomization.yaml', 'resources:\n  - app.yaml\n');
+    await put(
+      'origins/base/app.yaml',
+      `# the app\n${configMap('first')}---\n${deploymentYaml('api', 'r.io/api:1')}`,
+    );
+    await put('origins/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n  - ../base\n');
+    const sources = await load(['origins/prod']);
+    const result = renderManifests(sources, {});
+    expect(result.objects.map((o) => [o.kind, o.name, o.location])).toEqual([
+      ['ConfigMap', 'prod-first', { source: 'origins/base/app.yaml', line: 2 }],
+      [
+        'Deployment',
+        'prod-api',
+        { source: 'origins/base/app.yaml', line: configMap('first').split('\n').length + 2 },
+      ],
+    ]);
+    expect(result.yaml).not.toContain('config.kubernetes.io/origin');
+  });
+
+  it('keeps locations in the build output when the origins cannot be had (a wrapper kustomize refuses)', async () => {
+    let call = 0;
+    const fake: ProcessRunner = {
+      run: async () =>
+        call++ === 0
+          ? { exitCode: 0, stdout: configMap('generated'), stderr: '' }
+          : { exitCode: 1, stdout: '', stderr: 'error: refused' },
+    };
+    const sources = await load(['base'], { runner: fake });
+    expect(sources[0]?.origins).toBeUndefined();
+    const result = renderManifests(sources, {});
+    expect(result.objects[0]?.location).toEqual({ source: 'base (kubectl kustomize)', line: 1, document: 1 });
   });
 
   it('reports a failing kustomization with its folder and kustomize’s reason', async () => {

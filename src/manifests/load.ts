@@ -3,6 +3,7 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { ProcessRunner } from '../process.js';
 import { ManifestError } from './errors.js';
+import { kustomizeOrigins } from './kustomize-origins.js';
 import type { ManifestSource } from './parse.js';
 
 export interface LoadOptions {
@@ -146,7 +147,16 @@ async function kustomize(
     const reason = kustomizeReason(result.stderr) || `exit code ${result.exitCode}`;
     throw new ManifestError(`kubectl kustomize ${name} failed: ${reason}`);
   }
-  return { realPath, source: { name: `${name} (kubectl kustomize)`, text: result.stdout, generated: true } };
+  const origins = await kustomizeOrigins(dir, workspace, result.stdout, options.runner, kubectl);
+  return {
+    realPath,
+    source: {
+      name: `${name} (kubectl kustomize)`,
+      text: result.stdout,
+      generated: true,
+      ...(origins ? { origins } : {}),
+    },
+  };
 }
 
 /**

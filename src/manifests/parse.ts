@@ -13,6 +13,11 @@ export interface ManifestSource {
   text: string;
   /** True for generated text (kustomize output): messages add the document number. */
   generated?: boolean;
+  /**
+   * Generated text only: where each document (by position) was written, when kustomize could say
+   * (see kustomize-origins.ts); messages and annotations point there instead of into the output.
+   */
+  origins?: readonly (SourceLocation | undefined)[];
 }
 
 /** One Kubernetes object: its text, what we read from it, and the edits rendering made. */
@@ -69,7 +74,7 @@ export function parseSource(source: ManifestSource): ManifestDocument[] {
       continue;
     }
     counter.count++;
-    const location: SourceLocation = {
+    const location: SourceLocation = source.origins?.[counter.count - 1] ?? {
       source: source.name,
       line: piece.start + contentLine + 1,
       ...(source.generated ? { document: counter.count } : {}),
@@ -168,7 +173,7 @@ function parseWithDocumentApi(
     const object = toPlainData(document, location);
     if (object === null || object === undefined) continue;
     counter.count++;
-    parsed.push(describe(text, document, object, location));
+    parsed.push(describe(text, document, object, source.origins?.[counter.count - 1] ?? location));
   }
   return parsed;
 }
