@@ -434,18 +434,20 @@ describe('the release lock, through the CLI in the sandbox', () => {
     await firstRelease('faulty', ns, ctx.image);
     const next = await pushImage(ctx.sandbox, 'lock/app', 'faulty-next');
     const dir = await manifests('faulty-b', webApp(ns, next));
-    // The lock is free but kept: taking it again is an update (PUT) of the same Lease.
-    await addFault(ctx.sandbox, {
-      path: `/namespaces/${ns}/leases/`,
-      methods: ['PUT'],
-      status: 503,
-      count: 3,
-    });
+    // The lock is free but kept (the first release made the Lease): taking it again is an
+    // update (PUT) of the same Lease. The take fails once; once it is held, two renewals fail.
+    const leasePuts = (count: number) =>
+      addFault(ctx.sandbox, { path: `/namespaces/${ns}/leases/`, methods: ['PUT'], status: 503, count });
+    await leasePuts(1);
     let result: Awaited<CliRun['done']>;
     try {
-      result = await cli(deployArgs(dir, 'faulty', ns, '--rollout-settle', '5s'), {
+      const run = cli(deployArgs(dir, 'faulty', ns, '--rollout-settle', '5s'), {
         K8S_DEPLOY_LOCK_LEASE: '3s',
-      }).done;
+      });
+      await run.line(/^Locked release faulty/);
+      await clearFaults(ctx.sandbox);
+      await leasePuts(2);
+      result = await run.done;
     } finally {
       await clearFaults(ctx.sandbox);
     }
