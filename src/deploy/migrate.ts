@@ -5,7 +5,16 @@ import { sleep } from '../sleep.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { MIGRATION_LABEL } from './migration-job.js';
-import { describeRef, type Json, labelsOf, metadataOf, type ObjectRef, refOf, toYaml } from './objects.js';
+import {
+  describeRef,
+  type Json,
+  labelsOf,
+  metadataOf,
+  namespaceOf,
+  type ObjectRef,
+  refOf,
+  toYaml,
+} from './objects.js';
 import type { PlannedObject } from './plan.js';
 import { conditionIs } from './rollout/objects.js';
 import type { RolloutPolicy } from './rollout/status.js';
@@ -84,7 +93,7 @@ export async function runMigration(
   const started = Date.now();
   const ref = planned.ref;
   const sourceName = labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name;
-  const namespace = ref.namespace ?? 'default';
+  const namespace = namespaceOf(ref);
   const jobPath = resourcePath('Job', namespace, ref.name);
   for (const warning of migrationWarnings(planned.object)) logger.warning(warning);
   const existing = await api.get(jobPath);

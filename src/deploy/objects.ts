@@ -43,6 +43,20 @@ export function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace !== undefined ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
+/**
+ * The namespace of a namespaced object's identity. Every such identity has one once identity.ts
+ * resolved it before the plan; a phase never falls back to `default` (what kubectl's context
+ * meant may be another namespace), so a reference that missed the resolution is an internal error.
+ */
+export function namespaceOf(ref: ObjectRef): string {
+  if (ref.namespace === undefined) {
+    throw new Error(
+      `Internal error: ${describeRef(ref)} reached a namespaced step without a resolved namespace.`,
+    );
+  }
+  return ref.namespace;
+}
+
 /** A manifest that only names the object (for `kubectl get -f` / `delete -f`). */
 export function refManifest(ref: ObjectRef): Json {
   return {

@@ -4,7 +4,16 @@ import { ApplyError, applyObjects, PROTECTED_KINDS, parseManifest } from './appl
 import type { Identities } from './identity.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import { describeRef, type Json, keyOf, metadataOf, type ObjectRef, refOf, uidOf } from './objects.js';
+import {
+  describeRef,
+  type Json,
+  keyOf,
+  metadataOf,
+  namespaceOf,
+  type ObjectRef,
+  refOf,
+  uidOf,
+} from './objects.js';
 import type { Plan } from './plan.js';
 import type { ReleaseRecord } from './release.js';
 import type { RolloutPolicy } from './rollout/status.js';
@@ -214,7 +223,7 @@ async function replaceStatefulSetPods(
     const bad = updateRevisions.get(describeRef(ref));
     const before = isRecord(planned.live?.status) ? planned.live.status.updateRevision : undefined;
     if (bad === undefined || bad === before) continue;
-    const namespace = ref.namespace ?? 'default';
+    const namespace = namespaceOf(ref);
     const { items } = await api.list(resourcePath('Pod', namespace), {
       labelSelector: `controller-revision-hash=${bad}`,
     });

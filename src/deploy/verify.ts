@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { asSentence } from '../verdict.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
-import { controllerUid, describeRef, metadataOf, type ObjectRef, uidOf } from './objects.js';
+import { controllerUid, describeRef, metadataOf, namespaceOf, type ObjectRef, uidOf } from './objects.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
 import { nextPodToReplace, replacesPods } from './rollout/on-delete.js';
@@ -87,7 +87,7 @@ export async function verifyRollout(
   );
   const updateRevisions = new Map<string, string>();
   if (targets.length === 0) return { ok: true, workloads: [], updateRevisions };
-  const namespaces = [...new Set(targets.map((ref) => ref.namespace ?? 'default'))];
+  const namespaces = [...new Set(targets.map(namespaceOf))];
   const specs: WatchSpec[] = namespaces.flatMap((namespace) => [
     ...WATCHED.map((kind) => ({ kind, namespace })),
     { kind: 'Event', namespace, query: { fieldSelector: 'type=Warning' } },
@@ -117,7 +117,7 @@ export async function verifyRollout(
   });
 
   function snapshotOf(ref: ObjectRef): WorkloadSnapshot | undefined {
-    const namespace = ref.namespace ?? 'default';
+    const namespace = namespaceOf(ref);
     const workload = cache.objects(ref.kind, namespace).find((o) => metadataOf(o).name === ref.name);
     if (!workload) return undefined;
     const uid = uidOf(workload);
@@ -152,7 +152,7 @@ export async function verifyRollout(
     replacing.set(key, uid);
     result.replacedPods = [...(result.replacedPods ?? []), name];
     logger.info(`${key} (OnDelete): replacing pod ${name} with one of the new revision.`);
-    const namespace = result.ref.namespace ?? 'default';
+    const namespace = namespaceOf(result.ref);
     // The uid precondition: never a pod of the same name that the controller made meanwhile.
     api
       .request('DELETE', resourcePath('Pod', namespace, name), {
@@ -306,7 +306,7 @@ export async function verifyRollout(
 async function addDetails(result: WorkloadResult, api: KubeApi): Promise<void> {
   const problem = result.problem;
   if (!problem?.pod) return;
-  const namespace = result.ref.namespace ?? 'default';
+  const namespace = namespaceOf(result.ref);
   try {
     const { items } = await api.list(`/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, {
       fieldSelector: `involvedObject.name=${problem.pod}`,
