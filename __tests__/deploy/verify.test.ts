@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeApi } from '../../src/deploy/kube-api.js';
+import { ApiError, type KubeApi } from '../../src/deploy/kube-api.js';
 import type { Json } from '../../src/deploy/objects.js';
 import { rolloutPolicy } from '../../src/deploy/rollout/policy.js';
 import { verifyRollout } from '../../src/deploy/verify.js';
@@ -119,4 +119,116 @@ describe('verify: one problem in many workloads', () => {
       /^Deployment shop\/api: pod api-7d9c-x container app cannot pull its image: r\.io\/app:gone: not found\. 2 more workload\(s\) show the same image pull error too: Deployment shop\/web, Deployment shop\/worker\.$/,
     );
   });
+});
+
+describe('verify: a pod watch that broke', () => {
+  it('does not call a workload done on pods it can no longer see, and fails it on the crash loop once they are listed again', async () => {
+    const { deployment, replicaSet, pod } = brokenDeployment('api');
+    const longAgo = new Date(Date.now() - 60_000).toISOString();
+    // What the pod cache holds when the pod watch breaks: the new pod running for a minute, Ready.
+    const seenRunning = {
+      ...pod,
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True' }],
+        containerStatuses: [
+          { name: 'app', ready: true, restartCount: 0, state: { running: { startedAt: longAgo } } },
+        ],
+      },
+    };
+    // The truth meanwhile: it crashed twice and waits to restart.
+    const crashLooping = {
+      ...pod,
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'app',
+            ready: false,
+            restartCount: 2,
+            state: {
+              waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s restarting failed container' },
+            },
+            lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+          },
+        ],
+      },
+    };
+    const available = {
+      ...deployment,
+      status: {
+        ...(deployment.status as Json),
+        readyReplicas: 1,
+        availableReplicas: 1,
+        conditions: [{ type: 'Available', status: 'True' }],
+      },
+    };
+    let podsBroken = false;
+    let podsNow: Json = seenRunning;
+    const emitters: Record<string, (event: unknown) => void> = {};
+    const kindOf = (path: string) => path.split('?')[0]?.split('/').at(-1) ?? '';
+    const api = {
+      list: async (path: string) => {
+        const kind = kindOf(path);
+        if (kind === 'pods' && podsBroken) throw new ApiError('Internal error', 500);
+        const items: Record<string, Json[]> = {
+          deployments: [deployment],
+          replicasets: [replicaSet],
+          pods: [podsNow],
+        };
+        return { items: items[kind] ?? [], resourceVersion: '1' };
+      },
+      watch: (path: string, _query: unknown, onEvent: (event: unknown) => void, signal: AbortSignal) => {
+        const kind = kindOf(path);
+        if (kind === 'pods' && podsBroken) return Promise.reject(new ApiError('Internal error', 500));
+        emitters[kind] = onEvent;
+        return new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => resolve(), { once: true });
+          // The pod watch ends (as on an API server restart) the moment the outage starts.
+          if (kind === 'pods') breakPods = resolve;
+        });
+      },
+      logs: async () => '',
+    } as unknown as KubeApi;
+    let breakPods: () => void = () => {};
+    const logger = new RecordingLogger();
+    const verifying = verifyRollout(
+      [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', namespace: 'shop' }],
+      {
+        api,
+        logger,
+        policy: rolloutPolicy(2),
+        timeoutMs: 30_000,
+        signal: new AbortController().signal,
+        since: Date.now() - 1000,
+      },
+    );
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 200 && !what(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    };
+    await until(() => emitters.deployments !== undefined && emitters.pods !== undefined);
+    podsBroken = true;
+    breakPods();
+    await until(() =>
+      logger.events.some((e) => e.type === 'log' && /Watching Pod in shop failed/.test(e.message)),
+    );
+    // The controller now counts the pod available: with the stale pod view that would be "done".
+    emitters.deployments?.({
+      type: 'MODIFIED',
+      object: { ...available, metadata: { ...(deployment.metadata as Json), resourceVersion: '2' } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    let settled = false;
+    void verifying.then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    // The API server answers again: the list shows the crash loop.
+    podsNow = crashLooping;
+    podsBroken = false;
+    const result = await verifying;
+    expect(result.ok).toBe(false);
+    expect(result.verdict).toMatch(/^Deployment shop\/api: pod api-7d9c-x container app is crash-looping/);
+  }, 30_000);
 });

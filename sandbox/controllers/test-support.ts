@@ -146,6 +146,8 @@ export function startSandbox(
           }
         };
         const unsubscribe = store.subscribe(() => queueMicrotask(check));
+        // Also with time: a probe may depend on how long something has run, not only on a change.
+        const tick = setInterval(check, 50);
         const timer = setTimeout(() => {
           done = true;
           cleanup();
@@ -153,6 +155,7 @@ export function startSandbox(
         }, timeoutMs);
         const cleanup = () => {
           unsubscribe();
+          clearInterval(tick);
           clearTimeout(timer);
         };
         check();

@@ -196,7 +196,11 @@ export async function verifyRollout(
         if (typeof revision === 'string') updateRevisions.set(describeRef(result.ref), revision);
       }
       result.summary = status.summary;
-      if (status.state === 'current') {
+      const stale = status.state === 'current' ? cache.stale(namespaceOf(result.ref)) : [];
+      if (stale.length > 0) {
+        // What we saw says done, but some of it may be out of date: wait for a fresh list.
+        result.summary = `waiting for the API server: the watch of ${stale.join(', ')} failed and is being retried`;
+      } else if (status.state === 'current') {
         result.state = 'current';
         if (status.notRolledOut) result.notRolledOut = true;
         result.durationMs = now() - started;

@@ -23,6 +23,8 @@ const UNREACHABLE_BUDGET_MS = 30_000;
 export class ObjectCache {
   private readonly stores = new Map<string, Map<string, Json>>();
   private readonly loops: Promise<void>[] = [];
+  /** The specs whose watch failed and whose store has not been listed again since: stale. */
+  private readonly broken = new Set<string>();
   failure: Error | undefined;
 
   constructor(
@@ -54,6 +56,17 @@ export class ObjectCache {
     return result;
   }
 
+  /**
+   * The kinds in `namespace` whose copy may be out of date: their watch failed and no list has
+   * succeeded since. What was seen before the failure is kept (a blip is no verdict), but a
+   * decision that everything is fine must not rest on it.
+   */
+  stale(namespace: string): string[] {
+    return this.specs
+      .filter((spec) => spec.namespace === namespace && this.broken.has(storeKey(spec)))
+      .map((spec) => spec.kind);
+  }
+
   /** The first list, retried like a watch within the unreachable budget: a blip is no verdict. */
   private async firstList(spec: WatchSpec, signal: AbortSignal): Promise<string> {
     const started = Date.now();
@@ -81,6 +94,7 @@ export class ObjectCache {
       if (uid !== undefined) store.set(uid, { kind: spec.kind, ...item });
     }
     this.stores.set(storeKey(spec), store);
+    this.broken.delete(storeKey(spec));
     return resourceVersion;
   }
 
@@ -130,6 +144,7 @@ export class ObjectCache {
         failingSince = undefined;
       } catch (error) {
         if (signal.aborted) break;
+        this.broken.add(storeKey(spec));
         failingSince ??= Date.now();
         attempt++;
         const why = error instanceof ApiError ? `${error.status} ${error.message}` : (error as Error).message;

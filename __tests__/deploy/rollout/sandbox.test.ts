@@ -46,11 +46,18 @@ function snapshotOf(kind: Kind, name: string): WorkloadSnapshot {
   return { workload, replicaSets, controllerRevisions, pods, events };
 }
 
+/**
+ * The engine's settle window, on the sandbox's clock: a crashing container runs 10 ms here (1 s
+ * scaled), and is Ready while it runs, so without the window a poll in that moment would see the
+ * crash-looping revision rolled out (as `kubectl rollout status` would).
+ */
+const SETTLING = { ...POLICY, settleMs: 1_000 };
+
 /** Polls rolloutStatus on every change, as the engine does, until it is no longer in progress. */
 function settle(kind: Kind, name: string): Promise<RolloutStatus> {
   const tracker = new FailFastTracker(() => Date.now());
   return sandbox.until(`${kind} ${name} settled`, () => {
-    const status = rolloutStatus(snapshotOf(kind, name), POLICY, (p) => tracker.isFatal(p));
+    const status = rolloutStatus(snapshotOf(kind, name), SETTLING, (p) => tracker.isFatal(p));
     return status.state === 'in-progress' ? undefined : status;
   });
 }

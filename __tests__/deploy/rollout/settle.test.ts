@@ -100,11 +100,60 @@ describe('settle window', () => {
     const pending = newPod('api-7d9c-p', [
       { name: 'web', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
     ]);
+    const settled = newPod('api-7d9c-a'); // started at STARTED, run for 60 s below
     const s = snapshot(done(), {
       replicaSets: [replicaSet('5b4a', 1), newRs],
-      pods: [oldPod, deleting, pending],
+      pods: [oldPod, deleting, pending, settled],
     });
-    expect(rolloutStatus(s, SETTLE, atOnce, STARTED + 1_000).state).toBe('current');
+    expect(rolloutStatus(s, SETTLE, atOnce, STARTED + 60_000).state).toBe('current');
+  });
+
+  it('stays in progress while the controller counts new pods we have not seen started (a lagging or broken pod watch)', () => {
+    // The Deployment says 2 updated and available; the pod cache shows one, the other not yet or
+    // still Pending: the one we have not seen may be the one that ran a second and crashed.
+    const pending = newPod('api-7d9c-b', [
+      { name: 'web', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+    ]);
+    const two = deployment(
+      { replicas: 2 },
+      { replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 },
+    );
+    const later = STARTED + 60_000;
+    for (const pods of [[], [newPod('api-7d9c-a')], [newPod('api-7d9c-a'), pending]]) {
+      expect(
+        rolloutStatus(snapshot(two, { replicaSets: [newRs], pods }), SETTLE, atOnce, later),
+      ).toMatchObject({
+        state: 'in-progress',
+        summary: `settling: ${pods.length === 0 ? 0 : 1} of 2 pods of the new revision seen started so far`,
+      });
+    }
+    const both = snapshot(two, { replicaSets: [newRs], pods: [newPod('api-7d9c-a'), newPod('api-7d9c-b')] });
+    expect(rolloutStatus(both, SETTLE, atOnce, later).state).toBe('current');
+    // Without a settle window there is nothing to wait for: the counts decide, as kstatus does.
+    expect(
+      rolloutStatus(snapshot(two, { replicaSets: [newRs], pods: [] }), POLICY, atOnce, later).state,
+    ).toBe('current');
+  });
+
+  it('counts a DaemonSet by updatedNumberScheduled', () => {
+    const ds = {
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: 'upload', generation: 1 },
+      status: {
+        observedGeneration: 1,
+        desiredNumberScheduled: 2,
+        currentNumberScheduled: 2,
+        updatedNumberScheduled: 2,
+        numberAvailable: 2,
+        numberReady: 2,
+      },
+    };
+    const agent = (name: string) =>
+      pod(name, { labels: { 'controller-revision-hash': 'h1' }, containers: [running('agent')] });
+    expect(settling(ds, [agent('agent-a')], 5_000, STARTED + 60_000)?.summary).toBe(
+      'settling: 1 of 2 pods of the new revision seen started so far',
+    );
+    expect(settling(ds, [agent('agent-a'), agent('agent-b')], 5_000, STARTED + 60_000)).toBeUndefined();
   });
 
   it('leaves it to spec.minReadySeconds when that is as long: Kubernetes already waited', () => {

@@ -1,4 +1,5 @@
 import { seconds } from '../../duration.js';
+import { plural } from '../../text.js';
 import { field, nameOf, num, records, str, timeOf } from './objects.js';
 import type { Json } from './types.js';
 
@@ -16,6 +17,13 @@ import type { Json } from './types.js';
  * | no container has ever started (still Pending)  | ignored: the counts said done without it    |
  * | otherwise                                      | every container running >= settleMs         |
  * | a container running without startedAt          | that container counts as settled            |
+ *
+ * The pods judged are the ones we have seen, and the workload's counts may be ahead of them (the
+ * pod watch lags, or broke for a while): a pod that ran for a moment and crashed since can be
+ * counted available by the controller before we see it at all. So the window also waits until we
+ * see at least as many started pods of the new revision as the workload counts updated
+ * (status.updatedReplicas, or updatedNumberScheduled for a DaemonSet); "no pods seen" is never
+ * "settled".
  *
  * Not for Jobs (done when Complete) nor a paused Deployment (nothing rolls out). A workload whose
  * spec.minReadySeconds covers settleMs is skipped: Kubernetes already waited that long before
@@ -39,10 +47,12 @@ export function settling(
   if (kind === 'Job' || field(workload, 'spec', 'paused') === true) return undefined;
   if ((num(workload, 'spec', 'minReadySeconds') ?? 0) * 1000 >= settleMs) return undefined;
   let slowest: { pod: string; ranMs: number; running: boolean } | undefined;
+  let seen = 0;
   for (const pod of newPods) {
     if (field(pod, 'metadata', 'deletionTimestamp') != null) continue;
     const containers = records(pod, 'status', 'containerStatuses');
     if (!containers.some(hasStarted)) continue;
+    seen++;
     for (const status of containers) {
       const ran = runningFor(status, now);
       const ranMs = ran ?? 0;
@@ -51,6 +61,12 @@ export function settling(
       }
     }
   }
+  const counted = countedUpdated(workload);
+  if (seen < counted) {
+    return {
+      summary: `settling: ${seen} of ${plural(counted, 'pod')} of the new revision seen started so far`,
+    };
+  }
   if (!slowest) return undefined;
   const ran = slowest.running
     ? `has run ${seconds(slowest.ranMs)} of ${seconds(settleMs)}`
@@ -58,6 +74,12 @@ export function settling(
   return {
     summary: `settling: pod ${slowest.pod} ${ran}`,
   };
+}
+
+/** How many pods of the new revision the workload's own status counts. */
+function countedUpdated(workload: Json): number {
+  const key = str(workload, 'kind') === 'DaemonSet' ? 'updatedNumberScheduled' : 'updatedReplicas';
+  return num(workload, 'status', key) ?? 0;
 }
 
 function hasStarted(status: Json): boolean {
