@@ -232,3 +232,51 @@ describe('verify: a pod watch that broke', () => {
     expect(result.verdict).toMatch(/^Deployment shop\/api: pod api-7d9c-x container app is crash-looping/);
   }, 30_000);
 });
+
+describe('verify: the verdict is the last word', () => {
+  it('prints no progress line of another workload while the failed pod’s events and log are read', async () => {
+    const broken = brokenDeployment('api');
+    const slow = brokenDeployment('web');
+    // web is simply not ready yet: a pod being created, no problem.
+    const creating = {
+      ...slow.pod,
+      status: {
+        phase: 'Pending',
+        containerStatuses: [
+          { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+        ],
+      },
+    };
+    const cluster = fixedCluster({
+      deployments: [broken.deployment, slow.deployment],
+      replicasets: [broken.replicaSet, slow.replicaSet],
+      pods: [broken.pod, creating],
+    });
+    const logger = new RecordingLogger();
+    const api = {
+      ...cluster,
+      watch: cluster.watch,
+      list: cluster.list,
+      // Reading the failed pod's log takes a while, as on a busy API server.
+      logs: () => new Promise<string>((resolve) => setTimeout(() => resolve('fatal: no database\n'), 1500)),
+    } as unknown as KubeApi;
+    const result = await verifyRollout(
+      ['api', 'web'].map((name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: 'shop' })),
+      {
+        api,
+        logger,
+        policy: rolloutPolicy(2),
+        timeoutMs: 30_000,
+        signal: new AbortController().signal,
+        since: Date.now() - 1000,
+        progressIntervalMs: 50,
+      },
+    );
+    expect(result.ok).toBe(false);
+    expect(result.workloads.find((w) => w.ref.name === 'api')?.logs).toEqual(['fatal: no database']);
+    const lines = logger.events.flatMap((e) => (e.type === 'log' ? [e.message] : []));
+    const verdictAt = lines.findIndex((line) => /^Deployment shop\/api: failed after/.test(line));
+    expect(verdictAt).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(verdictAt + 1)).toEqual([]);
+  }, 30_000);
+});

@@ -157,6 +157,9 @@ export async function verifyRollout(
     api
       .request('DELETE', resourcePath('Pod', namespace, name), {
         body: uid ? { preconditions: { uid } } : {},
+        // With the uid precondition a repeat deletes nothing else: retried after a 5xx or a lost
+        // answer, and a 404 then (the first attempt did it) is success below.
+        idempotent: uid !== undefined,
       })
       .catch((error: Error) => {
         if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return;
@@ -168,6 +171,9 @@ export async function verifyRollout(
   }
 
   function evaluate(): void {
+    // Once there is a verdict nothing more is judged or said: the failure's details are being
+    // read, and a line about another workload would land under the verdict.
+    if (ended) return;
     if (cache.failure) {
       settle({ ok: false, verdict: cache.failure.message });
       return;
@@ -253,6 +259,7 @@ export async function verifyRollout(
   const progress = setInterval(
     () => {
       evaluate(); // grace periods run out with time, not only with events
+      if (ended) return;
       for (const [name, result] of results) {
         const last = printed.get(name);
         if (result.state !== 'in-progress' || last?.summary === result.summary) continue;
