@@ -3,6 +3,7 @@ import {
   containerBehaviour,
   imageIdOf,
   logLinesOf,
+  probeFailureMessage,
   pullBackoffSeconds,
   pullPolicyOf,
   restartBackoffSeconds,
@@ -135,5 +136,29 @@ describe('kubelet rules', () => {
   it('writes imageID as the repository at the pulled digest, registry port included', () => {
     expect(imageIdOf('127.0.0.1:5000/app/api:abc123', 'sha256:ff')).toBe('127.0.0.1:5000/app/api@sha256:ff');
     expect(imageIdOf('app@sha256:ee', 'sha256:ee')).toBe('app@sha256:ee');
+  });
+});
+
+describe('readiness probe failures, worded per probe type as the kubelet words them', () => {
+  it.each([
+    [
+      { httpGet: { path: '/ready', port: 8080 } },
+      'Readiness probe failed: HTTP probe failed with statuscode: 503',
+    ],
+    [
+      { tcpSocket: { port: 6379 } },
+      'Readiness probe failed: dial tcp 10.244.1.7:6379: connect: connection refused',
+    ],
+    [{ grpc: { port: 9555 } }, 'Readiness probe failed: service unhealthy (responded with "NOT_SERVING")'],
+    [{ exec: { command: ['cat', '/tmp/ready'] } }, 'Readiness probe failed: cat: /tmp/ready: No such file'],
+    [undefined, 'Readiness probe failed: HTTP probe failed with statuscode: 503'],
+  ])('%j', (probe, message) => {
+    expect(probeFailureMessage(probe, '10.244.1.7', 'cat: /tmp/ready: No such file')).toBe(message);
+  });
+
+  it('an exec probe whose command prints nothing leaves the output empty', () => {
+    expect(probeFailureMessage({ exec: { command: ['false'] } }, '10.244.1.7')).toBe(
+      'Readiness probe failed: ',
+    );
   });
 });

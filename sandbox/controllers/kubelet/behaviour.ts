@@ -9,6 +9,8 @@ export interface Behaviour {
   /** Seconds after start until the readiness probe passes. */
   readyAfterSeconds: number;
   neverReady: boolean;
+  /** What a failing exec readiness probe's command prints (SANDBOX_PROBE_OUTPUT). */
+  probeOutput: string;
   /** The lines each run writes to its log. */
   logLines: string[];
   /** How long the process takes to exit after SIGTERM (killed at the grace period). */
@@ -92,6 +94,7 @@ export function containerBehaviour(
     exitCode: crash && exitCode === 0 ? 1 : exitCode,
     readyAfterSeconds: number(env.SANDBOX_READY_AFTER_SECONDS, 'SANDBOX_READY_AFTER_SECONDS', probeDelay),
     neverReady: truthy(env.SANDBOX_NEVER_READY),
+    probeOutput: env.SANDBOX_PROBE_OUTPUT ?? '',
     logLines: logLinesOf(env.SANDBOX_LOG),
     stopSeconds: number(env.SANDBOX_TERMINATION_SECONDS, 'SANDBOX_TERMINATION_SECONDS', 1),
   };
@@ -142,4 +145,20 @@ export function imageIdOf(image: string, digest: string): string {
   const colon = withoutDigest.lastIndexOf(':');
   const repository = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
   return `${repository}@${digest}`;
+}
+
+/**
+ * The Unhealthy event of a failing readiness probe, worded as the kubelet's probers word it
+ * (pkg/probe/{http,tcp,grpc,exec}): "<Type> probe failed: <output>". An exec probe's output is
+ * the command's own (SANDBOX_PROBE_OUTPUT here, empty by default, as a silent command leaves it).
+ * A container without a probe gets the HTTP wording: SANDBOX_NEVER_READY stands for one.
+ */
+export function probeFailureMessage(probe: Json | undefined, podIP: string, execOutput = ''): string {
+  const port = (handler: Json | undefined) => handler?.port ?? 80;
+  let output = 'HTTP probe failed with statuscode: 503';
+  if (probe?.exec) output = execOutput;
+  else if (probe?.tcpSocket)
+    output = `dial tcp ${podIP}:${port(probe.tcpSocket)}: connect: connection refused`;
+  else if (probe?.grpc) output = 'service unhealthy (responded with "NOT_SERVING")';
+  return `Readiness probe failed: ${output}`;
 }

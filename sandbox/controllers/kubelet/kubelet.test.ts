@@ -272,10 +272,22 @@ describe('kubelet', () => {
       sandbox.events('never').find((e) => e.reason === 'Unhealthy'),
     );
     expect(event.type).toBe('Warning');
+    expect(event.message).toBe('Readiness probe failed: HTTP probe failed with statuscode: 503');
     expect(condition(podNamed('never')(), 'Ready')).toMatchObject({
       status: 'False',
       reason: 'ContainersNotReady',
     });
+  });
+
+  it('words a failing tcpSocket probe as the kubelet does, with the pod IP and port', async () => {
+    const probed = container('app', { env: { SANDBOX_NEVER_READY: '1' } });
+    probed.readinessProbe = { tcpSocket: { port: 6379 } };
+    sandbox.apply(pod('tcp', [probed]));
+    const event = await sandbox.until('Unhealthy', () =>
+      sandbox.events('tcp').find((e) => e.reason === 'Unhealthy'),
+    );
+    const ip = podNamed('tcp')()?.status?.podIP;
+    expect(event.message).toBe(`Readiness probe failed: dial tcp ${ip}:6379: connect: connection refused`);
   });
 
   it('serves SANDBOX_LOG lines and follows them until the container exits', async () => {

@@ -9,6 +9,7 @@ import {
   type ContainerRole,
   containerBehaviour,
   imageIdOf,
+  probeFailureMessage,
   pullBackoffSeconds,
   pullPolicyOf,
   restartBackoffSeconds,
@@ -258,7 +259,7 @@ export class PodWorker {
       const period = Number(spec.readinessProbe?.periodSeconds ?? 10) || 10;
       const probe = () => {
         if (!stillThisRun()) return;
-        const message = 'Readiness probe failed: HTTP probe failed with statuscode: 503';
+        const message = probeFailureMessage(spec.readinessProbe, this.network.podIP, behaviour.probeOutput);
         this.event({ reason: 'Unhealthy', message, type: 'Warning' }, record.name);
         this.timer(period, probe);
       };
