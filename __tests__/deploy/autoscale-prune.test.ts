@@ -4,9 +4,10 @@ import { deployYaml, kubectlRun, useSandbox, webApp } from './support.js';
 const ctx = useSandbox('scale/app');
 
 /** No ConfigMap: `config` is a pod-template annotation; an HPA owns the replica count. */
-function autoscaled(namespace: string, config: string): string {
+function autoscaled(namespace: string, config: string, replicas = 2): string {
   return webApp(namespace, ctx.image, {
     configAnnotation: config,
+    replicas,
     after: [
       `apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -87,6 +88,25 @@ describe('autoscaling and prune', () => {
     const live = JSON.parse(await kubectlRun(ctx.sandbox, ['get', 'deployment/web', '-n', ns, '-o', 'json']));
     expect(live.spec.template.metadata.annotations.config).toBe('two');
     expect(live.spec.replicas).toBe(4);
+  }, 90_000);
+
+  it("a manifest count below the autoscaler's minimum: the sandbox HPA raises it, and the next release neither resets it nor conflicts", async () => {
+    const ns = 'autoscaled-min';
+    const first = await deployYaml(ctx.sandbox, autoscaled(ns, 'one', 1), { releaseName: 'web' });
+    expect(first.outcome.result).toBe('success');
+    const replicas = async () =>
+      Number(
+        await kubectlRun(ctx.sandbox, ['get', 'deployment/web', '-n', ns, '-o', 'jsonpath={.spec.replicas}']),
+      );
+    for (let i = 0; i < 100 && (await replicas()) !== 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await replicas()).toBe(2);
+
+    const second = await deployYaml(ctx.sandbox, autoscaled(ns, 'two', 1), { releaseName: 'web' });
+    expect(second.outcome.verdict).toBeUndefined();
+    expect(second.outcome.result).toBe('success');
+    const live = JSON.parse(await kubectlRun(ctx.sandbox, ['get', 'deployment/web', '-n', ns, '-o', 'json']));
+    expect(live.spec.template.metadata.annotations.config).toBe('two');
+    expect(live.spec.replicas).toBe(2);
   }, 90_000);
 
   it('prune deletes exactly the objects removed from the manifests and keeps a removed PVC', async () => {

@@ -4,6 +4,7 @@ import { startDaemonSetController } from './daemonset.js';
 import { startDeploymentController } from './deployment.js';
 import { endpointsKind, startEndpointsController } from './endpoints.js';
 import { startExternalSecretsController } from './external-secrets.js';
+import { startHorizontalPodAutoscalerController } from './hpa.js';
 import { startJobController } from './job.js';
 import { Kubelets } from './kubelet/kubelet.js';
 import { registerNodes } from './nodes.js';
@@ -22,6 +23,7 @@ const reconciled = new Set([
   'DaemonSet',
   'Job',
   'CronJob',
+  'HorizontalPodAutoscaler',
   'Pod',
   'PersistentVolumeClaim',
   'Service',
@@ -44,6 +46,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
   startDaemonSetController(runtime);
   startJobController(runtime);
   startCronJobController(runtime);
+  startHorizontalPodAutoscalerController(runtime);
   startStorageAndServiceControllers(runtime);
   startEndpointsController(runtime);
   startExternalSecretsController(runtime, options.remoteSecrets);

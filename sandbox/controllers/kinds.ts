@@ -57,6 +57,13 @@ const builtIn = {
   },
   Job: { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true },
   CronJob: { group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', namespaced: true },
+  HorizontalPodAutoscaler: {
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+  },
 } satisfies Record<string, ResourceType>;
 
 export type KindName = keyof typeof builtIn;

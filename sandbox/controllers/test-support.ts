@@ -93,7 +93,7 @@ export interface Sandbox {
   list(kind: keyof Kinds, namespace?: string): Json[];
   /** Creates the object, or replaces its spec (as `kubectl apply` of a changed manifest does). */
   apply(object: KubeObject): Json;
-  /** Resolves with the first value `probe` returns that is not undefined, checked on every change. */
+  /** Resolves with the first value `probe` returns that is not undefined, checked on every change and every 50 ms. */
   until<T>(what: string, probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   /** Calls `observe` on every store change until stop() (for invariants during a rollout). */
   watch(observe: () => void): () => void;
