@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import type { DeployOutcome, PhaseTiming } from '../../src/deploy/engine.js';
 import type { ObjectRef } from '../../src/deploy/objects.js';
 import type { WorkloadResult } from '../../src/deploy/verify.js';
@@ -823,5 +825,85 @@ describe('runSummary: workloads that do not roll out by themselves', () => {
     expect(summary).toContain(
       '| `StatefulSet upload-staging/db` | 2/2 | 30.0 s | ✅ rolled out (OnDelete: 2 old pods replaced) |',
     );
+  });
+});
+
+describe('runSummary: text from the cluster is shown as text, never as markdown or HTML', () => {
+  // What a hostile or unlucky container can put in its state message, its events and its log.
+  const hostile = [
+    'see [the docs](https://evil.example/phish) or ![x](https://evil.example/p.png)',
+    '**urgent** _now_ ~~not~~ `code` ``run`` | a | pipe | \\backslash\\',
+    '<img src=x onerror=alert(1)> <b>bold</b> &amp; https://evil.example www.evil.example ops@evil.example',
+    '# a heading? - a list? 1. a number?',
+  ];
+  const evil = hostile.join(' ');
+  const failed: WorkloadResult = {
+    ...crashLooping,
+    summary: `Deployment ${NS}/api pod api-7d9c-xk2: ${evil}`,
+    problem: { ...(crashLooping.problem as NonNullable<WorkloadResult['problem']>), message: evil },
+    events: hostile,
+    logs: hostile,
+  };
+  const base = OUTCOMES.rolledBack();
+  const result: PipelineResult = {
+    ...base,
+    verdict: `${hostile[3]}\n${failed.summary}`,
+    deploy: {
+      ...(base.deploy as DeployOutcome),
+      verdict: failed.summary,
+      verify: {
+        ok: false,
+        verdict: failed.summary,
+        workloads: [current(WORKER, hostile[1] ?? '', 9_000), failed],
+        updateRevisions: new Map(),
+      },
+    },
+  };
+  const html = micromark(runSummary(result), {
+    allowDangerousHtml: true, // as GitHub passes our own <details> through
+    extensions: [gfm()],
+    htmlExtensions: [gfmHtml()],
+  });
+
+  it('makes no link, image, emphasis, strikethrough, code span or HTML element of it', () => {
+    expect(html).not.toMatch(/<a\b|<img\b|<b>|<strong>[^<]*urgent|<em>now|<del>|<h[1-6]>\s*a heading/);
+    expect(html).not.toContain('evil.example/phish"');
+    expect(html).not.toMatch(/<code>(code|run)<\/code>/);
+    // Only our own elements: details/summary, the tables, lists, quotes, code blocks, bold labels.
+    const elements = new Set([...html.matchAll(/<([a-z][a-z0-9]*)/g)].map((m) => m[1]));
+    for (const element of elements) {
+      expect([
+        'h2',
+        'h3',
+        'p',
+        'blockquote',
+        'ul',
+        'li',
+        'strong',
+        'code',
+        'pre',
+        'details',
+        'summary',
+        'table',
+        'thead',
+        'tbody',
+        'tr',
+        'th',
+        'td',
+        'br',
+        'em',
+      ]).toContain(element);
+    }
+  });
+
+  it('keeps every character readable: the table has its columns, the text its words', () => {
+    const row = html.split('<tr>').find((r) => r.includes('Deployment upload-staging/worker'));
+    expect(row?.match(/<td>/g)).toHaveLength(4);
+    expect(row).toContain('| a | pipe |');
+    expect(html).toContain('see [the docs](https://evil.example/phish)');
+    expect(html).toContain('**urgent** _now_ ~~not~~ `code` ``run``');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('ops@evil.example');
+    expect(html).toContain('\\backslash\\');
   });
 });

@@ -535,21 +535,40 @@ function quote(value: string): string {
     .join('\n');
 }
 
-/** Plain text in markdown: no stray HTML. */
+/**
+ * Text from the cluster, the manifests or an image, shown as itself: no HTML, and no markdown
+ * (a `[link](url)`, emphasis, an image, a heading or list at the start of a quoted line, a code
+ * span, a table pipe, an autolink): the punctuation that starts them is backslash-escaped, as CommonMark allows
+ * for any ASCII punctuation (an escaped `[` is no link, so `(`, `)` and `!` stay as they are).
+ */
 function text(value: string): string {
-  return escapeHtml(shorten(value));
+  const escaped = shorten(value)
+    .replace(/[\\`*_[\]~#|]/g, '\\$&')
+    // GitHub's autolinks: "scheme://", "www." and e-mail addresses become links even as plain text.
+    .replaceAll('://', '\\://')
+    .replace(/\b(www)\./gi, '$1\\.')
+    .replaceAll('@', '\\@');
+  return escapeHtml(escaped).replace(
+    /^(\s*)([-+=]|\d+[.)])/,
+    (_, space: string, marker: string) => `${space}${marker.replace(/([-+=.)])$/, '\\$1')}`,
+  );
 }
 
 function escapeHtml(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
+/** text() for a table cell: its pipes are escaped already; a line break would end the row. */
 function cell(value: string): string {
-  return text(value).replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+  return text(value).replace(/\r?\n/g, ' ');
 }
 
+/** A code span that no backtick run inside can close (CommonMark: a longer fence, spaces inside). */
 function code(value: string): string {
-  return value.includes('`') ? `\`\` ${value} \`\`` : `\`${value}\``;
+  const runs = value.match(/`+/g) ?? [];
+  if (runs.length === 0) return `\`${value}\``;
+  const fence = '`'.repeat(Math.max(...runs.map((run) => run.length)) + 1);
+  return `${fence} ${value} ${fence}`;
 }
 
 function capitalize(value: string): string {
