@@ -213,7 +213,7 @@ describe('GitHub deployments from the action', () => {
     expect(run.log).toMatch(/Rolling back to release v1/);
     const [deployment] = await deploymentsOf(run.sha);
     expect(states(deployment).at(-1)).toBe('inactive');
-    expect(run.summary).toMatch(/Cancelled/);
+    expect(run.summary).toMatch(/^## ⏹ .* was cancelled .*and was rolled back to v1/m);
     expect(Object.keys(run.leftBehind).filter((path) => path.endsWith('kubeconfig'))).toEqual([]);
   }, 120_000);
 

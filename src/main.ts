@@ -70,7 +70,17 @@ export async function run(): Promise<void> {
     import('./report/annotations.js'),
   ]);
   try {
-    await core.summary.addRaw(runSummary(result)).write();
+    const server = process.env.GITHUB_SERVER_URL || 'https://github.com';
+    const repository = process.env.GITHUB_REPOSITORY;
+    const context = {
+      cluster: inputs.clusterName,
+      region: inputs.awsRegion,
+      environment: inputs.environment,
+      environmentUrl: inputs.environmentUrl,
+      repositoryUrl: repository ? `${server}/${repository}` : undefined,
+      commit: process.env.GITHUB_SHA?.trim() || undefined,
+    };
+    await core.summary.addRaw(runSummary(result, { context })).write();
   } catch (error) {
     core.warning(`The job summary could not be written: ${(error as Error).message}`);
   }

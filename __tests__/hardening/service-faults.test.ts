@@ -44,7 +44,7 @@ async function expectNothingChanged(
   const errors = run.log.split('\n').filter((line) => line.startsWith('::error'));
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(/Nothing was changed in the cluster\.$/);
-  expect(run.summary).toMatch(cancelled ? /^## ⏹ Cancelled\b.*: nothing changed$/m : /^## ❌/);
+  expect(run.summary).toMatch(cancelled ? /^## ⏹ .* was cancelled\b.*: nothing changed$/m : /^## ❌/);
   // Nothing left running: every process the run started carries its marker in its environment.
   expect(await processesOf(run.marker)).toEqual([]);
 }

@@ -43,6 +43,8 @@ function phase(name: string, durationMs: number, outcome: PhaseTiming['outcome']
   return timing;
 }
 
+const GOOD_COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
 function outcome(fields: Partial<DeployOutcome> & Record<string, unknown>): DeployOutcome {
   clock = T0 + 42_000;
   return {
@@ -60,6 +62,11 @@ function outcome(fields: Partial<DeployOutcome> & Record<string, unknown>): Depl
     phases: [],
     kubectlProcesses: 4,
     releaseName: 'upload-platform',
+    namespace: NS,
+    // The latest record was a success unless a case says otherwise.
+    ...(typeof fields.previousRelease === 'number'
+      ? { lastGood: { version: fields.previousRelease, commit: GOOD_COMMIT, tag: 'a1b2c3d4' } }
+      : {}),
     ...fields,
   } as DeployOutcome;
 }
@@ -338,6 +345,14 @@ const OUTCOMES = {
 };
 
 const firstLine = (markdown: string) => markdown.split('\n')[0];
+/** The block of a summary that starts with `start`, up to the next heading or bold label. */
+const section = (markdown: string, start: string) => {
+  const from = markdown.indexOf(start);
+  if (from < 0) return '';
+  const rest = markdown.slice(from + start.length);
+  const next = rest.search(/\n(#{2,4} |\*\*(Live now|Where)\*\*|- \*\*Release\*\*)/);
+  return (start + (next < 0 ? rest : rest.slice(0, next))).trim();
+};
 const ganttTasks = (markdown: string) => {
   const block = /```mermaid\n([\s\S]*?)\n```/.exec(markdown)?.[1] ?? '';
   return block.split('\n').filter((line) => /^ {2}\S.* :/.test(line) && !line.startsWith('  section'));
@@ -345,29 +360,41 @@ const ganttTasks = (markdown: string) => {
 
 describe('runSummary: the first line is the verdict', () => {
   it.each([
-    ['success', OUTCOMES.success(), '## ✅ Deployed upload-platform v3 to upload-staging'],
+    ['success', OUTCOMES.success(), '## ✅ Deployed `upload-platform` v3 to `upload-staging`'],
     [
       'an unchanged re-deploy',
       OUTCOMES.unchanged(),
-      '## ✅ Already deployed: upload-platform v3 in upload-staging, nothing changed',
+      '## ✅ Already deployed: `upload-platform` v3 in `upload-staging`, nothing changed',
     ],
-    ['a failed plan', OUTCOMES.failedPlan(), '## ❌ Failed in the plan: nothing changed'],
-    ['a failed migration', OUTCOMES.failedMigration(), '## ↩️ Failed in the migration and rolled back to v2'],
-    ['a failed verify', OUTCOMES.rolledBack(), '## ↩️ Failed in verification and rolled back to v2'],
+    [
+      'a failed plan',
+      OUTCOMES.failedPlan(),
+      '## ❌ `upload-platform` in `upload-staging` failed in the plan: nothing changed',
+    ],
+    [
+      'a failed migration',
+      OUTCOMES.failedMigration(),
+      '## ↩️ `upload-platform` v3 in `upload-staging` failed in the migration and was rolled back to v2',
+    ],
+    [
+      'a failed verify',
+      OUTCOMES.rolledBack(),
+      '## ↩️ `upload-platform` v3 in `upload-staging` failed in verification and was rolled back to v2',
+    ],
     [
       'a failed first release',
       OUTCOMES.firstRelease(),
-      '## ❌ Failed in verification: first release, nothing to roll back to',
+      '## ❌ `upload-platform` v1 in `upload-staging` failed in verification: the first release, nothing to roll back to',
     ],
     [
       'a dry run',
       OUTCOMES.dryRun(),
-      '## 📝 Dry run of upload-platform in upload-staging: nothing was changed',
+      '## 📝 Dry run of `upload-platform` in `upload-staging`: the cluster was not changed',
     ],
     [
       'a cancelled migration',
       OUTCOMES.cancelledMigration(),
-      '## ⏹ Cancelled in the migration: the migration Job was left running, the workloads unchanged',
+      '## ⏹ `upload-platform` v3 in `upload-staging` was cancelled in the migration: the migration Job was left running, the workloads unchanged',
     ],
   ])('%s', (_, result, headline) => {
     expect(firstLine(runSummary(result))).toBe(headline);
@@ -383,7 +410,7 @@ describe('runSummary: the first line is the verdict', () => {
       render: undefined,
     });
     const summary = runSummary(result);
-    expect(firstLine(summary)).toBe('## ⏹ Cancelled: nothing changed');
+    expect(firstLine(summary)).toBe('## ⏹ The run was cancelled: nothing changed');
     expect(summary).toContain('> The run was cancelled before anything was built or applied.');
   });
 
@@ -400,7 +427,7 @@ describe('runSummary: the first line is the verdict', () => {
         { name: 'Images', startedAt: T0 + 1_100, durationMs: 9_000, outcome: 'failed' },
       ],
     });
-    expect(firstLine(runSummary(result))).toBe('## ❌ Failed building the images: nothing changed');
+    expect(firstLine(runSummary(result))).toBe('## ❌ The run failed building the images: nothing changed');
   });
 
   it('says when the rollback was applied but did not verify', () => {
@@ -411,7 +438,7 @@ describe('runSummary: the first line is the verdict', () => {
     rollback.problem = 'The rollback to v2 did not verify: Deployment upload-staging/api timed out.';
     const summary = runSummary(result);
     expect(firstLine(summary)).toBe(
-      '## ↩️ Failed in verification and rolled back to v2 (the rollback did not verify)',
+      '## ↩️ `upload-platform` v3 in `upload-staging` failed in verification and was rolled back to v2 (the rollback did not verify)',
     );
     expect(summary).toContain(
       '⚠️ applied but not verified: The rollback to v2 did not verify: Deployment upload-staging/api timed out.',
@@ -429,14 +456,18 @@ describe('runSummary: a successful deploy', () => {
   });
 
   it('names the release and the one it replaced', () => {
-    expect(summary).toContain('- **Release**: v3 of `upload-platform`, replacing v2');
+    expect(summary).toContain('- **Release**: v3 of `upload-platform`, replacing v2 (commit `a1b2c3d4e5f6`)');
   });
 
   it('lists each image with its tag and digest, built or reused', () => {
+    // The registry host once, digests shortened (the outputs have them whole): it fits a screen.
     expect(summary).toContain(
-      `| \`123456789012.dkr.ecr.eu-west-1.amazonaws.com/upload/api\` | \`3f2a1b9c\` | \`sha256:${'a'.repeat(64)}\` | built and pushed |`,
+      'Registry `123456789012.dkr.ecr.eu-west-1.amazonaws.com`:\n\n| Repository | Tag | Digest | Source |',
     );
-    expect(summary).toContain(`| \`sha256:${'b'.repeat(64)}\` | reused from ECR |`);
+    expect(summary).toContain('| `upload/api` | `3f2a1b9c` | `sha256:aaaaaaaaaaaa…` | built and pushed |');
+    expect(summary).toContain(
+      '| `upload/worker` | `3f2a1b9c` | `sha256:bbbbbbbbbbbb…` | reused from the registry |',
+    );
   });
 
   it('gives the migration its duration and verdict', () => {
@@ -457,7 +488,7 @@ describe('runSummary: a successful deploy', () => {
 
   it('draws every phase in a mermaid gantt, none of them critical', () => {
     expect(summary).toContain(
-      '```mermaid\ngantt\n  dateFormat x\n  axisFormat %H:%M:%S\n  todayMarker off\n',
+      '```mermaid\ngantt\n  dateFormat x\n  axisFormat %H:%M:%S\n  tickInterval 10second\n  todayMarker off\n',
     );
     const tasks = ganttTasks(summary);
     expect(tasks).toHaveLength(11);
@@ -493,7 +524,7 @@ describe('runSummary: an unchanged re-deploy', () => {
   });
 
   it('shows the reused images as reused', () => {
-    expect(summary.match(/reused from ECR/g)).toHaveLength(2);
+    expect(summary.match(/reused from the registry/g)).toHaveLength(2);
   });
 });
 
@@ -525,15 +556,30 @@ describe('runSummary and failureAnnotation: a failed migration', () => {
   const result = OUTCOMES.failedMigration();
   const summary = runSummary(result);
 
-  it('gives the migration its duration, verdict and last log lines, collapsed', () => {
+  it('leads with the migration’s own error and its last log lines, open, under the verdict', () => {
+    const why = section(summary, '### Why it failed');
+    expect(why).toContain(
+      '> The migration failed: Job upload-staging/migrate-3f2a1b9c failed with BackoffLimitExceeded',
+    );
+    expect(why).toContain(
+      'The migration\'s own error: `ERROR: relation "uploads_checksum_idx" already exists`',
+    );
+    expect(why).toContain(
+      `Last 3 log lines of pod migrate-3f2a1b9c-7kq2p, container migrate:\n\n\`\`\`text\n${migrationLogs.join('\n')}\n\`\`\``,
+    );
+    // Said once: the migration section below points up instead of repeating it.
+    expect(summary.match(/BackoffLimitExceeded/g)).toHaveLength(1);
     expect(summary).toContain(
-      '❌ Job `upload-staging/migrate-3f2a1b9c` failed after 8.4 s: The migration failed: Job upload-staging/migrate-3f2a1b9c failed with BackoffLimitExceeded',
+      '❌ Job `upload-staging/migrate-3f2a1b9c` failed after 8.4 s: the reason and its log are above.',
     );
     expect(summary).toContain(
       '- Pod `migrate-3f2a1b9c-7kq2p`, container `migrate`: **Failed** (last exit code 1)',
     );
-    expect(summary).toContain(
-      `<details><summary>Last 3 log lines of migrate-3f2a1b9c-7kq2p</summary>\n\n\`\`\`text\n${migrationLogs.join('\n')}\n\`\`\`\n\n</details>`,
+  });
+
+  it('says what is live, and that restoring manifests does not undo a schema change', () => {
+    expect(section(summary, '**Live now**')).toMatch(
+      /^\*\*Live now\*\*: ✅ v2 \(commit `a1b2c3d4e5f6`\) again: restored and verified\.\n\n_Restoring the manifests does not undo a schema change/,
     );
   });
 
@@ -554,23 +600,43 @@ describe('runSummary and failureAnnotation: a failed rollout, rolled back', () =
 
   it('puts the failing workload first in the table, with its reason', () => {
     const rows = summary.split('\n').filter((line) => line.startsWith('| `Deployment'));
-    expect(rows[0]).toBe(
-      '| `Deployment upload-staging/api` | — | 18.4 s | ❌ Deployment upload-staging/api pod api-7d9c-xk2 container api is crash-looping (restarted 4 times, last exit code 1) |',
-    );
+    expect(rows[0]).toBe('| `Deployment upload-staging/api` | — | 18.4 s | ❌ CrashLoopBackOff |');
     expect(rows[1]).toBe('| `Deployment upload-staging/worker` | 2/2 | 9.0 s | ✅ rolled out |');
   });
 
-  it('names the pod and container, with its events and last log lines collapsed', () => {
-    expect(summary).toContain(
-      '**Deployment upload-staging/api failed: CrashLoopBackOff** (`k8s/app.yaml:14`)',
+  it('reads in the order a person needs: what is live, why in the app’s own words, where, then the rest', () => {
+    const order = [
+      '## ↩️',
+      '**Live now**',
+      '### Why it failed',
+      '**Where**',
+      '### Images',
+      '### Rollout',
+      '### Rollback to v2',
+      '### Timeline',
+    ];
+    const positions = order.map((heading) => summary.indexOf(heading));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(section(summary, '**Live now**')).toBe(
+      '**Live now**: ✅ v2 (commit `a1b2c3d4e5f6`) again: restored and verified.',
     );
+  });
+
+  it('gives kubectl’s reason once, and the container’s last log lines open under it', () => {
+    expect(summary.split(crashLooping.summary)).toHaveLength(2);
+    expect(section(summary, '### Why it failed')).toContain(
+      'Last 3 log lines of pod api-7d9c-xk2, container api, from before the last restart:\n\n```text\nstarting upload-api 3f2a1b9c\nError: DATABASE_URL is not set',
+    );
+    expect(summary).not.toContain('<details><summary>Last 3 log lines');
+  });
+
+  it('names the pod and container with its events collapsed, and where the workload is declared', () => {
+    expect(summary).toContain('**Where**: `k8s/app.yaml:14`');
     expect(summary).toContain(
       '- Pod `api-7d9c-xk2`, container `api`: **CrashLoopBackOff** (restarted 4 times, last exit code 1)',
     );
     expect(summary).toContain('<details><summary>Events of api-7d9c-xk2 (1)</summary>');
-    expect(summary).toContain(
-      '<details><summary>Last 3 log lines of api-7d9c-xk2, from before the last restart</summary>\n\n```text\nstarting upload-api 3f2a1b9c\nError: DATABASE_URL is not set',
-    );
   });
 
   it('says what the rollback restored, deleted and kept, and that it verified', () => {
@@ -583,7 +649,7 @@ describe('runSummary and failureAnnotation: a failed rollout, rolled back', () =
       '- Kept (created by the failed run, may hold data): `PersistentVolumeClaim upload-staging/cache`',
     );
     expect(summary).toContain(
-      '- **Release**: v3 of `upload-platform` recorded as rolled-back (v2 was the latest); v2 restored',
+      '- **Release**: v3 of `upload-platform` recorded as rolled-back (v2 (commit `a1b2c3d4e5f6`) was live)',
     );
   });
 
@@ -645,9 +711,15 @@ describe('runSummary: a failed first release', () => {
   const summary = runSummary(OUTCOMES.firstRelease());
 
   it('says there was nothing to roll back to and shows the unfinished workload', () => {
-    expect(summary).toContain('- **Release**: v1 of `upload-platform` recorded as failed (the first)');
     expect(summary).toContain(
-      '| `Deployment upload-staging/worker` | 1/2 |  | ⏳ not finished: 1/2 updated, 1/2 ready |',
+      '- **Release**: v1 of `upload-platform` recorded as failed (no earlier release succeeded)',
+    );
+    expect(summary).toContain(
+      '**Live now**: ❌ the failed release v1: there is no earlier release to restore.',
+    );
+    // Not a second problem: verify stopped at the first failure.
+    expect(summary).toContain(
+      '| `Deployment upload-staging/worker` | 1/2 |  | not waited for (verify stopped at the first failure): 1/2 updated, 1/2 ready |',
     );
     expect(summary).not.toContain('### Rollback');
   });
@@ -892,6 +964,7 @@ describe('runSummary: text from the cluster is shown as text, never as markdown 
         'td',
         'br',
         'em',
+        'h4',
       ]).toContain(element);
     }
   });
@@ -905,5 +978,107 @@ describe('runSummary: text from the cluster is shown as text, never as markdown 
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('ops@evil.example');
     expect(html).toContain('\\backslash\\');
+  });
+});
+
+describe('runSummary: where, and what was live', () => {
+  const context = {
+    cluster: 'prod-eks',
+    region: 'eu-west-1',
+    environment: 'production',
+    environmentUrl: 'https://upload.example.com',
+    repositoryUrl: 'https://github.com/acme/upload',
+    commit: '3f2a1b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a',
+  };
+
+  it('names the cluster, its region and the environment in the headline and the facts, failure and success alike', () => {
+    const failed = runSummary(OUTCOMES.rolledBack(), { context });
+    expect(firstLine(failed)).toBe(
+      '## ↩️ `upload-platform` v3 in `upload-staging` on `prod-eks` (eu-west-1), environment `production` failed in verification and was rolled back to v2',
+    );
+    const success = runSummary(OUTCOMES.success(), { context });
+    expect(firstLine(success)).toBe(
+      '## ✅ Deployed `upload-platform` v3 to `upload-staging` on `prod-eks` (eu-west-1), environment `production`',
+    );
+    expect(success).toContain('- **Cluster**: `prod-eks` in eu-west-1, EKS with exec-plugin tokens');
+    expect(success).toContain('- **Environment**: `production` at <https://upload.example.com>');
+  });
+
+  it('links the failing manifest line to the file at the commit on GitHub', () => {
+    expect(runSummary(OUTCOMES.rolledBack(), { context })).toContain(
+      `**Where**: [\`k8s/app.yaml:14\`](https://github.com/acme/upload/blob/${context.commit}/k8s/app.yaml#L14)`,
+    );
+  });
+
+  it('after a rolled-back release, names the last good release as what is replaced, not the latest record', () => {
+    const dry = OUTCOMES.dryRun(3);
+    if (!dry.deploy) throw new Error('fixture');
+    dry.deploy.previousRelease = 2; // v2 was rolled back: v1 is live
+    dry.deploy.lastGood = { version: 1, commit: 'c0ffee0000000000000000000000000000000000' };
+    const summary = runSummary(dry);
+    expect(summary).toContain(
+      '- **Release**: would be v3 of `upload-platform`, replacing v1 (commit `c0ffee000000`)',
+    );
+    expect(summary).not.toContain('replacing v2');
+  });
+
+  it('never says the rollback did not finish when it was applied and verified', () => {
+    const result = OUTCOMES.failedMigration();
+    result.result = 'failed';
+    if (result.deploy) result.deploy.result = 'failed';
+    const summary = runSummary(result);
+    expect(firstLine(summary)).toBe(
+      '## ❌ `upload-platform` v3 in `upload-staging` failed in the migration: v2 restored',
+    );
+    expect(summary).not.toMatch(/did not finish/);
+    expect(summary).toContain('✅ applied and verified');
+  });
+
+  it('gives the command that restores the last good release when the failed one is left live', () => {
+    const result = OUTCOMES.rolledBack();
+    result.result = 'failed';
+    if (result.deploy) {
+      result.deploy.result = 'failed';
+      result.deploy.rollback = undefined;
+    }
+    expect(section(runSummary(result), '**Live now**')).toBe(
+      '**Live now**: ❌ the failed release v3 (rollback is off). To restore v2: `k8s-deploy rollback --to 2 --release-name upload-platform --namespace upload-staging`',
+    );
+  });
+});
+
+describe('runSummary: a dry run leads with what would change', () => {
+  it('lists the objects and the migration before the diff, and leaves our per-run annotation churn out of the diff', () => {
+    const dry = OUTCOMES.dryRun(3);
+    if (!dry.deploy) throw new Error('fixture');
+    dry.deploy.wouldMigrate = MIGRATION_JOB;
+    dry.deploy.diff = [
+      'diff -u -N /tmp/LIVE/apps.v1.Deployment.upload-staging.api /tmp/MERGED/apps.v1.Deployment.upload-staging.api',
+      '-    k8s-deploy-action/run-url: https://github.com/acme/upload/actions/runs/1',
+      '+    k8s-deploy-action/run-url: https://github.com/acme/upload/actions/runs/2',
+      '-    kubernetes.io/change-cause: deploy 1',
+      '+    kubernetes.io/change-cause: deploy 2',
+      '-        image: upload/api:1',
+      '+        image: upload/api:2',
+    ].join('\n');
+    const summary = runSummary(dry);
+    const wouldChange = summary.indexOf('### Would change');
+    expect(wouldChange).toBeGreaterThan(0);
+    expect(wouldChange).toBeLessThan(summary.indexOf('### Diff'));
+    expect(section(summary, '### Would change')).toBe(
+      [
+        '### Would change',
+        '',
+        '- **Migration**: Job `Job upload-staging/migrate-3f2a1b9c` would run first',
+        '- **Change**: `ConfigMap upload-staging/config`, `Deployment upload-staging/api`',
+        '- **Delete (prune)**: `ConfigMap upload-staging/old-flags`',
+        '',
+        'The server-side diff is below.',
+      ].join('\n'),
+    );
+    const diff = section(summary, '### Diff');
+    expect(diff).toContain('-        image: upload/api:1\n+        image: upload/api:2');
+    expect(diff).not.toMatch(/^[-+].*(run-url|change-cause)/m);
+    expect(diff).toContain('_4 lines changing only our per-run annotations');
   });
 });

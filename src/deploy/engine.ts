@@ -243,6 +243,8 @@ class DeployRun {
     for (const value of outcome.secretValues) this.deps.logger.setSecret(value);
     this.policy.producedByOperators = producedByOperators(planned.plan.objects);
     outcome.previousRelease = planned.latest?.version;
+    const good = planned.lastGood;
+    if (good) outcome.lastGood = { version: good.version, commit: good.commit, tag: good.tag };
   }
 
   /** Tells the front end (the GitHub deployment) the release this run is about to make. */

@@ -65,6 +65,8 @@ export interface DeployOutcome {
   cancelled: boolean;
   release?: number;
   previousRelease?: number;
+  /** The last release that succeeded before this run: what was live, and what a rollback restores. */
+  lastGood?: { version: number; commit?: string; tag?: string };
   changes: { ref: ObjectRef; change: PlannedObject['change'] }[];
   migration?: MigrationResult;
   verify?: VerifyResult;
@@ -74,6 +76,8 @@ export interface DeployOutcome {
   pruneKept: ObjectRef[];
   /** Dry run: the objects a prune would delete. */
   wouldPrune?: ObjectRef[];
+  /** Dry run: the migration Job that would run before the workloads change (none for a live one). */
+  wouldMigrate?: ObjectRef;
   diff?: string;
   diffPath?: string;
   /** Where the failing object is written in the manifests, when one object is to blame. */

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { DeployOutcome, PhaseTiming } from '../deploy/engine.js';
-import { describeRef, type ObjectRef, redact, secretValues } from '../deploy/objects.js';
+import { describeRef, type ObjectRef, RUN_ANNOTATIONS, redact, secretValues } from '../deploy/objects.js';
 import type { WorkloadResult } from '../deploy/verify.js';
 import { minutesAndSeconds } from '../duration.js';
 import { formatLocation } from '../manifests/errors.js';
@@ -25,6 +25,24 @@ export interface SummaryOptions {
   maxBytes?: number;
   /** Diff lines shown at most; default DIFF_LINES_SHOWN. */
   diffLines?: number;
+  /** Where the run deployed and from what, as the front end knows it. */
+  context?: SummaryContext;
+}
+
+/**
+ * What the headline needs besides the outcome: GitHub stacks every job's summary on one page, so
+ * a staging and a production failure must not read the same.
+ */
+export interface SummaryContext {
+  /** The EKS cluster name (the cluster-name input). */
+  cluster?: string;
+  region?: string;
+  /** The GitHub Environment and its URL (the environment and environment-url inputs). */
+  environment?: string;
+  environmentUrl?: string;
+  /** https://github.com/OWNER/REPO and the commit: a manifest's file:line links to the file there. */
+  repositoryUrl?: string;
+  commit?: string;
 }
 
 /** A workload's result, with the counts the rollout module may carry (parsed from `summary` otherwise). */
@@ -52,7 +70,8 @@ export function runSummary(result: PipelineResult, options: SummaryOptions = {})
   // live ones they replace and the last good release's); a failing pod's log lines or a verdict
   // may hold one too, and the summary must not show what the log hides.
   const secrets = [...manifestSecretValues(result), ...(result.deploy?.secretValues ?? [])];
-  const compose = (lines: number) => redact(composeShown(result, lines), secrets);
+  const context = options.context ?? {};
+  const compose = (lines: number) => redact(composeShown(result, lines, context), secrets);
   const whole = compose(diffLines);
   if (byteLength(whole) <= maxBytes) return whole;
   // Too big: the diff gives way first, as many of its lines as the rest leaves room for.
@@ -86,16 +105,27 @@ function manifestSecretValues(result: PipelineResult): string[] {
     });
 }
 
-function composeShown(result: PipelineResult, diffLines: number): string {
+/**
+ * A failure reads: the headline (outcome, release, where), what is live now, why it failed in
+ * the app's own words, where in the manifests, then the details. Success and dry run: the
+ * headline, the verdict sentence (a dry run's list of what would change), then the details.
+ */
+function composeShown(result: PipelineResult, diffLines: number, context: SummaryContext): string {
   const deploy = result.deploy;
   const leftOut: string[] = [];
-  const out: string[] = [`## ${headline(result)}`, ''];
-  const verdict = verdictSentence(result);
-  if (verdict) out.push(quote(verdict), '');
-  out.push(...facts(result));
+  const out: string[] = [`## ${headline(result, context)}`, ''];
+  const failure = result.result === 'failed' || result.result === 'rolled-back';
+  if (failure) {
+    out.push(...liveNow(result), ...cause(result), ...failedWhere(result, context));
+  } else {
+    const verdict = verdictSentence(result);
+    if (verdict) out.push(quote(verdict), '');
+    if (deploy && result.result === 'dry-run') out.push(...wouldChange(deploy, leftOut));
+  }
+  out.push(...facts(result, context));
   out.push(...images(result));
   if (deploy) {
-    out.push(...migration(deploy));
+    out.push(...migration(deploy, failure));
     out.push(...rollouts(result, leftOut));
     out.push(...rollback(deploy, leftOut));
     out.push(...pruned(deploy, leftOut));
@@ -133,33 +163,44 @@ function where(phase: TimelinePhase | undefined): string {
   return /^[a-z]+ing /.test(place) ? ` ${place}` : ` in ${place}`;
 }
 
-function headline(result: PipelineResult): string {
+function headline(result: PipelineResult, context: SummaryContext): string {
   const deploy = result.deploy;
   const release = releaseName(result);
-  const namespace = namespaceOf(result);
+  const version = deploy?.release !== undefined ? ` v${deploy.release}` : '';
+  const subject = release ? `${code(release)}${version}` : undefined;
   const failedIn = timelinePhases(result).find((p) => p.outcome === 'failed' || p.outcome === 'cancelled');
   const cancelled = isCancelled(result);
+  const at = place(result, context, 'in');
   switch (result.result) {
     case 'success': {
       if (!deploy)
         return `✅ Rendered ${plural(result.render?.objects.length ?? 0, 'object')}: no cluster given, nothing deployed`;
-      const version = deploy.release !== undefined ? ` v${deploy.release}` : '';
-      if (deploy.unchanged)
-        return `✅ Already deployed: ${release ?? 'release'}${version}${namespace ? ` in ${namespace}` : ''}, nothing changed`;
-      return `✅ Deployed ${release ?? 'release'}${version}${namespace ? ` to ${namespace}` : ''}`;
+      if (deploy.unchanged) return `✅ Already deployed: ${subject ?? 'the release'}${at}, nothing changed`;
+      return `✅ Deployed ${subject ?? 'the release'}${place(result, context, 'to')}`;
     }
     case 'dry-run':
-      return `📝 Dry run${release ? ` of ${release}` : ''}${namespace ? ` in ${namespace}` : ''}: nothing was changed`;
+      return `📝 Dry run${release ? ` of ${code(release)}` : ''}${at}: the cluster was not changed`;
     case 'rolled-back': {
       const to = deploy?.rollback?.to;
       const unverified = deploy?.rollback?.verify?.ok !== true ? ' (the rollback did not verify)' : '';
-      return `${cancelled ? '⏹ Cancelled' : '↩️ Failed'}${where(failedIn)} and rolled back${to !== undefined ? ` to v${to}` : ''}${unverified}`;
+      return `${cancelled ? '⏹' : '↩️'} ${subject ?? 'The release'}${at} ${cancelled ? 'was cancelled' : 'failed'}${where(failedIn)} and was rolled back${to !== undefined ? ` to v${to}` : ''}${unverified}`;
     }
-    case 'failed': {
-      const prefix = cancelled ? '⏹ Cancelled' : '❌ Failed';
-      return `${prefix}${where(failedIn)}: ${failedState(result)}`;
-    }
+    case 'failed':
+      return `${cancelled ? '⏹' : '❌'} ${subject ?? 'The run'}${at} ${cancelled ? 'was cancelled' : 'failed'}${where(failedIn)}: ${failedState(result)}`;
   }
+}
+
+/** " in NS on cluster C (region), environment E": as much of it as is known. */
+function place(result: PipelineResult, context: SummaryContext, preposition: 'in' | 'to'): string {
+  const namespace = namespaceOf(result);
+  const parts = [
+    namespace ? ` ${preposition} ${code(namespace)}` : '',
+    context.cluster
+      ? ` on ${code(context.cluster)}${context.region ? ` (${text(context.region)})` : ''}`
+      : '',
+    context.environment ? `, environment ${code(context.environment)}` : '',
+  ];
+  return parts.join('');
 }
 
 /** What the cluster is left with after a failed (not rolled back) run. */
@@ -167,9 +208,147 @@ function failedState(result: PipelineResult): string {
   const deploy = result.deploy;
   if (!deploy || deploy.nothingChanged) return 'nothing changed';
   if (deploy.migration?.leftRunning) return 'the migration Job was left running, the workloads unchanged';
-  if (deploy.rollback) return 'the rollback did not finish';
-  if (deploy.previousRelease === undefined) return 'first release, nothing to roll back to';
+  const r = deploy.rollback;
+  if (r) {
+    if (r.applied && r.verify?.ok) return `v${r.to} restored`;
+    return r.applied ? `v${r.to} re-applied, not verified` : 'the rollback was not applied';
+  }
+  if (deploy.lastGood === undefined) return 'the first release, nothing to roll back to';
   return 'not rolled back, the failed release is left in place';
+}
+
+// ---------------------------------------------------------------- a failure: live now, why, where
+
+/** What runs now, in one line: the first thing an on-call person needs. */
+function liveNow(result: PipelineResult): string[] {
+  const deploy = result.deploy;
+  const good = deploy?.lastGood;
+  const goodName = good ? releaseVersion(good) : undefined;
+  const lines: string[] = [];
+  const say = (line: string) => lines.push(`**Live now**: ${line}`, '');
+  if (!deploy || deploy.nothingChanged) {
+    say(
+      goodName
+        ? `${goodName}, untouched: this run changed nothing.`
+        : 'nothing this run made: it changed nothing.',
+    );
+  } else if (deploy.migration?.leftRunning) {
+    say(
+      `the workloads of ${goodName ?? 'the previous release'}, unchanged; the migration Job ${code(deploy.migration.job.name)} was left running.`,
+    );
+  } else if (deploy.rollback) {
+    const r = deploy.rollback;
+    const restored = good?.version === r.to ? releaseVersion(good) : `v${r.to}`;
+    if (r.applied && r.verify?.ok) say(`✅ ${restored} again: restored and verified.`);
+    else if (r.applied)
+      say(
+        `⚠️ ${restored} was re-applied but did not verify (${text(r.problem ?? r.verify?.verdict ?? 'no reason given')}): look at its workloads first.`,
+      );
+    else
+      say(
+        `❌ the failed release${versionOf(deploy)}: the rollback was not applied (${text(r.problem ?? 'no reason given')}).${restoreCommand(result)}`,
+      );
+  } else if (!good) {
+    say(`❌ the failed release${versionOf(deploy)}: there is no earlier release to restore.`);
+  } else {
+    say(`❌ the failed release${versionOf(deploy)} (rollback is off).${restoreCommand(result)}`);
+  }
+  if (deploy?.migration?.status === 'failed' && !deploy.migration.leftRunning && !deploy.nothingChanged) {
+    lines.push(
+      '_Restoring the manifests does not undo a schema change: a migration that failed part-way may have changed the database before it stopped._',
+      '',
+    );
+  }
+  return lines;
+}
+
+function versionOf(deploy: DeployOutcome): string {
+  return deploy.release !== undefined ? ` v${deploy.release}` : '';
+}
+
+function releaseVersion(release: { version: number; commit?: string; tag?: string }): string {
+  const from = release.commit
+    ? ` (commit ${code(release.commit.slice(0, 12))})`
+    : release.tag
+      ? ` (tag ${code(release.tag)})`
+      : '';
+  return `v${release.version}${from}`;
+}
+
+/** The command that restores the last good release, when there is one. */
+function restoreCommand(result: PipelineResult): string {
+  const deploy = result.deploy;
+  const good = deploy?.lastGood;
+  if (!deploy || !good) return '';
+  const namespace = deploy.namespace ? ` --namespace ${deploy.namespace}` : '';
+  return ` To restore v${good.version}: ${code(`k8s-deploy rollback --to ${good.version} --release-name ${deploy.releaseName}${namespace}`)}`;
+}
+
+/** The verdict once, then the failing container's or the migration's own words. */
+function cause(result: PipelineResult): string[] {
+  const verdict = verdictSentence(result);
+  const lines = [`### ${isCancelled(result) ? 'Why it stopped' : 'Why it failed'}`, ''];
+  if (verdict) lines.push(quote(verdict), '');
+  const failed = failedWorkload(result);
+  const migrationFailed = result.deploy?.migration?.status === 'failed';
+  if (failed?.logs?.length) {
+    if (migrationFailed) {
+      const own = [...failed.logs].reverse().find((line) => /\b(error|exception|fatal|failed)\b/i.test(line));
+      if (own) lines.push(`The migration's own error: ${code(own.trim())}`, '');
+    }
+    const p = failed.problem;
+    const which = failed.logsFrom === 'previous' ? ', from before the last restart' : '';
+    const title = `Last ${plural(failed.logs.length, 'log line')}${p?.pod ? ` of pod ${p.pod}` : ''}${p?.container ? `, container ${p.container}` : ''}${which}`;
+    if (failed.logs.length <= LOG_OPEN_LINES)
+      lines.push(`${text(title)}:`, '', ...fenced(failed.logs, 'text'), '');
+    else lines.push(...collapsed(title, failed.logs, 'text'));
+  }
+  return lines;
+}
+
+/** Log lines shown open under the verdict; more are collapsed. */
+const LOG_OPEN_LINES = 20;
+
+/** The workload (or migration Job) whose pod failed: the one whose details explain the verdict. */
+function failedWorkload(result: PipelineResult): WorkloadResult | undefined {
+  const deploy = result.deploy;
+  return (
+    deploy?.migration?.verify?.workloads.find((w) => w.state === 'failed') ??
+    deploy?.verify?.workloads.find((w) => w.state === 'failed')
+  );
+}
+
+/** The manifest's file:line of what failed, linked to the file at the commit on GitHub. */
+function failedWhere(result: PipelineResult, context: SummaryContext): string[] {
+  const failed = failedWorkload(result);
+  const location =
+    result.deploy?.failedAt ??
+    result.failedAt ??
+    (failed && result.render ? renderedObject(result.render.objects, failed.ref)?.location : undefined);
+  if (!location) return [];
+  const shown = code(formatLocation(location));
+  const linkable = location.document === undefined && context.repositoryUrl && context.commit;
+  const target = linkable
+    ? `${context.repositoryUrl}/blob/${context.commit}/${location.source.split('/').map(encodeURIComponent).join('/')}#L${location.line}`
+    : undefined;
+  return [`**Where**: ${target ? `[${shown}](${target})` : shown}`, ''];
+}
+
+// ---------------------------------------------------------------- a dry run: what would change
+
+function wouldChange(deploy: DeployOutcome, leftOut: string[]): string[] {
+  const rows: [string, ObjectRef[]][] = [
+    ['Create', deploy.changes.filter((c) => c.change === 'create').map((c) => c.ref)],
+    ['Change', deploy.changes.filter((c) => c.change === 'update').map((c) => c.ref)],
+    ['Delete (prune)', deploy.wouldPrune ?? []],
+  ];
+  const lines = ['### Would change', ''];
+  if (deploy.wouldMigrate)
+    lines.push(`- **Migration**: Job ${code(describeRef(deploy.wouldMigrate))} would run first`);
+  for (const [label, refs] of rows) if (refs.length > 0) lines.push(`- **${label}**: ${list(refs, leftOut)}`);
+  if (lines.length === 2) lines.push('Nothing: the cluster already matches the manifests.');
+  else if (deploy.diff) lines.push('', 'The server-side diff is below.');
+  return [...lines, ''];
 }
 
 function isCancelled(result: PipelineResult): boolean {
@@ -203,7 +382,7 @@ function planCounts(changes: { change: 'create' | 'update' | 'unchanged' }[], pa
 
 // ---------------------------------------------------------------- facts
 
-function facts(result: PipelineResult): string[] {
+function facts(result: PipelineResult, context: SummaryContext): string[] {
   const deploy = result.deploy;
   const lines: string[] = [];
   const release = releaseLine(result);
@@ -213,8 +392,20 @@ function facts(result: PipelineResult): string[] {
       `- **Plan**: ${planCounts(deploy.changes, true).replace(' created', ' to create').replace(' changed', ' to change')}`,
     );
   if (result.cluster) {
-    const version = result.cluster.serverVersion ? `, Kubernetes ${result.cluster.serverVersion}` : '';
-    lines.push(`- **Cluster**: ${describeSource(result.cluster.source)}${version}`);
+    const version = result.cluster.serverVersion ? `, Kubernetes ${text(result.cluster.serverVersion)}` : '';
+    const name = context.cluster
+      ? `${code(context.cluster)}${context.region ? ` in ${text(context.region)}` : ''}, `
+      : '';
+    lines.push(`- **Cluster**: ${name}${describeSource(result.cluster.source)}${version}`);
+  }
+  if (context.environment) {
+    const url =
+      context.environmentUrl && /^https?:\/\//.test(context.environmentUrl)
+        ? context.environmentUrl
+        : undefined;
+    lines.push(
+      `- **Environment**: ${code(context.environment)}${url ? ` at <${url.replace(/[<>\s]/g, encodeURIComponent)}>` : ''}`,
+    );
   }
   if (result.render) lines.push(`- **Rendered**: ${countKinds(result.render.objects.map((o) => o.kind))}`);
   return lines.length > 0 ? [...lines, ''] : [];
@@ -226,15 +417,18 @@ function releaseLine(result: PipelineResult): string | undefined {
   const name = releaseName(result);
   const of = name ? ` of ${code(name)}` : '';
   const previous = deploy.previousRelease;
+  // What it replaces is what was live: the last good release, not the latest record (which may
+  // be a failed or rolled-back one).
+  const good = deploy.lastGood;
+  const replacing = good ? `, replacing ${releaseVersion(good)}` : '';
   if (result.result === 'dry-run')
-    return `would be v${(previous ?? 0) + 1}${of}${previous !== undefined ? `, replacing v${previous}` : ' (its first)'}`;
+    return `would be v${(previous ?? 0) + 1}${of}${good ? replacing : previous === undefined ? ' (its first)' : ' (no earlier release succeeded)'}`;
   if (deploy.unchanged) return `v${deploy.release}${of}, unchanged`;
   if (deploy.release === undefined)
     return `none recorded${previous !== undefined ? `; v${previous} is still the latest` : ''}`;
   if (result.result === 'success')
-    return `v${deploy.release}${of}${previous !== undefined ? `, replacing v${previous}` : ', the first'}`;
-  const restored = deploy.rollback?.applied ? `; v${deploy.rollback.to} restored` : '';
-  return `v${deploy.release}${of} recorded as ${result.result}${previous !== undefined ? ` (v${previous} was the latest)` : ' (the first)'}${restored}`;
+    return `v${deploy.release}${of}${good ? replacing : ', the first to succeed'}`;
+  return `v${deploy.release}${of} recorded as ${result.result}${good ? ` (${releaseVersion(good)} was live)` : ' (no earlier release succeeded)'}`;
 }
 
 function releaseName(result: PipelineResult): string | undefined {
@@ -256,23 +450,43 @@ function namespaceOf(result: PipelineResult): string | undefined {
 function images(result: PipelineResult): string[] {
   const names = Object.keys(result.images);
   if (names.length === 0) return [];
-  const lines = ['### Images', '', '| Image | Tag | Digest | |', '| --- | --- | --- | --- |'];
-  for (const name of names) {
+  // The registry host once above the table, and digests shortened: a 64-digit digest and a full
+  // ECR host in every row push the table past a normal screen. The outputs have them whole.
+  const parsed = names.map((name) => {
     const reference = result.images[name] ?? '';
     const [withTag = reference, digest] = reference.split('@');
     const colon = withTag.lastIndexOf(':');
     const tag = colon > withTag.lastIndexOf('/') ? withTag.slice(colon + 1) : '';
     const repository = colon > withTag.lastIndexOf('/') ? withTag.slice(0, colon) : withTag;
-    lines.push(
-      `| ${code(repository)} | ${tag ? code(tag) : ''} | ${digest ? code(digest) : 'none'} | ${result.built.includes(name) ? 'built and pushed' : 'reused from ECR'} |`,
-    );
+    const slash = repository.indexOf('/');
+    const host = slash > 0 && /[.:]/.test(repository.slice(0, slash)) ? repository.slice(0, slash) : '';
+    return { name, tag, digest, host, path: host ? repository.slice(slash + 1) : repository };
+  });
+  const hosts = new Set(parsed.map((image) => image.host));
+  const oneHost = hosts.size === 1 ? [...hosts][0] : undefined;
+  const dry = result.result === 'dry-run';
+  const lines = ['### Images', ''];
+  if (oneHost) lines.push(`Registry ${code(oneHost)}:`, '');
+  lines.push('| Repository | Tag | Digest | Source |', '| --- | --- | --- | --- |');
+  for (const image of parsed) {
+    const repository =
+      oneHost !== undefined ? image.path : image.host ? `${image.host}/${image.path}` : image.path;
+    const digest = image.digest
+      ? code(image.digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…'))
+      : 'none';
+    const source = result.built.includes(image.name)
+      ? dry
+        ? 'built and pushed to the registry (the cluster is unchanged)'
+        : 'built and pushed'
+      : 'reused from the registry';
+    lines.push(`| ${code(repository)} | ${image.tag ? code(image.tag) : ''} | ${digest} | ${source} |`);
   }
   return [...lines, ''];
 }
 
 // ---------------------------------------------------------------- migration
 
-function migration(deploy: DeployOutcome): string[] {
+function migration(deploy: DeployOutcome, failure: boolean): string[] {
   const m = deploy.migration;
   if (!m) return [];
   const job = code(`${m.job.namespace ? `${m.job.namespace}/` : ''}${m.job.name}`);
@@ -282,10 +496,11 @@ function migration(deploy: DeployOutcome): string[] {
   else if (m.status === 'skipped') lines.push(`✅ Job ${job} already completed for this tag: not run again.`);
   else if (m.leftRunning)
     lines.push(`⏹ Job ${job} was left running when the run was cancelled (after ${time}).`);
+  else if (failure) lines.push(`❌ Job ${job} failed after ${time}: the reason and its log are above.`);
   else lines.push(`❌ Job ${job} failed after ${time}: ${text(m.verdict ?? 'no reason given')}`);
   lines.push('');
   const failed = m.verify?.workloads.find((w) => w.state === 'failed');
-  if (failed) lines.push(...podDetails(failed));
+  if (failed) lines.push(...podDetails(failed, failure));
   return lines;
 }
 
@@ -298,9 +513,10 @@ function rollouts(result: PipelineResult, leftOut: string[]): string[] {
   const cancelled = deploy?.cancelled === true || deploy?.verify?.cancelled === true;
   const lines = ['### Rollout', '', '| Workload | Ready | Time | Verdict |', '| --- | --- | --- | --- |'];
   const order = [...workloads].sort((a, b) => rank(a) - rank(b));
+  const stoppedAtFailure = workloads.some((w) => w.state === 'failed');
   for (const w of order.slice(0, TABLE_ROWS)) {
     lines.push(
-      `| ${code(describeRef(w.ref))} | ${readiness(w)} | ${w.durationMs !== undefined ? minutesAndSeconds(w.durationMs) : ''} | ${cell(workloadVerdict(w, cancelled))} |`,
+      `| ${code(describeRef(w.ref))} | ${readiness(w)} | ${w.durationMs !== undefined ? minutesAndSeconds(w.durationMs) : ''} | ${cell(workloadVerdict(w, cancelled, stoppedAtFailure))} |`,
     );
   }
   if (order.length > TABLE_ROWS) {
@@ -308,13 +524,9 @@ function rollouts(result: PipelineResult, leftOut: string[]): string[] {
     leftOut.push(`${order.length - TABLE_ROWS} rows of the rollout table (current workloads)`);
   }
   lines.push('');
+  const failure = result.result === 'failed' || result.result === 'rolled-back';
   for (const failed of workloads.filter((w) => w.state === 'failed')) {
-    const location = result.render ? renderedObject(result.render.objects, failed.ref)?.location : undefined;
-    lines.push(
-      `**${text(describeRef(failed.ref))} failed${failed.problem ? `: ${text(failed.problem.reason)}` : ''}**${location ? ` (${code(formatLocation(location))})` : ''}`,
-      '',
-      ...podDetails(failed),
-    );
+    lines.push(`#### ${text(describeRef(failed.ref))}`, '', ...podDetails(failed, failure));
   }
   return lines;
 }
@@ -324,14 +536,18 @@ function rank(w: WorkloadResult): number {
   return w.state === 'failed' ? 0 : w.state === 'in-progress' ? 1 : 2;
 }
 
-function workloadVerdict(w: WorkloadResult, cancelled: boolean): string {
+function workloadVerdict(w: WorkloadResult, cancelled: boolean, stoppedAtFailure: boolean): string {
   if (w.state === 'current' && w.notRolledOut) return `⏸ applied, not rolled out: ${w.summary}`;
   if (w.state === 'current' && w.replacedPods?.length) {
     return `✅ rolled out (OnDelete: ${plural(w.replacedPods.length, 'old pod')} replaced)`;
   }
   if (w.state === 'current') return w.ref.kind === 'Job' ? '✅ complete' : '✅ rolled out';
-  if (w.state === 'failed') return `❌ ${w.summary}`;
-  return cancelled ? `⏹ not finished (cancelled): ${w.summary}` : `⏳ not finished: ${w.summary}`;
+  // The verdict above says it in full; the row names the reason.
+  if (w.state === 'failed') return `❌ ${w.problem?.reason ?? 'failed'}`;
+  if (cancelled) return `⏹ not finished (cancelled): ${w.summary}`;
+  return stoppedAtFailure
+    ? `not waited for (verify stopped at the first failure): ${w.summary}`
+    : `⏳ not finished: ${w.summary}`;
 }
 
 /** ready/desired from the fields when the rollout module gives them, else from its summary text. */
@@ -346,8 +562,11 @@ function readiness(w: Workload): string {
   return '—';
 }
 
-/** The failing pod: reason, container, restarts, then its events and last log lines, collapsed. */
-function podDetails(w: WorkloadResult): string[] {
+/**
+ * The failing pod: reason, container, restarts, then its events and last log lines, collapsed
+ * (the log lines are left out when the failure's cause above shows them).
+ */
+function podDetails(w: WorkloadResult, logsShown = false): string[] {
   const lines: string[] = [];
   const p = w.problem;
   if (p) {
@@ -368,7 +587,7 @@ function podDetails(w: WorkloadResult): string[] {
   lines.push('');
   const pod = p?.pod ? ` of ${p.pod}` : '';
   if (w.events?.length) lines.push(...collapsed(`Events${pod} (${w.events.length})`, w.events, 'text'));
-  if (w.logs?.length) {
+  if (w.logs?.length && !logsShown) {
     const which = w.logsFrom === 'previous' ? ', from before the last restart' : '';
     lines.push(...collapsed(`Last ${plural(w.logs.length, 'log line')}${pod}${which}`, w.logs, 'text'));
   }
@@ -420,10 +639,22 @@ function list(items: readonly (ObjectRef | string)[], leftOut: string[]): string
 
 // ---------------------------------------------------------------- diff
 
+/** A changed line of one of our per-run annotations: churn on every run, not a change. */
+const RUN_ANNOTATION_LINE = new RegExp(
+  `^[-+]\\s+(?:${RUN_ANNOTATIONS.map((key) => key.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')}):`,
+);
+
 function diff(deploy: DeployOutcome, shown: number, leftOut: string[]): string[] {
   if (deploy.diff === undefined) return [];
-  const all = deploy.diff.trimEnd() === '' ? [] : deploy.diff.trimEnd().split('\n');
+  const whole = deploy.diff.trimEnd() === '' ? [] : deploy.diff.trimEnd().split('\n');
+  const all = whole.filter((line) => !RUN_ANNOTATION_LINE.test(line));
   const lines = ['### Diff', ''];
+  if (all.length < whole.length) {
+    lines.push(
+      `_${plural(whole.length - all.length, 'line')} changing only our per-run annotations (${RUN_ANNOTATIONS.map(code).join(', ')}) left out._`,
+      '',
+    );
+  }
   if (all.length === 0)
     return [...lines, 'The cluster already matches the manifests: the diff is empty.', ''];
   const kept = all.slice(0, shown);
@@ -463,13 +694,18 @@ function timelinePhases(result: PipelineResult): TimelinePhase[] {
 export function timeline(result: PipelineResult): string[] {
   const phases = timelinePhases(result);
   if (phases.length === 0) return [];
+  const start = Math.min(...phases.map((p) => p.startedAt));
+  const end = Math.max(...phases.map((p) => p.startedAt + p.durationMs));
   const lines = [
     '### Timeline',
+    '',
+    `_Clock times in your browser's time zone; the run started at ${new Date(start).toISOString().slice(11, 19)} UTC._`,
     '',
     '```mermaid',
     'gantt',
     '  dateFormat x',
     '  axisFormat %H:%M:%S',
+    `  tickInterval ${tickInterval(end - start)}`,
     '  todayMarker off',
   ];
   let section: string | undefined;
@@ -488,6 +724,24 @@ export function timeline(result: PipelineResult): string[] {
     );
   });
   return [...lines, '```', ''];
+}
+
+/** An axis step giving about 4 to 10 ticks, so a short run does not repeat its labels. */
+function tickInterval(durationMs: number): string {
+  const steps: [number, string][] = [
+    [1_000, '1second'],
+    [2_000, '2second'],
+    [5_000, '5second'],
+    [10_000, '10second'],
+    [15_000, '15second'],
+    [30_000, '30second'],
+    [60_000, '1minute'],
+    [120_000, '2minute'],
+    [300_000, '5minute'],
+    [600_000, '10minute'],
+    [1_800_000, '30minute'],
+  ];
+  return (steps.find(([ms]) => durationMs / ms <= 10) ?? [0, '1hour'])[1];
 }
 
 /** Task names end at ':' and comments start at '#' or '%%'; ';' ends a statement. */
