@@ -115,6 +115,8 @@ describe('verify: one problem in many workloads', () => {
       },
     );
     expect(result.ok).toBe(false);
+    // Ready of desired from the workload's status: the summary's table shows 0/1, not a dash.
+    expect(result.workloads.find((w) => w.ref.name === 'api')).toMatchObject({ ready: 0, desired: 1 });
     expect(result.verdict).toMatch(
       /^Deployment shop\/api: pod api-7d9c-x container app cannot pull its image: r\.io\/app:gone: not found\. 2 more workload\(s\) show the same image pull error too: Deployment shop\/web, Deployment shop\/worker\.$/,
     );
@@ -124,15 +126,15 @@ describe('verify: one problem in many workloads', () => {
 describe('verify: a pod watch that broke', () => {
   it('does not call a workload done on pods it can no longer see, and fails it on the crash loop once they are listed again', async () => {
     const { deployment, replicaSet, pod } = brokenDeployment('api');
-    const longAgo = new Date(Date.now() - 60_000).toISOString();
-    // What the pod cache holds when the pod watch breaks: the new pod running for a minute, Ready.
+    const justNow = new Date(Date.now() - 200).toISOString();
+    // What the pod cache holds when the pod watch breaks: the new pod running a moment, Ready.
     const seenRunning = {
       ...pod,
       status: {
         phase: 'Running',
         conditions: [{ type: 'Ready', status: 'True' }],
         containerStatuses: [
-          { name: 'app', ready: true, restartCount: 0, state: { running: { startedAt: longAgo } } },
+          { name: 'app', ready: true, restartCount: 0, state: { running: { startedAt: justNow } } },
         ],
       },
     };
@@ -197,7 +199,7 @@ describe('verify: a pod watch that broke', () => {
       {
         api,
         logger,
-        policy: rolloutPolicy(2),
+        policy: rolloutPolicy(2, 1_000), // by the wall clock the pod runs past 1 s during the outage below
         timeoutMs: 30_000,
         signal: new AbortController().signal,
         since: Date.now() - 1000,
@@ -217,7 +219,7 @@ describe('verify: a pod watch that broke', () => {
       type: 'MODIFIED',
       object: { ...available, metadata: { ...(deployment.metadata as Json), resourceVersion: '2' } },
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     let settled = false;
     void verifying.then(() => {
       settled = true;

@@ -107,6 +107,8 @@ export const crashLooping: WorkloadResult = {
   state: 'failed',
   summary: `Deployment ${NS}/api pod api-7d9c-xk2 container api is crash-looping (restarted 4 times, last exit code 1)`,
   durationMs: 18_400,
+  ready: 0,
+  desired: 3,
   problem: {
     pod: 'api-7d9c-xk2',
     container: 'api',

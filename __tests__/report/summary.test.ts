@@ -280,7 +280,7 @@ describe('runSummary and failureAnnotation: a failed rollout, rolled back', () =
 
   it('puts the failing workload first in the table, with its reason', () => {
     const rows = summary.split('\n').filter((line) => line.startsWith('| `Deployment'));
-    expect(rows[0]).toBe('| `Deployment upload-staging/api` | — | 18.4 s | ❌ CrashLoopBackOff |');
+    expect(rows[0]).toBe('| `Deployment upload-staging/api` | 0/3 | 18.4 s | ❌ CrashLoopBackOff |');
     expect(rows[1]).toBe('| `Deployment upload-staging/worker` | 2/2 | 9.0 s | ✅ rolled out |');
   });
 

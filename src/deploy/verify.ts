@@ -3,7 +3,15 @@ import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { asSentence } from '../verdict.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
-import { controllerUid, describeRef, metadataOf, namespaceOf, type ObjectRef, uidOf } from './objects.js';
+import {
+  controllerUid,
+  describeRef,
+  type Json,
+  metadataOf,
+  namespaceOf,
+  type ObjectRef,
+  uidOf,
+} from './objects.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
 import { nextPodToReplace, replacesPods } from './rollout/on-delete.js';
@@ -37,6 +45,9 @@ export interface WorkloadResult {
    * an OnDelete workload annotated replace-pods "false".
    */
   notRolledOut?: boolean;
+  /** Ready pods of the desired count, from the workload's status when last seen (not for Jobs). */
+  ready?: number;
+  desired?: number;
   /** (OnDelete StatefulSet or DaemonSet) the old pods verify deleted so that the new revision runs. */
   replacedPods?: string[];
 }
@@ -186,6 +197,8 @@ export async function verifyRollout(
         result.summary = 'not found yet';
         continue;
       }
+      // The settle window counts to when the pods are known, not to now: after the pod watch
+      // broke, a pod seen running is known to have run only until then (it may have crashed since).
       const status: RolloutStatus = rolloutStatus(
         snapshot,
         policy,
@@ -193,7 +206,7 @@ export async function verifyRollout(
           present.add(problem.key);
           return tracker.isFatal(problem);
         },
-        now(),
+        cache.syncedAt('Pod', namespaceOf(result.ref), now()),
       );
       if (result.ref.kind === 'StatefulSet') {
         const revision = isRecord(snapshot.workload.status)
@@ -202,11 +215,8 @@ export async function verifyRollout(
         if (typeof revision === 'string') updateRevisions.set(describeRef(result.ref), revision);
       }
       result.summary = status.summary;
-      const stale = status.state === 'current' ? cache.stale(namespaceOf(result.ref)) : [];
-      if (stale.length > 0) {
-        // What we saw says done, but some of it may be out of date: wait for a fresh list.
-        result.summary = `waiting for the API server: the watch of ${stale.join(', ')} failed and is being retried`;
-      } else if (status.state === 'current') {
+      Object.assign(result, readiness(snapshot.workload));
+      if (status.state === 'current') {
         result.state = 'current';
         if (status.notRolledOut) result.notRolledOut = true;
         result.durationMs = now() - started;
@@ -310,6 +320,25 @@ export async function verifyRollout(
     signal.removeEventListener('abort', onAbort);
     stop.abort();
     await cache.stopped();
+  }
+}
+
+/** Ready of desired, as the workload's status counts them: "0/3" for a crash-looping Deployment. */
+function readiness(workload: Json): { ready?: number; desired?: number } {
+  const status = isRecord(workload.status) ? workload.status : {};
+  const spec = isRecord(workload.spec) ? workload.spec : {};
+  const count = (value: unknown) => (typeof value === 'number' ? value : 0);
+  switch (workload.kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+      return {
+        ready: count(status.readyReplicas),
+        desired: typeof spec.replicas === 'number' ? spec.replicas : 1,
+      };
+    case 'DaemonSet':
+      return { ready: count(status.numberReady), desired: count(status.desiredNumberScheduled) };
+    default:
+      return {};
   }
 }
 

@@ -23,8 +23,8 @@ const UNREACHABLE_BUDGET_MS = 30_000;
 export class ObjectCache {
   private readonly stores = new Map<string, Map<string, Json>>();
   private readonly loops: Promise<void>[] = [];
-  /** The specs whose watch failed and whose store has not been listed again since: stale. */
-  private readonly broken = new Set<string>();
+  /** Per spec whose watch failed and whose store has not been listed again since: when it failed. */
+  private readonly brokenSince = new Map<string, number>();
   failure: Error | undefined;
 
   constructor(
@@ -57,14 +57,17 @@ export class ObjectCache {
   }
 
   /**
-   * The kinds in `namespace` whose copy may be out of date: their watch failed and no list has
-   * succeeded since. What was seen before the failure is kept (a blip is no verdict), but a
-   * decision that everything is fine must not rest on it.
+   * Until when the copy of `kind` in `namespace` is known to be complete: now while its watch
+   * runs, else the moment its watch failed (what was seen before is kept, since a blip is no
+   * verdict, but it says nothing of what happened since) until a list succeeds again.
    */
-  stale(namespace: string): string[] {
-    return this.specs
-      .filter((spec) => spec.namespace === namespace && this.broken.has(storeKey(spec)))
-      .map((spec) => spec.kind);
+  syncedAt(kind: string, namespace: string, now: number): number {
+    let synced = now;
+    for (const spec of this.specs) {
+      if (spec.kind !== kind || spec.namespace !== namespace) continue;
+      synced = Math.min(synced, this.brokenSince.get(storeKey(spec)) ?? now);
+    }
+    return synced;
   }
 
   /** The first list, retried like a watch within the unreachable budget: a blip is no verdict. */
@@ -94,7 +97,7 @@ export class ObjectCache {
       if (uid !== undefined) store.set(uid, { kind: spec.kind, ...item });
     }
     this.stores.set(storeKey(spec), store);
-    this.broken.delete(storeKey(spec));
+    this.brokenSince.delete(storeKey(spec));
     return resourceVersion;
   }
 
@@ -144,7 +147,7 @@ export class ObjectCache {
         failingSince = undefined;
       } catch (error) {
         if (signal.aborted) break;
-        this.broken.add(storeKey(spec));
+        if (!this.brokenSince.has(storeKey(spec))) this.brokenSince.set(storeKey(spec), Date.now());
         failingSince ??= Date.now();
         attempt++;
         const why = error instanceof ApiError ? `${error.status} ${error.message}` : (error as Error).message;

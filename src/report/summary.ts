@@ -45,8 +45,6 @@ export interface SummaryContext {
   commit?: string;
 }
 
-/** A workload's result, with the counts the rollout module may carry (parsed from `summary` otherwise). */
-type Workload = WorkloadResult & { ready?: number; desired?: number };
 type Outcome = PhaseTiming['outcome'];
 
 interface TimelinePhase {
@@ -508,7 +506,7 @@ function migration(deploy: DeployOutcome, failure: boolean): string[] {
 
 function rollouts(result: PipelineResult, leftOut: string[]): string[] {
   const deploy = result.deploy;
-  const workloads = (deploy?.verify?.workloads ?? []) as Workload[];
+  const workloads = deploy?.verify?.workloads ?? [];
   if (workloads.length === 0) return [];
   const cancelled = deploy?.cancelled === true || deploy?.verify?.cancelled === true;
   const lines = ['### Rollout', '', '| Workload | Ready | Time | Verdict |', '| --- | --- | --- | --- |'];
@@ -551,7 +549,7 @@ function workloadVerdict(w: WorkloadResult, cancelled: boolean, stoppedAtFailure
 }
 
 /** ready/desired from the fields when the rollout module gives them, else from its summary text. */
-function readiness(w: Workload): string {
+function readiness(w: WorkloadResult): string {
   if (w.ready !== undefined && w.desired !== undefined) return `${w.ready}/${w.desired}`;
   const counted = /(\d+)\/(\d+) (?:ready|available)/.exec(w.summary);
   if (counted) return `${counted[1]}/${counted[2]}`;
