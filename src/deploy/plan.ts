@@ -34,6 +34,8 @@ export interface PlannedObject {
   /** The live object before this run; undefined when it does not exist. */
   live?: Json;
   change: Change;
+  /** The object as the plan's dry run says applying it leaves it; undefined before that dry run. */
+  after?: Json;
   /**
    * In a Namespace, or of a CRD, that this set creates: the server cannot dry-run it before
    * that exists, so it is dry-run right after the definitions are applied, before it is applied.
@@ -231,6 +233,7 @@ export async function dryRun(
   const byKey = new Map(results.map((object) => [keyOf(refOf(object)), object]));
   for (const planned of objects) {
     const after = byKey.get(planned.key);
+    planned.after = after;
     if (planned.live === undefined) planned.change = 'create';
     else if (after !== undefined && canonical(comparable(after)) === canonical(comparable(planned.live)))
       planned.change = 'unchanged';
