@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { auditMark, deployYaml, kubectlRun, mutationsAfter, useSandbox } from './support.js';
+import { auditMark, deployYaml, kubectlRun, mutationsAfter, requestsAfter, useSandbox } from './support.js';
 
 const ctx = useSandbox('pod-security/app');
 
@@ -140,4 +140,96 @@ describe('Pod Security in the plan', () => {
       /Pod Security: 1 pod template\(s\) dry-run as pods in 1 namespace\(s\)/,
     );
   }, 90_000);
+
+  it('names every refused workload at its own line, a CronJob included, and dry-runs identical pod templates once', async () => {
+    const ns = 'psa-many';
+    await existingNamespace(ns, { 'pod-security.kubernetes.io/enforce': 'baseline' });
+    const template = (indent: string) =>
+      [
+        'metadata: {labels: {app: web}}',
+        'spec:',
+        '  containers:',
+        `    - {name: web, image: "${ctx.image}", securityContext: {privileged: true}}`,
+      ]
+        .map((line) => indent + line)
+        .join('\n');
+    const deployment = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+${template('    ')}
+`;
+    const yaml = [
+      deployment('web'),
+      deployment('web-copy'),
+      `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: ${ns}}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          hostNetwork: true
+          containers: [{name: task, image: "${ctx.image}"}]
+`,
+      `apiVersion: v1
+kind: Pod
+metadata: {name: fine, namespace: ${ns}}
+spec:
+  containers: [{name: app, image: "${ctx.image}"}]
+`,
+    ].join('---\n');
+    const lineOf = (text: string) => yaml.split('\n').indexOf(text) + 1;
+    const webLine = lineOf(`metadata: {name: web, namespace: ${ns}}`) - 2;
+    const copyLine = lineOf(`metadata: {name: web-copy, namespace: ${ns}}`) - 2;
+    const cronLine = lineOf(`metadata: {name: nightly, namespace: ${ns}}`) - 2;
+    const mark = await auditMark(ctx.sandbox);
+    const run = await deployYaml(ctx.sandbox, yaml, { releaseName: 'many' });
+
+    expect(run.outcome.result).toBe('failed');
+    const privileged = 'privileged (container "web" must not set securityContext.privileged=true)';
+    expect(run.outcome.verdict).toBe(
+      [
+        '3 workloads would have their pods refused by Pod Security:',
+        `  test.yaml:${webLine}: Deployment ${ns}/web would have every pod refused: namespace ${ns} enforces Pod Security "baseline:latest", which its pod template breaks: ${privileged}; expected a pod template that meets the baseline level (https://kubernetes.io/docs/concepts/security/pod-security-standards/), or a namespace that enforces a lower one.`,
+        `  test.yaml:${copyLine}: Deployment ${ns}/web-copy would have every pod refused: namespace ${ns} enforces Pod Security "baseline:latest", which its pod template breaks: ${privileged}; expected a pod template that meets the baseline level (https://kubernetes.io/docs/concepts/security/pod-security-standards/), or a namespace that enforces a lower one.`,
+        `  test.yaml:${cronLine}: CronJob ${ns}/nightly would have every pod refused: namespace ${ns} enforces Pod Security "baseline:latest", which its pod template breaks: host namespaces (hostNetwork=true); expected a pod template that meets the baseline level (https://kubernetes.io/docs/concepts/security/pod-security-standards/), or a namespace that enforces a lower one. Nothing was changed in the cluster.`,
+      ].join('\n'),
+    );
+    expect(run.outcome.failedAt).toEqual({ source: 'test.yaml', line: webLine });
+    const podDryRuns = (await requestsAfter(ctx.sandbox, mark)).filter(
+      (entry) => entry.method === 'POST' && entry.path === `/api/v1/namespaces/${ns}/pods` && entry.dryRun,
+    );
+    expect(podDryRuns).toHaveLength(3);
+    expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
+  }, 90_000);
+
+  it('does not hold a workload this run leaves unchanged to a level raised after it was deployed, and does hold it once it changes', async () => {
+    const ns = 'psa-raised';
+    const first = await deployYaml(ctx.sandbox, manifests(ns, {}, { hardened: false }), {
+      releaseName: 'web',
+    });
+    expect(first.outcome.result).toBe('success');
+    await kubectlRun(ctx.sandbox, [
+      'label',
+      'namespace',
+      ns,
+      'pod-security.kubernetes.io/enforce=restricted',
+    ]);
+    const labels = { 'pod-security.kubernetes.io/enforce': 'restricted' };
+
+    const configOnly = manifests(ns, labels, { hardened: false }).replace('value: one', 'value: two');
+    const second = await deployYaml(ctx.sandbox, configOnly, { releaseName: 'web' });
+    expect(second.outcome.result).toBe('success');
+
+    const newTemplate = configOnly.replace('labels: {app: web}\n', 'labels: {app: web, tier: front}\n');
+    const third = await deployYaml(ctx.sandbox, newTemplate, { releaseName: 'web' });
+    expect(third.outcome.result).toBe('failed');
+    expect(third.outcome.verdict).toContain(`Deployment ${ns}/web would have every pod refused`);
+  }, 120_000);
 });

@@ -52,10 +52,10 @@ interface TemplateResult {
 }
 
 /**
- * The set's pod templates in namespaces whose Pod Security labels the server knows now, and the
- * namespaces it does not: those the set creates or whose Pod Security labels it changes. A dry
- * run there would be judged by the old labels, so their templates are checked once the set's
- * Namespaces are applied (`checkPodSecurity` again, before anything else is applied).
+ * The pod templates this run changes in namespaces whose Pod Security labels the server knows
+ * now, and those in namespaces it does not: the ones the set creates or whose Pod Security labels
+ * it changes. A dry run there would be judged by the old labels, so their templates are checked
+ * once the set's Namespaces are applied (`checkPodSecurity` again, before anything else is).
  */
 export function podSecurityChecks(
   objects: readonly PlannedObject[],
@@ -70,7 +70,9 @@ export function podSecurityChecks(
     if (!live || canonical(podSecurityLabels(after)) !== canonical(podSecurityLabels(live)))
       changing.add(o.ref.name);
   }
-  const now = templated.filter((o) => !changing.has(o.ref.namespace ?? ''));
+  // A workload this run leaves unchanged gets no new pods from it; in a namespace whose labels
+  // the set changes, every template is judged by the new labels.
+  const now = templated.filter((o) => !changing.has(o.ref.namespace ?? '') && o.change !== 'unchanged');
   const later = templated.filter((o) => changing.has(o.ref.namespace ?? ''));
   const laterNamespaces = [...new Set(later.map((o) => o.ref.namespace ?? ''))].sort();
   return { now, later, laterNamespaces };
