@@ -240,13 +240,16 @@ class DeployRun {
   private async checkPodSecurityNow(plan: Plan, cluster: KubeApi): Promise<PlannedObject[]> {
     const all = [...plan.objects, ...(plan.migration ? [plan.migration] : [])];
     const namespaces = all.flatMap((o) => (o.ref.namespace === undefined ? [] : [o.ref.namespace]));
-    const live = await readNamespaces(namespaces, cluster);
+    const live = await readNamespaces(namespaces, cluster, this.deps.logger);
     const { now, later, laterNamespaces } = podSecurityChecks(all, live);
     const labels = new Map([...live].map(([name, namespace]) => [name, podSecurityLabels(namespace)]));
     await checkPodSecurity(now, labels, cluster, this.deps.logger);
     if (later.length > 0) {
+      const when = this.settings.dryRun
+        ? 'a dry run applies nothing, so they are not checked'
+        : 'they are dry-run as pods right after the Namespaces are applied, before anything else is';
       this.deps.logger.info(
-        `This set creates Namespace(s) ${laterNamespaces.join(', ')} or changes their Pod Security labels; the server can judge pod templates by those labels only once they are applied, so ${later.length} pod template(s) there are dry-run as pods right after the Namespaces are applied, before anything else is.`,
+        `This set creates Namespace(s) ${laterNamespaces.join(', ')} or changes their Pod Security labels; the server can judge the ${later.length} pod template(s) there by those labels only once they are applied: ${when}.`,
       );
     }
     return later;
@@ -329,6 +332,7 @@ class DeployRun {
         const live = await readNamespaces(
           later.flatMap((o) => (o.ref.namespace === undefined ? [] : [o.ref.namespace])),
           cluster,
+          this.deps.logger,
         );
         const labels = new Map([...live].map(([name, namespace]) => [name, podSecurityLabels(namespace)]));
         await checkPodSecurity(later, labels, cluster, this.deps.logger);

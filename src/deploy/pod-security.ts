@@ -96,10 +96,22 @@ function templateOf(planned: PlannedObject): { metadata: Json; spec: Json } | un
 }
 
 /** The live Namespaces of these names (those that do not exist are left out), read in parallel. */
-export async function readNamespaces(names: Iterable<string>, api: KubeApi): Promise<Map<string, Json>> {
+export async function readNamespaces(
+  names: Iterable<string>,
+  api: KubeApi,
+  logger: Logger,
+): Promise<Map<string, Json>> {
   const unique = [...new Set(names)];
   const found = await Promise.all(
-    unique.map((name) => api.get(`/api/v1/namespaces/${encodeURIComponent(name)}`)),
+    unique.map((name) =>
+      api.get(`/api/v1/namespaces/${encodeURIComponent(name)}`).catch((error: unknown) => {
+        if (!(error instanceof ApiError) || error.status !== 403) throw error;
+        logger.warning(
+          `Pod Security could not be checked in namespace ${name}: the deploy role may not read the Namespace (${error.message}); expected \`get\` on namespaces (README, Kubernetes RBAC for the deploy role).`,
+        );
+        return undefined;
+      }),
+    ),
   );
   return new Map(unique.flatMap((name, i) => (found[i] ? [[name, found[i] as Json]] : [])));
 }
@@ -136,7 +148,18 @@ export async function checkPodSecurity(
     refusal === undefined ? [] : check.owners.map((owner) => ({ owner, refusal })),
   );
   const others = refused.filter((r) => !isPodSecurity(r.refusal));
+  const unauthorised = new Set<string>();
   for (const { owner, refusal } of others) {
+    if (/cannot create resource "pods"/.test(refusal)) {
+      const namespace = owner.ref.namespace ?? '';
+      if (!unauthorised.has(namespace)) {
+        logger.warning(
+          `Pod Security could not be checked in namespace ${namespace}: the deploy role may not create pods there, and a dry-run pod is authorised as a real one (${refusal}); expected \`create\` on pods in its Role (README, Kubernetes RBAC for the deploy role).`,
+        );
+      }
+      unauthorised.add(namespace);
+      continue;
+    }
     // Not Pod Security (a quota, a webhook): the rollout would meet it too, but the plan leaves
     // those to the checks that own them.
     logger.warning(
