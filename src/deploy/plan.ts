@@ -213,9 +213,14 @@ export async function dryRun(
   logger: Logger,
 ): Promise<void> {
   if (objects.length === 0) return;
-  const { objects: results, errors } = await kubectl.apply(toYaml(objects.map((o) => o.object)), {
+  const {
+    objects: results,
+    errors,
+    warnings,
+  } = await kubectl.apply(toYaml(objects.map((o) => o.object)), {
     dryRun: true,
   });
+  warnOf(warnings, objects, logger);
   if (errors.length > 0) {
     const missing = missingNamespace(errors, objects);
     if (missing) throw missing;
@@ -244,6 +249,23 @@ export async function dryRun(
   logger.info(
     `Server-side dry run of ${objects.length} object(s) passed: ${counts.create} to create, ${counts.update} to change, ${counts.unchanged} unchanged.`,
   );
+}
+
+/**
+ * The dry run's warnings (deprecated APIs, admission's) as workflow warnings, at the manifest
+ * line of the object a warning names where it names one (kubectl does not say which object a
+ * warning came with). Pod Security's `would violate PodSecurity` is left out: the dry-run pods
+ * of pod-security.ts report it for each workload at its line.
+ */
+function warnOf(warnings: readonly string[], objects: readonly PlannedObject[], logger: Logger): void {
+  for (const warning of warnings) {
+    if (warning.startsWith('would violate PodSecurity')) continue;
+    const object =
+      objectNamedIn(warning, objects) ??
+      objects.find((o) => warning.includes(`${o.ref.apiVersion} ${o.ref.kind}`));
+    const where = object ? `${formatLocation(object.location)}: ${describeRef(object.ref)}: ` : '';
+    logger.warning(`${where}the server-side dry run warned: ${warning}`, object?.location);
+  }
 }
 
 /**
