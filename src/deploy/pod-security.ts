@@ -17,7 +17,11 @@ import { PlanError, type PlannedObject } from './plan.js';
 
 const POD_SECURITY_LABEL = /^pod-security\.kubernetes\.io\/(enforce|warn|audit)(-version)?$/;
 
-/** The kinds whose pods Pod Security admission checks, and where their pod template is. */
+/**
+ * The kinds whose pods Pod Security admission checks, and where their pod template is. A bare
+ * Pod's `enforce` refusal comes from the set's own dry run already (admission checks pods there);
+ * its dry-run pod is for the `warn` level's warning at its line.
+ */
 const TEMPLATES: Record<string, (object: Json) => unknown> = {
   'v1/Pod': (object) => object,
   'v1/ReplicationController': (object) => spec(object).template,
