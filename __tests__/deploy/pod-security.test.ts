@@ -123,6 +123,24 @@ describe('Pod Security in the plan', () => {
     );
   }, 90_000);
 
+  it('warns at the Deployment line in a namespace the set creates with a warn label, once that exists, and deploys', async () => {
+    const ns = 'psa-new-warned';
+    const yaml = manifests(
+      ns,
+      { 'pod-security.kubernetes.io/warn': 'baseline' },
+      { hardened: false },
+    ).replace(
+      `image: ${ctx.image}`,
+      `image: ${ctx.image}\n          ports: [{containerPort: 8080, hostPort: 8080}]`,
+    );
+    const run = await deployYaml(ctx.sandbox, yaml, { releaseName: 'web' });
+
+    expect(run.outcome.result).toBe('success');
+    expect(run.log.filter((line) => line.startsWith('warning:'))).toEqual([
+      `warning: test.yaml:${deploymentLine(yaml)}: Deployment ${ns}/web: the cluster warns about its pods: would violate PodSecurity "baseline:latest": hostPort (container "web" uses hostPort 8080).`,
+    ]);
+  }, 90_000);
+
   it('passes a Deployment that meets the restricted level its namespace enforces and warns about, without a warning', async () => {
     const ns = 'psa-compliant';
     const labels = {
