@@ -1,7 +1,10 @@
+import type { SourceLocation } from './manifests/errors.js';
+
 /** Where the pipeline reports progress. The action maps it to @actions/core, the CLI to stderr. */
 export interface Logger {
   info(message: string): void;
-  warning(message: string): void;
+  /** `at`: the manifest line the warning is about (the message says it too; the action annotates it). */
+  warning(message: string, at?: SourceLocation): void;
   debug(message: string): void;
   /** Registers a value that must never be printed; implementations mask it from then on. */
   setSecret(value: string): void;

@@ -15,7 +15,7 @@ function kubectlAnswering(answers: { exitCode: number; stderr: string }[]) {
 describe('kubectl calls that meet transient API errors', () => {
   it('runs a server-side apply again after a 500, saying so, and returns the clean result', async () => {
     const { kubectl, runner, logger } = kubectlAnswering([{ exitCode: 1, stderr: INTERNAL }]);
-    expect(await kubectl.apply('kind: ConfigMap')).toEqual({ objects: [], errors: [] });
+    expect(await kubectl.apply('kind: ConfigMap')).toEqual({ objects: [], errors: [], warnings: [] });
     expect(runner.calls('kubectl')).toHaveLength(2);
     expect(logger.messages().filter((m) => !m.startsWith('debug:'))).toEqual([
       `kubectl apply met a transient API error (${INTERNAL}); retry 1 of 3 in 0.001 s.`,

@@ -172,6 +172,11 @@ export async function auditMark(sandbox: RunningSandbox): Promise<number> {
   return entries.at(-1)?.seq ?? 0;
 }
 
+/** Every API request after `mark`, reads and dry runs included. */
+export async function requestsAfter(sandbox: RunningSandbox, mark: number): Promise<AuditEntry[]> {
+  return (await admin(sandbox, `/audit?since=${mark}`)) as AuditEntry[];
+}
+
 /**
  * Mutating API requests (not dry runs, answered 2xx) made after `mark`, the release lock's apart:
  * taking and clearing the lock (a Lease) changes nothing that is deployed. `lockWritesAfter`

@@ -17,6 +17,8 @@ export interface AuditEntry {
   changed: boolean;
   /** POST/PUT/PATCH/DELETE that was not a dry run and was answered with a 2xx. */
   mutating: boolean;
+  /** Admission's audit annotations, when it added any (Pod Security's `audit` level). */
+  annotations?: Record<string, string>;
 }
 
 export class AuditLog {

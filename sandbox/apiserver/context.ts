@@ -11,6 +11,8 @@ export interface AuditNotes {
   dryRun?: boolean;
   /** Whether the store changed (a no-op update or a dry run does not). */
   changed?: boolean;
+  /** Admission's audit annotations (`pod-security.kubernetes.io/audit-violations`). */
+  annotations?: Record<string, string>;
 }
 
 export interface RequestContext {

@@ -183,6 +183,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         contentType: req.headers['content-type'],
         dryRun: auditNotes.dryRun ?? isDryRun(url.searchParams),
         changed: auditNotes.changed ?? false,
+        ...(auditNotes.annotations ? { annotations: auditNotes.annotations } : {}),
       });
     });
     const fail = (error: unknown) => {

@@ -1,7 +1,7 @@
 /** POST, PUT, PATCH (all four types) and DELETE on resources and their status/scale subresources. */
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../kube/contract.js';
-import { admitPod } from './admission/index.js';
+import { admissionNotes, admitPod } from './admission/index.js';
 import {
   fieldManagerOf,
   isDryRun,
@@ -191,14 +191,24 @@ function store(
   if (!before) {
     requireNamespace(ctx, after);
     const admitted = ctx.type.group === '' && ctx.type.kind === 'Pod' ? admitPod(ctx.store, after) : after;
+    if (ctx.subresource === undefined) noteAdmission(ctx, admitted, 'create');
     const created = ctx.store.create(admitted, { dryRun });
     ctx.auditNotes.changed = !dryRun;
     return created;
   }
+  if (ctx.subresource === undefined) noteAdmission(ctx, after, 'update');
   after.metadata.resourceVersion ||= before.metadata.resourceVersion;
   const updated = ctx.store.update(after, { dryRun });
   ctx.auditNotes.changed = !dryRun && updated.metadata.resourceVersion !== before.metadata.resourceVersion;
   return updated;
+}
+
+/** Admission's warnings and audit annotations for a write it allowed (see admissionNotes). */
+function noteAdmission(ctx: RequestContext, object: KubeObject, operation: 'create' | 'update'): void {
+  const notes = admissionNotes(ctx.store, ctx.type.group, ctx.type.kind, object, operation);
+  ctx.warnings.push(...notes.warnings);
+  if (Object.keys(notes.annotations).length > 0)
+    ctx.auditNotes.annotations = { ...ctx.auditNotes.annotations, ...notes.annotations };
 }
 
 export async function create(ctx: RequestContext): Promise<Outcome> {

@@ -21,6 +21,7 @@ import {
   planDeploy,
   producedByOperators,
 } from './plan.js';
+import { checkPodSecurity, podSecurityChecks, podSecurityLabels, readNamespaces } from './pod-security.js';
 import { prune } from './prune.js';
 import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
@@ -83,6 +84,8 @@ interface PlannedRelease {
   lastGood?: ReleaseRecord;
   version: number;
   identities: Identities;
+  /** Pod templates in Namespaces this set creates or relabels: checked once those are applied. */
+  podSecurityLater: PlannedObject[];
 }
 
 /** One run of `deploy`: its steps, each a method, over the state they share. */
@@ -222,10 +225,34 @@ class DeployRun {
       kubectl,
       logger,
     );
+    const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
     const version = (latest?.version ?? 0) + 1;
     // The record must fit in a Secret: find out now, not after the cluster changed.
     encodeRecord(recordOf(settings, plan, version, 'success', this.startedAt, this.now(), lastGood?.version));
-    return { plan, store, history, latest, lastGood, version, identities };
+    return { plan, store, history, latest, lastGood, version, identities, podSecurityLater };
+  }
+
+  /**
+   * Pod Security of every pod template, by the cluster's own evaluation (pod-security.ts), in
+   * namespaces whose labels the server has now; answers the templates in Namespaces that this
+   * set creates or relabels, which can be judged only once those are applied.
+   */
+  private async checkPodSecurityNow(plan: Plan, cluster: KubeApi): Promise<PlannedObject[]> {
+    const all = [...plan.objects, ...(plan.migration ? [plan.migration] : [])];
+    const namespaces = all.flatMap((o) => (o.ref.namespace === undefined ? [] : [o.ref.namespace]));
+    const live = await readNamespaces(namespaces, cluster, this.deps.logger);
+    const { now, later, laterNamespaces } = podSecurityChecks(all, live);
+    const labels = new Map([...live].map(([name, namespace]) => [name, podSecurityLabels(namespace)]));
+    await checkPodSecurity(now, labels, cluster, this.deps.logger);
+    if (later.length > 0) {
+      const when = this.settings.dryRun
+        ? 'a dry run applies nothing, so they are not checked'
+        : 'they are dry-run as pods right after the Namespaces are applied, before anything else is';
+      this.deps.logger.info(
+        `This set creates Namespace(s) ${laterNamespaces.join(', ')} or changes their Pod Security labels; the server can judge the ${later.length} pod template(s) there by those labels only once they are applied: ${when}.`,
+      );
+    }
+    return later;
   }
 
   /** What the rest of the run and the reports take from the plan; the Secret values masked from here on. */
@@ -283,6 +310,7 @@ class DeployRun {
       return await this.verify(planned, cluster);
     } catch (error) {
       if (this.outcome.nothingChanged) throw error;
+      this.outcome.failedAt = locationOf(error);
       return (error as Error).message;
     }
   }
@@ -301,6 +329,16 @@ class DeployRun {
       );
       const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
       await dryRun(deferred, this.deps.kubectl, this.deps.logger);
+      const later = planned.podSecurityLater;
+      if (later.length > 0) {
+        const live = await readNamespaces(
+          later.flatMap((o) => (o.ref.namespace === undefined ? [] : [o.ref.namespace])),
+          cluster,
+          this.deps.logger,
+        );
+        const labels = new Map([...live].map(([name, namespace]) => [name, podSecurityLabels(namespace)]));
+        await checkPodSecurity(later, labels, cluster, this.deps.logger);
+      }
     });
   }
 
@@ -432,7 +470,8 @@ class DeployRun {
   private async fail(planned: PlannedRelease, failure: string, cluster: KubeApi): Promise<DeployOutcome> {
     const { settings, deps, outcome } = this;
     deps.logger.info(`Deploy failed: ${failure}`);
-    outcome.failedAt = blame(planned.plan, outcome);
+    // A refusal after the definitions were applied (a Pod Security check deferred until then) carries its own line.
+    outcome.failedAt = blame(planned.plan, outcome) ?? outcome.failedAt;
     logFailureDetails(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, deps.logger);
     outcome.verdict = failure;
     outcome.cancelled = deps.signal.aborted;

@@ -130,6 +130,8 @@ export class KubeApi {
       contentType?: string;
       /** Safe to repeat after a 5xx or a lost answer (a delete with a uid precondition): retried like a GET. */
       idempotent?: boolean;
+      /** Receives the texts of the answer's `Warning: 299` headers (admission's, deprecations). */
+      warnings?: string[];
     } = {},
   ): Promise<Json> {
     const retries = options.retries ?? 4;
@@ -142,6 +144,7 @@ export class KubeApi {
           options.body,
           options.timeoutMs ?? 30_000,
           options.contentType ?? 'application/json',
+          options.warnings,
         );
       } catch (error) {
         const status = error instanceof ApiError ? error.status : undefined;
@@ -311,6 +314,7 @@ export class KubeApi {
     body: unknown,
     timeoutMs: number,
     contentType: string,
+    warnings: string[] | undefined,
   ): Promise<Json> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -332,6 +336,7 @@ export class KubeApi {
         (response) => {
           readBody(response).then((text) => {
             const status = response.statusCode ?? 0;
+            warnings?.push(...warningTexts(response.headers.warning));
             if (status >= 300) {
               reject(apiError(status, text));
               return;
@@ -359,6 +364,19 @@ export class KubeApi {
       request.end(payload);
     });
   }
+}
+
+/**
+ * The texts of `Warning` headers (RFC 7234: `299 - "text"`, several joined by commas, quotes and
+ * backslashes escaped), as client-go's ParseWarningHeaders reads them; only code 299, as kubectl.
+ */
+export function warningTexts(header: string | string[] | undefined): string[] {
+  const joined = Array.isArray(header) ? header.join(', ') : (header ?? '');
+  const texts: string[] = [];
+  for (const match of joined.matchAll(/(\d{3}) \S+ "((?:[^"\\]|\\.)*)"/g)) {
+    if (match[1] === '299') texts.push((match[2] ?? '').replace(/\\(.)/g, '$1'));
+  }
+  return texts;
 }
 
 function withQuery(requestPath: string, query: Record<string, string>): string {

@@ -114,7 +114,7 @@ export class Kubectl {
   async apply(
     yaml: string,
     options: { dryRun?: boolean; fieldManager?: string; force?: boolean; validate?: boolean } = {},
-  ): Promise<{ objects: Json[]; errors: string[] }> {
+  ): Promise<{ objects: Json[]; errors: string[]; warnings: string[] }> {
     const args = [
       'apply',
       '--server-side',
@@ -129,7 +129,11 @@ export class Kubectl {
       '-',
     ];
     const result = await this.runRetrying(args, yaml);
-    return { objects: safeJsonStream(result.stdout), errors: errorLines(result) };
+    return {
+      objects: safeJsonStream(result.stdout),
+      errors: errorLines(result),
+      warnings: warningLines(result),
+    };
   }
 
   /**
@@ -207,6 +211,16 @@ export function errorLines(result: RunResult): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('Warning:'));
   return lines.length > 0 ? lines.slice(-50) : [`kubectl exited with code ${result.exitCode}`];
+}
+
+/** The API server's warnings kubectl printed (`Warning: ...` on stderr), each once. */
+export function warningLines(result: RunResult): string[] {
+  const lines = result.stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('Warning: '))
+    .map((line) => line.slice('Warning: '.length));
+  return [...new Set(lines)];
 }
 
 /**

@@ -34,6 +34,8 @@ export interface PlannedObject {
   /** The live object before this run; undefined when it does not exist. */
   live?: Json;
   change: Change;
+  /** The object as the plan's dry run says applying it leaves it; undefined before that dry run. */
+  after?: Json;
   /**
    * In a Namespace, or of a CRD, that this set creates: the server cannot dry-run it before
    * that exists, so it is dry-run right after the definitions are applied, before it is applied.
@@ -211,9 +213,14 @@ export async function dryRun(
   logger: Logger,
 ): Promise<void> {
   if (objects.length === 0) return;
-  const { objects: results, errors } = await kubectl.apply(toYaml(objects.map((o) => o.object)), {
+  const {
+    objects: results,
+    errors,
+    warnings,
+  } = await kubectl.apply(toYaml(objects.map((o) => o.object)), {
     dryRun: true,
   });
+  warnOf(warnings, objects, logger);
   if (errors.length > 0) {
     const missing = missingNamespace(errors, objects);
     if (missing) throw missing;
@@ -231,6 +238,7 @@ export async function dryRun(
   const byKey = new Map(results.map((object) => [keyOf(refOf(object)), object]));
   for (const planned of objects) {
     const after = byKey.get(planned.key);
+    planned.after = after;
     if (planned.live === undefined) planned.change = 'create';
     else if (after !== undefined && canonical(comparable(after)) === canonical(comparable(planned.live)))
       planned.change = 'unchanged';
@@ -241,6 +249,23 @@ export async function dryRun(
   logger.info(
     `Server-side dry run of ${objects.length} object(s) passed: ${counts.create} to create, ${counts.update} to change, ${counts.unchanged} unchanged.`,
   );
+}
+
+/**
+ * The dry run's warnings (deprecated APIs, admission's) as workflow warnings, at the manifest
+ * line of the object a warning names where it names one (kubectl does not say which object a
+ * warning came with). Pod Security's `would violate PodSecurity` is left out: the dry-run pods
+ * of pod-security.ts report it for each workload at its line.
+ */
+function warnOf(warnings: readonly string[], objects: readonly PlannedObject[], logger: Logger): void {
+  for (const warning of warnings) {
+    if (warning.startsWith('would violate PodSecurity')) continue;
+    const object =
+      objectNamedIn(warning, objects) ??
+      objects.find((o) => warning.includes(`${o.ref.apiVersion} ${o.ref.kind}`));
+    const where = object ? `${formatLocation(object.location)}: ${describeRef(object.ref)}: ` : '';
+    logger.warning(`${where}the server-side dry run warned: ${warning}`, object?.location);
+  }
 }
 
 /**

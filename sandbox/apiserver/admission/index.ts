@@ -8,7 +8,7 @@
 import type { KubeObject, ObjectStore } from '../../kube/contract.js';
 import { randomSuffix } from '../create-rules.js';
 import { ApiError } from '../http.js';
-import { podSecurityRefusal } from './pod-security.js';
+import { podSecurityNotes, podSecurityRefusal, podTemplateOf } from './pod-security.js';
 import { quotaRefusal } from './quota.js';
 
 /** 403 Forbidden, worded as admission.NewForbidden words it: `pods "web-0" is forbidden: ...`. */
@@ -58,4 +58,37 @@ export function admitPod(store: ObjectStore, pod: KubeObject): KubeObject {
     if (quota) throw new AdmissionError(name, quota);
   }
   return admitted;
+}
+
+/**
+ * What admission adds to a write it allowed, for the API server to send: Pod Security's `warn`
+ * warnings (HTTP `Warning: 299 - "..."`) and `audit` annotation, for a pod being created and
+ * for a create or update of a workload, from its pod template; dry runs alike. A real server
+ * evaluates a pod update only when its images or seccomp annotations change; the sandbox,
+ * whose clients do not update pod specs, only pod creations.
+ */
+export function admissionNotes(
+  store: ObjectStore,
+  group: string,
+  kind: string,
+  object: KubeObject,
+  operation: 'create' | 'update',
+): { warnings: string[]; annotations: Record<string, string> } {
+  const none = { warnings: [], annotations: {} };
+  const podLike =
+    group === '' && kind === 'Pod'
+      ? operation === 'create'
+        ? { meta: object.metadata, spec: object.spec }
+        : undefined
+      : podTemplateOf(group, kind, object);
+  if (!podLike) return none;
+  const ns = store.get(typeOf(store, 'Namespace'), undefined, object.metadata.namespace ?? 'default');
+  if (!ns) return none;
+  const notes = podSecurityNotes(ns.metadata.labels, podLike.meta, podLike.spec);
+  return {
+    warnings: notes.warning ? [notes.warning] : [],
+    annotations: notes.auditViolations
+      ? { 'pod-security.kubernetes.io/audit-violations': notes.auditViolations }
+      : {},
+  };
 }

@@ -274,22 +274,40 @@ export function podSecurityViolations(level: PodSecurityLevel, meta: Json, spec:
   return checks.map((check) => check(meta, spec)).filter((v): v is Violation => v !== undefined);
 }
 
-/**
- * The level a namespace enforces. An invalid level makes a real server enforce restricted
- * (it fails closed); no label means privileged, the default of an EKS API server. Any version
- * is shown as labelled but evaluated with the 1.32 checks ("latest" on a 1.32 server).
- */
-export function enforcedPolicy(labels: Record<string, string> | undefined): {
+export type PodSecurityMode = 'enforce' | 'warn' | 'audit';
+
+export interface LevelVersion {
   level: PodSecurityLevel;
   version: string;
-} {
-  const value = labels?.['pod-security.kubernetes.io/enforce'];
-  const version = labels?.['pod-security.kubernetes.io/enforce-version'];
+}
+
+/**
+ * The level and version a namespace's labels set for one mode (upstream api.PolicyToEvaluate):
+ * no label means privileged, the default of an EKS API server; an invalid level is restricted
+ * for enforce (it fails closed) and privileged for warn and audit (they fail open); an invalid
+ * version is "latest". Any version is shown as labelled but evaluated with the 1.32 checks
+ * ("latest" on a 1.32 server).
+ */
+export function policyFor(labels: Record<string, string> | undefined, mode: PodSecurityMode): LevelVersion {
+  const value = labels?.[`pod-security.kubernetes.io/${mode}`];
+  const version = labels?.[`pod-security.kubernetes.io/${mode}-version`];
   const shownVersion = version && /^v1\.\d+$/.test(version) ? version : 'latest';
   if (value === undefined) return { level: 'privileged', version: shownVersion };
   if (value === 'privileged' || value === 'baseline' || value === 'restricted')
     return { level: value, version: shownVersion };
-  return { level: 'restricted', version: shownVersion };
+  return { level: mode === 'enforce' ? 'restricted' : 'privileged', version: shownVersion };
+}
+
+/** The level a namespace enforces (see policyFor). */
+export function enforcedPolicy(labels: Record<string, string> | undefined): LevelVersion {
+  return policyFor(labels, 'enforce');
+}
+
+/** `reason (detail), ...` of what a pod breaks at a level, or undefined when it breaks nothing. */
+function forbiddenDetail(policy: LevelVersion, meta: Json, spec: Json): string | undefined {
+  const violations = podSecurityViolations(policy.level, meta, spec);
+  if (violations.length === 0) return undefined;
+  return violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ');
 }
 
 /** `violates PodSecurity "restricted:latest": reason (detail), ...`, or undefined when allowed. */
@@ -297,9 +315,58 @@ export function podSecurityRefusal(
   namespaceLabels: Record<string, string> | undefined,
   pod: Json,
 ): string | undefined {
-  const { level, version } = enforcedPolicy(namespaceLabels);
-  const violations = podSecurityViolations(level, pod.metadata, pod.spec);
-  if (violations.length === 0) return undefined;
-  const list = violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ');
-  return `violates PodSecurity "${level}:${version}": ${list}`;
+  const policy = enforcedPolicy(namespaceLabels);
+  const detail = forbiddenDetail(policy, pod.metadata, pod.spec);
+  return detail === undefined
+    ? undefined
+    : `violates PodSecurity "${policy.level}:${policy.version}": ${detail}`;
+}
+
+/**
+ * What Pod Security admission adds to a request it allows (upstream EvaluatePod): the `warn`
+ * level's `would violate PodSecurity "LEVEL:VERSION": ...` warning and the `audit` level's
+ * audit annotation. For a pod (after its enforce check passed) and for a workload's pod
+ * template alike: workloads are never refused for `enforce`, only pods are.
+ */
+export function podSecurityNotes(
+  namespaceLabels: Record<string, string> | undefined,
+  meta: Json,
+  spec: Json,
+): { warning?: string; auditViolations?: string } {
+  const notes: { warning?: string; auditViolations?: string } = {};
+  const warn = policyFor(namespaceLabels, 'warn');
+  const warnDetail = forbiddenDetail(warn, meta, spec);
+  if (warnDetail !== undefined)
+    notes.warning = `would violate PodSecurity "${warn.level}:${warn.version}": ${warnDetail}`;
+  const audit = policyFor(namespaceLabels, 'audit');
+  const auditDetail = forbiddenDetail(audit, meta, spec);
+  if (auditDetail !== undefined)
+    notes.auditViolations = `would violate PodSecurity "${audit.level}:${audit.version}": ${auditDetail}`;
+  return notes;
+}
+
+/**
+ * The pod template of a kind Pod Security admission checks (upstream DefaultPodSpecExtractor:
+ * ReplicationController, PodTemplate, ReplicaSet, Deployment, StatefulSet, DaemonSet, Job,
+ * CronJob's jobTemplate), or undefined for other kinds and workloads without a template.
+ */
+export function podTemplateOf(
+  group: string,
+  kind: string,
+  object: Json,
+): { meta: Json; spec: Json } | undefined {
+  const templated: Record<string, string[]> = {
+    '': ['ReplicationController', 'PodTemplate'],
+    apps: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet'],
+    batch: ['Job', 'CronJob'],
+  };
+  if (!templated[group]?.includes(kind)) return undefined;
+  const template =
+    kind === 'CronJob'
+      ? object?.spec?.jobTemplate?.spec?.template
+      : kind === 'PodTemplate'
+        ? object?.template
+        : object?.spec?.template;
+  if (!template) return undefined;
+  return { meta: template.metadata ?? {}, spec: template.spec ?? {} };
 }
