@@ -194,6 +194,7 @@ describe('deploy: verdict line and exit code', () => {
     phases: [],
     kubectlProcesses: 0,
     secretValues: [],
+    notVerified: [],
     ...extra,
   });
   const result = (

@@ -282,3 +282,92 @@ describe('verify: the verdict is the last word', () => {
     expect(lines.slice(verdictAt + 1)).toEqual([]);
   }, 30_000);
 });
+
+describe('verify: custom resources by their conditions', () => {
+  const ref = (name: string) => ({ apiVersion: 'example.com/v1', kind: 'Database', name, namespace: 'shop' });
+  const database = (name: string, conditions?: Json[]): Json => ({
+    apiVersion: 'example.com/v1',
+    kind: 'Database',
+    metadata: { name, namespace: 'shop', uid: `db-${name}`, generation: 1 },
+    ...(conditions ? { status: { observedGeneration: 1, conditions } } : {}),
+  });
+  const pathOf = (r: { name: string; namespace?: string }) =>
+    `/apis/example.com/v1/namespaces/${r.namespace}/databases/${r.name}`;
+  const options = (api: KubeApi, timeoutMs = 10_000) => ({
+    api,
+    logger: new RecordingLogger(),
+    policy: rolloutPolicy(2),
+    timeoutMs,
+    signal: new AbortController().signal,
+    since: Date.now(),
+    pathOf,
+  });
+
+  it('calls a custom resource verified once Ready is True', async () => {
+    const api = fixedCluster({ databases: [database('orders', [{ type: 'Ready', status: 'True' }])] });
+    const result = await verifyRollout([ref('orders')], options(api));
+    expect(result.ok).toBe(true);
+    expect(result.workloads).toMatchObject([{ ref: ref('orders'), state: 'current', summary: 'ready' }]);
+    expect(result.notVerified).toEqual([]);
+  });
+
+  it('fails at once on Stalled=True, with the condition’s message', async () => {
+    const stalled = { type: 'Stalled', status: 'True', reason: 'InvalidSpec', message: 'size must be even' };
+    const api = fixedCluster({ databases: [database('orders', [stalled])] });
+    const started = Date.now();
+    const result = await verifyRollout([ref('orders')], options(api));
+    expect(result).toMatchObject({
+      ok: false,
+      verdict: 'Database shop/orders: stalled (InvalidSpec: size must be even)',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('waits while Ready is False, and the deadline’s verdict names its reason and message', async () => {
+    const notReady = {
+      type: 'Ready',
+      status: 'False',
+      reason: 'Provisioning',
+      message: 'no capacity in us-east-1a',
+    };
+    const api = fixedCluster({ databases: [database('orders', [notReady])] });
+    const result = await verifyRollout([ref('orders')], options(api, 1500));
+    expect(result.ok).toBe(false);
+    expect(result.verdict).toContain(
+      'Database shop/orders not ready (Provisioning: no capacity in us-east-1a)',
+    );
+    expect(result.verdict).toContain('rollout-timeout');
+  });
+
+  it('reports one without status conventions as not verifiable after a look, never as verified', async () => {
+    const api = fixedCluster({
+      databases: [database('orders', [{ type: 'Ready', status: 'True' }]), database('plain')],
+    });
+    const result = await verifyRollout([ref('orders'), ref('plain')], options(api));
+    expect(result.ok).toBe(true);
+    expect(result.workloads.map((w) => w.ref.name)).toEqual(['orders']);
+    expect(result.notVerified).toEqual([
+      { ref: ref('plain'), why: 'reports no Ready, Reconciling or Stalled condition' },
+    ]);
+  });
+
+  it('does not fail a deploy whose role may not list the custom kind: it is reported as not verified', async () => {
+    const cluster = fixedCluster({});
+    const api = {
+      ...cluster,
+      list: async (path: string, query: Record<string, string>) => {
+        if (path.endsWith('/databases'))
+          throw new ApiError('databases.example.com is forbidden: User "deployer" cannot list resource', 403);
+        return cluster.list(path, query);
+      },
+    } as unknown as KubeApi;
+    const result = await verifyRollout([ref('orders')], options(api));
+    expect(result.ok).toBe(true);
+    expect(result.notVerified).toEqual([
+      {
+        ref: ref('orders'),
+        why: 'verify cannot list it: databases.example.com is forbidden: User "deployer" cannot list resource',
+      },
+    ]);
+  });
+});
