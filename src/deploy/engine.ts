@@ -441,14 +441,6 @@ class DeployRun {
       record(settings, planned, 'success', undefined, this.startedAt, this.now(), deps.logger, outcome),
     );
     outcome.result = 'success';
-    const verified = (outcome.verify?.workloads ?? []).filter(
-      (w) => w.state === 'current' && !w.notRolledOut,
-    );
-    if (verified.length > 0 || outcome.notVerified.length > 0) {
-      deps.logger.info(
-        `Verified ${plural(verified.length, 'object')}${outcome.notVerified.length > 0 ? `; applied, not verified: ${listNotVerified(outcome.notVerified)}` : ''}.`,
-      );
-    }
     return outcome;
   }
 
@@ -517,12 +509,25 @@ class DeployRun {
     return outcome;
   }
 
+  /** The run's last line: how many objects were verified, and which were only applied. */
+  private sayWhatWasVerified(): void {
+    const { outcome } = this;
+    const verified = (outcome.verify?.workloads ?? []).filter(
+      (w) => w.state === 'current' && !w.notRolledOut,
+    );
+    if (verified.length === 0 && outcome.notVerified.length === 0) return;
+    this.deps.logger.info(
+      `Verified ${plural(verified.length, 'object')}${outcome.notVerified.length > 0 ? `; applied, not verified: ${listNotVerified(outcome.notVerified)}` : ''}.`,
+    );
+  }
+
   private async end(): Promise<void> {
     const { outcome } = this;
     // Another run took the lock meanwhile: what is live may be its release, not this one's.
     const lost = await this.lock?.release();
     if (lost !== undefined && outcome.result === 'success')
       Object.assign(outcome, { result: 'failed', verdict: lost });
+    if (outcome.result === 'success' && !outcome.unchanged) this.sayWhatWasVerified();
     outcome.kubectlProcesses = this.deps.kubectl.processes;
     await this.ownApi?.close();
   }
