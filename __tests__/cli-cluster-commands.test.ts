@@ -236,6 +236,20 @@ describe('deploy: verdict line and exit code', () => {
       'success: release shop v5 deployed and verified, except Deployment prod/api (not rolled out: paused (allow-paused): its new pod template is not rolled out).',
     ],
     [
+      result('success', {
+        release: 6,
+        notVerified: [
+          {
+            ref: { ...api, apiVersion: 'batch/v1', kind: 'CronJob', name: 'report' },
+            why: 'its Jobs run at its schedule',
+          },
+        ],
+      }),
+      false,
+      0,
+      'success: release shop v6 deployed and verified; applied, not verified: CronJob prod/report (its Jobs run at its schedule).',
+    ],
+    [
       result('success', { release: 3, unchanged: true }),
       false,
       0,
