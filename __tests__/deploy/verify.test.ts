@@ -351,6 +351,26 @@ describe('verify: custom resources by their conditions', () => {
     ]);
   });
 
+  it('verifies a cluster-scoped custom resource through its cluster-wide list', async () => {
+    const issuer = { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'letsencrypt' };
+    const api = fixedCluster({
+      clusterissuers: [
+        {
+          metadata: { name: 'letsencrypt', uid: 'ci-1', generation: 1 },
+          status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ACMEAccountRegistered' }] },
+        },
+      ],
+    });
+    const result = await verifyRollout([issuer], {
+      ...options(api),
+      pathOf: (r) => `/apis/cert-manager.io/v1/clusterissuers/${r.name}`,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.workloads).toMatchObject([
+      { ref: issuer, state: 'current', summary: 'ready (ACMEAccountRegistered)' },
+    ]);
+  });
+
   it('does not fail a deploy whose role may not list the custom kind: it is reported as not verified', async () => {
     const cluster = fixedCluster({});
     const api = {
