@@ -371,6 +371,34 @@ describe('verify: custom resources by their conditions', () => {
     ]);
   });
 
+  it('does not believe a Ready=True without observedGeneration at once: a controller that rejects the change has the settle window to say so', async () => {
+    const stale = database('orders', [{ type: 'Ready', status: 'True' }]);
+    delete (stale.status as Json).observedGeneration;
+    const rejected = {
+      ...stale,
+      status: {
+        conditions: [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: 'no such key' }],
+      },
+    };
+    let watcher: ((event: { type: string; object: Json }) => void) | undefined;
+    const cluster = fixedCluster({ databases: [stale] });
+    const api = {
+      ...cluster,
+      watch: (path: string, query: unknown, onEvent: typeof watcher, signal: AbortSignal) => {
+        if (path.endsWith('/databases')) watcher = onEvent;
+        return cluster.watch(path, query as never, onEvent as never, signal);
+      },
+    } as unknown as KubeApi;
+    // The controller answers the change 1 s after verify started.
+    setTimeout(() => watcher?.({ type: 'MODIFIED', object: rejected }), 1000);
+    const result = await verifyRollout([ref('orders')], {
+      ...options(api, 3000),
+      policy: rolloutPolicy(2, 2000),
+    });
+    expect(result.ok).toBe(false);
+    expect(result.verdict).toContain('Database shop/orders not ready (SecretSyncedError: no such key)');
+  });
+
   it('does not fail a deploy whose role may not list the custom kind: it is reported as not verified', async () => {
     const cluster = fixedCluster({});
     const api = {

@@ -12,7 +12,7 @@ import {
   type ObjectRef,
   uidOf,
 } from './objects.js';
-import { conditionsVerdict } from './rollout/done.js';
+import { conditionsVerdict, reportsGeneration } from './rollout/done.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
 import { nextPodToReplace, replacesPods } from './rollout/on-delete.js';
@@ -363,6 +363,12 @@ export async function verifyRollout(
     // Its own watch broken: the Ready seen may have changed since; wait for a fresh list.
     if (cache.syncedAt(result.ref.kind, result.ref.namespace ?? '', now()) < now()) {
       result.summary = `waiting for the API server: the watch of ${result.ref.kind} failed and is being retried`;
+      return false;
+    }
+    const settleMs = policy.settleMs ?? 0;
+    if (!reportsGeneration(object) && now() - started < settleMs) {
+      // Its status may be the previous spec's: a controller that rejects the change says so within the window.
+      result.summary = `${verdict.summary}; settling: it reports no observedGeneration, so this status may predate the change (${seconds(now() - started)} of ${seconds(settleMs)})`;
       return false;
     }
     result.state = 'current';

@@ -221,6 +221,19 @@ export function conditionsVerdict(o: Json): KindVerdict | undefined {
   return current('reconciled (neither Reconciling nor Stalled)');
 }
 
+/**
+ * Whether the object says which generation its status is about (status.observedGeneration, or an
+ * observedGeneration on its Ready, Reconciling or Stalled condition). Without it, a Ready=True
+ * read right after a change may still be the previous spec's (External Secrets, for one, sets
+ * none): the caller gives the controller a moment before it believes it.
+ */
+export function reportsGeneration(o: Json): boolean {
+  if (num(o, 'status', 'observedGeneration') !== undefined) return true;
+  return records(o, 'status', 'conditions').some(
+    (c) => STATUS_CONDITIONS.includes(String(c.type)) && num(c, 'observedGeneration') !== undefined,
+  );
+}
+
 /** " (Reason: message)" of a condition, or "" when it gives neither. */
 function said(c: Json): string {
   const parts = [c.reason, c.message].filter((part) => typeof part === 'string' && part !== '');
