@@ -152,13 +152,15 @@ export async function verifyRollout(
       namespace,
       query: { fieldSelector: 'type=Warning' },
     })),
-    ...[
-      ...new Map(
-        verified
-          .filter((ref) => collections.has(describeRef(ref)))
-          .map((ref) => [collections.get(describeRef(ref)), ref]),
-      ).entries(),
-    ].map(([path, ref]) => ({ kind: ref.kind, namespace: ref.namespace ?? '', path, optional: true })),
+    // One list and watch per custom kind and namespace (cluster-wide for a cluster-scoped kind).
+    ...new Map(
+      verified.flatMap((ref) => {
+        const path = collections.get(describeRef(ref));
+        return path === undefined
+          ? []
+          : [[path, { kind: ref.kind, namespace: ref.namespace ?? '', path, optional: true }] as const];
+      }),
+    ).values(),
   ];
   /** Custom resources that showed no status conventions at the last look. */
   const noStatus = new Set<string>();
