@@ -412,7 +412,7 @@ class DeployRun {
     const others = targets.length - workloads;
     const verify = await this.phase('Verify', async () => {
       deps.logger.info(
-        `Waiting for ${workloads} workload(s)${others > 0 ? ` and ${others} other object(s)` : ''} at once (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
+        `Waiting for ${workloads} workload(s) at once${others > 0 ? `, with ${others} other object(s) by their conditions` : ''} (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
       );
       if (outcome.notVerified.length > 0)
         deps.logger.info(`Applied, not verified: ${listNotVerified(outcome.notVerified)}.`);
