@@ -194,6 +194,7 @@ describe('deploy: verdict line and exit code', () => {
     phases: [],
     kubectlProcesses: 0,
     secretValues: [],
+    notVerified: [],
     ...extra,
   });
   const result = (
@@ -233,6 +234,20 @@ describe('deploy: verdict line and exit code', () => {
       false,
       0,
       'success: release shop v5 deployed and verified, except Deployment prod/api (not rolled out: paused (allow-paused): its new pod template is not rolled out).',
+    ],
+    [
+      result('success', {
+        release: 6,
+        notVerified: [
+          {
+            ref: { ...api, apiVersion: 'batch/v1', kind: 'CronJob', name: 'report' },
+            why: 'its Jobs run at its schedule',
+          },
+        ],
+      }),
+      false,
+      0,
+      'success: release shop v6 deployed and verified; applied, not verified: CronJob prod/report (its Jobs run at its schedule).',
     ],
     [
       result('success', { release: 3, unchanged: true }),

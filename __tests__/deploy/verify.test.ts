@@ -282,3 +282,140 @@ describe('verify: the verdict is the last word', () => {
     expect(lines.slice(verdictAt + 1)).toEqual([]);
   }, 30_000);
 });
+
+describe('verify: custom resources by their conditions', () => {
+  const ref = (name: string) => ({ apiVersion: 'example.com/v1', kind: 'Database', name, namespace: 'shop' });
+  const database = (name: string, conditions?: Json[]): Json => ({
+    apiVersion: 'example.com/v1',
+    kind: 'Database',
+    metadata: { name, namespace: 'shop', uid: `db-${name}`, generation: 1 },
+    ...(conditions ? { status: { observedGeneration: 1, conditions } } : {}),
+  });
+  const pathOf = (r: { name: string; namespace?: string }) =>
+    `/apis/example.com/v1/namespaces/${r.namespace}/databases/${r.name}`;
+  const options = (api: KubeApi, timeoutMs = 10_000) => ({
+    api,
+    logger: new RecordingLogger(),
+    policy: rolloutPolicy(2),
+    timeoutMs,
+    signal: new AbortController().signal,
+    since: Date.now(),
+    pathOf,
+  });
+
+  it('calls a custom resource verified once Ready is True', async () => {
+    const api = fixedCluster({ databases: [database('orders', [{ type: 'Ready', status: 'True' }])] });
+    const result = await verifyRollout([ref('orders')], options(api));
+    expect(result.ok).toBe(true);
+    expect(result.workloads).toMatchObject([{ ref: ref('orders'), state: 'current', summary: 'ready' }]);
+    expect(result.notVerified).toEqual([]);
+  });
+
+  it('fails at once on Stalled=True, with the condition’s message', async () => {
+    const stalled = { type: 'Stalled', status: 'True', reason: 'InvalidSpec', message: 'size must be even' };
+    const api = fixedCluster({ databases: [database('orders', [stalled])] });
+    const started = Date.now();
+    const result = await verifyRollout([ref('orders')], options(api));
+    expect(result).toMatchObject({
+      ok: false,
+      verdict: 'Database shop/orders: stalled (InvalidSpec: size must be even)',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('waits while Ready is False, and the deadline’s verdict names its reason and message', async () => {
+    const notReady = {
+      type: 'Ready',
+      status: 'False',
+      reason: 'Provisioning',
+      message: 'no capacity in us-east-1a',
+    };
+    const api = fixedCluster({ databases: [database('orders', [notReady])] });
+    const result = await verifyRollout([ref('orders')], options(api, 1500));
+    expect(result.ok).toBe(false);
+    expect(result.verdict).toContain(
+      'Database shop/orders not ready (Provisioning: no capacity in us-east-1a)',
+    );
+    expect(result.verdict).toContain('rollout-timeout');
+  });
+
+  it('reports one without status conventions as not verifiable after a look, never as verified', async () => {
+    const api = fixedCluster({
+      databases: [database('orders', [{ type: 'Ready', status: 'True' }]), database('plain')],
+    });
+    const result = await verifyRollout([ref('orders'), ref('plain')], options(api));
+    expect(result.ok).toBe(true);
+    expect(result.workloads.map((w) => w.ref.name)).toEqual(['orders']);
+    expect(result.notVerified).toEqual([
+      { ref: ref('plain'), why: 'reports no Ready, Reconciling or Stalled condition' },
+    ]);
+  });
+
+  it('verifies a cluster-scoped custom resource through its cluster-wide list', async () => {
+    const issuer = { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'letsencrypt' };
+    const api = fixedCluster({
+      clusterissuers: [
+        {
+          metadata: { name: 'letsencrypt', uid: 'ci-1', generation: 1 },
+          status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ACMEAccountRegistered' }] },
+        },
+      ],
+    });
+    const result = await verifyRollout([issuer], {
+      ...options(api),
+      pathOf: (r) => `/apis/cert-manager.io/v1/clusterissuers/${r.name}`,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.workloads).toMatchObject([
+      { ref: issuer, state: 'current', summary: 'ready (ACMEAccountRegistered)' },
+    ]);
+  });
+
+  it('does not believe a Ready=True without observedGeneration at once: a controller that rejects the change has the settle window to say so', async () => {
+    const stale = database('orders', [{ type: 'Ready', status: 'True' }]);
+    delete (stale.status as Json).observedGeneration;
+    const rejected = {
+      ...stale,
+      status: {
+        conditions: [{ type: 'Ready', status: 'False', reason: 'SecretSyncedError', message: 'no such key' }],
+      },
+    };
+    let watcher: ((event: { type: string; object: Json }) => void) | undefined;
+    const cluster = fixedCluster({ databases: [stale] });
+    const api = {
+      ...cluster,
+      watch: (path: string, query: unknown, onEvent: typeof watcher, signal: AbortSignal) => {
+        if (path.endsWith('/databases')) watcher = onEvent;
+        return cluster.watch(path, query as never, onEvent as never, signal);
+      },
+    } as unknown as KubeApi;
+    // The controller answers the change 1 s after verify started.
+    setTimeout(() => watcher?.({ type: 'MODIFIED', object: rejected }), 1000);
+    const result = await verifyRollout([ref('orders')], {
+      ...options(api, 3000),
+      policy: rolloutPolicy(2, 2000),
+    });
+    expect(result.ok).toBe(false);
+    expect(result.verdict).toContain('Database shop/orders not ready (SecretSyncedError: no such key)');
+  });
+
+  it('does not fail a deploy whose role may not list the custom kind: it is reported as not verified', async () => {
+    const cluster = fixedCluster({});
+    const api = {
+      ...cluster,
+      list: async (path: string, query: Record<string, string>) => {
+        if (path.endsWith('/databases'))
+          throw new ApiError('databases.example.com is forbidden: User "deployer" cannot list resource', 403);
+        return cluster.list(path, query);
+      },
+    } as unknown as KubeApi;
+    const result = await verifyRollout([ref('orders')], options(api));
+    expect(result.ok).toBe(true);
+    expect(result.notVerified).toEqual([
+      {
+        ref: ref('orders'),
+        why: 'verify cannot list it: databases.example.com is forbidden: User "deployer" cannot list resource',
+      },
+    ]);
+  });
+});

@@ -762,3 +762,17 @@ describe('runSummary: a dry run leads with what would change', () => {
     expect(diff).toContain('_4 lines changing only our per-run annotations');
   });
 });
+
+describe('runSummary: what was applied and not verified', () => {
+  it('lists each object with why it was not verified, escaped, and says nothing when there is none', () => {
+    const notVerified = [
+      { ref: ref('CronJob', 'report', 'batch/v1'), why: 'its Jobs run at its schedule' },
+      { ref: ref('Database', 'orders', 'example.com/v1'), why: 'annotated *verify*: "false"' },
+    ];
+    const summary = runSummary(run(outcome({ release: 3, notVerified })));
+    expect(summary).toContain(
+      'Applied, not verified: `CronJob upload-staging/report` (its Jobs run at its schedule), `Database upload-staging/orders` (annotated \\*verify\\*: "false").',
+    );
+    expect(runSummary(OUTCOMES.success())).not.toContain('not verified');
+  });
+});

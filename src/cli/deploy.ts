@@ -149,7 +149,7 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
       if (outcome?.unchanged) {
         return `success: release ${releaseName} v${outcome.release} already has these manifests; nothing changed.`;
       }
-      return `success: release ${releaseName}${outcome?.release !== undefined ? ` v${outcome.release}` : ''} deployed and verified${notRolledOut(outcome)}.`;
+      return `success: release ${releaseName}${outcome?.release !== undefined ? ` v${outcome.release}` : ''} deployed and verified${notRolledOut(outcome)}${onlyApplied(outcome)}.`;
     case 'dry-run': {
       const changing = outcome?.changes.filter((c) => c.change !== 'unchanged').length ?? 0;
       return `dry-run: ${changing} object(s) would be created or changed; nothing was changed${outcome?.diffPath ? ` (the diff is in ${outcome.diffPath})` : ''}.`;
@@ -166,6 +166,13 @@ function notRolledOut(outcome: PipelineResult['deploy']): string {
   const held = outcome?.verify?.workloads.filter((w) => w.notRolledOut) ?? [];
   if (held.length === 0) return '';
   return `, except ${held.map((w) => `${describeRef(w.ref)} (not rolled out: ${w.summary})`).join(', ')}`;
+}
+
+/** "; applied, not verified: CronJob x/y (its Jobs run at its schedule)": said, not counted. */
+function onlyApplied(outcome: PipelineResult['deploy']): string {
+  const list = outcome?.notVerified ?? [];
+  if (list.length === 0) return '';
+  return `; applied, not verified: ${list.map((n) => `${describeRef(n.ref)} (${n.why})`).join(', ')}`;
 }
 
 export function exitCodeOf(result: PipelineResult, cancelled: boolean): number {

@@ -5,6 +5,7 @@ import { locationOf, type SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
 import { type PhaseTiming, phaseTimer } from '../phases.js';
 import { isRecord } from '../records.js';
+import { plural } from '../text.js';
 import { nothingChanged } from '../verdict.js';
 import { applyObjects, handOverReplicas, parseManifest, waitForCrds } from './apply.js';
 import { dryRunDiff } from './diff.js';
@@ -12,7 +13,7 @@ import { type Identities, identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { runMigration } from './migrate.js';
-import { describeRef, keyOf, refOf, secretValues, uidOf } from './objects.js';
+import { describeRef, keyOf, type ObjectRef, refOf, secretValues, uidOf } from './objects.js';
 import {
   dryRun,
   namespaceOfRecord,
@@ -29,7 +30,8 @@ import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './r
 import { rollBack } from './rollback.js';
 import { rolloutPolicy } from './rollout/policy.js';
 import type { RolloutPolicy } from './rollout/types.js';
-import { logFailureDetails, VERIFIED_KINDS, verifyRollout } from './verify.js';
+import { ROLLOUT_KINDS, verificationOf } from './verifiable.js';
+import { logFailureDetails, type NotVerified, verifyRollout } from './verify.js';
 
 export interface DeployDeps {
   kubectl: Kubectl;
@@ -120,6 +122,7 @@ class DeployRun {
       phases: [],
       kubectlProcesses: 0,
       secretValues: [],
+      notVerified: [],
     };
     this.phase = phaseTimer(this.outcome.phases, deps.logger, deps.signal, this.now);
     this.policy = rolloutPolicy(settings.crashloopRestarts, settings.rolloutSettleMs);
@@ -430,16 +433,27 @@ class DeployRun {
     });
   }
 
-  /** Every changed workload watched at once; answers the verdict of a failure, or undefined. */
+  /**
+   * Every changed workload and custom resource watched at once (verifiable.ts says which); answers
+   * the verdict of a failure, or undefined. What is applied and not verified is said, not counted.
+   */
   private async verify(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
-    const { settings, deps } = this;
-    const targets = planned.plan.objects
-      .filter((o) => VERIFIED_KINDS.has(o.ref.kind) && o.change !== 'unchanged')
-      .map((o) => o.ref);
+    const { settings, deps, outcome } = this;
+    const changed = planned.plan.objects.filter((o) => o.change !== 'unchanged');
+    const targets: ObjectRef[] = [];
+    for (const o of changed) {
+      const verification = verificationOf(o.object);
+      if (verification.by === 'rollout' || verification.by === 'conditions') targets.push(o.ref);
+      else if (verification.by === 'nothing') outcome.notVerified.push({ ref: o.ref, why: verification.why });
+    }
+    const workloads = targets.filter((ref) => ROLLOUT_KINDS.has(ref.kind)).length;
+    const others = targets.length - workloads;
     const verify = await this.phase('Verify', async () => {
       deps.logger.info(
-        `Waiting for ${targets.length} workload(s) at once (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
+        `Waiting for ${workloads} workload(s) at once${others > 0 ? `, with ${others} other object(s) by their conditions` : ''} (rollout-timeout ${seconds(settings.rolloutTimeoutMs)}): ${targets.map(describeRef).join(', ') || 'none'}.`,
       );
+      if (outcome.notVerified.length > 0)
+        deps.logger.info(`Applied, not verified: ${listNotVerified(outcome.notVerified)}.`);
       return verifyRollout(targets, {
         api: cluster,
         logger: deps.logger,
@@ -447,9 +461,11 @@ class DeployRun {
         timeoutMs: settings.rolloutTimeoutMs,
         signal: deps.signal,
         since: this.startedAt,
+        pathOf: (ref) => planned.identities.pathOf(ref),
       });
     });
-    this.outcome.verify = verify;
+    outcome.verify = verify;
+    outcome.notVerified.push(...(verify.notVerified ?? []));
     if (verify.ok) return undefined;
     markLastPhase(this.outcome, verify.cancelled ? 'cancelled' : 'failed');
     return verify.verdict ?? 'Verification failed.';
@@ -532,15 +548,33 @@ class DeployRun {
     return outcome;
   }
 
+  /** The run's last line: how many objects were verified, and which were only applied. */
+  private sayWhatWasVerified(): void {
+    const { outcome } = this;
+    const verified = (outcome.verify?.workloads ?? []).filter(
+      (w) => w.state === 'current' && !w.notRolledOut,
+    );
+    if (verified.length === 0 && outcome.notVerified.length === 0) return;
+    this.deps.logger.info(
+      `Verified ${plural(verified.length, 'object')}${outcome.notVerified.length > 0 ? `; applied, not verified: ${listNotVerified(outcome.notVerified)}` : ''}.`,
+    );
+  }
+
   private async end(): Promise<void> {
     const { outcome } = this;
     // Another run took the lock meanwhile: what is live may be its release, not this one's.
     const lost = await this.lock?.release();
     if (lost !== undefined && outcome.result === 'success')
       Object.assign(outcome, { result: 'failed', verdict: lost });
+    if (outcome.result === 'success' && !outcome.unchanged) this.sayWhatWasVerified();
     outcome.kubectlProcesses = this.deps.kubectl.processes;
     await this.ownApi?.close();
   }
+}
+
+/** "CronJob web/report (its Jobs run at its schedule), ...": what a run applied and did not verify. */
+export function listNotVerified(list: readonly NotVerified[]): string {
+  return list.map((item) => `${describeRef(item.ref)} (${item.why})`).join(', ');
 }
 
 /** The manifest location of what failed: the failing workload, else the migration Job. */

@@ -7,7 +7,7 @@ import type { MigrationResult } from './migrate.js';
 import type { ObjectRef } from './objects.js';
 import type { PlannedObject } from './plan.js';
 import type { RollbackResult } from './rollback.js';
-import type { VerifyResult } from './verify.js';
+import type { NotVerified, VerifyResult } from './verify.js';
 
 // What a deploy is asked to do and what it did: the engine's settings and its outcome.
 
@@ -70,6 +70,12 @@ export interface DeployOutcome {
   changes: { ref: ObjectRef; change: PlannedObject['change'] }[];
   migration?: MigrationResult;
   verify?: VerifyResult;
+  /**
+   * Changed objects applied and not verified, with why: CronJobs (they run at their schedule),
+   * Ingresses, objects annotated k8s-deploy-action/verify "false", custom resources that report no
+   * status (verifiable.ts). Configuration kinds in effect once stored are not listed.
+   */
+  notVerified: NotVerified[];
   rollback?: RollbackResult;
   pruned: ObjectRef[];
   /** Removed from the manifests but never deleted by prune (data-bearing kinds). */

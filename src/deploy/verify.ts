@@ -12,6 +12,7 @@ import {
   type ObjectRef,
   uidOf,
 } from './objects.js';
+import { conditionsVerdict, reportsGeneration } from './rollout/done.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
 import { nextPodToReplace, replacesPods } from './rollout/on-delete.js';
@@ -24,10 +25,26 @@ import {
   rolloutStatus,
   type WorkloadSnapshot,
 } from './rollout/status.js';
+import { ROLLOUT_KINDS } from './verifiable.js';
 import { ObjectCache, type WatchSpec } from './watch.js';
 
-/** Kinds whose rollout the verify phase waits for. */
-export const VERIFIED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+/** Kinds whose rollout the verify phase waits for; any other target is judged by its conditions. */
+export const VERIFIED_KINDS = ROLLOUT_KINDS;
+
+/** An object the run applied and did not verify, and why (verifiable.ts, or what verify saw). */
+export interface NotVerified {
+  ref: ObjectRef;
+  why: string;
+}
+
+/**
+ * How long verify looks for a status on a custom resource that reports none (no Ready,
+ * Reconciling or Stalled condition) — its operator may not have written one yet — before it
+ * is reported as applied, not verifiable. Verify never ends sooner for it, and waits no longer
+ * for it than for the rest.
+ */
+export const NO_STATUS_WAIT_MS = 5000;
+const NO_STATUS = 'reports no Ready, Reconciling or Stalled condition';
 
 export interface WorkloadResult {
   ref: ObjectRef;
@@ -60,6 +77,8 @@ export interface VerifyResult {
   cancelled?: boolean;
   /** The new revision of each StatefulSet when verify ended (rollback replaces its pods). */
   updateRevisions: Map<string, string>;
+  /** Custom resources that gave verify no status to judge (none reported, or not readable). */
+  notVerified?: NotVerified[];
 }
 
 export interface VerifyOptions {
@@ -72,6 +91,11 @@ export interface VerifyOptions {
   since: number;
   progressIntervalMs?: number;
   now?: () => number;
+  /**
+   * The API path of an object (Identities.pathOf): how a custom resource's kind is listed and
+   * watched. Without it, or when it has no answer, such a target is reported as not verified.
+   */
+  pathOf?: (ref: ObjectRef) => string | undefined;
 }
 
 const WATCHED = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'ControllerRevision', 'Job', 'Pod'];
@@ -82,6 +106,9 @@ const WATCHED = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Contro
  * checked for states that never heal, a paused Deployment's template not rolled out). The first
  * fatal state ends verification at once. StatefulSets and DaemonSets with OnDelete get their old
  * pods replaced here, one at a time (rollout/on-delete.ts), since their controller never does.
+ * Targets of other kinds (custom resources) are judged by kstatus' generic rules on their
+ * conditions (rollout/done.ts conditionsVerdict): Stalled fails at once, Ready True is done; one
+ * that reports no such condition is answered in `notVerified`, never as verified.
  */
 export async function verifyRollout(
   targets: readonly ObjectRef[],
@@ -97,12 +124,46 @@ export async function verifyRollout(
     ]),
   );
   const updateRevisions = new Map<string, string>();
-  if (targets.length === 0) return { ok: true, workloads: [], updateRevisions };
-  const namespaces = [...new Set(targets.map(namespaceOf))];
-  const specs: WatchSpec[] = namespaces.flatMap((namespace) => [
-    ...WATCHED.map((kind) => ({ kind, namespace })),
-    { kind: 'Event', namespace, query: { fieldSelector: 'type=Warning' } },
-  ]);
+  const notVerified: NotVerified[] = [];
+  // A custom resource is listed and watched through its kind's list path (from discovery).
+  const collections = new Map<string, string>();
+  for (const ref of targets) {
+    if (ROLLOUT_KINDS.has(ref.kind)) continue;
+    const path = options.pathOf?.(ref);
+    const suffix = `/${encodeURIComponent(ref.name)}`;
+    if (path?.endsWith(suffix)) collections.set(describeRef(ref), path.slice(0, -suffix.length));
+    else {
+      results.delete(describeRef(ref));
+      notVerified.push({ ref, why: 'its kind is not served by the cluster' });
+    }
+  }
+  if (results.size === 0) return { ok: true, workloads: [], updateRevisions, notVerified };
+  const verified = [...results.values()].map((result) => result.ref);
+  const workloadNamespaces = [
+    ...new Set(verified.filter((ref) => ROLLOUT_KINDS.has(ref.kind)).map(namespaceOf)),
+  ];
+  const eventNamespaces = [
+    ...new Set(verified.filter((ref) => ref.namespace !== undefined).map(namespaceOf)),
+  ];
+  const specs: WatchSpec[] = [
+    ...workloadNamespaces.flatMap((namespace) => WATCHED.map((kind) => ({ kind, namespace }))),
+    ...eventNamespaces.map((namespace) => ({
+      kind: 'Event',
+      namespace,
+      query: { fieldSelector: 'type=Warning' },
+    })),
+    // One list and watch per custom kind and namespace (cluster-wide for a cluster-scoped kind).
+    ...new Map(
+      verified.flatMap((ref) => {
+        const path = collections.get(describeRef(ref));
+        return path === undefined
+          ? []
+          : [[path, { kind: ref.kind, namespace: ref.namespace ?? '', path, optional: true }] as const];
+      }),
+    ).values(),
+  ];
+  /** Custom resources that showed no status conventions at the last look. */
+  const noStatus = new Set<string>();
   const tracker = new FailFastTracker(now);
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -192,6 +253,10 @@ export async function verifyRollout(
     const present = new Set<string>();
     for (const result of results.values()) {
       if (result.state !== 'in-progress') continue;
+      if (!ROLLOUT_KINDS.has(result.ref.kind)) {
+        if (judgeResource(result)) return;
+        continue;
+      }
       const snapshot = snapshotOf(result.ref);
       if (!snapshot) {
         result.summary = 'not found yet';
@@ -237,7 +302,93 @@ export async function verifyRollout(
       }
     }
     tracker.forget(present);
-    if ([...results.values()].every((result) => result.state === 'current')) settle({ ok: true });
+    const looked = now() - started >= NO_STATUS_WAIT_MS;
+    const done = (result: WorkloadResult) =>
+      result.state === 'current' || (looked && noStatus.has(describeRef(result.ref)));
+    if ([...results.values()].every(done)) settle({ ok: true });
+  }
+
+  /** The last Warning event about an object, newer than the deploy: "; last warning: Reason: message". */
+  function lastWarning(object: Json, namespace: string | undefined): string {
+    if (namespace === undefined) return '';
+    const uid = uidOf(object);
+    const event = cache
+      .objects('Event', namespace)
+      .filter((e) => isRecord(e.involvedObject) && e.involvedObject.uid === uid)
+      .filter((e) => (eventTime(e) ?? 0) >= options.since - 1000)
+      .sort((a, b) => (eventTime(a) ?? 0) - (eventTime(b) ?? 0))
+      .at(-1);
+    return event ? `; last warning: ${event.reason ?? ''}: ${event.message ?? ''}` : '';
+  }
+
+  /** A custom resource by kstatus' generic rules; true when it failed (the verdict is given). */
+  function judgeResource(result: WorkloadResult): boolean {
+    const key = describeRef(result.ref);
+    const path = collections.get(key) ?? '';
+    const unreadable = cache.unavailable.get(path);
+    if (unreadable !== undefined) {
+      results.delete(key);
+      notVerified.push({ ref: result.ref, why: `verify cannot list it: ${unreadable}` });
+      logger.info(`${key}: applied, not verified (verify cannot list it: ${unreadable}).`);
+      return false;
+    }
+    const object = cache
+      .objectsAt(path)
+      .find(
+        (o) =>
+          metadataOf(o).name === result.ref.name &&
+          (result.ref.namespace === undefined || metadataOf(o).namespace === result.ref.namespace),
+      );
+    if (!object) {
+      result.summary = 'not found yet';
+      return false;
+    }
+    const verdict = conditionsVerdict(object);
+    if (!verdict) {
+      noStatus.add(key);
+      result.summary = NO_STATUS;
+      return false;
+    }
+    noStatus.delete(key);
+    if (verdict.state === 'failed') {
+      result.state = 'failed';
+      result.durationMs = now() - started;
+      result.summary = `${verdict.message}${lastWarning(object, result.ref.namespace)}`;
+      logger.info(`${key}: failed after ${seconds(result.durationMs)}.`);
+      settle({ ok: false, verdict: `${key}: ${result.summary}` });
+      return true;
+    }
+    if (verdict.state === 'in-progress') {
+      result.summary = `${verdict.summary}${lastWarning(object, result.ref.namespace)}`;
+      return false;
+    }
+    // Its own watch broken: the Ready seen may have changed since; wait for a fresh list.
+    if (cache.syncedAt(result.ref.kind, result.ref.namespace ?? '', now()) < now()) {
+      result.summary = `waiting for the API server: the watch of ${result.ref.kind} failed and is being retried`;
+      return false;
+    }
+    const settleMs = policy.settleMs ?? 0;
+    if (!reportsGeneration(object) && now() - started < settleMs) {
+      // Its status may be the previous spec's: a controller that rejects the change says so within the window.
+      result.summary = `${verdict.summary}; settling: it reports no observedGeneration, so this status may predate the change (${seconds(now() - started)} of ${seconds(settleMs)})`;
+      return false;
+    }
+    result.state = 'current';
+    result.summary = verdict.summary;
+    result.durationMs = now() - started;
+    logger.info(`${key}: ${verdict.summary} in ${seconds(result.durationMs)}.`);
+    return false;
+  }
+
+  /** The custom resources still without a status at the end: applied, not verifiable. */
+  function takeNoStatus(): void {
+    for (const key of noStatus) {
+      const result = results.get(key);
+      if (result?.state !== 'in-progress') continue;
+      results.delete(key);
+      notVerified.push({ ref: result.ref, why: NO_STATUS });
+      logger.info(`${key}: applied, not verifiable (${NO_STATUS}).`);
+    }
   }
 
   /**
@@ -281,7 +432,11 @@ export async function verifyRollout(
     Math.min(interval, 1000),
   );
   const deadline = setTimeout(() => {
-    const waiting = [...results.values()].filter((result) => result.state === 'in-progress');
+    const unfinished = [...results.values()].filter((result) => result.state === 'in-progress');
+    // What reports no status is not why the rollout did not finish (unless it is all there is).
+    const waiting = unfinished.some((result) => !noStatus.has(describeRef(result.ref)))
+      ? unfinished.filter((result) => !noStatus.has(describeRef(result.ref)))
+      : unfinished;
     settle({
       ok: false,
       verdict: `The rollout did not finish within ${seconds(options.timeoutMs)} (rollout-timeout): ${waiting
@@ -301,18 +456,20 @@ export async function verifyRollout(
     if (!stop.signal.aborted) await cache.start(stop.signal);
     evaluate();
     const outcome = await finished;
+    takeNoStatus();
     const workloads = [...results.values()];
     const failed = workloads.find((result) => result.state === 'failed');
     if (failed?.problem) await addDetails(failed, api);
     // Counted last, once the details are read: the watches kept the others' pods current meanwhile.
     if (failed && failedStatus) outcome.verdict = withOthers(failedStatus, failed);
-    return { ...outcome, workloads, updateRevisions };
+    return { ...outcome, workloads, updateRevisions, notVerified };
   } catch (error) {
     return {
       ok: false,
       verdict: `Verification could not read the cluster: ${(error as Error).message}`,
       workloads: [...results.values()],
       updateRevisions,
+      notVerified,
     };
   } finally {
     clearInterval(progress);

@@ -8,6 +8,17 @@ export interface WatchSpec {
   namespace: string;
   /** labelSelector / fieldSelector */
   query?: Record<string, string>;
+  /**
+   * The list path, for a kind resourcePath does not know (a custom resource's, from discovery):
+   * `/apis/external-secrets.io/v1/namespaces/web/externalsecrets`. `namespace` is then only the
+   * name `stale` goes by ('' for a cluster-scoped kind).
+   */
+  path?: string;
+  /**
+   * A 403 or 404 on the first list is no verdict: the kind is left unwatched and `unavailable`
+   * says why (a deploy role may apply a custom resource without the right to list or watch it).
+   */
+  optional?: boolean;
 }
 
 /** How long the API server may stay unreachable before the watch gives a verdict instead of waiting. */
@@ -26,6 +37,8 @@ export class ObjectCache {
   /** Per spec whose watch failed and whose store has not been listed again since: when it failed. */
   private readonly brokenSince = new Map<string, number>();
   failure: Error | undefined;
+  /** The optional specs that could not be listed (403, 404), by list path or kind: the server's message. */
+  readonly unavailable = new Map<string, string>();
 
   constructor(
     private readonly api: KubeApi,
@@ -38,7 +51,8 @@ export class ObjectCache {
   async start(signal: AbortSignal): Promise<void> {
     const versions = await Promise.all(this.specs.map((spec) => this.firstList(spec, signal)));
     this.specs.forEach((spec, index) => {
-      this.loops.push(this.watchLoop(spec, versions[index] ?? '', signal));
+      const version = versions[index];
+      if (version !== undefined) this.loops.push(this.watchLoop(spec, version, signal));
     });
   }
 
@@ -47,9 +61,16 @@ export class ObjectCache {
     await Promise.all(this.loops);
   }
 
+  /** What the spec listing `path` holds (a custom kind's: its name alone may be another group's too). */
+  objectsAt(path: string): Json[] {
+    const spec = this.specs.find((candidate) => candidate.path === path);
+    return spec ? [...(this.stores.get(storeKey(spec))?.values() ?? [])] : [];
+  }
+
   objects(kind: string, namespace?: string): Json[] {
     const result: Json[] = [];
     for (const spec of this.specs) {
+      if (spec.path !== undefined) continue;
       if (spec.kind !== kind || (namespace !== undefined && spec.namespace !== namespace)) continue;
       result.push(...(this.stores.get(storeKey(spec))?.values() ?? []));
     }
@@ -71,12 +92,16 @@ export class ObjectCache {
   }
 
   /** The first list, retried like a watch within the unreachable budget: a blip is no verdict. */
-  private async firstList(spec: WatchSpec, signal: AbortSignal): Promise<string> {
+  private async firstList(spec: WatchSpec, signal: AbortSignal): Promise<string | undefined> {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.relist(spec);
       } catch (error) {
+        if (spec.optional && error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+          this.unavailable.set(spec.path ?? spec.kind, error.message);
+          return undefined;
+        }
         if (signal.aborted || Date.now() - started > UNREACHABLE_BUDGET_MS) throw error;
         this.logger.info(
           `Listing ${spec.kind} in ${spec.namespace} failed (${(error as Error).message}); retry ${attempt}.`,
@@ -87,10 +112,7 @@ export class ObjectCache {
   }
 
   private async relist(spec: WatchSpec): Promise<string> {
-    const { items, resourceVersion } = await this.api.list(
-      resourcePath(spec.kind, spec.namespace),
-      spec.query ?? {},
-    );
+    const { items, resourceVersion } = await this.api.list(listPath(spec), spec.query ?? {});
     const store = new Map<string, Json>();
     for (const item of items) {
       const uid = uidOf(item);
@@ -111,7 +133,7 @@ export class ObjectCache {
       let events = 0;
       try {
         await this.api.watch(
-          resourcePath(spec.kind, spec.namespace),
+          listPath(spec),
           { ...(spec.query ?? {}), resourceVersion },
           (event: WatchEvent) => {
             events++;
@@ -174,5 +196,9 @@ export class ObjectCache {
 }
 
 function storeKey(spec: WatchSpec): string {
-  return `${spec.kind}/${spec.namespace}/${JSON.stringify(spec.query ?? {})}`;
+  return `${spec.path ?? spec.kind}/${spec.namespace}/${JSON.stringify(spec.query ?? {})}`;
+}
+
+function listPath(spec: WatchSpec): string {
+  return spec.path ?? resourcePath(spec.kind, spec.namespace);
 }

@@ -125,6 +125,7 @@ function composeShown(result: PipelineResult, diffLines: number, context: Summar
   if (deploy) {
     out.push(...migration(deploy, failure));
     out.push(...rollouts(result, leftOut));
+    out.push(...notVerified(deploy));
     out.push(...rollback(deploy, leftOut));
     out.push(...pruned(deploy, leftOut));
     for (const line of diff(deploy, diffLines, leftOut)) out.push(line);
@@ -527,6 +528,16 @@ function rollouts(result: PipelineResult, leftOut: string[]): string[] {
     lines.push(`#### ${text(describeRef(failed.ref))}`, '', ...podDetails(failed, failure));
   }
   return lines;
+}
+
+/** What the run applied and did not verify, with why (src/deploy/verifiable.ts): said, not counted. */
+function notVerified(deploy: DeployOutcome): string[] {
+  const list = deploy.notVerified ?? [];
+  if (list.length === 0) return [];
+  return [
+    `Applied, not verified: ${list.map((n) => `${code(describeRef(n.ref))} (${text(n.why)})`).join(', ')}.`,
+    '',
+  ];
 }
 
 /** Failed first, then unfinished, then done: the row that matters on top. */

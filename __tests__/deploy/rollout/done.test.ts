@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { conditionsVerdict } from '../../../src/deploy/rollout/done.js';
 import { rolloutStatus } from '../../../src/deploy/rollout/status.js';
 import type { Json } from '../../../src/deploy/rollout/types.js';
 import { deployment, never, POLICY, replicaSet, snapshot } from './fixtures.js';
@@ -316,5 +317,117 @@ describe('Job', () => {
       reason,
       summary: `Job upload/migrate: failed with ${reason}: ${message}`,
     });
+  });
+});
+
+describe("custom resources: kstatus' generic rules", () => {
+  const resource = (status: Json | undefined, metadata: Json = {}): Json => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'db', namespace: 'web', generation: 2, ...metadata },
+    ...(status ? { status } : {}),
+  });
+  const ready = (status: string, reason = 'SecretSynced', message = 'secret synced') => ({
+    type: 'Ready',
+    status,
+    reason,
+    message,
+  });
+
+  it('is current when Ready is True', () => {
+    expect(conditionsVerdict(resource({ conditions: [ready('True')] }))).toEqual({
+      state: 'current',
+      summary: 'ready (SecretSynced: secret synced)',
+    });
+  });
+
+  it('stays in progress while Ready is False, naming its reason and message (kstatus: not failed)', () => {
+    const verdict = conditionsVerdict(
+      resource({
+        conditions: [ready('False', 'SecretSyncedError', 'could not get secret data from provider')],
+      }),
+    );
+    expect(verdict).toEqual({
+      state: 'in-progress',
+      summary: 'not ready (SecretSyncedError: could not get secret data from provider)',
+    });
+  });
+
+  it('stays in progress while Ready is Unknown', () => {
+    expect(conditionsVerdict(resource({ conditions: [ready('Unknown', 'Pending', '')] }))?.state).toBe(
+      'in-progress',
+    );
+  });
+
+  it('fails at once on Stalled=True, with its message, whatever Ready says', () => {
+    const verdict = conditionsVerdict(
+      resource({
+        conditions: [
+          ready('True'),
+          { type: 'Stalled', status: 'True', reason: 'InvalidSpec', message: 'spec.size must be even' },
+        ],
+      }),
+    );
+    expect(verdict).toEqual({
+      state: 'failed',
+      reason: 'InvalidSpec',
+      message: 'stalled (InvalidSpec: spec.size must be even)',
+    });
+  });
+
+  it('stays in progress on Reconciling=True even when Ready is True', () => {
+    const verdict = conditionsVerdict(
+      resource({
+        conditions: [ready('True'), { type: 'Reconciling', status: 'True', reason: 'Progressing' }],
+      }),
+    );
+    expect(verdict).toEqual({ state: 'in-progress', summary: 'reconciling (Progressing)' });
+  });
+
+  it('the first of Reconciling=True and Stalled=True in the list decides, as in kstatus', () => {
+    const both = [
+      { type: 'Reconciling', status: 'True' },
+      { type: 'Stalled', status: 'True' },
+    ];
+    expect(conditionsVerdict(resource({ conditions: both }))?.state).toBe('in-progress');
+    expect(conditionsVerdict(resource({ conditions: [...both].reverse() }))?.state).toBe('failed');
+  });
+
+  it('is current when Reconciling and Stalled are both False and there is no Ready', () => {
+    const conditions = [
+      { type: 'Reconciling', status: 'False' },
+      { type: 'Stalled', status: 'False' },
+    ];
+    expect(conditionsVerdict(resource({ conditions, observedGeneration: 2 }))?.state).toBe('current');
+  });
+
+  it('does not read the status of an older generation: a stale Ready=True is not current', () => {
+    const stale = resource({ observedGeneration: 1, conditions: [ready('True')] });
+    expect(conditionsVerdict(stale)).toEqual({
+      state: 'in-progress',
+      summary: 'waiting for the controller to see generation 2',
+    });
+    const seen = resource({ observedGeneration: 2, conditions: [ready('True')] });
+    expect(conditionsVerdict(seen)?.state).toBe('current');
+  });
+
+  it("does not read a condition whose own observedGeneration is older than the object's", () => {
+    const stale = resource({ conditions: [{ ...ready('True'), observedGeneration: 1 }] });
+    expect(conditionsVerdict(stale)?.state).toBe('in-progress');
+    const seen = resource({ conditions: [{ ...ready('True'), observedGeneration: 2 }] });
+    expect(conditionsVerdict(seen)?.state).toBe('current');
+  });
+
+  it('is in progress while being deleted', () => {
+    const deleting = resource({ conditions: [ready('True')] }, { deletionTimestamp: '2026-01-01T00:00:00Z' });
+    expect(conditionsVerdict(deleting)?.state).toBe('in-progress');
+  });
+
+  it('answers nothing (not verifiable) without Ready, Reconciling or Stalled, where kstatus says current', () => {
+    expect(conditionsVerdict(resource(undefined))).toBeUndefined();
+    expect(conditionsVerdict(resource({ conditions: [] }))).toBeUndefined();
+    expect(
+      conditionsVerdict(resource({ conditions: [{ type: 'AbleToScale', status: 'True' }] })),
+    ).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { plural } from '../../text.js';
-import { condition, conditionIs, field, num, str } from './objects.js';
+import { condition, conditionIs, field, num, records, str } from './objects.js';
 import { generationObserved } from './revisions.js';
 import type { Json } from './types.js';
 
@@ -21,7 +21,7 @@ import type { Json } from './types.js';
  * | DaemonSet   | observedGeneration present; desiredNumberScheduled <=    | never by itself (pods decide)     |
  * |             | current, updated, available, ready (OnDelete too)        |                                   |
  * | Job         | Complete=True only (kstatus: any started Job)            | Failed=True or FailureTarget=True |
- * | other       | Ready not False/Unknown                                  | -                                 |
+ * | other       | kstatus' generic rules (conditionsVerdict below)         | Stalled=True                      |
  *
  * A paused Deployment is judged by these counts only once its template is the one that runs
  * (paused.ts decides before): its Progressing condition says DeploymentPaused for as long as it
@@ -165,12 +165,79 @@ function job(j: Json): KindVerdict {
   return progress(`job running (${parts.join(', ')})`);
 }
 
-/** Kinds without rules of their own: kstatus' Ready condition, done without one. */
+/** Kinds without rules of their own and without status conventions: kstatus calls them current. */
 function generic(o: Json): KindVerdict {
-  const ready = condition(o, 'Ready');
-  if (ready && ready.status !== 'True')
-    return progress(`not ready${ready.message ? `: ${ready.message}` : ''}`);
-  return current('ready');
+  return conditionsVerdict(o) ?? current('resource is current');
+}
+
+/** The conditions kstatus reads on any kind (cli-utils pkg/kstatus/status/generic.go, status.go). */
+const STATUS_CONDITIONS = ['Ready', 'Reconciling', 'Stalled'];
+
+/**
+ * kstatus' generic rules, for kinds without rules of their own (custom resources mainly), in
+ * kstatus' order:
+ *
+ * | status                                                      | verdict                         |
+ * | ----------------------------------------------------------- | ------------------------------- |
+ * | metadata.deletionTimestamp set                              | in progress (being deleted)     |
+ * | status.observedGeneration present and < metadata.generation | in progress (status not read)   |
+ * | the first Reconciling=True or Stalled=True condition        | in progress / failed, message   |
+ * | Ready True                                                  | current                         |
+ * | Ready False or Unknown                                      | in progress, reason and message |
+ * | Reconciling or Stalled present, none True, no Ready         | current                         |
+ * | none of Ready, Reconciling, Stalled                         | undefined: no status to verify  |
+ *
+ * Two departures, both towards "not verified" rather than a false "current": kstatus calls an
+ * object without any of these conditions current ("Resource is current") — the controller may
+ * not have written a status yet, or never will — and this answers undefined, for the caller to
+ * report it as applied, not verifiable. And a condition that carries its own observedGeneration
+ * (metav1.Condition) older than metadata.generation is about an earlier spec: not read either.
+ */
+export function conditionsVerdict(o: Json): KindVerdict | undefined {
+  if (field(o, 'metadata', 'deletionTimestamp') != null) return progress('being deleted');
+  const generation = num(o, 'metadata', 'generation');
+  const waiting = progress(`waiting for the controller to see generation ${generation}`);
+  if (!generationObserved(o)) return waiting;
+  const conditions = records(o, 'status', 'conditions').filter((c) =>
+    STATUS_CONDITIONS.includes(String(c.type)),
+  );
+  if (conditions.length === 0) return undefined;
+  const stale = conditions.some((c) => {
+    const seen = num(c, 'observedGeneration');
+    return generation !== undefined && seen !== undefined && seen < generation;
+  });
+  if (stale) return waiting;
+  for (const c of conditions) {
+    if (c.status !== 'True') continue;
+    if (c.type === 'Reconciling') return progress(`reconciling${said(c)}`);
+    if (c.type === 'Stalled') {
+      const reason = typeof c.reason === 'string' && c.reason !== '' ? c.reason : 'Stalled';
+      return { state: 'failed', reason, message: `stalled${said(c)}` };
+    }
+  }
+  const ready = conditions.find((c) => c.type === 'Ready');
+  if (ready?.status === 'True') return current(`ready${said(ready)}`);
+  if (ready) return progress(`not ready${said(ready)}`);
+  return current('reconciled (neither Reconciling nor Stalled)');
+}
+
+/**
+ * Whether the object says which generation its status is about (status.observedGeneration, or an
+ * observedGeneration on its Ready, Reconciling or Stalled condition). Without it, a Ready=True
+ * read right after a change may still be the previous spec's (External Secrets, for one, sets
+ * none): the caller gives the controller a moment before it believes it.
+ */
+export function reportsGeneration(o: Json): boolean {
+  if (num(o, 'status', 'observedGeneration') !== undefined) return true;
+  return records(o, 'status', 'conditions').some(
+    (c) => STATUS_CONDITIONS.includes(String(c.type)) && num(c, 'observedGeneration') !== undefined,
+  );
+}
+
+/** " (Reason: message)" of a condition, or "" when it gives neither. */
+function said(c: Json): string {
+  const parts = [c.reason, c.message].filter((part) => typeof part === 'string' && part !== '');
+  return parts.length > 0 ? ` (${parts.join(': ')})` : '';
 }
 
 function waitingForExtra(extra: number, old: number): string {
