@@ -776,3 +776,17 @@ describe('runSummary: what was applied and not verified', () => {
     expect(runSummary(OUTCOMES.success())).not.toContain('not verified');
   });
 });
+
+describe('runSummary: a custom resource verified by its conditions', () => {
+  it('is ready, not rolled out, and counted apart from the workloads', () => {
+    const result = OUTCOMES.success();
+    if (!result.deploy?.verify) throw new Error('fixture');
+    const secret = ref('ExternalSecret', 'db', 'external-secrets.io/v1beta1');
+    result.deploy.verify.workloads.push(current(secret, 'Ready: SecretSynced', 2_000));
+    const summary = runSummary(result);
+    expect(summary).toContain(
+      '| `ExternalSecret upload-staging/db` | — | 2.0 s | ✅ ready: Ready: SecretSynced |',
+    );
+    expect(summary).toContain('2 workloads rolled out, 1 resource ready in 41.2 s.');
+  });
+});

@@ -366,9 +366,15 @@ function verdictSentence(result: PipelineResult): string | undefined {
   }
   if (deploy.unchanged)
     return `v${deploy.release} already has exactly these manifests and the cluster matches them: nothing was applied.`;
-  const workloads = deploy.verify?.workloads ?? [];
-  const slowest = Math.max(0, ...workloads.map((w) => w.durationMs ?? 0));
-  return `${capitalize(planCounts(deploy.changes, true))}${workloads.length > 0 ? `; ${plural(workloads.length, 'workload')} rolled out in ${minutesAndSeconds(slowest)}` : ''}.`;
+  const verified = deploy.verify?.workloads ?? [];
+  const workloads = verified.filter((w) => ROLLED_OUT_KINDS.has(w.ref.kind) || w.ref.kind === 'Job');
+  const others = verified.length - workloads.length;
+  const slowest = Math.max(0, ...verified.map((w) => w.durationMs ?? 0));
+  const what = [
+    workloads.length > 0 ? `${plural(workloads.length, 'workload')} rolled out` : '',
+    others > 0 ? `${plural(others, 'resource')} ready` : '',
+  ].filter(Boolean);
+  return `${capitalize(planCounts(deploy.changes, true))}${what.length > 0 ? `; ${what.join(', ')} in ${minutesAndSeconds(slowest)}` : ''}.`;
 }
 
 function planCounts(changes: { change: 'create' | 'update' | 'unchanged' }[], past = false): string {
@@ -540,6 +546,9 @@ function notVerified(deploy: DeployOutcome): string[] {
   ];
 }
 
+/** The kinds whose verify is a rollout; others in the table are custom resources judged by conditions. */
+const ROLLED_OUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
 /** Failed first, then unfinished, then done: the row that matters on top. */
 function rank(w: WorkloadResult): number {
   return w.state === 'failed' ? 0 : w.state === 'in-progress' ? 1 : 2;
@@ -550,7 +559,11 @@ function workloadVerdict(w: WorkloadResult, cancelled: boolean, stoppedAtFailure
   if (w.state === 'current' && w.replacedPods?.length) {
     return `✅ rolled out (OnDelete: ${plural(w.replacedPods.length, 'old pod')} replaced)`;
   }
-  if (w.state === 'current') return w.ref.kind === 'Job' ? '✅ complete' : '✅ rolled out';
+  if (w.state === 'current') {
+    if (w.ref.kind === 'Job') return '✅ complete';
+    // A custom resource judged by its conditions is ready, not rolled out.
+    return ROLLED_OUT_KINDS.has(w.ref.kind) ? '✅ rolled out' : `✅ ready: ${w.summary}`;
+  }
   // The verdict above says it in full; the row names the reason.
   if (w.state === 'failed') return `❌ ${w.problem?.reason ?? 'failed'}`;
   if (cancelled) return `⏹ not finished (cancelled): ${w.summary}`;
