@@ -154,6 +154,19 @@ describe('GitHub deployments from the action', () => {
     expect(deployment?.statuses[1]?.description).toMatch(/^Rolled back to v1/);
     expect(run.summary).toMatch(/rolled back to v1/i);
     expect(run.summary).toMatch(/pod web-\S+/);
+    // A real run's summary reads failure first: what is live, why in the container's words, where.
+    const order = [
+      '**Live now**: ✅ v1',
+      '### Why it failed',
+      '**Where**: ',
+      '### Rollout',
+      '### Timeline',
+    ].map((heading) => run.summary.indexOf(heading));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(run.summary).toMatch(
+      /^\*\*Where\*\*: \[`app\.yaml:10`\]\(https:\/\/github\.com\/acme\/shop\/blob\/[0-9a-f]{40}\/app\.yaml#L10\)$/m,
+    );
     // The failure is an error annotation on the Deployment's line in app.yaml.
     expect(run.rawOutput).toMatch(/::error file=app\.yaml,line=10::/);
   }, 180_000);
