@@ -269,8 +269,9 @@ describe('runSummary and failureAnnotation: a failed migration', () => {
     );
   });
 
-  it('annotates the migration Job where the manifests declare it', () => {
+  it('annotates the migration Job where the manifests declare it, and the summary says the same place', () => {
     expect(failureAnnotation(result)).toMatchObject({ file: 'k8s/migrate.yaml', startLine: 3 });
+    expect(summary).toContain('**Where**: `k8s/migrate.yaml:3`');
   });
 });
 

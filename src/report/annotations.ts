@@ -1,4 +1,3 @@
-import type { DeployOutcome } from '../deploy/engine.js';
 import type { MigrationResult } from '../deploy/migrate.js';
 import type { ObjectRef } from '../deploy/objects.js';
 import { formatLocation, type SourceLocation } from '../manifests/errors.js';
@@ -23,7 +22,7 @@ export function failureAnnotation(result: PipelineResult): FailureAnnotation | u
   if (result.result !== 'failed' && result.result !== 'rolled-back') return undefined;
   const deploy = result.deploy;
   const message = (result.verdict ?? deploy?.verdict ?? 'The deploy failed.').trim();
-  const location = failureLocation(result, deploy);
+  const location = failureLocation(result);
   if (!location) return { message };
   if (location.document !== undefined) {
     // Kustomize output has no file to point at: the message says where instead.
@@ -33,11 +32,12 @@ export function failureAnnotation(result: PipelineResult): FailureAnnotation | u
   return { message, file: location.source, startLine: location.line };
 }
 
-/** Where the failure lies, from the fields errors and the engine carry; never parsed from text. */
-function failureLocation(
-  result: PipelineResult,
-  deploy: DeployOutcome | undefined,
-): SourceLocation | undefined {
+/**
+ * Where the failure lies, from the fields errors and the engine carry; never parsed from text.
+ * The annotation and the summary's "Where" line both point here.
+ */
+export function failureLocation(result: PipelineResult): SourceLocation | undefined {
+  const deploy = result.deploy;
   if (deploy?.failedAt) return deploy.failedAt;
   if (result.failedAt) return result.failedAt;
   const objects = result.render?.objects ?? [];

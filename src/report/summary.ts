@@ -6,7 +6,7 @@ import { minutesAndSeconds } from '../duration.js';
 import { formatLocation } from '../manifests/errors.js';
 import type { PipelineResult } from '../pipeline.js';
 import { plural } from '../text.js';
-import { renderedObject } from './annotations.js';
+import { failureLocation } from './annotations.js';
 
 /** GitHub refuses a step summary over 1 MiB; the summary stays under this many bytes. */
 export const SUMMARY_LIMIT_BYTES = 1_000_000;
@@ -319,11 +319,7 @@ function failedWorkload(result: PipelineResult): WorkloadResult | undefined {
 
 /** The manifest's file:line of what failed, linked to the file at the commit on GitHub. */
 function failedWhere(result: PipelineResult, context: SummaryContext): string[] {
-  const failed = failedWorkload(result);
-  const location =
-    result.deploy?.failedAt ??
-    result.failedAt ??
-    (failed && result.render ? renderedObject(result.render.objects, failed.ref)?.location : undefined);
+  const location = failureLocation(result);
   if (!location) return [];
   const shown = code(formatLocation(location));
   const linkable = location.document === undefined && context.repositoryUrl && context.commit;
