@@ -5,16 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, summaryPage } from '../__tests__/report/render-html.js';
-import { OUTCOMES } from '../__tests__/report/summary-fixtures.js';
+import { OUTCOMES, SUMMARY_CONTEXT } from '../__tests__/report/summary-fixtures.js';
 import { runSummary } from '../src/report/summary.js';
 
-const context = {
-  cluster: 'prod-eks',
-  region: 'eu-west-1',
-  environment: 'staging',
-  repositoryUrl: 'https://github.com/acme/upload',
-  commit: '3f2a1b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a',
-};
+const context = SUMMARY_CONTEXT;
 const shots = [
   { file: 'summary-success.png', result: OUTCOMES.success(), theme: 'light', height: 1500 },
   { file: 'summary-failure.png', result: OUTCOMES.rolledBack(), theme: 'dark', height: 1750 },

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { PipelineResult } from '../../src/pipeline.js';
 import { runSummary } from '../../src/report/summary.js';
 import { chromium, summaryPage, type Theme } from './render-html.js';
-import { OUTCOMES } from './summary-fixtures.js';
+import { OUTCOMES, SUMMARY_CONTEXT } from './summary-fixtures.js';
 
 // Every reviewed summary, drawn as GitHub draws it (GFM + the real mermaid, in Debian's chromium),
 // in light and dark: each timeline must become a diagram, and the page must hold no link or
@@ -14,13 +14,7 @@ import { OUTCOMES } from './summary-fixtures.js';
 const dir = mkdtempSync(join(tmpdir(), 'summary-render-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const context = {
-  cluster: 'prod-eks',
-  region: 'eu-west-1',
-  environment: 'staging',
-  repositoryUrl: 'https://github.com/acme/upload',
-  commit: '3f2a1b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a',
-};
+const context = SUMMARY_CONTEXT;
 /** A phase name with what ends a gantt task (`:`), starts a comment (`#`, `%%`) or a statement (`;`). */
 function hostilePhase(): PipelineResult {
   const result = OUTCOMES.rolledBack();

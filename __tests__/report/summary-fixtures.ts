@@ -343,3 +343,12 @@ export const OUTCOMES = {
       }),
     ),
 };
+
+/** Where the reviewed summaries say they ran: the rendered check and the README screenshots use it. */
+export const SUMMARY_CONTEXT = {
+  cluster: 'prod-eks',
+  region: 'eu-west-1',
+  environment: 'staging',
+  repositoryUrl: 'https://github.com/acme/upload',
+  commit: '3f2a1b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a',
+};

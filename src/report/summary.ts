@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import type { DeployOutcome, PhaseTiming } from '../deploy/engine.js';
 import { describeRef, type ObjectRef, RUN_ANNOTATIONS, redact, secretValues } from '../deploy/objects.js';
+import { ROLLOUT_KINDS } from '../deploy/verifiable.js';
 import type { WorkloadResult } from '../deploy/verify.js';
 import { minutesAndSeconds } from '../duration.js';
 import { formatLocation } from '../manifests/errors.js';
@@ -363,7 +364,7 @@ function verdictSentence(result: PipelineResult): string | undefined {
   if (deploy.unchanged)
     return `v${deploy.release} already has exactly these manifests and the cluster matches them: nothing was applied.`;
   const verified = deploy.verify?.workloads ?? [];
-  const workloads = verified.filter((w) => ROLLED_OUT_KINDS.has(w.ref.kind) || w.ref.kind === 'Job');
+  const workloads = verified.filter((w) => ROLLOUT_KINDS.has(w.ref.kind));
   const others = verified.length - workloads.length;
   const slowest = Math.max(0, ...verified.map((w) => w.durationMs ?? 0));
   const what = [
@@ -542,9 +543,6 @@ function notVerified(deploy: DeployOutcome): string[] {
   ];
 }
 
-/** The kinds whose verify is a rollout; others in the table are custom resources judged by conditions. */
-const ROLLED_OUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
-
 /** Failed first, then unfinished, then done: the row that matters on top. */
 function rank(w: WorkloadResult): number {
   return w.state === 'failed' ? 0 : w.state === 'in-progress' ? 1 : 2;
@@ -558,7 +556,7 @@ function workloadVerdict(w: WorkloadResult, cancelled: boolean, stoppedAtFailure
   if (w.state === 'current') {
     if (w.ref.kind === 'Job') return '✅ complete';
     // A custom resource judged by its conditions is ready, not rolled out.
-    return ROLLED_OUT_KINDS.has(w.ref.kind) ? '✅ rolled out' : `✅ ready: ${w.summary}`;
+    return ROLLOUT_KINDS.has(w.ref.kind) ? '✅ rolled out' : `✅ ready: ${w.summary}`;
   }
   // The verdict above says it in full; the row names the reason.
   if (w.state === 'failed') return `❌ ${w.problem?.reason ?? 'failed'}`;
