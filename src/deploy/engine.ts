@@ -23,6 +23,7 @@ import {
   producedByOperators,
 } from './plan.js';
 import { checkPodSecurity, podSecurityChecks, podSecurityLabels, readNamespaces } from './pod-security.js';
+import { checkPolicy } from './policy.js';
 import { prune } from './prune.js';
 import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
@@ -228,6 +229,7 @@ class DeployRun {
       kubectl,
       logger,
     );
+    await checkPolicy(plan, settings.policy ?? 'off', settings.policySkip ?? [], cluster, logger);
     const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
     const version = (latest?.version ?? 0) + 1;
     // The record must fit in a Secret: find out now, not after the cluster changed.

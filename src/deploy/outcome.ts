@@ -49,6 +49,10 @@ export interface DeploySettings extends EngineInputs {
   diffPath: string;
   /** The `allow-paused` input: a paused Deployment's template not rolled out passes verify. */
   allowPaused?: boolean;
+  /** The `policy` input: what a finding of the built-in rules does (default off: the action's default is warn). */
+  policy?: Inputs['policy'];
+  /** The `policy-skip` input: built-in rules turned off for the run. */
+  policySkip?: Inputs['policySkip'];
 }
 
 export interface DeployOutcome {
