@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -13,25 +14,27 @@ import {
 } from '../../src/deploy/rules.js';
 import type { Logger } from '../../src/log.js';
 import type { SourceLocation } from '../../src/manifests/errors.js';
-import { renderManifests } from '../../src/manifests/render.js';
+import { type RenderedObject, renderManifests } from '../../src/manifests/render.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'policy');
 
 /** A fixture file rendered as the pipeline renders it, as the plan's objects. */
 function plannedFrom(name: string, text = readFileSync(join(FIXTURES, name), 'utf8')): PlannedObject[] {
-  return renderManifests([{ name, text }]).objects.map((rendered) => {
-    const object = load(rendered.yaml) as Record<string, unknown>;
-    const ref = refOf(object);
-    return {
-      ref,
-      key: keyOf(ref),
-      object,
-      location: rendered.location,
-      stage: 'workloads',
-      change: 'create',
-      deferred: false,
-    };
-  });
+  return renderManifests([{ name, text }]).objects.map(plannedOf);
+}
+
+function plannedOf(rendered: RenderedObject): PlannedObject {
+  const object = load(rendered.yaml) as Record<string, unknown>;
+  const ref = refOf(object);
+  return {
+    ref,
+    key: keyOf(ref),
+    object,
+    location: rendered.location,
+    stage: 'workloads',
+    change: 'create',
+    deferred: false,
+  };
 }
 
 /** Warnings with the location they were reported at, and info lines. */
@@ -226,6 +229,39 @@ spec:
       new PlanError(
         'a.yaml:3: Deployment shop/web has annotation k8s-deploy-action/policy-skip: "hostpath", and "hostpath" is no built-in rule; expected rule names separated by commas, of resources, readiness-probe, image-tag, host-path, privileged, privilege-escalation, disruption-budget, service-selector.',
       ),
+    );
+  });
+});
+
+describe('the reference deployment (k8s/)', () => {
+  const IMAGES = new Map([
+    ['laravel-app', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/laravel-app:3f2c1a9'],
+    ['frontend', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/frontend:3f2c1a9'],
+  ]);
+  const render = (overlay: string, images?: Map<string, string>) => {
+    const text = execFileSync('kubectl', ['kustomize', overlay], { encoding: 'utf8' });
+    return renderManifests([{ name: `${overlay} (kubectl kustomize)`, text }], { images }).objects.map(
+      plannedOf,
+    );
+  };
+
+  it.each(['k8s/overlays/staging', 'k8s/overlays/production'])(
+    '%s passes every built-in rule in enforce mode, its images patched as the action patches them',
+    (overlay) => {
+      const objects = render(overlay, IMAGES);
+      expect(objects.filter((o) => o.ref.kind === 'Deployment').length).toBeGreaterThanOrEqual(3);
+      const { logger, error } = run(objects, 'enforce');
+      expect((error as Error | undefined)?.message).toBeUndefined();
+      expect(logger.infos).toEqual([
+        'Policy (enforce): 0 finding(s) of the built-in rules; every rule passes.',
+      ]);
+    },
+  );
+
+  it('is held to image-tag before its images are patched (they name no tag)', () => {
+    const { error } = run(render('k8s/overlays/staging'), 'enforce');
+    expect((error as Error).message).toContain(
+      'breaks policy rule image-tag: container "php-fpm" runs image laravel-app, which names no tag',
     );
   });
 });
