@@ -25,6 +25,7 @@ import {
 import { checkPodSecurity, podSecurityChecks, podSecurityLabels, readNamespaces } from './pod-security.js';
 import { checkPolicy } from './policy.js';
 import { prune } from './prune.js';
+import { checkQuotas } from './quota.js';
 import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
@@ -231,6 +232,12 @@ class DeployRun {
     );
     await checkPolicy(plan, settings.policy ?? 'off', settings.policySkip ?? [], cluster, logger);
     const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
+    // A migration Job that exists already makes no new pods.
+    await checkQuotas(
+      [...plan.objects, ...(plan.migration && !plan.migration.live ? [plan.migration] : [])],
+      cluster,
+      logger,
+    );
     const version = (latest?.version ?? 0) + 1;
     // The record must fit in a Secret: find out now, not after the cluster changed.
     encodeRecord(recordOf(settings, plan, version, 'success', this.startedAt, this.now(), lastGood?.version));
