@@ -1,7 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { auditMark, deployYaml, kubectlRun, mutationsAfter, useSandbox } from './support.js';
+import {
+  addFault,
+  auditMark,
+  clearFaults,
+  deployYaml,
+  kubectlRun,
+  mutationsAfter,
+  useSandbox,
+} from './support.js';
 
 /*
  * Quota and limits in the plan, through the engine against the sandbox (whose admission and
@@ -154,5 +162,27 @@ spec: {limits: [{type: Container, max: {memory: 256Mi}}]}
       `test.yaml:${deploymentLine(yaml)}: Deployment ${ns}/web would have every pod refused: maximum memory usage per Container is 256Mi, but limit is 512Mi.; expected container resources within namespace ${ns}'s LimitRange (kubectl describe limitrange -n ${ns}). Nothing was changed in the cluster.`,
     );
     expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
+  }, 60_000);
+
+  it('says once, and goes on, when the deploy role may not list the quotas', async () => {
+    const ns = 'quota-forbidden';
+    await namespaceWith(ns, QUOTA(ns));
+    await addFault(ctx.sandbox, { path: `/namespaces/${ns}/resourcequotas$`, methods: ['GET'], status: 403 });
+    try {
+      const run = await deployYaml(ctx.sandbox, app(ns, { replicas: 3, memory: '512Mi' }), {
+        releaseName: 'web',
+        dryRun: true,
+      });
+      expect(run.outcome.result).toBe('dry-run');
+      expect(run.log.filter((line) => line.startsWith('warning:'))).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^warning: Quota and limits could not be checked in namespace ${ns}: the deploy role may not list its ResourceQuotas or LimitRanges \\(.*\\); expected \`list\` on resourcequotas and limitranges`,
+          ),
+        ),
+      ]);
+    } finally {
+      await clearFaults(ctx.sandbox);
+    }
   }, 60_000);
 });
