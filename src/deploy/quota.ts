@@ -47,7 +47,7 @@ interface Constraints {
 }
 
 /** A workload's new pods: how many exist at once at the rollout's start, and at its end. */
-interface Demand {
+export interface Demand {
   owner: PlannedObject;
   perPod: Usage;
   /** New pods created before any old one goes (the surge), all old pods still counted. */
@@ -245,7 +245,7 @@ function surgeOf(deployment: Json, replicas: number): { type: string; surge: num
   return { type, surge: Number.isFinite(surge) ? surge : 0 };
 }
 
-function demandOf(owner: PlannedObject, perPod: Usage, limitRanges: boolean): Demand {
+export function demandOf(owner: PlannedObject, perPod: Usage, limitRanges: boolean): Demand {
   const after = owner.after ?? owner.object;
   const live = owner.live;
   const kind = owner.ref.kind;
@@ -264,7 +264,8 @@ function demandOf(owner: PlannedObject, perPod: Usage, limitRanges: boolean): De
   const oldTemplate = isRecord(spec(live).template) ? (spec(live).template as Json) : undefined;
   const changed = live !== undefined && canonical(oldTemplate) !== canonical(spec(after).template);
   const scaleUp = Math.max(0, replicas - oldReplicas);
-  let first = live === undefined && kind !== 'StatefulSet' ? replicas : scaleUp;
+  // A StatefulSet makes its pods one by one, each old one gone first: judged by its end state.
+  let first = kind === 'StatefulSet' ? 0 : live === undefined ? replicas : scaleUp;
   if (changed && kind === 'Deployment') {
     const { type, surge } = surgeOf(after, replicas);
     first = type === 'RollingUpdate' ? Math.min(replicas, Math.max(0, replicas + surge - oldReplicas)) : 0;
@@ -299,7 +300,11 @@ interface Shortfall {
   location: PlannedObject['location'];
 }
 
-function shortfallsIn(namespace: string, quotas: readonly Json[], demands: readonly Demand[]): Shortfall[] {
+export function shortfallsIn(
+  namespace: string,
+  quotas: readonly Json[],
+  demands: readonly Demand[],
+): Shortfall[] {
   if (demands.length === 0) return [];
   const shortfalls: Shortfall[] = [];
   for (const quota of quotas) {
@@ -332,12 +337,14 @@ function shortfallsIn(namespace: string, quotas: readonly Json[], demands: reado
       if (requested <= 0 || requested <= available) continue;
       const byFirst = first >= final;
       const format = (milli: number) => formatQuantity({ milli, binary: limit.binary });
+      const each = (usage: Usage | undefined) =>
+        resource === 'pods' || resource === 'count/pods' ? '' : ` of ${format(milliOf(usage, resource))}`;
       const who = demands
         .filter((d) => (byFirst ? d.first > 0 : d.replicas > 0) && milliOf(d.perPod, resource) > 0)
         .map((d) =>
           byFirst
-            ? `${describeRef(d.owner.ref)} (${formatLocation(d.owner.location)}): ${d.first} new pod(s) of ${format(milliOf(d.perPod, resource))}`
-            : `${describeRef(d.owner.ref)} (${formatLocation(d.owner.location)}): ${d.replicas} pod(s) of ${format(milliOf(d.perPod, resource))} replacing ${d.oldReplicas} of ${format(milliOf(d.oldPerPod, resource))}`,
+            ? `${describeRef(d.owner.ref)} (${formatLocation(d.owner.location)}): ${d.first} new pod(s)${each(d.perPod)}`
+            : `${describeRef(d.owner.ref)} (${formatLocation(d.owner.location)}): ${d.replicas} pod(s)${each(d.perPod)} replacing ${d.oldReplicas}${each(d.oldPerPod)}`,
         );
       const blamed = demands.find((d) => milliOf(d.perPod, resource) > 0) ?? demands[0];
       shortfalls.push({
