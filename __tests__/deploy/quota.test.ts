@@ -164,6 +164,29 @@ spec: {limits: [{type: Container, max: {memory: 256Mi}}]}
     expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
   }, 60_000);
 
+  it("counts the resources a LimitRange fills in, as the cluster's admission of the dry-run pod says", async () => {
+    const ns = 'limits-defaults';
+    await namespaceWith(
+      ns,
+      `${QUOTA(ns)}---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: ${ns}}
+spec: {limits: [{type: Container, default: {memory: 512Mi}}]}
+`,
+    );
+    // The template states no memory: each pod gets 512Mi from the LimitRange, so 3 do not fit 1Gi.
+    const yaml = app(ns, { replicas: 3, memory: '512Mi' }).replace(
+      'resources: {requests: {cpu: 100m, memory: 512Mi}, limits: {memory: 512Mi}}',
+      'resources: {requests: {cpu: 100m}}',
+    );
+    expect(yaml).toContain('resources: {requests: {cpu: 100m}}');
+    const run = await deployYaml(ctx.sandbox, yaml, { releaseName: 'web', dryRun: true });
+    expect(run.outcome.verdict).toContain(
+      `requests.memory requested 1536Mi, available 1Gi (0 of 1Gi used): Deployment ${ns}/web (test.yaml:${deploymentLine(yaml)}): 3 new pod(s) of 512Mi;`,
+    );
+  }, 60_000);
+
   it('says once, and goes on, when the deploy role may not list the quotas', async () => {
     const ns = 'quota-forbidden';
     await namespaceWith(ns, QUOTA(ns));
