@@ -187,6 +187,32 @@ spec: {limits: [{type: Container, default: {memory: 512Mi}}]}
     );
   }, 60_000);
 
+  it('fails the plan, saying so, when the API server does not answer the dry-run pods', async () => {
+    const ns = 'quota-no-answer';
+    await namespaceWith(ns, QUOTA(ns));
+    await addFault(ctx.sandbox, {
+      path: `/namespaces/${ns}/pods$`,
+      methods: ['POST'],
+      dryRun: true,
+      status: 500,
+    });
+    try {
+      const mark = await auditMark(ctx.sandbox);
+      const run = await deployYaml(ctx.sandbox, app(ns, { replicas: 1, memory: '64Mi' }), {
+        releaseName: 'web',
+      });
+      expect(run.outcome.result).toBe('failed');
+      expect(run.outcome.verdict).toMatch(
+        new RegExp(
+          `^Quota and limits could not be checked: the dry-run pod of Deployment ${ns}/web got no answer from the API server \\(.*\\)\\. Nothing was changed in the cluster\\.$`,
+        ),
+      );
+      expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
+    } finally {
+      await clearFaults(ctx.sandbox);
+    }
+  }, 60_000);
+
   it('says once, and goes on, when the deploy role may not list the quotas', async () => {
     const ns = 'quota-forbidden';
     await namespaceWith(ns, QUOTA(ns));

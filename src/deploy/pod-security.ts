@@ -250,7 +250,12 @@ export function distinctTemplates(objects: readonly PlannedObject[]): TemplateCh
  * The dry-run create; a namespace created a moment ago may not have its default ServiceAccount
  * yet (a controller makes it): that refusal is retried for a few seconds.
  */
-export async function dryRunPod(check: TemplateCheck, api: KubeApi): Promise<TemplateResult> {
+export async function dryRunPod(
+  check: TemplateCheck,
+  api: KubeApi,
+  /** What the dry run is for, as the error says it: `Pod Security`, `Quota and limits`. */
+  purpose = 'Pod Security',
+): Promise<TemplateResult> {
   const path = `/api/v1/namespaces/${encodeURIComponent(check.namespace)}/pods?dryRun=All&fieldValidation=Ignore`;
   for (let attempt = 0; ; attempt++) {
     const warnings: string[] = [];
@@ -262,7 +267,7 @@ export async function dryRunPod(check: TemplateCheck, api: KubeApi): Promise<Tem
       if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) {
         const owner = check.owners[0];
         throw new PlanError(
-          `Pod Security could not be checked: the dry-run pod of ${owner ? describeRef(owner.ref) : 'a pod template'} got no answer from the API server (${message}).`,
+          `${purpose} could not be checked: the dry-run pod of ${owner ? describeRef(owner.ref) : 'a pod template'} got no answer from the API server (${message}).`,
         );
       }
       if (/error looking up service account/.test(message) && attempt < 10) {

@@ -83,7 +83,7 @@ export async function checkQuotas(
   });
   if (limited.length === 0) return;
   const checks = distinctTemplates(limited);
-  const results = await Promise.all(checks.map((check) => dryRunPod(check, api)));
+  const results = await Promise.all(checks.map((check) => dryRunPod(check, api, 'Quota and limits')));
   // A LimitRange's refusal, or a quota's "must specify", holds for every pod: the plan fails. A
   // quota exceeded by one more pod now may still fit a rollout that removes old pods first: the
   // sums below decide, from the template's own resources.
