@@ -97,6 +97,9 @@ describe.each(RULE_NAMES)('policy rule %s', (rule) => {
       ),
     );
     expect(logger.warnings[0]?.location).toEqual({ source: failing, line });
+    expect(logger.infos).toEqual([
+      `Policy (warn): 1 finding(s) of the built-in rules: ${rule} 1 (each a warning above; policy: enforce would fail the run).`,
+    ]);
   });
 
   it('fails the plan at the breaking object line, naming the rule, in enforce mode', () => {

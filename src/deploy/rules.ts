@@ -95,8 +95,11 @@ export function reportFindings(findings: readonly Finding[], mode: PolicyMode, l
   sorted.forEach((finding, i) => {
     logger.warning(lines[i] ?? '', finding.object.location);
   });
+  const byRule = RULE_NAMES.map((rule) => [rule, findings.filter((f) => f.rule === rule).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([rule, count]) => `${rule} ${count}`);
   logger.info(
-    `Policy (${mode}): ${findings.length} finding(s) of the built-in rules${findings.length > 0 ? '' : '; every rule passes'}.`,
+    `Policy (${mode}): ${findings.length} finding(s) of the built-in rules${findings.length > 0 ? `: ${byRule.join(', ')} (each a warning above; policy: enforce would fail the run)` : '; every rule passes'}.`,
   );
 }
 
