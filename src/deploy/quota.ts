@@ -19,6 +19,16 @@ import { formatQuantity, parseQuantity, type Quantity } from './quantity.js';
 
 type Usage = Map<string, Quantity>;
 
+/**
+ * Quota refusals that depend on the quota's state now, not on the pod: one more pod does not fit
+ * (`exceeded quota`), or the quota controller has not counted yet (`status unknown for quota`).
+ * A real server's ResourceQuota admission judges dry runs like real creates and only skips
+ * updating the usage (resourcequota/controller.go: "Don't update quota for admissionAttributes
+ * that correspond to dry-run requests"), so these come from the dry-run pods as they would from
+ * the ReplicaSet's.
+ */
+const QUOTA_STATE = /(exceeded quota|status unknown for quota|insufficient quota to consume): /;
+
 /** The kinds whose new pods are counted, and how many new pods a change makes at once. */
 const COUNTED = new Set([
   'apps/v1/Deployment',
@@ -88,7 +98,7 @@ export async function checkQuotas(
   // quota exceeded by one more pod now may still fit a rollout that removes old pods first: the
   // sums below decide, from the template's own resources.
   const refusals = results.flatMap(({ check, refusal }) =>
-    refusal !== undefined && isQuotaOrLimits(refusal) && !/exceeded quota: /.test(refusal)
+    refusal !== undefined && isQuotaOrLimits(refusal) && !QUOTA_STATE.test(refusal)
       ? check.owners.map((owner) => refusalSentence(owner, refusal))
       : [],
   );
@@ -102,8 +112,7 @@ export async function checkQuotas(
   }
   const demands: Demand[] = [];
   for (const { check, pod: admitted, refusal } of results) {
-    const pod =
-      admitted ?? (refusal !== undefined && /exceeded quota: /.test(refusal) ? check.pod : undefined);
+    const pod = admitted ?? (refusal !== undefined && QUOTA_STATE.test(refusal) ? check.pod : undefined);
     if (!pod) continue;
     for (const owner of check.owners) {
       const c = constraints.get(owner.ref.namespace ?? '');
