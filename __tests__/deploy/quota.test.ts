@@ -187,6 +187,34 @@ spec: {limits: [{type: Container, default: {memory: 512Mi}}]}
     );
   }, 60_000);
 
+  it("counts the migration Job apart: its pod is gone before the workloads' come", async () => {
+    const ns = 'quota-migration';
+    await namespaceWith(
+      ns,
+      `apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: pods, namespace: ${ns}}\nspec: {hard: {pods: "2"}}\n`,
+    );
+    const job = `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: ${ns}}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: ${ctx.image}
+          env: [{name: SANDBOX_EXIT_CODE, value: "0"}]
+---
+`;
+    const run = await deployYaml(ctx.sandbox, app(ns, { replicas: 2, memory: '64Mi', before: job }), {
+      releaseName: 'web',
+      migrationJob: 'migrate',
+      tag: 'v1',
+    });
+    expect(run.outcome.verdict).toBeUndefined();
+    expect(run.outcome.result).toBe('success');
+  }, 90_000);
+
   it('fails the plan, saying so, when the API server does not answer the dry-run pods', async () => {
     const ns = 'quota-no-answer';
     await namespaceWith(ns, QUOTA(ns));

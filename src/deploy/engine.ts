@@ -233,11 +233,8 @@ class DeployRun {
     await checkPolicy(plan, settings.policy ?? 'off', settings.policySkip ?? [], cluster, logger);
     const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
     // A migration Job that exists already makes no new pods.
-    await checkQuotas(
-      [...plan.objects, ...(plan.migration && !plan.migration.live ? [plan.migration] : [])],
-      cluster,
-      logger,
-    );
+    const migration = plan.migration && !plan.migration.live ? plan.migration : undefined;
+    await checkQuotas([...plan.objects, ...(migration ? [migration] : [])], cluster, logger, migration);
     const version = (latest?.version ?? 0) + 1;
     // The record must fit in a Secret: find out now, not after the cluster changed.
     encodeRecord(recordOf(settings, plan, version, 'success', this.startedAt, this.now(), lastGood?.version));

@@ -74,6 +74,8 @@ export async function checkQuotas(
   objects: readonly PlannedObject[],
   api: KubeApi,
   logger: Logger,
+  /** The migration Job: it runs, and its pods end, before the workloads are applied, so it is summed alone. */
+  runsAlone?: PlannedObject,
 ): Promise<void> {
   const targets = objects.filter(
     (o) =>
@@ -119,13 +121,22 @@ export async function checkQuotas(
       demands.push(demandOf(owner, podUsage(pod), (c?.limitRanges.length ?? 0) > 0));
     }
   }
-  const shortfalls = namespaces.flatMap((ns) =>
-    shortfallsIn(
-      ns,
-      constraints.get(ns)?.quotas ?? [],
-      demands.filter((d) => d.owner.ref.namespace === ns),
-    ),
-  );
+  const shortfalls = namespaces.flatMap((ns) => {
+    const quotas = constraints.get(ns)?.quotas ?? [];
+    const here = demands.filter((d) => d.owner.ref.namespace === ns);
+    return [
+      ...shortfallsIn(
+        ns,
+        quotas,
+        here.filter((d) => d.owner !== runsAlone),
+      ),
+      ...shortfallsIn(
+        ns,
+        quotas,
+        here.filter((d) => d.owner === runsAlone),
+      ),
+    ];
+  });
   if (shortfalls.length > 0) {
     throw new PlanError(
       shortfalls.length === 1
