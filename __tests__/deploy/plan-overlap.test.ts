@@ -3,6 +3,7 @@ import { Identities } from '../../src/deploy/identity.js';
 import type { Kubectl } from '../../src/deploy/kubectl.js';
 import type { Json } from '../../src/deploy/objects.js';
 import { planDeploy } from '../../src/deploy/plan.js';
+import type { ReleaseRecord } from '../../src/deploy/release.js';
 import { RecordingLogger } from '../fakes.js';
 
 // The plan's read of the live objects and its server-side dry run: on a redeploy (every
@@ -70,12 +71,14 @@ function fakeKubectl(live: Json[]) {
   return { kubectl, calls };
 }
 
+// Only whether a release was recorded before matters here.
+const v1 = { version: 1, status: 'success' } as unknown as ReleaseRecord;
 const input = {
   rendered,
   migrationJobName: undefined,
   tag: undefined,
   migrationTimeoutMs: 60_000,
-  latest: undefined,
+  latest: v1,
   lastGood: undefined,
   identities,
 };
@@ -89,6 +92,12 @@ describe('the plan of a redeploy', () => {
       ['Namespace', 'unchanged', false],
       ['ConfigMap', 'update', false],
     ]);
+  });
+
+  it('of a first release (no record yet) reads first and dry-runs after, as its Namespace is usually new', async () => {
+    const { kubectl, calls } = fakeKubectl([]);
+    await planDeploy({ ...input, latest: undefined }, kubectl, new RecordingLogger());
+    expect(calls).toEqual(['get started', 'get answered', 'dry run of Namespace']);
   });
 
   it('into a Namespace the set creates: the early dry run is not used, the ConfigMap is deferred and the Namespace dry-run again alone', async () => {

@@ -163,9 +163,10 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
   const readable = everything.filter((o) => !newCrdKinds.has(groupKind(o.ref.apiVersion, o.ref.kind)));
   // The dry run checks what the read below does not defer. On a redeploy that is everything, so
   // it runs beside the read instead of after it; it only reads, and its answer is used only when
-  // the read shows it checked exactly the objects it would have checked after it.
+  // the read shows it checked exactly the objects it would have checked after it. A first
+  // release usually brings its Namespace: no guess, no wasted kubectl process.
   const guess =
-    newCrdKinds.size === 0 && prepared.migration === undefined
+    input.latest !== undefined && newCrdKinds.size === 0 && prepared.migration === undefined
       ? kubectl.apply(toYaml(everything.map((o) => o.object)), { dryRun: true }).catch(() => undefined)
       : undefined;
   const liveObjects = await kubectl
