@@ -103,7 +103,8 @@ export function printWholeDeploy(result: WholeDeployResult): void {
     console.log(
       `  ${row.label}: ${s(median(walls))} (${list(walls)}); images built ${row.runs
         .map((r) => r.built.length)
-        .join(', ')}; kubectl processes ${row.runs.map((r) => r.kubectlProcesses).join(', ')}`,
+        .join(', ')}; kubectl processes ${row.runs.map((r) => r.kubectlProcesses).join(', ')}; ` +
+        `EKS tokens the cluster saw ${row.runs.map((r) => r.eksTokens).join(', ')} (eks-token starts ${row.runs.map((r) => r.pluginStarts).join(', ')})`,
     );
     console.log(`      phases: ${phaseShares(row)}`);
   }

@@ -52,11 +52,16 @@ const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'eks-token',
     summary: 'Print an EKS token as a kubectl ExecCredential (kubectl runs this as its exec plugin).',
-    usage: 'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]',
+    usage:
+      'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m] [--token-cache DIR]',
     options: [
       ['--cluster-name NAME', 'The EKS cluster the token is for.'],
       ['--region REGION', 'Its region; default AWS_REGION, then AWS_DEFAULT_REGION.'],
       ['--token-lifetime D', 'How long kubectl may use the token; default K8S_DEPLOY_TOKEN_LIFETIME or 14m.'],
+      [
+        '--token-cache DIR',
+        'Reuse a token kept in DIR (a private folder) while it has time left; default K8S_DEPLOY_TOKEN_CACHE, else none.',
+      ],
     ],
     load: async () => {
       const { eksToken } = await import('./cli/eks-token.js');

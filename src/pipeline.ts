@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEksClient } from './aws/clients.js';
 import { type ClusterConnection, type ConnectDeps, connectCluster } from './cluster/connect.js';
+import { forgetCachedTokens } from './cluster/token-cache.js';
 import type { DeployDeps, DeployOutcome } from './deploy/engine.js';
 import type { RunResult } from './deploy/outcome.js';
 import { type ImageDeps, prepareImages } from './images/prepare.js';
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   kubeconfigSource?: string;
   /** Told when the plan passed and the cluster is about to change (see DeployDeps.onDeploying). */
   onDeploying?: DeployDeps['onDeploying'];
+  /** Share one EKS token among the run's kubectl processes (ConnectDeps.tokenCache); removed when the run ends. */
+  tokenCache?: boolean;
 }
 
 /** How a run ended (one union, shared with the engine). */
@@ -139,6 +142,8 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
     result.verdict = result.deploy ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
     deps.logger.debug((error as Error).stack ?? '');
   }
+  // The run's last kubectl has finished: no token stays on disk until the post step.
+  if (result.cluster?.written) forgetCachedTokens(result.cluster.kubeconfigPath);
   result.cancelled = deps.signal?.aborted ?? false;
   return result;
 }
@@ -203,6 +208,7 @@ async function runPhases(
       eks,
       context: deps.context,
       kubeconfigSource: deps.kubeconfigSource,
+      tokenCache: deps.tokenCache,
     }),
   );
   result.cluster = cluster;

@@ -328,9 +328,12 @@ class DeployRun {
   private async applyDefinitions(planned: PlannedRelease, cluster: KubeApi): Promise<void> {
     const { objects, migration } = planned.plan;
     const definitions = objects.filter((o) => o.stage === 'definitions');
-    if (definitions.length === 0 && !objects.some((o) => o.deferred)) return;
+    // Definitions the dry run found unchanged (a redeploy into existing namespaces) would be
+    // applied to no effect: no phase, no kubectl process.
+    const pending = definitions.some((o) => o.change !== 'unchanged');
+    if (!pending && !objects.some((o) => o.deferred)) return;
     await this.phase('Apply definitions', async () => {
-      await this.apply(definitions, 'namespace and CRD');
+      if (pending) await this.apply(definitions, 'namespace and CRD');
       await waitForCrds(
         definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
         cluster,

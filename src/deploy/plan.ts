@@ -161,9 +161,20 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
   );
   // Kinds of CRDs this set brings cannot even be read before the CRD exists.
   const readable = everything.filter((o) => !newCrdKinds.has(groupKind(o.ref.apiVersion, o.ref.kind)));
-  const liveObjects = await kubectl.get(readable.map((o) => refManifest(o.ref))).catch((error: Error) => {
-    throw unknownKind(error.message, readable) ?? error;
-  });
+  // The dry run checks what the read below does not defer. On a redeploy that is everything, so
+  // it runs beside the read instead of after it; it only reads, and its answer is used only when
+  // the read shows it checked exactly the objects it would have checked after it. A first
+  // release usually brings its Namespace: no guess, no wasted kubectl process.
+  const guess =
+    input.latest !== undefined && newCrdKinds.size === 0 && prepared.migration === undefined
+      ? kubectl.apply(toYaml(everything.map((o) => o.object)), { dryRun: true }).catch(() => undefined)
+      : undefined;
+  const liveObjects = await kubectl
+    .get(readable.map((o) => refManifest(o.ref)))
+    .catch(async (error: Error) => {
+      await guess;
+      throw unknownKind(error.message, readable) ?? error;
+    });
   const live = new Map(liveObjects.map((object) => [keyOf(refOf(object)), object]));
   const liveCrds = new Set(
     prepared.objects
@@ -186,7 +197,8 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
   }
   // A migration Job that exists already ran (or runs) for this tag: the migrate phase decides.
   const checkable = everything.filter((o) => !o.deferred && !(o === prepared.migration && o.live));
-  await dryRun(checkable, kubectl, logger);
+  const guessed = await guess;
+  await dryRun(checkable, kubectl, logger, checkable.length === everything.length ? guessed : undefined);
   const deferred = everything.filter((o) => o.deferred);
   if (deferred.length > 0) {
     logger.info(
@@ -211,15 +223,18 @@ export async function dryRun(
   objects: readonly PlannedObject[],
   kubectl: Kubectl,
   logger: Logger,
+  /** The answer of a dry run of exactly these objects, already made (planDeploy's). */
+  made?: Awaited<ReturnType<Kubectl['apply']>>,
 ): Promise<void> {
   if (objects.length === 0) return;
   const {
     objects: results,
     errors,
     warnings,
-  } = await kubectl.apply(toYaml(objects.map((o) => o.object)), {
+  } = made ??
+  (await kubectl.apply(toYaml(objects.map((o) => o.object)), {
     dryRun: true,
-  });
+  }));
   warnOf(warnings, objects, logger);
   if (errors.length > 0) {
     const missing = missingNamespace(errors, objects);
