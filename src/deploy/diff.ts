@@ -34,7 +34,8 @@ export async function dryRunDiff(
     notes.push(
       `# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => describeRef(o.ref)).join(', ')}`,
     );
-  if (plan.migration && !plan.migration.live) outcome.wouldMigrate = plan.migration.ref;
+  if (plan.migration && !plan.migration.live && settings.migrations !== 'skip')
+    outcome.wouldMigrate = plan.migration.ref;
   if (plan.migration) {
     notes.push(
       plan.migration.live

@@ -126,6 +126,7 @@ function composeShown(result: PipelineResult, diffLines: number, context: Summar
   if (deploy) {
     out.push(...migration(deploy, failure));
     out.push(...rollouts(result, leftOut));
+    out.push(...postDeployJobs(deploy, failure));
     out.push(...notVerified(deploy));
     out.push(...rollback(deploy, leftOut));
     out.push(...pruned(deploy, leftOut));
@@ -152,6 +153,7 @@ const PHASE_WHERE: Record<string, string> = {
   Migrate: 'the migration',
   Apply: 'applying the workloads',
   Verify: 'verification',
+  'Post-deploy jobs': 'the post-deploy Jobs',
   'Roll back': 'the rollback',
   Prune: 'the prune',
   Record: 'recording the release',
@@ -314,7 +316,10 @@ function failedWorkload(result: PipelineResult): WorkloadResult | undefined {
   const deploy = result.deploy;
   return (
     deploy?.migration?.verify?.workloads.find((w) => w.state === 'failed') ??
-    deploy?.verify?.workloads.find((w) => w.state === 'failed')
+    deploy?.verify?.workloads.find((w) => w.state === 'failed') ??
+    deploy?.postDeploy
+      ?.find((job) => job.status === 'failed')
+      ?.verify?.workloads.find((w) => w.state === 'failed')
   );
 }
 
@@ -501,8 +506,27 @@ function migration(deploy: DeployOutcome, failure: boolean): string[] {
   else if (failure) lines.push(`❌ Job ${job} failed after ${time}: the reason and its log are above.`);
   else lines.push(`❌ Job ${job} failed after ${time}: ${text(m.verdict ?? 'no reason given')}`);
   lines.push('');
+  if (deploy.migrationOnly && m.status !== 'failed')
+    lines.push('`migrations: only`: the migration ran and no workload was changed.', '');
   const failed = m.verify?.workloads.find((w) => w.state === 'failed');
   if (failed) lines.push(...podDetails(failed, failure));
+  return lines;
+}
+
+/** The Jobs run after verify (post-deploy-jobs): each one's verdict; a failed one's log is above. */
+function postDeployJobs(deploy: DeployOutcome, failure: boolean): string[] {
+  const jobs = deploy.postDeploy ?? [];
+  if (jobs.length === 0) return [];
+  const lines = ['### Post-deploy Jobs', ''];
+  for (const m of jobs) {
+    const job = code(`${m.job.namespace ? `${m.job.namespace}/` : ''}${m.job.name}`);
+    const time = minutesAndSeconds(m.durationMs);
+    if (m.status === 'complete') lines.push(`- ✅ ${job} completed in ${time}.`);
+    else if (m.status === 'skipped') lines.push(`- ✅ ${job} already completed for this tag: not run again.`);
+    else if (failure) lines.push(`- ❌ ${job} failed after ${time}: the reason and its log are above.`);
+    else lines.push(`- ❌ ${job} failed after ${time}: ${text(m.verdict ?? 'no reason given')}`);
+  }
+  lines.push('');
   return lines;
 }
 
