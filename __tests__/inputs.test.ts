@@ -427,7 +427,10 @@ describe('release jobs inputs (migrations, migration-not-needed, post-deploy-job
   });
 
   it.each([
-    [{ migrations: 'later' }, `Invalid value "later" for input 'migrations'. Expected one of run, skip, only.`],
+    [
+      { migrations: 'later' },
+      `Invalid value "later" for input 'migrations'. Expected one of run, skip, only.`,
+    ],
     [
       { migrations: 'skip' },
       "Input 'migrations' is skip, but 'migration-job' is empty. Expected 'migration-job' naming the migration Job when migrations is skip or only.",

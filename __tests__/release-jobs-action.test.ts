@@ -188,6 +188,7 @@ describe('the bundled action: migrations only and skip', () => {
     expect(onlyWrites.filter((p) => !/\/(jobs|pods|secrets|events)(\/|$)/.test(p))).toEqual([]);
     expect(onlyWrites.some((p) => /\/jobs\/migrate-2{8}$/.test(p))).toBe(true);
     expect(only.summary).toContain('`migrations: only`: the migration ran and no workload was changed.');
+    expect(only.summary).toContain('migrate: all good');
   });
 
   it('skip after only deploys the commit without running its migration again', async () => {

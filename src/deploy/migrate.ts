@@ -71,6 +71,8 @@ export interface MigrationResult {
   verify?: VerifyResult;
   /** The Job was left running (the run was cancelled while it ran). */
   leftRunning?: boolean;
+  /** The last lines its pods logged while the run followed them (the summary shows a migrate-only run's). */
+  logTail?: string[];
 }
 
 export interface MigrationOptions {
@@ -164,12 +166,13 @@ export async function runMigration(
     failedJob.logs = [...streams.tail];
     failedJob.logsFrom = 'current';
   }
+  const logTail = streams.tail.length > 0 ? { logTail: [...streams.tail] } : {};
   if (verify.ok) {
     logger.info(
       `${postDeploy ? 'Post-deploy' : 'Migration'} Job ${namespace}/${ref.name} completed in ${seconds(durationMs)}.`,
     );
     await cleanUpOldJobs(api, logger, namespace, label, sourceName, ref.name);
-    return { job: ref, sourceName, status: 'complete', durationMs, verify };
+    return { job: ref, sourceName, status: 'complete', durationMs, verify, ...logTail };
   }
   if (verify.cancelled) {
     return {
@@ -188,7 +191,7 @@ export async function runMigration(
   const verdict = timedOut
     ? `The ${postDeploy ? 'post-deploy' : 'migration'} Job ${namespace}/${ref.name} did not complete within ${seconds(options.timeoutMs)} (migration-timeout); it stops at its activeDeadlineSeconds.`
     : `The ${noun} failed: ${verify.verdict ?? 'unknown reason'}`;
-  return { job: ref, sourceName, status: 'failed', durationMs, verdict, verify };
+  return { job: ref, sourceName, status: 'failed', durationMs, verdict, verify, ...logTail };
 }
 
 function finishedCondition(job: Json): 'Complete' | 'Failed' | undefined {

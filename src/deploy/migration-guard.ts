@@ -18,7 +18,11 @@ export interface MigrationGuardInput {
   migration: NonNullable<Plan['migration']>;
 }
 
-/** The record that shows this commit's migration completed here, if any (pure). */
+/**
+ * The record that shows this release's migration completed here, if any (pure): one of the same
+ * commit, or of the same tag — the images and the migration Job are named by the tag, and a
+ * dispatched workflow (workflows/migrate.yml) records its run's GITHUB_SHA, not the commit it migrated.
+ */
 export function completedMigrationOf(
   history: readonly ReleaseRecord[],
   commit: string | undefined,
@@ -27,7 +31,7 @@ export function completedMigrationOf(
   return history.find(
     (record) =>
       (record.migration?.status === 'complete' || record.migration?.status === 'skipped') &&
-      (commit !== undefined ? record.commit === commit : tag !== undefined && record.tag === tag),
+      ((commit !== undefined && record.commit === commit) || (tag !== undefined && record.tag === tag)),
   );
 }
 

@@ -506,8 +506,11 @@ function migration(deploy: DeployOutcome, failure: boolean): string[] {
   else if (failure) lines.push(`❌ Job ${job} failed after ${time}: the reason and its log are above.`);
   else lines.push(`❌ Job ${job} failed after ${time}: ${text(m.verdict ?? 'no reason given')}`);
   lines.push('');
-  if (deploy.migrationOnly && m.status !== 'failed')
+  if (deploy.migrationOnly && m.status !== 'failed') {
     lines.push('`migrations: only`: the migration ran and no workload was changed.', '');
+    if (m.logTail?.length)
+      lines.push(...collapsed(`Last ${plural(m.logTail.length, 'log line')} of the Job`, m.logTail, 'text'));
+  }
   const failed = m.verify?.workloads.find((w) => w.state === 'failed');
   if (failed) lines.push(...podDetails(failed, failure));
   return lines;
