@@ -130,6 +130,34 @@ describe('migrations: only and skip', () => {
     expect(await recordStatuses(ns, 'shop')).toEqual(['1=success', '2=migrated']);
   }, 120_000);
 
+  it('only as the first run in a new namespace creates the namespace and configuration the Job needs, and no workload', async () => {
+    const ns = 'rj-first';
+    const only = await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {
+      releaseName: 'shop',
+      ...mig,
+      tag: 'v1',
+      commit: SHA1,
+      migrations: 'only',
+    });
+    expect(only.outcome.verdict).toBeUndefined();
+    expect(only.outcome.result).toBe('success');
+    expect(only.outcome.migration?.status).toBe('complete');
+    expect(
+      await kubectlRun(ctx.sandbox, ['get', 'configmap/settings', '-n', ns, '-o', 'jsonpath={.data.value}']),
+    ).toBe('one');
+    expect(await kubectlRun(ctx.sandbox, ['get', 'deployments', '-n', ns, '-o', 'name'])).toBe('');
+    const deployed = await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {
+      releaseName: 'shop',
+      ...mig,
+      tag: 'v1',
+      commit: SHA1,
+      migrations: 'skip',
+    });
+    expect(deployed.outcome.result).toBe('success');
+    expect(await webAnnotation(ns)).toBe('one');
+    expect(await recordStatuses(ns, 'shop')).toEqual(['1=migrated', '2=success']);
+  }, 120_000);
+
   it('skip refuses a commit whose migration has not completed before any write, naming the commit and how to run it', async () => {
     const ns = 'rj-skip';
     await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {

@@ -266,10 +266,6 @@ class DeployRun {
     if (settings.migrations === 'only') {
       if (!migration)
         throw new Error("migrations: only needs 'migration-job' naming the migration Job; expected it set.");
-      if (migration.deferred)
-        throw new Error(
-          `migrations: only runs the migration Job ${describeRef(migration.ref)} and applies nothing else, but its namespace does not exist yet; expected a first deploy (migrations: run) to create it.`,
-        );
     }
   }
 
@@ -565,6 +561,7 @@ class DeployRun {
     outcome.changes = [];
     if (deps.signal.aborted)
       throw new Error('The run was cancelled before the migration Job was created; nothing changed.');
+    await this.createMigrationPrerequisites(planned, cluster);
     outcome.nothingChanged = false;
     const failure = await this.migrate(planned, cluster);
     const onlyJob = { ...planned, plan: { ...planned.plan, objects: [] } };
@@ -584,6 +581,31 @@ class DeployRun {
     outcome.verdict = failure;
     outcome.cancelled = deps.signal.aborted;
     return outcome;
+  }
+
+  /**
+   * What a migrate-only run's Job needs and the cluster does not have yet — its Namespace and what
+   * lives there when that is new (a first production release migrated on its own), else the new
+   * ServiceAccounts, ConfigMaps and Secrets of its namespace (a hashed ConfigMap name) — is
+   * created; nothing that exists is changed, so no running pod sees a new object or value.
+   */
+  private async createMigrationPrerequisites(planned: PlannedRelease, cluster: KubeApi): Promise<void> {
+    const migration = planned.plan.migration;
+    if (!migration) return;
+    const { objects, kept } = migrationPrerequisites(planned.plan.objects, migration);
+    if (kept.length > 0)
+      this.deps.logger.info(
+        `migrations: only changes nothing that exists; the Job runs with the live ${kept.map(describeRef).join(', ')}, which this release changes.`,
+      );
+    if (objects.length === 0) return;
+    this.deps.logger.info(
+      `migrations: only creates what the migration Job needs and the cluster does not have yet: ${objects.map((o) => describeRef(o.ref)).join(', ')}.`,
+    );
+    this.outcome.changes = objects.map((o) => ({ ref: o.ref, change: o.change }));
+    const prerequisites = { ...planned, plan: { ...planned.plan, objects } };
+    await this.applyDefinitions(prerequisites, cluster);
+    await this.lockCreatedNamespace(prerequisites, cluster);
+    await this.applyStage(prerequisites, 'configuration', 'Apply configuration', 'configuration');
   }
 
   private async succeed(planned: PlannedRelease): Promise<DeployOutcome> {
@@ -704,6 +726,35 @@ function blame(plan: Plan, outcome: DeployOutcome): SourceLocation | undefined {
   const postDeploy = outcome.postDeploy?.find((job) => job.status === 'failed');
   if (postDeploy) return plan.postDeploy.find((o) => o.ref.name === postDeploy.job.name)?.location;
   return undefined;
+}
+
+/** What a pod of the migration Job reads, which a migrate-only run may create in an existing namespace. */
+const POD_INPUT_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'ExternalSecret', 'SecretStore']);
+
+/**
+ * A migrate-only run's prerequisites (pure): objects to create (never an update, never a workload),
+ * and the configuration of the Job's namespace that exists and differs, left as it is.
+ */
+export function migrationPrerequisites(
+  objects: readonly PlannedObject[],
+  migration: PlannedObject,
+): { objects: PlannedObject[]; kept: ObjectRef[] } {
+  const namespace = migration.ref.namespace;
+  const newNamespace = objects.some(
+    (o) => o.ref.kind === 'Namespace' && o.ref.name === namespace && o.change === 'create',
+  );
+  const needed = objects.filter(
+    (o) =>
+      o.change === 'create' &&
+      o.stage !== 'workloads' &&
+      (o.ref.kind === 'Namespace'
+        ? o.ref.name === namespace
+        : o.ref.namespace === namespace && (newNamespace || POD_INPUT_KINDS.has(o.ref.kind))),
+  );
+  const kept = objects
+    .filter((o) => o.change === 'update' && o.ref.namespace === namespace && POD_INPUT_KINDS.has(o.ref.kind))
+    .map((o) => o.ref);
+  return { objects: needed, kept };
 }
 
 /** A phase that returned a failed result (rather than throwing) is still a failed phase. */
