@@ -13,6 +13,7 @@ import { type Identities, identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { type MigrationResult, runMigration } from './migrate.js';
+import { migrationPrerequisites } from './migrate-only.js';
 import { guardMigration } from './migration-guard.js';
 import { describeRef, keyOf, type ObjectRef, refOf, secretValues, uidOf } from './objects.js';
 import {
@@ -726,35 +727,6 @@ function blame(plan: Plan, outcome: DeployOutcome): SourceLocation | undefined {
   const postDeploy = outcome.postDeploy?.find((job) => job.status === 'failed');
   if (postDeploy) return plan.postDeploy.find((o) => o.ref.name === postDeploy.job.name)?.location;
   return undefined;
-}
-
-/** What a pod of the migration Job reads, which a migrate-only run may create in an existing namespace. */
-const POD_INPUT_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret', 'ExternalSecret', 'SecretStore']);
-
-/**
- * A migrate-only run's prerequisites (pure): objects to create (never an update, never a workload),
- * and the configuration of the Job's namespace that exists and differs, left as it is.
- */
-export function migrationPrerequisites(
-  objects: readonly PlannedObject[],
-  migration: PlannedObject,
-): { objects: PlannedObject[]; kept: ObjectRef[] } {
-  const namespace = migration.ref.namespace;
-  const newNamespace = objects.some(
-    (o) => o.ref.kind === 'Namespace' && o.ref.name === namespace && o.change === 'create',
-  );
-  const needed = objects.filter(
-    (o) =>
-      o.change === 'create' &&
-      o.stage !== 'workloads' &&
-      (o.ref.kind === 'Namespace'
-        ? o.ref.name === namespace
-        : o.ref.namespace === namespace && (newNamespace || POD_INPUT_KINDS.has(o.ref.kind))),
-  );
-  const kept = objects
-    .filter((o) => o.change === 'update' && o.ref.namespace === namespace && POD_INPUT_KINDS.has(o.ref.kind))
-    .map((o) => o.ref);
-  return { objects: needed, kept };
 }
 
 /** A phase that returned a failed result (rather than throwing) is still a failed phase. */
