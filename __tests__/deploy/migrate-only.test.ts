@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { migrationPrerequisites } from '../../src/deploy/migrate-only.js';
+import { unnamedReleaseJobWarnings } from '../../src/deploy/migration-job.js';
 import type { PlannedObject } from '../../src/deploy/plan.js';
 
 // What a `migrations: only` run may create before its Job: never an update, never a workload.
@@ -65,5 +66,26 @@ describe('migrationPrerequisites', () => {
     );
     expect(names(objects)).toEqual(['ConfigMap/config-n3w']);
     expect(kept.map((ref) => ref.name)).toEqual(['settings']);
+  });
+});
+
+describe('unnamedReleaseJobWarnings', () => {
+  const job = (name: string, run?: string) => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, ...(run ? { annotations: { 'k8s-deploy-action/run': run } } : {}) },
+  });
+
+  it('names the input a marked Job needs when it is left in the applied set', () => {
+    expect(
+      unnamedReleaseJobWarnings([
+        job('smoke-test', 'after-verify'),
+        job('migrate', 'before-apply'),
+        job('plain'),
+      ]),
+    ).toEqual([
+      "Job smoke-test is annotated k8s-deploy-action/run: after-verify, but 'post-deploy-jobs' does not name it: it is applied and verified like any object, and a release with a new tag will meet its immutable pod template; expected post-deploy-jobs: smoke-test.",
+      "Job migrate is annotated k8s-deploy-action/run: before-apply, but 'migration-job' does not name it: it is applied and verified like any object, and a release with a new tag will meet its immutable pod template; expected migration-job: migrate.",
+    ]);
   });
 });

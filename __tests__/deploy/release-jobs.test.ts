@@ -293,6 +293,22 @@ describe('post-deploy-jobs', () => {
     );
   }, 90_000);
 
+  it('a dry run names the post-deploy Jobs that would run after verify and creates none', async () => {
+    const ns = 'rj-dry';
+    const mark = await auditMark(ctx.sandbox);
+    const { outcome } = await deployYaml(ctx.sandbox, app(ns, { config: 'one', smokeExit: '0' }), {
+      releaseName: 'shop',
+      ...mig,
+      tag: 'v1',
+      postDeployJobs: ['smoke'],
+      dryRun: true,
+    });
+    expect(outcome.result).toBe('dry-run');
+    expect(outcome.wouldRunAfterVerify?.map((ref) => ref.name)).toEqual(['smoke-v1']);
+    expect(outcome.changes.map((c) => c.ref.name)).not.toContain('smoke');
+    expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
+  }, 60_000);
+
   it('a post-deploy Job that succeeded is not run again on a no-op redeploy', async () => {
     const ns = 'rj-noop';
     const first = await deployYaml(ctx.sandbox, app(ns, { config: 'one', smokeExit: '0' }), {

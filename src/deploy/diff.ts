@@ -36,6 +36,14 @@ export async function dryRunDiff(
     );
   if (plan.migration && !plan.migration.live && settings.migrations !== 'skip')
     outcome.wouldMigrate = plan.migration.ref;
+  const afterVerify = plan.postDeploy.filter((o) => !o.live).map((o) => o.ref);
+  if (afterVerify.length > 0) outcome.wouldRunAfterVerify = afterVerify;
+  for (const job of plan.postDeploy)
+    notes.push(
+      job.live
+        ? `# Post-deploy: ${describeRef(job.ref)} exists already for this tag (not run again unless it failed).`
+        : `# Post-deploy: ${describeRef(job.ref)} would run after the workloads are verified.`,
+    );
   if (plan.migration) {
     notes.push(
       plan.migration.live

@@ -15,6 +15,7 @@ import type { Kubectl } from './kubectl.js';
 import { type MigrationResult, runMigration } from './migrate.js';
 import { migrationPrerequisites } from './migrate-only.js';
 import { guardMigration } from './migration-guard.js';
+import { unnamedReleaseJobWarnings } from './migration-job.js';
 import { describeRef, keyOf, type ObjectRef, refOf, secretValues, uidOf } from './objects.js';
 import {
   dryRun,
@@ -235,6 +236,8 @@ class DeployRun {
       kubectl,
       logger,
     );
+    for (const warning of unnamedReleaseJobWarnings(plan.objects.map((o) => o.object)))
+      logger.warning(warning);
     await this.checkMigrationsMode(plan, history, cluster);
     const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
     const version = (latest?.version ?? 0) + 1;

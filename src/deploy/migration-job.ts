@@ -37,3 +37,23 @@ export function migrationJob(source: Json, tag: string, timeoutMs: number, label
     spec.activeDeadlineSeconds = Math.ceil(timeoutMs / 1000);
   return job;
 }
+
+/**
+ * Jobs the manifests mark as release jobs (`k8s-deploy-action/run: before-apply | after-verify`)
+ * that no input names: applied like any object, the next tag meets their immutable pod template.
+ */
+export function unnamedReleaseJobWarnings(objects: readonly Json[]): string[] {
+  const input: Record<string, string> = {
+    'before-apply': 'migration-job',
+    'after-verify': 'post-deploy-jobs',
+  };
+  return objects.flatMap((object) => {
+    const run = object.kind === 'Job' ? annotationsOf(object)[RUN_ANNOTATION] : undefined;
+    const name = input[run ?? ''];
+    if (name === undefined) return [];
+    const job = String(metadataOf(object).name);
+    return [
+      `Job ${job} is annotated ${RUN_ANNOTATION}: ${run}, but '${name}' does not name it: it is applied and verified like any object, and a release with a new tag will meet its immutable pod template; expected ${name}: ${job}.`,
+    ];
+  });
+}

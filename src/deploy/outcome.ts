@@ -93,6 +93,8 @@ export interface DeployOutcome {
   wouldPrune?: ObjectRef[];
   /** Dry run: the migration Job that would run before the workloads change (none for a live one). */
   wouldMigrate?: ObjectRef;
+  /** Dry run: the post-deploy Jobs that would run after verify (none that exist for the tag). */
+  wouldRunAfterVerify?: ObjectRef[];
   diff?: string;
   diffPath?: string;
   /** Where the failing object is written in the manifests, when one object is to blame. */

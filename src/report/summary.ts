@@ -346,6 +346,10 @@ function wouldChange(deploy: DeployOutcome, leftOut: string[]): string[] {
   const lines = ['### Would change', ''];
   if (deploy.wouldMigrate)
     lines.push(`- **Migration**: Job ${code(describeRef(deploy.wouldMigrate))} would run first`);
+  if (deploy.wouldRunAfterVerify?.length)
+    lines.push(
+      `- **After verify**: ${deploy.wouldRunAfterVerify.map((ref) => `Job ${code(describeRef(ref))}`).join(', ')} would run`,
+    );
   for (const [label, refs] of rows) if (refs.length > 0) lines.push(`- **${label}**: ${list(refs, leftOut)}`);
   if (lines.length === 2) lines.push('Nothing: the cluster already matches the manifests.');
   else if (deploy.diff) lines.push('', 'The server-side diff is below.');
