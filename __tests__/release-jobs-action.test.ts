@@ -189,6 +189,7 @@ describe('the bundled action: migrations only and skip', () => {
     expect(onlyWrites.some((p) => /\/jobs\/migrate-2{8}$/.test(p))).toBe(true);
     expect(only.summary).toContain('`migrations: only`: the migration ran and no workload was changed.');
     expect(only.summary).toContain('migrate: all good');
+    expect(only.summary).toMatch(/^## ✅ Migrated `shop` v2 in `rj-action`.*: no workload changed/);
   });
 
   it('skip after only deploys the commit without running its migration again', async () => {
@@ -249,6 +250,9 @@ describe('the CLI: migrations only and skip', () => {
       ...common,
     ]);
     expect(only.code).toBe(0);
+    expect(only.stderr + only.stdout).toContain(
+      'success: the migration of release shop ran (recorded as v2, migrated); no workload was changed.',
+    );
     expect(await annotation(ns)).toBe('one');
     const history = await cli(['history', '--release-name', 'shop', '--namespace', ns]);
     expect(history.stdout).toMatch(/migrated/);

@@ -157,6 +157,9 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
       if (outcome?.unchanged) {
         return `success: release ${releaseName} v${outcome.release} already has these manifests; nothing changed.`;
       }
+      if (outcome?.migrationOnly) {
+        return `success: the migration of release ${releaseName} ran (recorded as v${outcome.release ?? '?'}, migrated); no workload was changed.`;
+      }
       return `success: release ${releaseName}${outcome?.release !== undefined ? ` v${outcome.release}` : ''} deployed and verified${notRolledOut(outcome)}${onlyApplied(outcome)}.`;
     case 'dry-run': {
       const changing = outcome?.changes.filter((c) => c.change !== 'unchanged').length ?? 0;

@@ -178,6 +178,7 @@ function headline(result: PipelineResult, context: SummaryContext): string {
       if (!deploy)
         return `✅ Rendered ${plural(result.render?.objects.length ?? 0, 'object')}: no cluster given, nothing deployed`;
       if (deploy.unchanged) return `✅ Already deployed: ${subject ?? 'the release'}${at}, nothing changed`;
+      if (deploy.migrationOnly) return `✅ Migrated ${subject ?? 'the release'}${at}: no workload changed`;
       return `✅ Deployed ${subject ?? 'the release'}${place(result, context, 'to')}`;
     }
     case 'dry-run':
@@ -210,6 +211,7 @@ function failedState(result: PipelineResult): string {
   const deploy = result.deploy;
   if (!deploy || deploy.nothingChanged) return 'nothing changed';
   if (deploy.migration?.leftRunning) return 'the migration Job was left running, the workloads unchanged';
+  if (deploy.migrationOnly) return 'the migration failed, the workloads unchanged';
   const r = deploy.rollback;
   if (r) {
     if (r.applied && r.verify?.ok) return `v${r.to} restored`;
