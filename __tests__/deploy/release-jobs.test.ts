@@ -158,6 +158,26 @@ describe('migrations: only and skip', () => {
     expect(await recordStatuses(ns, 'shop')).toEqual(['1=migrated', '2=success']);
   }, 120_000);
 
+  it('only as a dry run names the Job it would run and what it would create, and writes nothing', async () => {
+    const ns = 'rj-only-dry';
+    const mark = await auditMark(ctx.sandbox);
+    const { outcome } = await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {
+      releaseName: 'shop',
+      ...mig,
+      tag: 'v1',
+      commit: SHA1,
+      migrations: 'only',
+      dryRun: true,
+    });
+    expect(outcome.result).toBe('dry-run');
+    expect(outcome.wouldMigrate?.name).toBe('migrate-v1');
+    expect(outcome.changes.map((c) => `${c.ref.kind}/${c.ref.name}`).sort()).toEqual([
+      'ConfigMap/settings',
+      'Namespace/rj-only-dry',
+    ]);
+    expect(await mutationsAfter(ctx.sandbox, mark)).toEqual([]);
+  }, 60_000);
+
   it('skip refuses a commit whose migration has not completed before any write, naming the commit and how to run it', async () => {
     const ns = 'rj-skip';
     await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {

@@ -140,7 +140,7 @@ class DeployRun {
       const cluster = this.deps.api ?? (await this.startApi());
       const planned = await this.phase('Plan', () => this.plan(cluster));
       this.takeInPlan(planned);
-      if (settings.migrations === 'only' && !settings.dryRun) return await this.migrateOnly(planned, cluster);
+      if (settings.migrations === 'only') return await this.migrateOnly(planned, cluster);
       if (settings.dryRun) {
         await this.phase('Diff', () =>
           dryRunDiff(settings, planned.plan, planned.lastGood, this.deps.kubectl, this.deps.logger, outcome),
@@ -565,6 +565,7 @@ class DeployRun {
     outcome.changes = [];
     if (deps.signal.aborted)
       throw new Error('The run was cancelled before the migration Job was created; nothing changed.');
+    if (settings.dryRun) return this.wouldMigrateOnly(planned);
     await this.createMigrationPrerequisites(planned, cluster);
     outcome.nothingChanged = false;
     const failure = await this.migrate(planned, cluster);
@@ -584,6 +585,21 @@ class DeployRun {
     logFailureDetails(outcome.migration?.verify, deps.logger);
     outcome.verdict = failure;
     outcome.cancelled = deps.signal.aborted;
+    return outcome;
+  }
+
+  /** A migrate-only dry run: what it would create and the Job it would run; no diff of the rest. */
+  private wouldMigrateOnly(planned: PlannedRelease): DeployOutcome {
+    const { outcome, deps } = this;
+    const migration = planned.plan.migration;
+    if (!migration) return outcome;
+    const { objects } = migrationPrerequisites(planned.plan.objects, migration);
+    outcome.changes = objects.map((o) => ({ ref: o.ref, change: o.change }));
+    if (!migration.live) outcome.wouldMigrate = migration.ref;
+    deps.logger.info(
+      `migrations: only: ${migration.live ? `Job ${describeRef(migration.ref)} exists already for this tag (not run again unless it failed)` : `would run Job ${describeRef(migration.ref)}`}${objects.length > 0 ? `, after creating ${objects.map((o) => describeRef(o.ref)).join(', ')}` : ''}; no workload would change.`,
+    );
+    outcome.result = 'dry-run';
     return outcome;
   }
 
