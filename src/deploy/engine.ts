@@ -248,7 +248,7 @@ class DeployRun {
 
   /**
    * `migrations: skip` refuses a release whose migration has not completed here (migration-guard.ts);
-   * `only` needs the migration Job's namespace to exist, since it applies nothing else. Before any write.
+   * `only` needs a migration Job to run. Before any write.
    */
   private async checkMigrationsMode(plan: Plan, history: ReleaseRecord[], cluster: KubeApi): Promise<void> {
     const { settings, deps } = this;
