@@ -134,6 +134,19 @@ describe('the action in the sandbox', () => {
     expect(mutatingRequests()).toHaveLength(mutatingAfterFirst);
   });
 
+  it('passes every built-in policy rule: no policy warning by default, and policy enforce deploys the same commit', async () => {
+    expect(first.log).toContain('Policy (warn): 0 finding(s) of the built-in rules; every rule passes.');
+    const enforced = await runAction({
+      inputs: { ...inputs, 'cluster-name': env.SANDBOX_CLUSTER_NAME ?? '', policy: 'enforce' },
+      env,
+    });
+    expect(enforced.exitCode).toBe(0);
+    expect(enforced.log).toContain(
+      'Policy (enforce): 0 finding(s) of the built-in rules; every rule passes.',
+    );
+    expect(enforced.outputs).toMatchObject({ result: 'success', release: '1' });
+  }, 120_000);
+
   it('logs docker out after its pushes, again in the post step, and removes the kubeconfig it wrote there', () => {
     expect(first.postExitCode).toBe(0);
     expect(first.state.kubeconfig).toBeDefined();

@@ -95,6 +95,11 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
       { build: 'sometimes' },
       `Invalid value "sometimes" for input 'build'. Expected one of auto, always, never.`,
     ],
+    [{ policy: 'strict' }, `Invalid value "strict" for input 'policy'. Expected one of warn, enforce, off.`],
+    [
+      { 'policy-skip': 'readiness-probe, pdb, hostpath' },
+      `Invalid value "pdb, hostpath" for input 'policy-skip'. Expected built-in rule names, of resources, readiness-probe, image-tag, host-path, privileged, privilege-escalation, disruption-budget, service-selector.`,
+    ],
     [
       { 'rollout-timeout': '10 minutes' },
       `Invalid value "10 minutes" for input 'rollout-timeout'. Expected a duration such as 90s, 10m or 1h.`,
@@ -286,6 +291,16 @@ describe('parseInputs accepts well-formed values', () => {
     expect(parse({ 'history-limit': '100', prune: 'true' })).toMatchObject({
       historyLimit: 100,
       prune: true,
+    });
+  });
+
+  it('warns by the built-in rules by default, and takes the rules to skip by commas or lines', () => {
+    expect(parse({})).toMatchObject({ policy: 'warn', policySkip: [] });
+    expect(
+      parse({ policy: 'enforce', 'policy-skip': 'disruption-budget,\nreadiness-probe\n' }),
+    ).toMatchObject({
+      policy: 'enforce',
+      policySkip: ['disruption-budget', 'readiness-probe'],
     });
   });
 

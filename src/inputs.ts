@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { AWS_REGION, EKS_CLUSTER } from './aws/names.js';
+import { POLICY_MODES, type PolicyMode, RULE_NAMES, type RuleName } from './deploy/rule-names.js';
 import { parseDuration } from './duration.js';
 import { isRecord } from './records.js';
 
@@ -44,6 +45,10 @@ export interface Inputs {
   /** How long to wait for another run's lock on the release; 0: fail at once. */
   lockTimeoutMs: number;
   dryRun: boolean;
+  /** What a finding of the built-in rules does: a warning, a failed plan, or nothing. */
+  policy: PolicyMode;
+  /** Built-in rules turned off for the run. */
+  policySkip: RuleName[];
   environment: string | undefined;
   environmentUrl: string | undefined;
   githubToken: string | undefined;
@@ -86,6 +91,7 @@ export const INPUT_DEFAULTS = {
   'history-limit': '10',
   'lock-timeout': '5m',
   'dry-run': 'false',
+  policy: 'warn',
 } as const;
 
 /**
@@ -236,6 +242,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
       'a duration such as 30s or 5m, or 0 to fail at once while another run holds the release',
     ),
     dryRun: boolean('dry-run', raw('dry-run')),
+    policy: oneOf('policy', raw('policy'), POLICY_MODES),
+    policySkip: parsePolicySkip(raw('policy-skip')),
     environment: matching(
       'environment',
       optional('environment'),
@@ -257,6 +265,15 @@ export function parseNamespace(value: string | undefined): string | undefined {
     'a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters)',
     63,
   );
+}
+
+/** `policy-skip`: built-in rule names, separated by commas or lines. */
+function parsePolicySkip(value: string): RuleName[] {
+  const names = parseList(value);
+  const unknown = names.filter((name) => !(RULE_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    fail('policy-skip', unknown.join(', '), `built-in rule names, of ${RULE_NAMES.join(', ')}`);
+  return [...new Set(names as RuleName[])];
 }
 
 function fail(input: string, value: string, expected: string): never {

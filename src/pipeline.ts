@@ -291,6 +291,8 @@ async function runPhases(
       rolloutSettleMs: inputs.rolloutSettleMs,
       crashloopRestarts: inputs.crashloopRestarts,
       allowPaused: inputs.allowPaused,
+      policy: inputs.policy,
+      policySkip: inputs.policySkip,
       rollback: inputs.rollback,
       prune: inputs.prune,
       dryRun: inputs.dryRun,

@@ -10,6 +10,7 @@ import { Kubelets } from './kubelet/kubelet.js';
 import { registerNodes } from './nodes.js';
 import { controllerOf } from './objects.js';
 import { startReplicaSetController } from './replicaset.js';
+import { quotaStatusKind, startResourceQuotaController } from './resourcequota.js';
 import { Runtime } from './runtime.js';
 import { observeForServiceAccounts, startServiceAccountController } from './serviceaccounts.js';
 import { startStatefulSetController } from './statefulset.js';
@@ -49,6 +50,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
   startHorizontalPodAutoscalerController(runtime);
   startStorageAndServiceControllers(runtime);
   startEndpointsController(runtime);
+  startResourceQuotaController(runtime);
   startExternalSecretsController(runtime, options.remoteSecrets);
 
   const onEvent = (event: StoreEvent) => {
@@ -69,6 +71,9 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
     if (kind === 'Pod' || kind === 'Service') {
       // One recomputation per namespace and batch of changes, not one per pod and service.
       runtime.enqueueAfter(endpointsKind, undefined, meta.namespace ?? 'default', 0.05);
+    }
+    if (kind === 'Pod' || kind === 'ResourceQuota') {
+      runtime.enqueueAfter(quotaStatusKind, undefined, meta.namespace ?? 'default', 0.05);
     }
     if (kind === 'Node') {
       for (const ds of options.store.list(runtime.kinds.DaemonSet)) {

@@ -26,7 +26,9 @@ import {
   producedByOperators,
 } from './plan.js';
 import { checkPodSecurity, podSecurityChecks, podSecurityLabels, readNamespaces } from './pod-security.js';
+import { checkPolicy } from './policy.js';
 import { prune } from './prune.js';
+import { checkQuotas } from './quota.js';
 import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
@@ -239,7 +241,20 @@ class DeployRun {
     for (const warning of unnamedReleaseJobWarnings(plan.objects.map((o) => o.object)))
       logger.warning(warning);
     await this.checkMigrationsMode(plan, history, cluster);
+    await checkPolicy(plan, settings.policy ?? 'off', settings.policySkip ?? [], cluster, logger);
     const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
+    // A migration Job that exists already makes no new pods, nor one this run skips; a migrate-only
+    // run makes only its pods; post-deploy Jobs that do not exist yet are counted with the release.
+    const only = settings.migrations === 'only';
+    const migration =
+      plan.migration && !plan.migration.live && settings.migrations !== 'skip' ? plan.migration : undefined;
+    const afterVerify = only ? [] : plan.postDeploy.filter((o) => !o.live);
+    await checkQuotas(
+      [...(only ? [] : plan.objects), ...(migration ? [migration] : []), ...afterVerify],
+      cluster,
+      logger,
+      migration,
+    );
     const version = (latest?.version ?? 0) + 1;
     // The record must fit in a Secret: find out now, not after the cluster changed.
     encodeRecord(recordOf(settings, plan, version, 'success', this.startedAt, this.now(), lastGood?.version));

@@ -54,6 +54,10 @@ export interface DeploySettings extends EngineInputs {
   migrationNotNeeded?: string;
   /** The `post-deploy-jobs` input: Jobs of the manifests run after verify. */
   postDeployJobs?: readonly string[];
+  /** The `policy` input: what a finding of the built-in rules does (default off: the action's default is warn). */
+  policy?: Inputs['policy'];
+  /** The `policy-skip` input: built-in rules turned off for the run. */
+  policySkip?: Inputs['policySkip'];
 }
 
 export interface DeployOutcome {
