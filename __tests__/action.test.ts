@@ -19,6 +19,7 @@ const inputs = {
   'create-repositories': 'true',
   manifests: 'k8s/overlays/staging',
   'migration-job': 'migrate',
+  'post-deploy-jobs': 'smoke-test',
 };
 
 function dockerCalls(): string[][] {
@@ -114,6 +115,8 @@ describe('the action in the sandbox', () => {
     for (const call of calls) expect(call.user).toMatch(/^arn:aws:iam::\d{12}:/);
     expect(first.outputs).toMatchObject({ result: 'success', release: '1' });
     expect(first.log).toMatch(/Migration Job upload-staging\/migrate-[0-9a-f]{8} completed/);
+    // The staging overlay's smoke test, after verify (post-deploy-jobs).
+    expect(first.log).toMatch(/Post-deploy Job upload-staging\/smoke-test-[0-9a-f]{8} completed/);
     for (const workload of [
       'Deployment upload-staging/api',
       'Deployment upload-staging/frontend',

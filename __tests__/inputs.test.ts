@@ -424,3 +424,53 @@ describe('parseImages', () => {
     expect(() => parseImages(value)).toThrow(message);
   });
 });
+
+describe('release jobs inputs (migrations, migration-not-needed, post-deploy-jobs)', () => {
+  it('defaults to running the migration and no post-deploy Jobs', () => {
+    expect(parse({})).toMatchObject({ migrations: 'run', migrationNotNeeded: undefined, postDeployJobs: [] });
+  });
+
+  it('reads skip with its escape hatch, and post-deploy Jobs one per line', () => {
+    expect(
+      parse({
+        'migration-job': 'migrate',
+        migrations: 'skip',
+        'migration-not-needed': SHA,
+        'post-deploy-jobs': 'smoke\nseed',
+      }),
+    ).toMatchObject({ migrations: 'skip', migrationNotNeeded: SHA, postDeployJobs: ['smoke', 'seed'] });
+  });
+
+  it.each([
+    [
+      { migrations: 'later' },
+      `Invalid value "later" for input 'migrations'. Expected one of run, skip, only.`,
+    ],
+    [
+      { migrations: 'skip' },
+      "Input 'migrations' is skip, but 'migration-job' is empty. Expected 'migration-job' naming the migration Job when migrations is skip or only.",
+    ],
+    [
+      { 'migration-job': 'migrate', 'migration-not-needed': SHA },
+      "Input 'migration-not-needed' is set, but 'migrations' is run. Expected it only with migrations: skip, for a release whose migration is not needed.",
+    ],
+    [
+      { 'migration-job': 'migrate', migrations: 'skip', 'migration-not-needed': 'yes please' },
+      `Invalid value "yes please" for input 'migration-not-needed'. Expected the commit SHA (or tag) being deployed.`,
+    ],
+    [
+      { 'migration-job': 'migrate', migrations: 'only', 'post-deploy-jobs': 'smoke' },
+      "Inputs 'migrations: only' and 'post-deploy-jobs' are both set. Expected one: migrations: only runs the migration Job and nothing else.",
+    ],
+    [
+      { 'migration-job': 'migrate', 'post-deploy-jobs': 'migrate' },
+      "Input 'post-deploy-jobs' names migrate, the migration-job. Expected Jobs that run after the workloads are verified, not the migration.",
+    ],
+    [
+      { 'post-deploy-jobs': 'Smoke Test' },
+      `Invalid value "Smoke Test" for input 'post-deploy-jobs'. Expected names of Jobs in the manifests (DNS-1123 subdomains), one per line.`,
+    ],
+  ])('refuses %j with one sentence', (values, message) => {
+    expect(rejection(values)).toBe(message);
+  });
+});

@@ -42,6 +42,8 @@ function inputs(bench: BenchSandbox, environment: 'staging' | 'production'): Rec
     'cluster-name': bench.sandbox.env.SANDBOX_CLUSTER_NAME ?? '',
     manifests: `k8s/overlays/${environment}`,
     'migration-job': 'migrate',
+    // The staging overlay's smoke test runs after verify (its Job is not applied with the rest).
+    ...(environment === 'staging' ? { 'post-deploy-jobs': 'smoke-test' } : {}),
     'rollout-timeout': '2m',
     environment,
   };

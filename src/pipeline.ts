@@ -195,6 +195,13 @@ async function runPhases(
         }). Expected the name of a Job in the manifests.`,
       );
     }
+    const jobs = new Set(checked.objects.filter((o) => o.kind === 'Job').map((o) => o.name));
+    const notJobs = inputs.postDeployJobs.filter((name) => !jobs.has(name));
+    if (notJobs.length > 0) {
+      throw new Error(
+        `Input 'post-deploy-jobs' names ${notJobs.join(', ')}, but the manifests hold no Job of that name (their Jobs: ${[...jobs].join(', ') || 'none'}). Expected names of Jobs in the manifests.`,
+      );
+    }
     logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
     return loaded;
   });
@@ -283,6 +290,9 @@ async function runPhases(
       runUrl: trace.runUrl,
       migrationJob: inputs.migrationJob,
       migrationTimeoutMs: inputs.migrationTimeoutMs,
+      migrations: inputs.migrations,
+      migrationNotNeeded: inputs.migrationNotNeeded,
+      postDeployJobs: inputs.postDeployJobs,
       rolloutTimeoutMs: inputs.rolloutTimeoutMs,
       rolloutSettleMs: inputs.rolloutSettleMs,
       crashloopRestarts: inputs.crashloopRestarts,
