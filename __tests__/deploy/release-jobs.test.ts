@@ -130,6 +130,45 @@ describe('migrations: only and skip', () => {
     expect(await recordStatuses(ns, 'shop')).toEqual(['1=success', '2=migrated']);
   }, 120_000);
 
+  it('only under policy enforce is judged on its Job, not on the workloads it leaves alone', async () => {
+    const ns = 'rj-only-policy';
+    // The Deployment has no readinessProbe; the Job breaks only rules skipped here.
+    const policy = {
+      policy: 'enforce',
+      policySkip: ['resources', 'privilege-escalation', 'image-tag'],
+    } as const;
+    const first = await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {
+      releaseName: 'shop',
+      ...mig,
+      tag: 'v1',
+      commit: SHA1,
+    });
+    expect(first.outcome.result).toBe('success');
+    const refused = await deployYaml(ctx.sandbox, app(ns, { config: 'two' }), {
+      releaseName: 'shop',
+      ...mig,
+      ...policy,
+      tag: 'v2',
+      commit: SHA2,
+    });
+    expect(refused.outcome.verdict).toMatch(
+      /Deployment rj-only-policy\/web breaks policy rule readiness-probe/,
+    );
+    expect(refused.outcome.migration).toBeUndefined();
+
+    const only = await deployYaml(ctx.sandbox, app(ns, { config: 'two' }), {
+      releaseName: 'shop',
+      ...mig,
+      ...policy,
+      tag: 'v2',
+      commit: SHA2,
+      migrations: 'only',
+    });
+    expect(only.outcome.result).toBe('success');
+    expect(only.outcome.migration?.status).toBe('complete');
+    expect(await recordStatuses(ns, 'shop')).toEqual(['1=success', '2=migrated']);
+  }, 120_000);
+
   it('only as the first run in a new namespace creates the namespace and configuration the Job needs, and no workload', async () => {
     const ns = 'rj-first';
     const only = await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {

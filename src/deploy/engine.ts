@@ -241,7 +241,18 @@ class DeployRun {
     for (const warning of unnamedReleaseJobWarnings(plan.objects.map((o) => o.object)))
       logger.warning(warning);
     await this.checkMigrationsMode(plan, history, cluster);
-    await checkPolicy(plan, settings.policy ?? 'off', settings.policySkip ?? [], cluster, logger);
+    // A migrate-only run is judged on what it runs: its Job, not workloads it leaves alone.
+    await checkPolicy(
+      settings.migrations === 'only'
+        ? plan.migration
+          ? [plan.migration]
+          : []
+        : [...plan.objects, ...(plan.migration ? [plan.migration] : []), ...plan.postDeploy],
+      settings.policy ?? 'off',
+      settings.policySkip ?? [],
+      cluster,
+      logger,
+    );
     const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
     // A migration Job that exists already makes no new pods, nor one this run skips; a migrate-only
     // run makes only its pods; post-deploy Jobs that do not exist yet are counted with the release.

@@ -1,23 +1,22 @@
 import type { Logger } from '../log.js';
 import { ApiError, type KubeApi } from './kube-api.js';
 import type { Json } from './objects.js';
-import type { Plan } from './plan.js';
+import type { PlannedObject } from './plan.js';
 import { evaluateRules, type PolicyMode, type RuleName, reportFindings } from './rules.js';
 
 /**
- * The plan's policy step: the built-in rules over the whole set (the migration Job included),
+ * The plan's policy step: the built-in rules over the objects the run would write (its Jobs included),
  * reported as `policy` says. A replicated workload the set gives no PodDisruptionBudget may have
  * one the cluster holds already (a platform team's): those are read, only then, before it counts.
  */
 export async function checkPolicy(
-  plan: Plan,
+  objects: readonly PlannedObject[],
   mode: PolicyMode,
   skip: readonly RuleName[],
   api: KubeApi,
   logger: Logger,
 ): Promise<void> {
   if (mode === 'off') return;
-  const objects = [...plan.objects, ...(plan.migration ? [plan.migration] : [])];
   const context = { skip: new Set(skip) };
   let findings = evaluateRules(objects, context);
   const namespaces = new Set(
