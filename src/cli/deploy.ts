@@ -156,6 +156,8 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
     }
     case 'rolled-back':
       return `rolled back: ${asSentence(why)} Release v${outcome?.rollback?.to} was restored.`;
+    case 'waiting-for-promotion':
+      return `waiting for promotion: ${why}`;
     default:
       return `failed: ${why}`;
   }

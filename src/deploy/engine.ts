@@ -23,6 +23,7 @@ import {
   producedByOperators,
 } from './plan.js';
 import { checkPodSecurity, podSecurityChecks, podSecurityLabels, readNamespaces } from './pod-security.js';
+import { waitingForPromotion, waitingVerdict } from './promotion.js';
 import { prune } from './prune.js';
 import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
@@ -473,6 +474,26 @@ class DeployRun {
 
   private async succeed(planned: PlannedRelease): Promise<DeployOutcome> {
     const { settings, deps, outcome } = this;
+    const waiting = waitingForPromotion(outcome.verify);
+    if (waiting.length > 0) {
+      // Not pruned: until it is promoted, what the last good release had may still serve.
+      outcome.verdict = waitingVerdict(settings.releaseName, planned.version, waiting);
+      deps.logger.info(outcome.verdict);
+      await this.phase('Record', () =>
+        record(
+          settings,
+          planned,
+          'waiting-for-promotion',
+          outcome.verdict,
+          this.startedAt,
+          this.now(),
+          deps.logger,
+          outcome,
+        ),
+      );
+      outcome.result = 'waiting-for-promotion';
+      return outcome;
+    }
     if (settings.prune)
       await this.phase('Prune', () => prune(planned.plan, deps.kubectl, deps.logger, outcome));
     await this.phase('Record', () =>

@@ -13,8 +13,12 @@ import type { NotVerified, VerifyResult } from './verify.js';
 
 export type { PhaseTiming };
 
-/** How a run ended: the one result union, which the records, outputs and reports map. */
-export type RunResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+/**
+ * How a run ended: the one result union, which the records, outputs and reports map.
+ * `waiting-for-promotion`: verified up to a pause a person ends (promotion.ts says what is
+ * waiting); `action: promote` or `reject` continues it.
+ */
+export type RunResult = 'success' | 'failed' | 'rolled-back' | 'dry-run' | 'waiting-for-promotion';
 export type DeployResult = RunResult;
 
 /** The inputs the engine reads as they are; the rest of DeploySettings is what the run made. */

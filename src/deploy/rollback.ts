@@ -149,6 +149,7 @@ export async function rollBack(
     timeoutMs: cancelled ? Math.min(input.timeoutMs, CANCELLED_VERIFY_MS) : input.timeoutMs,
     signal: rollbackSignal.signal,
     since: Date.now(),
+    pathOf: (ref) => input.identities.pathOf(ref),
   });
   if (!result.verify.ok && cancelled) {
     result.problem = `The rollback was applied, but the run was cancelled and it did not verify within the ${CANCELLED_VERIFY_MS / 1000} s a cancelled run has.`;

@@ -12,6 +12,7 @@ import {
   type ObjectRef,
   uidOf,
 } from './objects.js';
+import { isArgoRollout } from './rollout/argo.js';
 import { conditionsVerdict, reportsGeneration } from './rollout/done.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
@@ -48,7 +49,8 @@ const NO_STATUS = 'reports no Ready, Reconciling or Stalled condition';
 
 export interface WorkloadResult {
   ref: ObjectRef;
-  state: 'current' | 'failed' | 'in-progress';
+  /** `waiting`: waiting for promotion (an Argo Rollout paused at a step or before promotion). */
+  state: 'current' | 'failed' | 'in-progress' | 'waiting';
   summary: string;
   /** From the start of verify until it was done or failed. */
   durationMs?: number;
@@ -128,7 +130,7 @@ export async function verifyRollout(
   // A custom resource is listed and watched through its kind's list path (from discovery).
   const collections = new Map<string, string>();
   for (const ref of targets) {
-    if (ROLLOUT_KINDS.has(ref.kind)) continue;
+    if (ROLLOUT_KINDS.has(ref.kind) && !isArgoRollout(ref)) continue;
     const path = options.pathOf?.(ref);
     const suffix = `/${encodeURIComponent(ref.name)}`;
     if (path?.endsWith(suffix)) collections.set(describeRef(ref), path.slice(0, -suffix.length));
@@ -190,7 +192,11 @@ export async function verifyRollout(
 
   function snapshotOf(ref: ObjectRef): WorkloadSnapshot | undefined {
     const namespace = namespaceOf(ref);
-    const workload = cache.objects(ref.kind, namespace).find((o) => metadataOf(o).name === ref.name);
+    // An Argo Rollout is listed through its kind's path, like any custom resource.
+    const collection = collections.get(describeRef(ref));
+    const workload = (
+      collection === undefined ? cache.objects(ref.kind, namespace) : cache.objectsAt(collection)
+    ).find((o) => metadataOf(o).name === ref.name && metadataOf(o).namespace === namespace);
     if (!workload) return undefined;
     const uid = uidOf(workload);
     const replicaSets = cache.objects('ReplicaSet', namespace).filter((rs) => controllerUid(rs) === uid);
@@ -252,7 +258,8 @@ export async function verifyRollout(
     }
     const present = new Set<string>();
     for (const result of results.values()) {
-      if (result.state !== 'in-progress') continue;
+      // Waiting for promotion is looked at again while others roll out: its canary may crash yet.
+      if (result.state !== 'in-progress' && result.state !== 'waiting') continue;
       if (!ROLLOUT_KINDS.has(result.ref.kind)) {
         if (judgeResource(result)) return;
         continue;
@@ -296,7 +303,16 @@ export async function verifyRollout(
         failedStatus = status;
         settle({ ok: false, verdict: status.summary });
         return;
+      } else if (status.state === 'waiting') {
+        if (result.state !== 'waiting') {
+          result.durationMs = now() - started;
+          logger.info(
+            `${describeRef(result.ref)}: waiting for promotion (${status.summary}) after ${seconds(result.durationMs)}.`,
+          );
+        }
+        result.state = 'waiting';
       } else {
+        result.state = 'in-progress';
         for (const problem of status.problems) present.add(problem.key);
         if (replacesPods(snapshot.workload)) replaceNextPod(result, snapshot);
       }
@@ -304,7 +320,9 @@ export async function verifyRollout(
     tracker.forget(present);
     const looked = now() - started >= NO_STATUS_WAIT_MS;
     const done = (result: WorkloadResult) =>
-      result.state === 'current' || (looked && noStatus.has(describeRef(result.ref)));
+      result.state === 'current' ||
+      result.state === 'waiting' ||
+      (looked && noStatus.has(describeRef(result.ref)));
     if ([...results.values()].every(done)) settle({ ok: true });
   }
 
@@ -488,6 +506,7 @@ function readiness(workload: Json): { ready?: number; desired?: number } {
   switch (workload.kind) {
     case 'Deployment':
     case 'StatefulSet':
+    case 'Rollout':
       return {
         ready: count(status.readyReplicas),
         desired: typeof spec.replicas === 'number' ? spec.replicas : 1,

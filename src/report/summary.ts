@@ -180,6 +180,8 @@ function headline(result: PipelineResult, context: SummaryContext): string {
     }
     case 'dry-run':
       return `📝 Dry run${release ? ` of ${code(release)}` : ''}${at}: the cluster was not changed`;
+    case 'waiting-for-promotion':
+      return `⏸ ${subject ?? 'The release'}${at} is waiting for promotion: promote it with action: promote, or reject it with action: reject`;
     case 'rolled-back': {
       const to = deploy?.rollback?.to;
       const unverified = deploy?.rollback?.verify?.ok !== true ? ' (the rollback did not verify)' : '';

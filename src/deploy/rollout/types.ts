@@ -3,9 +3,9 @@ export type Json = Record<string, unknown>;
 
 /** What the deploy engine has seen of one workload; every list is already filtered to that workload. */
 export interface WorkloadSnapshot {
-  /** The live Deployment | StatefulSet | DaemonSet | Job (apps/v1, batch/v1). */
+  /** The live Deployment | StatefulSet | DaemonSet | Job (apps/v1, batch/v1) | Rollout (argoproj.io). */
   workload: Json;
-  /** (Deployment) ReplicaSets whose controller ownerReference is the Deployment. */
+  /** (Deployment, Rollout) ReplicaSets whose controller ownerReference is the workload. */
   replicaSets: Json[];
   /** (StatefulSet, DaemonSet) ControllerRevisions whose controller ownerReference is the workload. */
   controllerRevisions: Json[];
@@ -68,4 +68,6 @@ export type RolloutStatus =
   | { state: 'current'; summary: string; notRolledOut?: boolean }
   /** `problems`: every problem seen now, none fatal yet (the engine shows them and forgets the other keys). */
   | { state: 'in-progress'; summary: string; problems: PodProblem[] }
+  /** Waiting for promotion (an Argo Rollout paused): its new pods showed no problem and settled. */
+  | { state: 'waiting'; summary: string }
   | { state: 'failed'; summary: string; reason: string; problem?: PodProblem };
