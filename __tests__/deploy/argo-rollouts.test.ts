@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { KubeApi } from '../../src/deploy/kube-api.js';
+import { Kubectl } from '../../src/deploy/kubectl.js';
+import { continueRelease, type PromotionAction } from '../../src/deploy/promotion.js';
 import { ReleaseStore } from '../../src/deploy/release.js';
+import { StreamLogger } from '../../src/log.js';
+import { NodeProcessRunner } from '../../src/process.js';
 import { deployYaml, kubectlRun, pushImage, useSandbox } from './support.js';
 
 const ctx = useSandbox('argo-rollouts/app', { crashing: true });
@@ -67,10 +71,7 @@ async function podImages(namespace: string): Promise<string[]> {
     .sort();
 }
 
-async function records(namespace: string): Promise<{ version: number; status: string }[]> {
-  const { Kubectl } = await import('../../src/deploy/kubectl.js');
-  const { NodeProcessRunner } = await import('../../src/process.js');
-  const { StreamLogger } = await import('../../src/log.js');
+async function withApi<T>(work: (api: KubeApi, kubectl: Kubectl) => Promise<T>): Promise<T> {
   const kubectl = new Kubectl({
     runner: new NodeProcessRunner(),
     kubeconfig: ctx.sandbox.env.KUBECONFIG ?? '',
@@ -79,11 +80,46 @@ async function records(namespace: string): Promise<{ version: number; status: st
   });
   const api = await KubeApi.start(kubectl);
   try {
-    const history = await new ReleaseStore(api, namespace, 'web').history();
-    return history.map((r) => ({ version: r.version, status: r.status }));
+    return await work(api, kubectl);
   } finally {
     await api.close();
   }
+}
+
+async function records(namespace: string): Promise<{ version: number; status: string; reason?: string }[]> {
+  const history = await withApi((api) => new ReleaseStore(api, namespace, 'web').history());
+  return history.map((r) => ({
+    version: r.version,
+    status: r.status,
+    ...(r.reason ? { reason: r.reason } : {}),
+  }));
+}
+
+/** `action: promote` / `reject` as the action and the CLI run it. */
+function continueWith(action: PromotionAction, namespace: string) {
+  const log: string[] = [];
+  return withApi(async (api, kubectl) => ({
+    outcome: await continueRelease(
+      { action, releaseName: 'web', namespace, rolloutTimeoutMs: 60_000, lockTimeoutMs: 10_000 },
+      {
+        api,
+        kubectl,
+        logger: new StreamLogger((line) => log.push(line)),
+        signal: new AbortController().signal,
+      },
+    ),
+    log,
+  }));
+}
+
+/** Release v1 live and Healthy, v2 (a new image) paused at the first canary pause. */
+async function waitingRelease(ns: string): Promise<{ next: string }> {
+  const first = await deployYaml(ctx.sandbox, rolloutApp(ns, ctx.image), { releaseName: 'web' });
+  expect(first.outcome.result).toBe('success');
+  const next = await pushImage(ctx.sandbox, 'argo-rollouts/app', 'v2');
+  const run = await deployYaml(ctx.sandbox, rolloutApp(ns, next), { releaseName: 'web' });
+  expect(run.outcome.result).toBe('waiting-for-promotion');
+  return { next };
 }
 
 describe('Argo Rollouts are verified', () => {
@@ -136,5 +172,86 @@ describe('Argo Rollouts are verified', () => {
     const status = await rolloutStatus(ns);
     expect(status.phase).toBe('Healthy');
     expect(await podImages(ns)).toEqual([ctx.image, ctx.image, ctx.image, ctx.image]);
+  }, 120_000);
+});
+
+describe('promote and reject a release waiting for promotion', () => {
+  it('promote does what kubectl argo rollouts promote does, step by step, until the Rollout is Healthy and recorded success', async () => {
+    const ns = 'ro-promote';
+    const { next } = await waitingRelease(ns);
+    const second = await continueWith('promote', ns);
+    // The second pause of the steps: still waiting, now at step 4.
+    expect(second.outcome.result).toBe('waiting-for-promotion');
+    expect(second.outcome.verdict).toContain(
+      'Rollout ro-promote/web paused at canary step 4 of 4 (CanaryPauseStep)',
+    );
+    const done = await continueWith('promote', ns);
+    expect(done.outcome.result).toBe('success');
+    const status = await rolloutStatus(ns);
+    expect(status.phase).toBe('Healthy');
+    expect(status.stableRS).toBe(status.currentPodHash);
+    expect(await podImages(ns)).toEqual([next, next, next, next]);
+    expect(await records(ns)).toEqual([
+      { version: 4, status: 'success', reason: 'promote v3' },
+      {
+        version: 3,
+        status: 'waiting-for-promotion',
+        reason: expect.stringMatching(/^promote v2: Release web v3 is waiting for promotion/),
+      },
+      {
+        version: 2,
+        status: 'waiting-for-promotion',
+        reason: expect.stringMatching(/^Release web v2 is waiting for promotion/),
+      },
+      { version: 1, status: 'success' },
+    ]);
+  }, 180_000);
+
+  it('reject aborts the Rollout as kubectl argo rollouts abort does, then re-applies and verifies the last good release', async () => {
+    const ns = 'ro-reject';
+    await waitingRelease(ns);
+    const run = await continueWith('reject', ns);
+    expect(run.log).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Rollout ro-reject\/web: RolloutAborted: Rollout aborted update to revision 2\.$/,
+        ),
+      ]),
+    );
+    expect(run.outcome.result).toBe('success');
+    const status = await rolloutStatus(ns);
+    expect(status.phase).toBe('Healthy');
+    expect(await podImages(ns)).toEqual([ctx.image, ctx.image, ctx.image, ctx.image]);
+    expect((await records(ns))[0]).toEqual({
+      version: 3,
+      status: 'success',
+      reason: 'reject v2: back to v1',
+    });
+  }, 180_000);
+
+  it('promote with nothing waiting is refused in one sentence and changes nothing', async () => {
+    const ns = 'ro-nothing';
+    await deployYaml(ctx.sandbox, rolloutApp(ns, ctx.image), { releaseName: 'web' });
+    const before = await kubectlRun(ctx.sandbox, [
+      'get',
+      'rollouts.argoproj.io/web',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.metadata.resourceVersion}',
+    ]);
+    await expect(continueWith('promote', ns)).rejects.toThrow(
+      'Nothing to promote: the latest release of web, v1, ended success, not waiting for promotion. Expected a release that a deploy left waiting for promotion (an Argo Rollout paused at a canary step or before blue-green promotion); nothing was changed.',
+    );
+    const after = await kubectlRun(ctx.sandbox, [
+      'get',
+      'rollouts.argoproj.io/web',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.metadata.resourceVersion}',
+    ]);
+    expect(after).toBe(before);
+    expect(await records(ns)).toEqual([{ version: 1, status: 'success' }]);
   }, 120_000);
 });

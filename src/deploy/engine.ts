@@ -23,7 +23,6 @@ import {
   producedByOperators,
 } from './plan.js';
 import { checkPodSecurity, podSecurityChecks, podSecurityLabels, readNamespaces } from './pod-security.js';
-import { waitingForPromotion, waitingVerdict } from './promotion.js';
 import { prune } from './prune.js';
 import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
@@ -33,6 +32,7 @@ import { rolloutPolicy } from './rollout/policy.js';
 import type { RolloutPolicy } from './rollout/types.js';
 import { ROLLOUT_KINDS, verificationOf } from './verifiable.js';
 import { logFailureDetails, type NotVerified, verifyRollout } from './verify.js';
+import { waitingForPromotion, waitingVerdict } from './waiting.js';
 
 export interface DeployDeps {
   kubectl: Kubectl;
@@ -440,7 +440,8 @@ class DeployRun {
    */
   private async verify(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
     const { settings, deps, outcome } = this;
-    const changed = planned.plan.objects.filter((o) => o.change !== 'unchanged');
+    const also = new Set((settings.alsoVerify ?? []).map(keyOf));
+    const changed = planned.plan.objects.filter((o) => o.change !== 'unchanged' || also.has(keyOf(o.ref)));
     const targets: ObjectRef[] = [];
     for (const o of changed) {
       const verification = verificationOf(o.object);

@@ -15,7 +15,7 @@ export type { PhaseTiming };
 
 /**
  * How a run ended: the one result union, which the records, outputs and reports map.
- * `waiting-for-promotion`: verified up to a pause a person ends (promotion.ts says what is
+ * `waiting-for-promotion`: verified up to a pause a person ends (waiting.ts says what is
  * waiting); `action: promote` or `reject` continues it.
  */
 export type RunResult = 'success' | 'failed' | 'rolled-back' | 'dry-run' | 'waiting-for-promotion';
@@ -53,6 +53,11 @@ export interface DeploySettings extends EngineInputs {
   diffPath: string;
   /** The `allow-paused` input: a paused Deployment's template not rolled out passes verify. */
   allowPaused?: boolean;
+  /**
+   * Objects verified even when the apply leaves them unchanged: the Rollouts a promote moved on
+   * (promotion.ts), which the apply of the same manifest does not touch.
+   */
+  alsoVerify?: readonly ObjectRef[];
 }
 
 export interface DeployOutcome {
