@@ -164,6 +164,11 @@ async function runPhases(
   timed: <T>(name: string, work: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const { logger, env } = deps;
+  if (inputs.action !== 'deploy') {
+    // promote / reject: no build and no render; the recorded releases say what to apply.
+    const { runPromotion } = await import('./promotion-pipeline.js');
+    return runPromotion(inputs, deps, result, timed);
+  }
   const renderOptions = (images: ImageReplacements): RenderOptions => ({
     images,
     namespace: inputs.namespace,
