@@ -562,6 +562,7 @@ function workloadVerdict(w: WorkloadResult, cancelled: boolean, stoppedAtFailure
   }
   // The verdict above says it in full; the row names the reason.
   if (w.state === 'failed') return `❌ ${w.problem?.reason ?? 'failed'}`;
+  if (w.state === 'waiting') return `⏸ waiting for promotion: ${w.summary}`;
   if (cancelled) return `⏹ not finished (cancelled): ${w.summary}`;
   return stoppedAtFailure
     ? `not waited for (verify stopped at the first failure): ${w.summary}`
