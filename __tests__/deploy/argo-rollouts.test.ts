@@ -255,3 +255,123 @@ describe('promote and reject a release waiting for promotion', () => {
     expect(await records(ns)).toEqual([{ version: 1, status: 'success' }]);
   }, 120_000);
 });
+
+/** Namespace, Deployment `template` (0 replicas) and Rollout `web` taking its template by workloadRef. */
+function workloadRefApp(namespace: string, image: string): string {
+  return `apiVersion: v1
+kind: Namespace
+metadata: {name: ${namespace}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: template, namespace: ${namespace}}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: ${image}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: ${namespace}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: template}
+  strategy:
+    canary:
+      steps: [{setWeight: 50}, {pause: {}}]
+`;
+}
+
+/** Namespace, active and preview Services, and a blue-green Rollout `web` that waits for promotion. */
+function blueGreenApp(namespace: string, image: string): string {
+  const service = (name: string) => `apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+  return [
+    `apiVersion: v1
+kind: Namespace
+metadata: {name: ${namespace}}
+`,
+    service('web-active'),
+    service('web-preview'),
+    `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: ${namespace}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  strategy:
+    blueGreen: {activeService: web-active, previewService: web-preview, autoPromotionEnabled: false, scaleDownDelaySeconds: 0}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: ${image}
+`,
+  ].join('---\n');
+}
+
+describe('Rollouts in other forms', () => {
+  it('a Rollout taking its template from a Deployment (workloadRef) is verified when only the Deployment changes', async () => {
+    const ns = 'ro-workloadref';
+    const good = await deployYaml(ctx.sandbox, workloadRefApp(ns, ctx.image), { releaseName: 'web' });
+    expect(good.outcome.result).toBe('success');
+    const bad = await deployYaml(ctx.sandbox, workloadRefApp(ns, ctx.crashing), { releaseName: 'web' });
+    // The Rollout object is unchanged by the apply; its pods are not, and they crash.
+    expect(bad.outcome.result).toBe('rolled-back');
+    expect(bad.outcome.verify?.workloads).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ref: expect.objectContaining({ kind: 'Rollout' }),
+          state: 'failed',
+          problem: expect.objectContaining({ reason: 'CrashLoopBackOff' }),
+        }),
+      ]),
+    );
+    expect((await rolloutStatus(ns)).phase).toBe('Healthy');
+    expect(await podImages(ns)).toEqual([ctx.image, ctx.image]);
+  }, 120_000);
+
+  it('a blue-green Rollout waits for promotion with the preview Service on the new pods, and promote switches the active one', async () => {
+    const ns = 'ro-bluegreen';
+    const selector = async (service: string) =>
+      kubectlRun(ctx.sandbox, [
+        'get',
+        `service/${service}`,
+        '-n',
+        ns,
+        '-o',
+        'jsonpath={.spec.selector.rollouts-pod-template-hash}',
+      ]);
+    expect(
+      (await deployYaml(ctx.sandbox, blueGreenApp(ns, ctx.image), { releaseName: 'web' })).outcome.result,
+    ).toBe('success');
+    const next = await pushImage(ctx.sandbox, 'argo-rollouts/app', 'v3');
+    const run = await deployYaml(ctx.sandbox, blueGreenApp(ns, next), { releaseName: 'web' });
+    expect(run.outcome.result).toBe('waiting-for-promotion');
+    expect(run.outcome.verdict).toContain(
+      'Rollout ro-bluegreen/web paused before blue-green promotion (BlueGreenPause)',
+    );
+    const paused = await rolloutStatus(ns);
+    expect(await selector('web-preview')).toBe(paused.currentPodHash);
+    expect(await selector('web-active')).toBe(paused.stableRS);
+
+    const promoted = await continueWith('promote', ns);
+    expect(promoted.outcome.result).toBe('success');
+    const done = await rolloutStatus(ns);
+    expect(done.phase).toBe('Healthy');
+    expect(await selector('web-active')).toBe(paused.currentPodHash);
+    expect(await podImages(ns)).toEqual([next, next]);
+  }, 180_000);
+});

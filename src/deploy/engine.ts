@@ -28,6 +28,7 @@ import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
 import { rollBack } from './rollback.js';
+import { isArgoRollout, workloadRefName } from './rollout/argo.js';
 import { rolloutPolicy } from './rollout/policy.js';
 import type { RolloutPolicy } from './rollout/types.js';
 import { ROLLOUT_KINDS, verificationOf } from './verifiable.js';
@@ -440,7 +441,10 @@ class DeployRun {
    */
   private async verify(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
     const { settings, deps, outcome } = this;
-    const also = new Set((settings.alsoVerify ?? []).map(keyOf));
+    const also = new Set([
+      ...(settings.alsoVerify ?? []).map(keyOf),
+      ...rolloutsOfChangedDeployments(planned.plan.objects),
+    ]);
     const changed = planned.plan.objects.filter((o) => o.change !== 'unchanged' || also.has(keyOf(o.ref)));
     const targets: ObjectRef[] = [];
     for (const o of changed) {
@@ -618,4 +622,24 @@ function crdSpec(rendered: RenderedObject): { spec?: unknown } {
   if (rendered.kind !== 'CustomResourceDefinition') return {};
   const parsed = load(rendered.yaml);
   return isRecord(parsed) ? { spec: parsed.spec } : {};
+}
+
+/**
+ * Argo Rollouts whose `spec.workloadRef` names a Deployment the run changes: the Rollout itself
+ * is unchanged, yet its pods change with that Deployment's template, so it is verified too.
+ */
+function rolloutsOfChangedDeployments(objects: readonly PlannedObject[]): string[] {
+  const changed = new Set(
+    objects.filter((o) => o.ref.kind === 'Deployment' && o.change !== 'unchanged').map((o) => keyOf(o.ref)),
+  );
+  return objects
+    .filter((o) => isArgoRollout(o.ref))
+    .filter((o) => {
+      const name = workloadRefName(o.object);
+      return (
+        name !== undefined &&
+        changed.has(keyOf({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: o.ref.namespace }))
+      );
+    })
+    .map((o) => keyOf(o.ref));
 }

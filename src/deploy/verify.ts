@@ -12,7 +12,7 @@ import {
   type ObjectRef,
   uidOf,
 } from './objects.js';
-import { isArgoRollout } from './rollout/argo.js';
+import { isArgoRollout, workloadRefName } from './rollout/argo.js';
 import { conditionsVerdict, reportsGeneration } from './rollout/done.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
@@ -210,7 +210,19 @@ export async function verifyRollout(
     const controllerRevisions = cache
       .objects('ControllerRevision', namespace)
       .filter((revision) => controllerUid(revision) === uid);
-    return { workload, replicaSets, controllerRevisions, pods, events };
+    const refName = workloadRefName(workload);
+    const workloadRef =
+      refName === undefined
+        ? undefined
+        : cache.objects('Deployment', namespace).find((d) => metadataOf(d).name === refName);
+    return {
+      workload,
+      replicaSets,
+      controllerRevisions,
+      pods,
+      events,
+      ...(workloadRef ? { workloadRef } : {}),
+    };
   }
 
   // OnDelete workloads: the pod verify asked to delete, until the cache shows it gone.

@@ -157,3 +157,57 @@ describe('rolloutStatus of a Rollout', () => {
     expect(status.state).toBe('in-progress');
   });
 });
+
+describe('a Rollout with spec.workloadRef', () => {
+  const template = (image: string) => ({
+    metadata: { labels: { app: 'web' } },
+    spec: { containers: [{ name: 'web', image }] },
+  });
+  const healthy = {
+    ...rollout(
+      { phase: 'Healthy', stableRS: 'old', currentPodHash: 'old' },
+      {
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'template' },
+      },
+    ),
+  };
+  const replicaSet = (hash: string, image: string) => {
+    const t = template(image);
+    return {
+      kind: 'ReplicaSet',
+      metadata: { name: `web-${hash}`, labels: { 'rollouts-pod-template-hash': hash } },
+      spec: {
+        template: {
+          ...t,
+          metadata: { labels: { ...t.metadata.labels, 'rollouts-pod-template-hash': hash } },
+        },
+      },
+    };
+  };
+  const deployment = (image: string) => ({
+    kind: 'Deployment',
+    metadata: { name: 'template' },
+    spec: { template: template(image) },
+  });
+  const snapshot = (image: string) => ({
+    workload: healthy,
+    replicaSets: [replicaSet('old', 'app:1')],
+    controllerRevisions: [],
+    pods: [pod('web-old-a', 'old')],
+    events: [],
+    workloadRef: deployment(image),
+  });
+
+  it('is not verified from a Healthy status until its current ReplicaSet has the Deployment template', () => {
+    expect(rolloutStatus(snapshot('app:2'), policy, () => true)).toEqual({
+      state: 'in-progress',
+      summary:
+        'waiting for the Argo Rollouts controller to take up the pod template of Deployment template (workloadRef)',
+      problems: [],
+    });
+  });
+
+  it('is verified by its phase once it has', () => {
+    expect(rolloutStatus(snapshot('app:1'), policy, () => true).state).toBe('current');
+  });
+});

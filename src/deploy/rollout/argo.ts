@@ -1,5 +1,6 @@
+import { canonical } from '../objects.js';
 import { field, labelOf, num, records, str } from './objects.js';
-import type { Json } from './types.js';
+import type { Json, RolloutStatus, WorkloadSnapshot } from './types.js';
 
 /*
  * An Argo Rollouts `Rollout` (argoproj.io), read as `kubectl argo rollouts status` reads it
@@ -105,4 +106,44 @@ function pausedAt(ro: Json, pauses: Json[]): string {
 export function rolloutRevisionPods(ro: Json, pods: Json[]): Json[] {
   const hash = rolloutGenerationObserved(ro) ? str(ro, 'status', 'currentPodHash') : undefined;
   return hash ? pods.filter((pod) => labelOf(pod, ROLLOUT_HASH_LABEL) === hash) : [];
+}
+
+/** The Deployment a Rollout takes its template from (`spec.workloadRef`), by name; undefined otherwise. */
+export function workloadRefName(ro: Json): string | undefined {
+  return str(ro, 'spec', 'workloadRef', 'kind') === 'Deployment'
+    ? str(ro, 'spec', 'workloadRef', 'name')
+    : undefined;
+}
+
+/**
+ * A Rollout with `spec.workloadRef` does not change when its Deployment's template does, so its
+ * generation and status say nothing about that template: until the ReplicaSet of
+ * status.currentPodHash has the Deployment's template, its phase is the previous template's
+ * (a Healthy read then would be a false verdict). In progress until then; undefined otherwise.
+ */
+export function workloadRefPending(snapshot: WorkloadSnapshot): RolloutStatus | undefined {
+  const { workload, workloadRef } = snapshot;
+  const name = workloadRefName(workload);
+  if (str(workload, 'kind') !== 'Rollout' || name === undefined) return undefined;
+  const waiting = (summary: string): RolloutStatus => ({ state: 'in-progress', summary, problems: [] });
+  if (!workloadRef) return waiting(`waiting for Deployment ${name}, its workloadRef`);
+  const hash = str(workload, 'status', 'currentPodHash');
+  const current = snapshot.replicaSets.find((rs) => labelOf(rs, ROLLOUT_HASH_LABEL) === hash);
+  if (
+    !current ||
+    podTemplate(field(current, 'spec', 'template')) !== podTemplate(field(workloadRef, 'spec', 'template'))
+  ) {
+    return waiting(
+      `waiting for the Argo Rollouts controller to take up the pod template of Deployment ${name} (workloadRef)`,
+    );
+  }
+  return undefined;
+}
+
+/** A pod template without the hash label Argo adds to its ReplicaSet's copy, for comparison. */
+function podTemplate(template: unknown): string {
+  const copy = structuredClone((template ?? {}) as Json);
+  const labels = field(copy, 'metadata', 'labels');
+  if (labels && typeof labels === 'object') delete (labels as Json)[ROLLOUT_HASH_LABEL];
+  return canonical(copy);
 }

@@ -1,3 +1,4 @@
+import { workloadRefPending } from './argo.js';
 import { workloadVerdict } from './done.js';
 import { failedCreateProblems } from './failed-create.js';
 import { nameOf, str } from './objects.js';
@@ -33,7 +34,7 @@ export function rolloutStatus(
   now: number = Date.now(),
 ): RolloutStatus {
   const subject = workloadName(snapshot);
-  const held = pausedVerdict(snapshot, policy) ?? keptPodsVerdict(snapshot);
+  const held = pausedVerdict(snapshot, policy) ?? keptPodsVerdict(snapshot) ?? workloadRefPending(snapshot);
   if (held) return held;
   let verdict = workloadVerdict(snapshot.workload);
   if (verdict.state === 'failed') {

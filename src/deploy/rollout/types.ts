@@ -13,6 +13,8 @@ export interface WorkloadSnapshot {
   pods: Json[];
   /** Warning Events about the workload, its ReplicaSets or its pods, newer than the deploy's start. */
   events: Json[];
+  /** (Rollout with spec.workloadRef) the Deployment it takes its pod template from, when seen. */
+  workloadRef?: Json;
 }
 
 export interface RolloutPolicy {
