@@ -4,6 +4,7 @@
  * (sandbox/controllers/argo-rollouts.ts). Status is read back from the cluster.
  */
 import { describe, expect, it } from '@jest/globals';
+import { promotionCommand } from '../../src/cli/promote.js';
 import { KubeApi } from '../../src/deploy/kube-api.js';
 import { Kubectl } from '../../src/deploy/kubectl.js';
 import { continueRelease, type PromotionAction } from '../../src/deploy/promotion.js';
@@ -374,4 +375,48 @@ describe('Rollouts in other forms', () => {
     expect(await selector('web-active')).toBe(paused.currentPodHash);
     expect(await podImages(ns)).toEqual([next, next]);
   }, 180_000);
+});
+
+describe('k8s-deploy promote and reject', () => {
+  /** The command in process with the real kubectl, as a terminal runs it. */
+  async function cli(action: PromotionAction, args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await promotionCommand(action, { interrupts: () => () => {} }).run(args, {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env: { ...process.env, ...ctx.sandbox.env },
+    });
+    return { code, stdout, stderr };
+  }
+
+  it('promote prints the wait again at the next pause, and success once the Rollout is Healthy', async () => {
+    const ns = 'ro-cli';
+    const { next } = await waitingRelease(ns);
+    const args = ['--release-name', 'web', '--namespace', ns];
+    const first = await cli('promote', args);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(
+      `waiting for promotion: Release web v3 is waiting for promotion: Rollout ${ns}/web paused at canary step 4 of 4 (CanaryPauseStep). Promote it with action: promote (k8s-deploy promote), or reject it with action: reject (k8s-deploy reject).\n`,
+    );
+    const second = await cli('promote', args);
+    expect(second).toMatchObject({ code: 0, stdout: 'success: release web v4 deployed and verified.\n' });
+    expect(await podImages(ns)).toEqual([next, next, next, next]);
+  }, 180_000);
+
+  it('reject with nothing waiting exits 1 with one error line and changes nothing', async () => {
+    const ns = 'ro-cli-nothing';
+    await deployYaml(ctx.sandbox, rolloutApp(ns, ctx.image), { releaseName: 'web' });
+    const result = await cli('reject', ['--release-name', 'web', '--namespace', ns]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'error: Nothing to reject: the latest release of web, v1, ended success, not waiting for promotion. Expected a release that a deploy left waiting for promotion (an Argo Rollout paused at a canary step or before blue-green promotion); nothing was changed.',
+    );
+    expect(await records(ns)).toEqual([{ version: 1, status: 'success' }]);
+  }, 120_000);
 });
