@@ -16,6 +16,11 @@ describe('what verify does with each kind', () => {
     expect(verificationOf(object('batch/v1', 'Job'))).toEqual({ by: 'rollout' });
   });
 
+  it('watches the rollout of an Argo Rollout, and only of argoproj.io', () => {
+    expect(verificationOf(object('argoproj.io/v1alpha1', 'Rollout'))).toEqual({ by: 'rollout' });
+    expect(verificationOf(object('example.com/v1', 'Rollout'))).toEqual({ by: 'conditions' });
+  });
+
   it("judges a custom resource by its conditions (kstatus' generic rules)", () => {
     expect(verificationOf(object('external-secrets.io/v1', 'ExternalSecret'))).toEqual({ by: 'conditions' });
     expect(verificationOf(object('cert-manager.io/v1', 'ClusterIssuer'))).toEqual({ by: 'conditions' });
