@@ -590,7 +590,7 @@ class DeployRun {
     const { outcome } = this;
     // Another run took the lock meanwhile: what is live may be its release, not this one's.
     const lost = await this.lock?.release();
-    if (lost !== undefined && outcome.result === 'success')
+    if (lost !== undefined && (outcome.result === 'success' || outcome.result === 'waiting-for-promotion'))
       Object.assign(outcome, { result: 'failed', verdict: lost });
     if (outcome.result === 'success' && !outcome.unchanged) this.sayWhatWasVerified();
     outcome.kubectlProcesses = this.deps.kubectl.processes;

@@ -80,7 +80,7 @@ export async function continueRelease(input: PromotionInput, deps: PromotionDeps
     return outcome;
   } finally {
     const lost = await lock?.release();
-    if (lost !== undefined && outcome?.result === 'success')
+    if (lost !== undefined && (outcome?.result === 'success' || outcome?.result === 'waiting-for-promotion'))
       Object.assign(outcome, { result: 'failed', verdict: lost });
   }
 }
