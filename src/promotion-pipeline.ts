@@ -78,6 +78,11 @@ export async function runPromotion(
         logger,
         signal: deps.signal ?? new AbortController().signal,
         lockOwner: lockOwner(env),
+        // The post step releases a lock this run still holds (a main step killed before its end).
+        onLock: (held) =>
+          deps.onCleanup?.({
+            lock: held ? { ...held, kubeconfig: cluster.kubeconfigPath, context: deps.context } : null,
+          }),
       },
     );
     result.deploy = outcome;

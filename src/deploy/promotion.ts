@@ -9,7 +9,7 @@ import type { Kubectl } from './kubectl.js';
 import { renderedOf } from './manual-rollback.js';
 import { describeRef, type Json, type ObjectRef } from './objects.js';
 import { type ReleaseRecord, ReleaseStore } from './release.js';
-import { type LockOwner, lockForRun } from './release-lock.js';
+import { type HeldLock, type LockOwner, lockForRun } from './release-lock.js';
 import { argoRolloutVerdict, isArgoRollout } from './rollout/argo.js';
 import { field, str } from './rollout/objects.js';
 import { DEFAULT_SETTLE_MS } from './rollout/policy.js';
@@ -38,6 +38,8 @@ export interface PromotionDeps {
   signal: AbortSignal;
   now?: () => number;
   lockOwner?: LockOwner;
+  /** Told when the release's lock is taken and released (the action's post step frees one left held). */
+  onLock?: (held: HeldLock | undefined) => void;
 }
 
 /** A promote or reject refused before anything changed: the message says what was expected. */
@@ -70,6 +72,7 @@ export async function continueRelease(input: PromotionInput, deps: PromotionDeps
     dryRun: false,
     operation: input.action,
     owner: deps.lockOwner,
+    onChange: deps.onLock,
     logger,
     signal,
     ...(deps.now ? { now: deps.now } : {}),
