@@ -152,7 +152,7 @@ describe('Argo Rollouts are verified', () => {
     expect(status.phase).toBe('Paused');
     expect(status.stableRS).not.toBe(status.currentPodHash);
     expect(await records(ns)).toEqual([
-      { version: 2, status: 'waiting-for-promotion' },
+      { version: 2, status: 'waiting-for-promotion', reason: run.outcome.verdict },
       { version: 1, status: 'success' },
     ]);
   }, 120_000);
