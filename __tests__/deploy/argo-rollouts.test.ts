@@ -11,7 +11,7 @@ import { continueRelease, type PromotionAction } from '../../src/deploy/promotio
 import { ReleaseStore } from '../../src/deploy/release.js';
 import { StreamLogger } from '../../src/log.js';
 import { NodeProcessRunner } from '../../src/process.js';
-import { deployYaml, kubectlRun, pushImage, useSandbox } from './support.js';
+import { addFault, clearFaults, deployYaml, kubectlRun, pushImage, useSandbox } from './support.js';
 
 const ctx = useSandbox('argo-rollouts/app', { crashing: true });
 
@@ -322,6 +322,26 @@ spec:
 `,
   ].join('---\n');
 }
+
+describe('a Rollout verify cannot read', () => {
+  it('fails the release when the deploy role may not list Rollouts, never calls it verified', async () => {
+    const ns = 'ro-forbidden';
+    expect(
+      (await deployYaml(ctx.sandbox, rolloutApp(ns, ctx.image), { releaseName: 'web' })).outcome.result,
+    ).toBe('success');
+    const next = await pushImage(ctx.sandbox, 'argo-rollouts/app', 'v4');
+    await addFault(ctx.sandbox, { path: `/namespaces/${ns}/rollouts$`, methods: ['GET'], status: 403 });
+    try {
+      const run = await deployYaml(ctx.sandbox, rolloutApp(ns, next), { releaseName: 'web' });
+      expect(run.outcome.result).not.toBe('success');
+      // Said as what it is, not as a rollout that did not finish in time.
+      expect(run.outcome.verdict).toMatch(/^Verification could not read the cluster: /);
+      expect(run.outcome.verify?.workloads.some((w) => w.state === 'current')).toBe(false);
+    } finally {
+      await clearFaults(ctx.sandbox);
+    }
+  }, 180_000);
+});
 
 describe('Rollouts in other forms', () => {
   it('a Rollout taking its template from a Deployment (workloadRef) is verified when only the Deployment changes', async () => {

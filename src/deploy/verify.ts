@@ -160,7 +160,13 @@ export async function verifyRollout(
         const path = collections.get(describeRef(ref));
         return path === undefined
           ? []
-          : [[path, { kind: ref.kind, namespace: ref.namespace ?? '', path, optional: true }] as const];
+          : // A Rollout is a workload: not being able to list it fails verify, as for a Deployment.
+            [
+              [
+                path,
+                { kind: ref.kind, namespace: ref.namespace ?? '', path, optional: !isArgoRollout(ref) },
+              ] as const,
+            ];
       }),
     ).values(),
   ];
