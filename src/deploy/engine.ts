@@ -31,7 +31,7 @@ import { rollBack } from './rollback.js';
 import { isArgoRollout, workloadRefName } from './rollout/argo.js';
 import { rolloutPolicy } from './rollout/policy.js';
 import type { RolloutPolicy } from './rollout/types.js';
-import { ROLLOUT_KINDS, verificationOf } from './verifiable.js';
+import { isRolloutTarget, verificationOf } from './verifiable.js';
 import { logFailureDetails, type NotVerified, verifyRollout } from './verify.js';
 import { waitingForPromotion, waitingVerdict } from './waiting.js';
 
@@ -452,7 +452,7 @@ class DeployRun {
       if (verification.by === 'rollout' || verification.by === 'conditions') targets.push(o.ref);
       else if (verification.by === 'nothing') outcome.notVerified.push({ ref: o.ref, why: verification.why });
     }
-    const workloads = targets.filter((ref) => ROLLOUT_KINDS.has(ref.kind)).length;
+    const workloads = targets.filter(isRolloutTarget).length;
     const others = targets.length - workloads;
     const verify = await this.phase('Verify', async () => {
       deps.logger.info(

@@ -44,8 +44,16 @@ export type Verification =
   /** In effect once stored (or waited for before): neither verified nor listed. */
   | { by: 'apply' };
 
-/** Kinds verified by their rollout; Rollout is Argo Rollouts' (argoproj.io, rollout/argo.ts). */
+/** Kinds verified by their rollout; Rollout only Argo Rollouts' (argoproj.io, rollout/argo.ts). */
 export const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Rollout']);
+
+/**
+ * Whether verify watches this object's rollout (rather than its conditions): a built-in workload,
+ * or an Argo Rollout — not another group's kind named Rollout (OpenKruise has one).
+ */
+export function isRolloutTarget(ref: { apiVersion: string; kind: string }): boolean {
+  return ref.kind === 'Rollout' ? isArgoRollout(ref) : ROLLOUT_KINDS.has(ref.kind);
+}
 
 /** The API groups Kubernetes itself serves (EKS included); any other group is a custom resource's. */
 const BUILT_IN_GROUPS = new Set([

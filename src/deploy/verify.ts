@@ -26,7 +26,7 @@ import {
   rolloutStatus,
   type WorkloadSnapshot,
 } from './rollout/status.js';
-import { ROLLOUT_KINDS } from './verifiable.js';
+import { isRolloutTarget, ROLLOUT_KINDS } from './verifiable.js';
 import { ObjectCache, type WatchSpec } from './watch.js';
 
 /** Kinds whose rollout the verify phase waits for; any other target is judged by its conditions. */
@@ -130,7 +130,7 @@ export async function verifyRollout(
   // A custom resource is listed and watched through its kind's list path (from discovery).
   const collections = new Map<string, string>();
   for (const ref of targets) {
-    if (ROLLOUT_KINDS.has(ref.kind) && !isArgoRollout(ref)) continue;
+    if (isRolloutTarget(ref) && !isArgoRollout(ref)) continue;
     const path = options.pathOf?.(ref);
     const suffix = `/${encodeURIComponent(ref.name)}`;
     if (path?.endsWith(suffix)) collections.set(describeRef(ref), path.slice(0, -suffix.length));
@@ -141,9 +141,7 @@ export async function verifyRollout(
   }
   if (results.size === 0) return { ok: true, workloads: [], updateRevisions, notVerified };
   const verified = [...results.values()].map((result) => result.ref);
-  const workloadNamespaces = [
-    ...new Set(verified.filter((ref) => ROLLOUT_KINDS.has(ref.kind)).map(namespaceOf)),
-  ];
+  const workloadNamespaces = [...new Set(verified.filter(isRolloutTarget).map(namespaceOf))];
   const eventNamespaces = [
     ...new Set(verified.filter((ref) => ref.namespace !== undefined).map(namespaceOf)),
   ];
@@ -278,7 +276,7 @@ export async function verifyRollout(
     for (const result of results.values()) {
       // Waiting for promotion is looked at again while others roll out: its canary may crash yet.
       if (result.state !== 'in-progress' && result.state !== 'waiting') continue;
-      if (!ROLLOUT_KINDS.has(result.ref.kind)) {
+      if (!isRolloutTarget(result.ref)) {
         if (judgeResource(result)) return;
         continue;
       }
