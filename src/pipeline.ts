@@ -136,7 +136,10 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
     result.result = 'failed';
     result.failedAt = locationOf(error);
     const message = (error as Error).message;
-    result.verdict = result.deploy ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
+    // A promote or reject stopped part-way says itself what it changed (deploy/promotion.ts).
+    const changed =
+      result.deploy !== undefined || (error as { changedCluster?: boolean }).changedCluster === true;
+    result.verdict = changed ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
     deps.logger.debug((error as Error).stack ?? '');
   }
   result.cancelled = deps.signal?.aborted ?? false;

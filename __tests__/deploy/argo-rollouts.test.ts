@@ -323,6 +323,35 @@ spec:
   ].join('---\n');
 }
 
+describe('promote stopped part-way', () => {
+  it('says what it changed when spec.paused cannot be cleared after the pause conditions were', async () => {
+    const ns = 'ro-partly';
+    await deployYaml(ctx.sandbox, rolloutApp(ns, ctx.image), { releaseName: 'web' });
+    const next = await pushImage(ctx.sandbox, 'argo-rollouts/app', 'v5');
+    const paused = rolloutApp(ns, next).replace('  replicas: 4\n', '  replicas: 4\n  paused: true\n');
+    const waiting = await deployYaml(ctx.sandbox, paused, { releaseName: 'web' });
+    expect(waiting.outcome.verdict).toContain(`Rollout ${ns}/web paused by spec.paused`);
+    await addFault(ctx.sandbox, { path: `/namespaces/${ns}/rollouts/web$`, methods: ['PATCH'], status: 403 });
+    try {
+      await expect(continueWith('promote', ns)).rejects.toThrow(
+        `The pause conditions of Rollout ${ns}/web were cleared, but its spec.paused could not be set to false:`,
+      );
+    } finally {
+      await clearFaults(ctx.sandbox);
+    }
+    const spec = await kubectlRun(ctx.sandbox, [
+      'get',
+      'rollouts.argoproj.io/web',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.spec.paused}',
+    ]);
+    expect(spec).toBe('true');
+    expect((await records(ns))[0]?.status).toBe('waiting-for-promotion');
+  }, 120_000);
+});
+
 describe('a Rollout verify cannot read', () => {
   it('fails the release when the deploy role may not list Rollouts, never calls it verified', async () => {
     const ns = 'ro-forbidden';

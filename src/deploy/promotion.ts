@@ -45,6 +45,12 @@ export interface PromotionDeps {
 /** A promote or reject refused before anything changed: the message says what was expected. */
 export class PromotionError extends Error {}
 
+/** A promote or reject whose patches stopped part-way: some Rollouts were patched, the message says which. */
+export class PartlyPatchedError extends Error {
+  /** Read by the pipeline: its verdict must not say that nothing changed. */
+  readonly changedCluster = true;
+}
+
 /**
  * `action: promote` / `reject` (and `k8s-deploy promote` / `reject`) on a release waiting for
  * promotion: what `kubectl argo rollouts promote` / `abort` patch, on each of its Rollouts that is
@@ -116,22 +122,17 @@ async function continueLocked(input: PromotionInput, deps: PromotionDeps): Promi
       `Cannot reject release ${releaseName} v${latest.version}: no earlier release succeeded, so there is no good release to go back to. Expected a successful release before it; nothing was changed.`,
     );
   }
+  const patched: ObjectRef[] = [];
   for (const { ref, object } of rollouts.paused) {
-    if (action === 'promote') {
-      logger.info(
-        `Promoting ${describeRef(ref)} (as kubectl argo rollouts promote): its pause conditions cleared.`,
+    try {
+      await patchRollout(action, ref, object, api, logger);
+    } catch (error) {
+      if (patched.length === 0 || error instanceof PartlyPatchedError) throw error;
+      throw new PartlyPatchedError(
+        `Could not ${action} ${describeRef(ref)}: ${(error as Error).message}. Already ${action === 'promote' ? 'promoted' : 'aborted'}: ${patched.map(describeRef).join(', ')}; run ${action} again once the cause is fixed (those are no longer paused, the rest still are).`,
       );
-      if (field(object, 'spec', 'paused') === true) {
-        await api.request('PATCH', rolloutPath(ref), {
-          body: { spec: { paused: false } },
-          contentType: 'application/merge-patch+json',
-        });
-      }
-      await patchStatus(api, ref, { pauseConditions: null });
-    } else {
-      logger.info(`Aborting ${describeRef(ref)} (as kubectl argo rollouts abort): status.abort true.`);
-      await patchStatus(api, ref, { abort: true });
     }
+    patched.push(ref);
   }
   if (action === 'reject')
     await untilAborted(
@@ -183,6 +184,37 @@ async function continueLocked(input: PromotionInput, deps: PromotionDeps): Promi
       lockHeld: true,
     },
   );
+}
+
+/** What `kubectl argo rollouts promote` / `abort` patch on one Rollout. */
+async function patchRollout(
+  action: PromotionAction,
+  ref: ObjectRef,
+  object: Json,
+  api: KubeApi,
+  logger: Logger,
+): Promise<void> {
+  if (action === 'reject') {
+    logger.info(`Aborting ${describeRef(ref)} (as kubectl argo rollouts abort): status.abort true.`);
+    await patchStatus(api, ref, { abort: true });
+    return;
+  }
+  logger.info(
+    `Promoting ${describeRef(ref)} (as kubectl argo rollouts promote): its pause conditions cleared.`,
+  );
+  // The status first: refused there (RBAC on rollouts/status), nothing has changed yet.
+  await patchStatus(api, ref, { pauseConditions: null });
+  if (field(object, 'spec', 'paused') !== true) return;
+  try {
+    await api.request('PATCH', rolloutPath(ref), {
+      body: { spec: { paused: false } },
+      contentType: 'application/merge-patch+json',
+    });
+  } catch (error) {
+    throw new PartlyPatchedError(
+      `The pause conditions of ${describeRef(ref)} were cleared, but its spec.paused could not be set to false: ${(error as Error).message}. It stays paused by spec.paused; run promote again once the cause is fixed.`,
+    );
+  }
 }
 
 /** The release's Rollouts, live: those paused (waiting for promotion) and how the others are. */
