@@ -19,6 +19,7 @@ const inputs = {
   'create-repositories': 'true',
   manifests: 'k8s/overlays/staging',
   'migration-job': 'migrate',
+  'post-deploy-jobs': 'smoke-test',
 };
 
 function dockerCalls(): string[][] {
@@ -114,6 +115,8 @@ describe('the action in the sandbox', () => {
     for (const call of calls) expect(call.user).toMatch(/^arn:aws:iam::\d{12}:/);
     expect(first.outputs).toMatchObject({ result: 'success', release: '1' });
     expect(first.log).toMatch(/Migration Job upload-staging\/migrate-[0-9a-f]{8} completed/);
+    // The staging overlay's smoke test, after verify (post-deploy-jobs).
+    expect(first.log).toMatch(/Post-deploy Job upload-staging\/smoke-test-[0-9a-f]{8} completed/);
     for (const workload of [
       'Deployment upload-staging/api',
       'Deployment upload-staging/frontend',
@@ -130,6 +133,19 @@ describe('the action in the sandbox', () => {
     expect(second.log).toContain('nothing to do');
     expect(mutatingRequests()).toHaveLength(mutatingAfterFirst);
   });
+
+  it('passes every built-in policy rule: no policy warning by default, and policy enforce deploys the same commit', async () => {
+    expect(first.log).toContain('Policy (warn): 0 finding(s) of the built-in rules; every rule passes.');
+    const enforced = await runAction({
+      inputs: { ...inputs, 'cluster-name': env.SANDBOX_CLUSTER_NAME ?? '', policy: 'enforce' },
+      env,
+    });
+    expect(enforced.exitCode).toBe(0);
+    expect(enforced.log).toContain(
+      'Policy (enforce): 0 finding(s) of the built-in rules; every rule passes.',
+    );
+    expect(enforced.outputs).toMatchObject({ result: 'success', release: '1' });
+  }, 120_000);
 
   it('logs docker out after its pushes, again in the post step, and removes the kubeconfig it wrote there', () => {
     expect(first.postExitCode).toBe(0);

@@ -628,6 +628,15 @@ describe('rollback: which release it restores', () => {
     expect(rollbackTarget([{ version: 3, record: record(3) }, ...history.slice(4)], where).version).toBe(2);
   });
 
+  it('skips a migrate-only record on top: the deploy under it is what is undone', () => {
+    const migratedOnTop: HistoryEntry[] = [
+      { version: 4, record: record(4, { status: 'migrated', manifest: '', objects: [] }) },
+      { version: 3, record: record(3) },
+      { version: 2, record: record(2) },
+    ];
+    expect(rollbackTarget(migratedOnTop, where).version).toBe(2);
+  });
+
   it('takes --to when that release exists and can be read', () => {
     expect(rollbackTarget(history, { ...where, to: 2 }).version).toBe(2);
   });
@@ -640,6 +649,11 @@ describe('rollback: which release it restores', () => {
       history.slice(0, 2),
       undefined,
       'Release shop in namespace prod has no successful release before v6, so there is nothing to roll back to; expected --to N',
+    ],
+    [
+      [{ version: 7, record: record(7, { status: 'migrated', manifest: '', objects: [] }) }, ...history],
+      7,
+      'Release shop in namespace prod: v7 is a migration only (migrations: only) and holds no manifests to re-apply, even with --force',
     ],
   ])('%#: refuses with one sentence when there is nothing to restore', (given, to, message) => {
     expect(() => rollbackTarget(given, { ...where, to })).toThrow(RollbackError);

@@ -95,6 +95,11 @@ describe('parseInputs rejects bad values with one sentence naming the input', ()
       { build: 'sometimes' },
       `Invalid value "sometimes" for input 'build'. Expected one of auto, always, never.`,
     ],
+    [{ policy: 'strict' }, `Invalid value "strict" for input 'policy'. Expected one of warn, enforce, off.`],
+    [
+      { 'policy-skip': 'readiness-probe, pdb, hostpath' },
+      `Invalid value "pdb, hostpath" for input 'policy-skip'. Expected built-in rule names, of resources, readiness-probe, image-tag, host-path, privileged, privilege-escalation, disruption-budget, service-selector.`,
+    ],
     [
       { 'rollout-timeout': '10 minutes' },
       `Invalid value "10 minutes" for input 'rollout-timeout'. Expected a duration such as 90s, 10m or 1h.`,
@@ -289,6 +294,16 @@ describe('parseInputs accepts well-formed values', () => {
     });
   });
 
+  it('warns by the built-in rules by default, and takes the rules to skip by commas or lines', () => {
+    expect(parse({})).toMatchObject({ policy: 'warn', policySkip: [] });
+    expect(
+      parse({ policy: 'enforce', 'policy-skip': 'disruption-budget,\nreadiness-probe\n' }),
+    ).toMatchObject({
+      policy: 'enforce',
+      policySkip: ['disruption-budget', 'readiness-probe'],
+    });
+  });
+
   it('accepts the YAML boolean spellings @actions/core accepts', () => {
     expect(parse({ rollback: 'False', 'dry-run': 'TRUE', 'create-repositories': 'true' })).toMatchObject({
       rollback: false,
@@ -407,6 +422,56 @@ describe('parseImages', () => {
   ])('rejects %j with a sentence naming the problem', (value, message) => {
     expect(() => parseImages(value)).toThrow(InputError);
     expect(() => parseImages(value)).toThrow(message);
+  });
+});
+
+describe('release jobs inputs (migrations, migration-not-needed, post-deploy-jobs)', () => {
+  it('defaults to running the migration and no post-deploy Jobs', () => {
+    expect(parse({})).toMatchObject({ migrations: 'run', migrationNotNeeded: undefined, postDeployJobs: [] });
+  });
+
+  it('reads skip with its escape hatch, and post-deploy Jobs one per line', () => {
+    expect(
+      parse({
+        'migration-job': 'migrate',
+        migrations: 'skip',
+        'migration-not-needed': SHA,
+        'post-deploy-jobs': 'smoke\nseed',
+      }),
+    ).toMatchObject({ migrations: 'skip', migrationNotNeeded: SHA, postDeployJobs: ['smoke', 'seed'] });
+  });
+
+  it.each([
+    [
+      { migrations: 'later' },
+      `Invalid value "later" for input 'migrations'. Expected one of run, skip, only.`,
+    ],
+    [
+      { migrations: 'skip' },
+      "Input 'migrations' is skip, but 'migration-job' is empty. Expected 'migration-job' naming the migration Job when migrations is skip or only.",
+    ],
+    [
+      { 'migration-job': 'migrate', 'migration-not-needed': SHA },
+      "Input 'migration-not-needed' is set, but 'migrations' is run. Expected it only with migrations: skip, for a release whose migration is not needed.",
+    ],
+    [
+      { 'migration-job': 'migrate', migrations: 'skip', 'migration-not-needed': 'yes please' },
+      `Invalid value "yes please" for input 'migration-not-needed'. Expected the commit SHA (or tag) being deployed.`,
+    ],
+    [
+      { 'migration-job': 'migrate', migrations: 'only', 'post-deploy-jobs': 'smoke' },
+      "Inputs 'migrations: only' and 'post-deploy-jobs' are both set. Expected one: migrations: only runs the migration Job and nothing else.",
+    ],
+    [
+      { 'migration-job': 'migrate', 'post-deploy-jobs': 'migrate' },
+      "Input 'post-deploy-jobs' names migrate, the migration-job. Expected Jobs that run after the workloads are verified, not the migration.",
+    ],
+    [
+      { 'post-deploy-jobs': 'Smoke Test' },
+      `Invalid value "Smoke Test" for input 'post-deploy-jobs'. Expected names of Jobs in the manifests (DNS-1123 subdomains), one per line.`,
+    ],
+  ])('refuses %j with one sentence', (values, message) => {
+    expect(rejection(values)).toBe(message);
   });
 });
 

@@ -5,6 +5,8 @@
  * kubectl processes the PATH shim counted.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { runAction } from '../sandbox/runner.js';
 import type { BenchSandbox } from './deploy-support.js';
 
@@ -22,6 +24,10 @@ export interface TimedRun {
   built: string[];
   phases: Phase[];
   kubectlProcesses: number;
+  /** Distinct EKS tokens the sandbox's cluster was shown during the run (its own count). */
+  eksTokens: number;
+  /** eks-token processes kubectl started (each signed a token before the run's token cache). */
+  pluginStarts: number;
   outputs: Record<string, string>;
   log: string;
 }
@@ -59,9 +65,29 @@ export async function timedAction(
   options: { inputs: Record<string, string>; env: Record<string, string>; workspace?: string },
 ): Promise<TimedRun> {
   const before = await bench.kubectlCount();
+  const admin = `${bench.sandbox.env.SANDBOX_AWS_ADMIN_URL}/eks/tokens`;
+  await fetch(admin, { method: 'DELETE' });
+  // Every node process of the run appends a line at its exit (bench/max-rss.cjs): the plugin's
+  // carry `eks-token` in their arguments.
+  // (bench/deploy-memory.ts hands in its own log for the same preload: it is read, not replaced.)
+  const processLog =
+    options.env.BENCH_RSS_LOG ??
+    join(bench.sandbox.stateDir, `processes-${randomBytes(4).toString('hex')}.log`);
+  if (!options.env.BENCH_RSS_LOG) await writeFile(processLog, '');
   const started = performance.now();
-  const run = await runAction(options);
+  const run = await runAction({
+    ...options,
+    env: {
+      ...options.env,
+      NODE_OPTIONS: `--require ${resolve('bench/max-rss.cjs')}`,
+      BENCH_RSS_LOG: processLog,
+    },
+  });
   const wallMs = performance.now() - started;
+  const eksTokens = ((await (await fetch(admin)).json()) as string[]).length;
+  const pluginStarts = (await readFile(processLog, 'utf8'))
+    .split('\n')
+    .filter((line) => line && (JSON.parse(line) as { args: string[] }).args.includes('eks-token')).length;
   let built: string[] = [];
   try {
     built = JSON.parse(run.outputs.built ?? '[]') as string[];
@@ -75,6 +101,8 @@ export async function timedAction(
     built,
     phases: phasesOfSummary(run.summary),
     kubectlProcesses: (await bench.kubectlCount()) - before,
+    eksTokens,
+    pluginStarts,
     outputs: run.outputs,
     log: run.log,
   };

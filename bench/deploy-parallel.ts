@@ -19,7 +19,13 @@ import {
 
 export const SIZES = [1, 10, 50];
 
-function workloads(image: string, readyAfter: number, namespace: string, count: number): string {
+function workloads(
+  image: string,
+  readyAfter: number,
+  namespace: string,
+  count: number,
+  version = 'v1',
+): string {
   const deployments = Array.from(
     { length: count },
     (_, i) => `apiVersion: apps/v1
@@ -34,7 +40,7 @@ spec:
       containers:
         - name: app
           image: ${image}
-          env: [{name: SANDBOX_READY_AFTER_SECONDS, value: "${readyAfter}"}]
+          env: [{name: SANDBOX_READY_AFTER_SECONDS, value: "${readyAfter}"}, {name: RELEASE, value: "${version}"}]
 `,
   );
   return [`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${namespace}}\n`, ...deployments].join('---\n');
@@ -48,6 +54,14 @@ export interface ParallelRow {
   shim: number[];
   serial: number[];
   serialApply: number[];
+  /** A changed release (every pod template) over the first: the engine's whole deploy, settle off. */
+  changed: number[];
+  /** …the same with the default 5 s settle window. */
+  changedSettled: number[];
+  /** …and `kubectl apply --server-side -f` then `kubectl rollout status` per Deployment, whole. */
+  naive: number[];
+  /** Phases of the last changed release (settle off). */
+  changedPhases: string;
 }
 
 export async function deployParallel(
@@ -68,6 +82,10 @@ export async function deployParallel(
       shim: [],
       serial: [],
       serialApply: [],
+      changed: [],
+      changedSettled: [],
+      naive: [],
+      changedPhases: '',
     };
     rows.set(count, row);
     for (let run = 1; run <= runs; run++) {
@@ -114,6 +132,46 @@ export async function deployParallel(
         if (result.exitCode !== 0) throw new Error(`rollout status svc-${i}: ${result.stderr}`);
       }
       row.serial.push(performance.now() - loopStarted);
+
+      // A changed release over the first, side by side: the engine (settle off, then on) and
+      // the naive script, each the whole thing from its start to its verdict.
+      const engineNs = `engine-${count}-${run}`;
+      const changedStarted = performance.now();
+      const changed = await deployYaml(sandbox, workloads(image, readyAfter, engineNs, count, 'v2'), {
+        releaseName: 'bench',
+        rolloutTimeoutMs: 120_000,
+        rolloutSettleMs: 0,
+      });
+      row.changed.push(performance.now() - changedStarted);
+      if (changed.outcome.result !== 'success')
+        throw new Error(`changed release of ${count} failed: ${changed.outcome.verdict}`);
+      row.changedPhases = changed.outcome.phases.map((p) => `${p.name} ${s(p.durationMs)}`).join(', ');
+      const settledStarted = performance.now();
+      const settled = await deployYaml(sandbox, workloads(image, readyAfter, engineNs, count, 'v3'), {
+        releaseName: 'bench',
+        rolloutTimeoutMs: 120_000,
+        rolloutSettleMs: 5000,
+      });
+      row.changedSettled.push(performance.now() - settledStarted);
+      if (settled.outcome.result !== 'success')
+        throw new Error(`changed release (settle 5 s) of ${count} failed: ${settled.outcome.verdict}`);
+      const naiveStarted = performance.now();
+      const reapplied = await bench.kubectl(['apply', '--server-side', '-f', '-'], {
+        stdin: workloads(image, readyAfter, namespace, count, 'v2'),
+      });
+      if (reapplied.exitCode !== 0) throw new Error(`kubectl apply failed: ${reapplied.stderr}`);
+      for (let i = 0; i < count; i++) {
+        const result = await bench.kubectl([
+          'rollout',
+          'status',
+          `deployment/svc-${i}`,
+          '-n',
+          namespace,
+          '--timeout=120s',
+        ]);
+        if (result.exitCode !== 0) throw new Error(`rollout status svc-${i}: ${result.stderr}`);
+      }
+      row.naive.push(performance.now() - naiveStarted);
     }
   }
   return rows;
@@ -133,6 +191,11 @@ export function printParallel(rows: Map<number, ParallelRow>, readyAfter: number
         `kubectl processes per deploy ${row.processes.join(', ')} (shim: ${row.shim.join(', ')})`,
     );
     console.log(`      engine phases (last run): ${row.phases}`);
+    console.log(
+      `      changed release: engine ${s(median(row.changed))} (${list(row.changed)}), with the 5 s settle window ${s(median(row.changedSettled))} (${list(row.changedSettled)}); ` +
+        `apply --server-side + rollout status per Deployment ${s(median(row.naive))} (${list(row.naive)})`,
+    );
+    console.log(`      engine phases, changed release (last run): ${row.changedPhases}`);
   }
 }
 

@@ -42,6 +42,8 @@ function inputs(bench: BenchSandbox, environment: 'staging' | 'production'): Rec
     'cluster-name': bench.sandbox.env.SANDBOX_CLUSTER_NAME ?? '',
     manifests: `k8s/overlays/${environment}`,
     'migration-job': 'migrate',
+    // The staging overlay's smoke test runs after verify (its Job is not applied with the rest).
+    ...(environment === 'staging' ? { 'post-deploy-jobs': 'smoke-test' } : {}),
     'rollout-timeout': '2m',
     environment,
   };
@@ -103,7 +105,8 @@ export function printWholeDeploy(result: WholeDeployResult): void {
     console.log(
       `  ${row.label}: ${s(median(walls))} (${list(walls)}); images built ${row.runs
         .map((r) => r.built.length)
-        .join(', ')}; kubectl processes ${row.runs.map((r) => r.kubectlProcesses).join(', ')}`,
+        .join(', ')}; kubectl processes ${row.runs.map((r) => r.kubectlProcesses).join(', ')}; ` +
+        `EKS tokens the cluster saw ${row.runs.map((r) => r.eksTokens).join(', ')} (eks-token starts ${row.runs.map((r) => r.pluginStarts).join(', ')})`,
     );
     console.log(`      phases: ${phaseShares(row)}`);
   }

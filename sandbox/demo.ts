@@ -41,6 +41,7 @@ try {
     'cluster-name': sandbox.env.SANDBOX_CLUSTER_NAME ?? '',
     manifests: 'k8s/overlays/staging',
     'migration-job': 'migrate',
+    'post-deploy-jobs': 'smoke-test',
     'rollout-timeout': '2m',
     // Recorded as GitHub deployments in the sandbox's GitHub API stand-in.
     environment: 'staging',

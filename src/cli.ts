@@ -26,6 +26,18 @@ const MANIFEST_OPTIONS: readonly Option[] = [
   ['--migration-job J', 'A Job of the manifests to run to completion before the workloads change.'],
   ['--migration-timeout D', 'How long the migration may take; default 10m.'],
   [
+    '--migrations run|skip|only',
+    'run (default): migrate before the workloads; only: migrate and change nothing else; skip: do not, and refuse unless the migration of this commit completed here.',
+  ],
+  [
+    '--migration-not-needed SHA',
+    'With --migrations skip: deploy this commit although no migration of it completed.',
+  ],
+  [
+    '--post-deploy-jobs J',
+    'A Job of the manifests to run after the workloads are verified (smoke test, seeder); repeat for more.',
+  ],
+  [
     '--prune',
     'Delete what the previous release had and the manifests no longer do (never data-bearing kinds).',
   ],
@@ -52,11 +64,16 @@ const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'eks-token',
     summary: 'Print an EKS token as a kubectl ExecCredential (kubectl runs this as its exec plugin).',
-    usage: 'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]',
+    usage:
+      'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m] [--token-cache DIR]',
     options: [
       ['--cluster-name NAME', 'The EKS cluster the token is for.'],
       ['--region REGION', 'Its region; default AWS_REGION, then AWS_DEFAULT_REGION.'],
       ['--token-lifetime D', 'How long kubectl may use the token; default K8S_DEPLOY_TOKEN_LIFETIME or 14m.'],
+      [
+        '--token-cache DIR',
+        'Reuse a token kept in DIR (a private folder) while it has time left; default K8S_DEPLOY_TOKEN_CACHE, else none.',
+      ],
     ],
     load: async () => {
       const { eksToken } = await import('./cli/eks-token.js');
@@ -71,7 +88,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summary:
       'Deploy the manifests as the action does: render, migrate, apply, verify, roll back, record the release.',
     usage:
-      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]',
+      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]',
     options: [
       ...MANIFEST_OPTIONS,
       ['--rollout-timeout D', 'One deadline for all workloads to roll out; default 10m.'],
@@ -101,7 +118,7 @@ const COMMANDS: readonly CommandEntry[] = [
     name: 'diff',
     summary: 'Show what deploy would change (its dry run): exit 0 nothing, 1 something, as kubectl diff.',
     usage:
-      'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]',
+      'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--prune]',
     options: MANIFEST_OPTIONS,
     load: async () => (await import('./cli/deploy.js')).diffCommand(),
   },

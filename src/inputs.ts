@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { AWS_REGION, EKS_CLUSTER } from './aws/names.js';
+import { POLICY_MODES, type PolicyMode, RULE_NAMES, type RuleName } from './deploy/rule-names.js';
 import { parseDuration } from './duration.js';
 import { isRecord } from './records.js';
 
@@ -25,6 +26,11 @@ export interface Inputs {
   releaseName: string | undefined;
   migrationJob: string | undefined;
   migrationTimeoutMs: number;
+  /** Release jobs (issue 17): whether this run migrates, and the Jobs it runs after verify. */
+  migrations: MigrationsMode;
+  /** The escape hatch of `migrations: skip`: the commit (or tag) deployed without a completed migration. */
+  migrationNotNeeded: string | undefined;
+  postDeployJobs: string[];
   rolloutTimeoutMs: number;
   /** How long each new pod must have run before its workload counts as rolled out; 0: not at all. */
   rolloutSettleMs: number;
@@ -39,6 +45,10 @@ export interface Inputs {
   /** How long to wait for another run's lock on the release; 0: fail at once. */
   lockTimeoutMs: number;
   dryRun: boolean;
+  /** What a finding of the built-in rules does: a warning, a failed plan, or nothing. */
+  policy: PolicyMode;
+  /** Built-in rules turned off for the run. */
+  policySkip: RuleName[];
   environment: string | undefined;
   environmentUrl: string | undefined;
   githubToken: string | undefined;
@@ -49,6 +59,8 @@ export interface Inputs {
 export type RunAction = 'deploy' | 'promote' | 'reject';
 
 export type BuildMode = 'auto' | 'always' | 'never';
+/** run: migrate before the workloads; skip: do not, refused unless it ran; only: migrate and nothing else. */
+export type MigrationsMode = 'run' | 'skip' | 'only';
 
 export interface ImageSpec {
   /** The ECR repository name, and the name containers are matched by. */
@@ -73,6 +85,7 @@ export const INPUT_DEFAULTS = {
   'create-repositories': 'false',
   manifests: 'k8s',
   'migration-timeout': '10m',
+  migrations: 'run',
   'rollout-timeout': '10m',
   'rollout-settle': '5s',
   'crashloop-restarts': '2',
@@ -82,6 +95,7 @@ export const INPUT_DEFAULTS = {
   'history-limit': '10',
   'lock-timeout': '5m',
   'dry-run': 'false',
+  policy: 'warn',
   action: 'deploy',
 } as const;
 
@@ -226,6 +240,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
       253,
     ),
     migrationTimeoutMs: duration('migration-timeout', raw('migration-timeout')),
+    ...releaseJobs(raw, optional),
     rolloutTimeoutMs: duration('rollout-timeout', raw('rollout-timeout')),
     rolloutSettleMs: durationOrZero('rollout-settle', raw('rollout-settle')),
     crashloopRestarts: wholeNumber('crashloop-restarts', raw('crashloop-restarts'), 0, 1000),
@@ -239,6 +254,8 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
       'a duration such as 30s or 5m, or 0 to fail at once while another run holds the release',
     ),
     dryRun: boolean('dry-run', raw('dry-run')),
+    policy: oneOf('policy', raw('policy'), POLICY_MODES),
+    policySkip: parsePolicySkip(raw('policy-skip')),
     environment: matching(
       'environment',
       optional('environment'),
@@ -263,6 +280,15 @@ export function parseNamespace(value: string | undefined): string | undefined {
   );
 }
 
+/** `policy-skip`: built-in rule names, separated by commas or lines. */
+function parsePolicySkip(value: string): RuleName[] {
+  const names = parseList(value);
+  const unknown = names.filter((name) => !(RULE_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    fail('policy-skip', unknown.join(', '), `built-in rule names, of ${RULE_NAMES.join(', ')}`);
+  return [...new Set(names as RuleName[])];
+}
+
 function fail(input: string, value: string, expected: string): never {
   throw new InputError(`Invalid value ${JSON.stringify(value)} for input '${input}'. Expected ${expected}.`);
 }
@@ -276,6 +302,49 @@ function matching(
 ) {
   if (value !== undefined && (!pattern.test(value) || value.length > maxLength)) fail(input, value, expected);
   return value;
+}
+
+/** `migrations`, `migration-not-needed` and `post-deploy-jobs`, checked against each other. */
+function releaseJobs(raw: (name: string) => string, optional: (name: string) => string | undefined) {
+  const migrations = oneOf('migrations', raw('migrations'), ['run', 'skip', 'only'] as const);
+  if (migrations !== 'run' && optional('migration-job') === undefined) {
+    throw new InputError(
+      `Input 'migrations' is ${migrations}, but 'migration-job' is empty. Expected 'migration-job' naming the migration Job when migrations is skip or only.`,
+    );
+  }
+  const migrationNotNeeded = matching(
+    'migration-not-needed',
+    optional('migration-not-needed'),
+    IMAGE_TAG,
+    'the commit SHA (or tag) being deployed',
+  );
+  if (migrationNotNeeded !== undefined && migrations !== 'skip') {
+    throw new InputError(
+      `Input 'migration-not-needed' is set, but 'migrations' is ${migrations}. Expected it only with migrations: skip, for a release whose migration is not needed.`,
+    );
+  }
+  const postDeployJobs = parseList(raw('post-deploy-jobs'));
+  for (const name of postDeployJobs) {
+    matching(
+      'post-deploy-jobs',
+      name,
+      DNS_SUBDOMAIN,
+      'names of Jobs in the manifests (DNS-1123 subdomains), one per line',
+      253,
+    );
+  }
+  if (migrations === 'only' && postDeployJobs.length > 0) {
+    throw new InputError(
+      "Inputs 'migrations: only' and 'post-deploy-jobs' are both set. Expected one: migrations: only runs the migration Job and nothing else.",
+    );
+  }
+  const migrationJob = optional('migration-job');
+  if (migrationJob !== undefined && postDeployJobs.includes(migrationJob)) {
+    throw new InputError(
+      `Input 'post-deploy-jobs' names ${migrationJob}, the migration-job. Expected Jobs that run after the workloads are verified, not the migration.`,
+    );
+  }
+  return { migrations, migrationNotNeeded, postDeployJobs };
 }
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {

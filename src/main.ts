@@ -50,6 +50,7 @@ export async function run(): Promise<void> {
     logger: actionLogger,
     env: process.env,
     signal: cancel.signal,
+    tokenCache: true,
     onDeploying: (release) => github.deploying(release.previous, release.images),
     onCleanup: (state) => {
       if (state.registry) core.saveState(STATE.registry, state.registry);

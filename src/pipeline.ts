@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEksClient } from './aws/clients.js';
 import { type ClusterConnection, type ConnectDeps, connectCluster } from './cluster/connect.js';
+import { forgetCachedTokens } from './cluster/token-cache.js';
 import type { DeployDeps, DeployOutcome } from './deploy/engine.js';
 import type { RunResult } from './deploy/outcome.js';
 import { type ImageDeps, prepareImages } from './images/prepare.js';
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   kubeconfigSource?: string;
   /** Told when the plan passed and the cluster is about to change (see DeployDeps.onDeploying). */
   onDeploying?: DeployDeps['onDeploying'];
+  /** Share one EKS token among the run's kubectl processes (ConnectDeps.tokenCache); removed when the run ends. */
+  tokenCache?: boolean;
 }
 
 /** How a run ended (one union, shared with the engine). */
@@ -142,6 +145,8 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
     result.verdict = changed ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
     deps.logger.debug((error as Error).stack ?? '');
   }
+  // The run's last kubectl has finished: no token stays on disk until the post step.
+  if (result.cluster?.written) forgetCachedTokens(result.cluster.kubeconfigPath);
   result.cancelled = deps.signal?.aborted ?? false;
   return result;
 }
@@ -198,6 +203,13 @@ async function runPhases(
         }). Expected the name of a Job in the manifests.`,
       );
     }
+    const jobs = new Set(checked.objects.filter((o) => o.kind === 'Job').map((o) => o.name));
+    const notJobs = inputs.postDeployJobs.filter((name) => !jobs.has(name));
+    if (notJobs.length > 0) {
+      throw new Error(
+        `Input 'post-deploy-jobs' names ${notJobs.join(', ')}, but the manifests hold no Job of that name (their Jobs: ${[...jobs].join(', ') || 'none'}). Expected names of Jobs in the manifests.`,
+      );
+    }
     logger.info(`${checked.objects.length} object(s) render; every image matches a container.`);
     return loaded;
   });
@@ -211,6 +223,7 @@ async function runPhases(
       eks,
       context: deps.context,
       kubeconfigSource: deps.kubeconfigSource,
+      tokenCache: deps.tokenCache,
     }),
   );
   result.cluster = cluster;
@@ -285,10 +298,15 @@ async function runPhases(
       runUrl: trace.runUrl,
       migrationJob: inputs.migrationJob,
       migrationTimeoutMs: inputs.migrationTimeoutMs,
+      migrations: inputs.migrations,
+      migrationNotNeeded: inputs.migrationNotNeeded,
+      postDeployJobs: inputs.postDeployJobs,
       rolloutTimeoutMs: inputs.rolloutTimeoutMs,
       rolloutSettleMs: inputs.rolloutSettleMs,
       crashloopRestarts: inputs.crashloopRestarts,
       allowPaused: inputs.allowPaused,
+      policy: inputs.policy,
+      policySkip: inputs.policySkip,
       rollback: inputs.rollback,
       prune: inputs.prune,
       dryRun: inputs.dryRun,

@@ -52,10 +52,13 @@ export async function cleanUp(
     }
   }
   if (state.kubeconfigPath) {
-    // writeKubeconfig made a private folder k8s-deploy-XXXXXX for the file; remove it whole.
+    // writeKubeconfig made a private folder k8s-deploy-XXXXXX for the file; remove it whole,
+    // with the run's EKS token cache beside it (left there when the main step was killed).
     const folder = dirname(state.kubeconfigPath);
     const target = basename(folder).startsWith('k8s-deploy-') ? folder : state.kubeconfigPath;
     await rm(target, { recursive: true, force: true });
-    deps.logger.info(`Removed the kubeconfig ${state.kubeconfigPath}.`);
+    deps.logger.info(
+      `Removed the kubeconfig ${state.kubeconfigPath} and its folder (with any cached EKS token).`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from '@aws-sdk/client-eks';
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -94,6 +94,16 @@ describe('connectCluster with cluster-name', () => {
     });
     expect(config.contexts[0].context).toMatchObject({ namespace: 'shop' });
     expect(config['current-context']).toBe(config.contexts[0].name);
+  });
+
+  it('with tokenCache (the action), has the plugin keep its token beside the kubeconfig, in its private folder', async () => {
+    eksMock.on(DescribeClusterCommand, { name: 'prod' }).resolves(cluster('ACTIVE'));
+    const { deps } = setUp();
+    const connection = await connectCluster(eksInputs, { ...deps, tokenCache: true });
+    const path = connection?.kubeconfigPath as string;
+    const { args } = parse(readFileSync(path, 'utf8')).users[0].user.exec;
+    expect(args.slice(-2)).toEqual(['--token-cache', join(dirname(path), 'eks-tokens')]);
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
   });
 
   it('proves the connection with one read-only kubectl call using the written kubeconfig', async () => {

@@ -59,7 +59,8 @@ describe('eks-token', () => {
   });
 
   // Every error is one line starting `error: `, as every other command's, with the usage after it.
-  const usage = 'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
+  const usage =
+    'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m] [--token-cache DIR]';
   it.each([
     [[], 'Option --cluster-name is required.'],
     [

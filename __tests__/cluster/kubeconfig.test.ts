@@ -57,6 +57,16 @@ describe('cleanUp (post step)', () => {
     expect(existsSync(join(path, '..'))).toBe(false);
   });
 
+  it('removes the EKS token cache a killed main step left beside the kubeconfig', async () => {
+    const path = await writeKubeconfig(mkdtempSync(join(root, 'runner-temp-')), 'kind: Config\n');
+    const cache = join(path, '..', 'eks-tokens');
+    mkdirSync(cache, { mode: 0o700 });
+    writeFileSync(join(cache, 'entry.json'), '{"token":"k8s-aws-v1.secret"}', { mode: 0o600 });
+    await cleanUp({ kubeconfigPath: path }, { docker: new RecordingRunner(), logger: new RecordingLogger() });
+    expect(existsSync(cache)).toBe(false);
+    expect(existsSync(join(path, '..'))).toBe(false);
+  });
+
   it('warns instead of failing when docker logout fails', async () => {
     const docker = new RecordingRunner().on(['docker', 'logout'], { exitCode: 1, stderr: 'not logged in' });
     const logger = new RecordingLogger();

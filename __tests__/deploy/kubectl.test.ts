@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { isTransient, Kubectl } from '../../src/deploy/kubectl.js';
 import { RecordingLogger, RecordingRunner } from '../fakes.js';
@@ -54,6 +57,48 @@ describe('kubectl calls that meet transient API errors', () => {
     }
     for (const line of [INVALID, 'error: You must be logged in to the server (Unauthorized)']) {
       expect(isTransient(line)).toBe(false);
+    }
+  });
+});
+
+describe('a token from the run’s cache that the cluster refuses (401)', () => {
+  const REFUSED = 'error: You must be logged in to the server (Unauthorized)';
+
+  function withCache(cached: boolean) {
+    const root = mkdtempSync(join(tmpdir(), 'kubectl-401-'));
+    const folder = join(root, 'k8s-deploy-abc123');
+    mkdirSync(folder, { mode: 0o700 });
+    if (cached) mkdirSync(join(folder, 'eks-tokens'), { mode: 0o700 });
+    const runner = new RecordingRunner().on(['kubectl'], () =>
+      runner.calls('kubectl').length === 1 ? { exitCode: 1, stderr: REFUSED } : { exitCode: 0, stderr: '' },
+    );
+    const logger = new RecordingLogger();
+    const kubeconfig = join(folder, 'kubeconfig');
+    const kubectl = new Kubectl({ runner, kubeconfig, env: {}, logger, retryDelayMs: 1 });
+    return { kubectl, runner, logger, folder, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  }
+
+  it('drops the cache and runs the call again once with a new token, saying so', async () => {
+    const { kubectl, runner, logger, folder, cleanup } = withCache(true);
+    try {
+      expect((await kubectl.apply('kind: ConfigMap')).errors).toEqual([]);
+      expect(runner.calls('kubectl')).toHaveLength(2);
+      expect(existsSync(join(folder, 'eks-tokens'))).toBe(false);
+      expect(logger.messages()).toContain(
+        'kubectl apply was refused (401 Unauthorized); running it again with a new EKS token.',
+      );
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('without a cache (a kubeconfig the user gave) reports the 401 at once, as before', async () => {
+    const { kubectl, runner, cleanup } = withCache(false);
+    try {
+      expect((await kubectl.apply('kind: ConfigMap')).errors).toEqual([REFUSED]);
+      expect(runner.calls('kubectl')).toHaveLength(1);
+    } finally {
+      cleanup();
     }
   });
 });

@@ -154,21 +154,33 @@ describe('k8s-deploy rollback', () => {
 
   it('a rollback that fails is itself rolled back to what was live (exit 3), and says so', async () => {
     expect((await deployImage(v2)).code).toBe(0); // v5: v2 live
-    // A quota that admits no new pod: v1's pods can never be created (FailedCreate).
+    // v4's image does not exist: its pods never start (ErrImagePull), which no plan can see.
+    const result = await cli(rollbackCommand, ['--to', '4', '--force']);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^error: rolled back: Rolling back to v4 failed: .*cannot pull its image.* What was live before, v5, was restored and verified\.$/,
+    );
+    expect(result.code).toBe(3);
+    expect(await liveImage()).toBe(v2);
+    expect((await history())[0]).toMatchObject({ version: 6, status: 'rolled-back' });
+    expect((await history())[0].reason).toMatch(/^rollback to v4: /);
+  }, 180_000);
+
+  it('a rollback whose pods would not fit the namespace quota is refused by its plan, before any write', async () => {
+    // A quota that admits no new pod: v1's new pods could not be created.
     const pods = (await kubectl(['get', 'pods', '-n', NS, '-o', 'name'])).split('\n').filter(Boolean).length;
     await kubectl(
       ['apply', '-f', '-'],
       `apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: no-more-pods, namespace: ${NS}}\nspec: {hard: {pods: "${pods}"}}\n`,
     );
+    const before = (await history()).length;
     const result = await cli(rollbackCommand, ['--to', '3']);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n').at(-1)).toMatch(
-      /^error: rolled back: Rolling back to v3 failed: .*exceeded quota.* What was live before, v5, was restored and verified\.$/,
+    expect(result.stderr).toMatch(
+      /would not fit ResourceQuota no-more-pods in namespace rb at the rollout's surge \(the old pods still counted\): pods requested 1, available 0 .* Nothing was changed in the cluster\./,
     );
-    expect(result.code).toBe(3);
+    expect(result.code).not.toBe(0);
     expect(await liveImage()).toBe(v2);
-    expect((await history())[0]).toMatchObject({ version: 6, status: 'rolled-back' });
-    expect((await history())[0].reason).toMatch(/^rollback to v3: /);
+    expect((await history()).length).toBe(before);
     await kubectl(['delete', 'resourcequota', 'no-more-pods', '-n', NS]);
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -37,6 +37,8 @@ interface Deploy {
   eksTokens: string[];
   /** What the run left in its TMPDIR (kubectl diff, podman and node write temporary files there). */
   tmpFiles: Record<string, string>;
+  /** The workspace after the run (a later step may commit or upload it). */
+  workspaceFiles: Record<string, string>;
 }
 
 let sandbox: RunningSandbox;
@@ -47,7 +49,7 @@ const deploys: Deploy[] = [];
 const started = Date.now();
 
 const NAMESPACE = 'secrets-app';
-const RUNS = ['successful deploy', 'crash-looping deploy', 'cancelled deploy', 'dry run'];
+const RUNS = ['successful deploy', 'crash-looping deploy', 'cancelled deploy', 'dry run', 'killed deploy'];
 const SESSION_TOKEN = `IQoJb3JpZ2luX2VjE${'Fw0gSandboxSessionToken'.repeat(6)}/session+token=`;
 /** One value of the manifests' Secret per run: each rollback re-applies the first. */
 const MANIFEST_SECRETS = [
@@ -55,6 +57,7 @@ const MANIFEST_SECRETS = [
   'db-pass-tw0-Hq4pW8nYc3Jf',
   'db-pass-thr33-Zt6bN1xGd5Ve',
   'db-pass-f0ur-Wm2kR8sLp4Qa',
+  'db-pass-f1ve-Kd7sQ2wLx9Pe',
 ];
 
 function manifests(secret: string, containerEnv: Record<string, string>): string {
@@ -101,7 +104,7 @@ async function deploy(
   label: string,
   index: number,
   yaml: string,
-  options: { cancelWhen?: RegExp; inputs?: Record<string, string> } = {},
+  options: { cancelWhen?: RegExp; killWhen?: RegExp; inputs?: Record<string, string> } = {},
 ): Promise<Deploy> {
   await writeFile(join(workspace, 'app.yaml'), yaml);
   await adminJson(`${env.SANDBOX_AWS_ADMIN_URL}/eks/tokens`, 'DELETE');
@@ -120,17 +123,31 @@ async function deploy(
     env: { ...env, GITHUB_SHA: `${index}`.repeat(40), GITHUB_RUN_ID: String(7000 + index), TMPDIR: tmp },
     workspace,
     cancelWhen: options.cancelWhen,
+    killWhen: options.killWhen,
   });
   const eksTokens = await adminJson<string[]>(`${env.SANDBOX_AWS_ADMIN_URL}/eks/tokens`);
-  const tmpFiles: Record<string, string> = {};
-  for (const entry of await readdir(tmp, { recursive: true, withFileTypes: true })) {
+  return {
+    label,
+    run: result,
+    eksTokens,
+    tmpFiles: await readFiles(tmp),
+    workspaceFiles: await readFiles(workspace),
+  };
+}
+
+async function readFiles(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (entry.isFile())
-      tmpFiles[join(entry.parentPath, entry.name)] = await readFile(
-        join(entry.parentPath, entry.name),
-        'utf8',
-      );
+      files[join(entry.parentPath, entry.name)] = await readFile(join(entry.parentPath, entry.name), 'utf8');
   }
-  return { label, run: result, eksTokens, tmpFiles };
+  return files;
+}
+
+/** The run's EKS token cache folder, as its kubeconfig names it (eks-token --token-cache). */
+function tokenCacheOf(d: Deploy): string {
+  const kubeconfig = d.run.betweenSteps[d.run.state.kubeconfig ?? ''] ?? '';
+  return /- --token-cache\n\s*- (\S+)/.exec(kubeconfig)?.[1] ?? '(no --token-cache in the kubeconfig)';
 }
 
 /** The release records of the run's release, decoded and gunzipped. */
@@ -236,8 +253,9 @@ function placesOf(deploy: Deploy, files: Record<string, string>, when: string): 
     ...Object.entries(files).map(([path, text]) => ({
       name: `file ${path} (${when})`,
       text,
-      // The rendered manifests are the user's manifests with image references: their Secret too.
-      mayHoldManifestSecrets: path === rendered,
+      // The rendered manifests are the user's manifests with image references: their Secret too
+      // (a killed main step set no output: its file is at the default path). So is the workspace.
+      mayHoldManifestSecrets: rendered ? path === rendered : path.endsWith('/k8s-deploy/rendered.yaml'),
     })),
   ];
 }
@@ -280,7 +298,13 @@ beforeAll(async () => {
   await mkdir(join(workspace, 'image'));
   await writeFile(join(workspace, 'image', 'Dockerfile'), 'FROM scratch\nCOPY index.html /index.html\n');
   await writeFile(join(workspace, 'image', 'index.html'), 'hello\n');
-  const [first, crashing, slow, planned] = MANIFEST_SECRETS as [string, string, string, string];
+  const [first, crashing, slow, planned, killed] = MANIFEST_SECRETS as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   deploys.push(await deploy('successful deploy', 1, manifests(first, {})));
   deploys.push(
     await deploy(
@@ -300,6 +324,12 @@ beforeAll(async () => {
   );
   // A dry run of a new Secret value over the live one: its diff must show neither.
   deploys.push(await deploy('dry run', 3, manifests(planned, {}), { inputs: { 'dry-run': 'true' } }));
+  // A main step killed (SIGKILL) mid-verify ends nothing itself: its token cache is the post step's to remove.
+  deploys.push(
+    await deploy('killed deploy', 4, manifests(killed, { SANDBOX_READY_AFTER_SECONDS: '600' }), {
+      killWhen: /Waiting for \d+ workload\(s\)/,
+    }),
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -316,6 +346,7 @@ describe('no credential in anything a run shows, keeps or leaves', () => {
       ['crash-looping deploy', 'rolled-back', 1],
       ['cancelled deploy', 'rolled-back', expect.any(Number)],
       ['dry run', 'dry-run', 0],
+      ['killed deploy', undefined, 128],
     ]);
     for (const d of deploys) {
       expect(d.run.postExitCode).toBe(0);
@@ -344,11 +375,18 @@ describe('no credential in anything a run shows, keeps or leaves', () => {
   });
 
   it.each(RUNS)(
-    '%s: not in the log, summary, outputs, state or any file under RUNNER_TEMP, HOME or TMPDIR after the post step',
+    '%s: not in the log, summary, outputs, state, the workspace or any file under RUNNER_TEMP, HOME or TMPDIR after the post step',
     (label) => {
       const d = deploys.find((run) => run.label === label) as Deploy;
       const files = { ...d.run.leftBehind, ...d.tmpFiles };
-      expect(findings(placesOf(d, files, 'after the post step'), secretsOf(d))).toEqual([]);
+      const inWorkspace = Object.entries(d.workspaceFiles).map(([path, text]) => ({
+        name: `file ${path} (the workspace, after the post step)`,
+        text,
+        mayHoldManifestSecrets: true, // the user's own manifests
+      }));
+      expect(findings([...placesOf(d, files, 'after the post step'), ...inWorkspace], secretsOf(d))).toEqual(
+        [],
+      );
     },
   );
 
@@ -359,9 +397,43 @@ describe('no credential in anything a run shows, keeps or leaves', () => {
       const files = Object.entries(d.run.betweenSteps).map(([path, text]) => ({
         name: `file ${path} (between the main and the post step)`,
         text,
-        mayHoldManifestSecrets: path === d.run.outputs.manifests,
+        mayHoldManifestSecrets: d.run.outputs.manifests
+          ? path === d.run.outputs.manifests
+          : path.endsWith('/k8s-deploy/rendered.yaml'),
       }));
-      expect(findings(files, secretsOf(d))).toEqual([]);
+      // Only a killed main step leaves its token cache (0600 in a 0700 folder) for the post step.
+      const cache = tokenCacheOf(d);
+      const elsewhere = files.filter(
+        (file) => !(label === 'killed deploy' && file.name.includes(`${cache}/`)),
+      );
+      expect(findings(elsewhere, secretsOf(d))).toEqual([]);
+    },
+  );
+
+  it.each(RUNS)(
+    '%s: reached the cluster with at most two EKS tokens (counted by the cluster), kept in a private folder under RUNNER_TEMP that is gone after the run',
+    (label) => {
+      const d = deploys.find((run) => run.label === label) as Deploy;
+      expect(d.eksTokens.length).toBeGreaterThan(0);
+      expect(d.eksTokens.length).toBeLessThanOrEqual(2);
+      const cache = tokenCacheOf(d);
+      const kubeconfigDir = dirname(d.run.state.kubeconfig ?? '');
+      expect(cache).toBe(join(kubeconfigDir, 'eks-tokens'));
+      // Under the runner's RUNNER_TEMP (sandbox/runner.ts: ROOT/temp), in the kubeconfig's private folder.
+      expect(cache).toMatch(/\/temp\/k8s-deploy-[^/]+\/eks-tokens$/);
+      expect(relative(workspace, cache).startsWith('..')).toBe(true);
+      const cached = (files: Record<string, string>) =>
+        Object.keys(files).filter((path) => path.startsWith(`${cache}/`));
+      // A main step that ends removes its cache; a killed one leaves it, holding the token.
+      if (label === 'killed deploy') {
+        const [entry] = cached(d.run.betweenSteps);
+        expect(d.eksTokens.some((token) => d.run.betweenSteps[entry ?? '']?.includes(token))).toBe(true);
+      } else {
+        expect(cached(d.run.betweenSteps)).toEqual([]);
+      }
+      expect(Object.keys(d.run.leftBehind).filter((path) => path.startsWith(`${kubeconfigDir}/`))).toEqual(
+        [],
+      );
     },
   );
 
@@ -376,7 +448,7 @@ describe('no credential in anything a run shows, keeps or leaves', () => {
 
   it('not in the GitHub deployments and their statuses (which anyone who reads the repository sees)', async () => {
     const deployments = await adminJson<unknown[]>(`${env.SANDBOX_GITHUB_ADMIN_URL}/deployments`);
-    expect(deployments).toHaveLength(3);
+    expect(deployments).toHaveLength(4);
     const place = { name: 'GitHub deployments and statuses', text: JSON.stringify(deployments) };
     expect(
       findings(

@@ -345,3 +345,55 @@ describe.each(OVERLAYS)('%s is wired together', (overlay) => {
     expect(broken).toEqual([]);
   });
 });
+
+describe('the staging smoke test (post-deploy-jobs: smoke-test)', () => {
+  type Policy = {
+    podSelector: LabelSelector;
+    egress?: { to: { podSelector?: LabelSelector }[]; ports: { port: number }[] }[];
+    ingress?: { from: { podSelector?: LabelSelector }[]; ports: { port: number }[] }[];
+  };
+  const policies = (docs: Manifest[]) =>
+    manifestsOfKind(docs, 'NetworkPolicy').map((doc) => doc.spec as unknown as Policy);
+  const podLabels = (docs: Manifest[], kind: string, name: string) =>
+    specOf<{ template: { metadata: { labels: Record<string, string> } } }>(docs, kind, name).template.metadata
+      .labels;
+
+  it('is a staging-only Job, annotated to run after verify, failing on its first failure, bounded', () => {
+    expect(findManifest(docsOf(PRODUCTION), 'Job', 'smoke-test')).toBeUndefined();
+    const job = findManifest(docsOf(STAGING), 'Job', 'smoke-test');
+    expect(job?.metadata.annotations?.['k8s-deploy-action/run']).toBe('after-verify');
+    expect(job?.spec).toMatchObject({
+      backoffLimit: 0,
+      activeDeadlineSeconds: 120,
+      template: { spec: { restartPolicy: 'Never', serviceAccountName: 'smoke-test' } },
+    });
+    expect(findManifest(docsOf(STAGING), 'ServiceAccount', 'smoke-test')).toBeDefined();
+  });
+
+  it('may reach the api and frontend pods on the port their Services target, and they accept it', () => {
+    const docs = docsOf(STAGING);
+    const smoke = podLabels(docs, 'Job', 'smoke-test');
+    for (const target of ['api', 'frontend']) {
+      const labels = podLabels(docs, 'Deployment', target);
+      const egress = policies(docs).some(
+        (p) =>
+          selectorMatches(p.podSelector, smoke) &&
+          (p.egress ?? []).some(
+            (rule) =>
+              rule.to.some((peer) => peer.podSelector && selectorMatches(peer.podSelector, labels)) &&
+              rule.ports.some((port) => port.port === 8080),
+          ),
+      );
+      const ingress = policies(docs).some(
+        (p) =>
+          selectorMatches(p.podSelector, labels) &&
+          (p.ingress ?? []).some(
+            (rule) =>
+              rule.from.some((peer) => peer.podSelector && selectorMatches(peer.podSelector, smoke)) &&
+              rule.ports.some((port) => port.port === 8080),
+          ),
+      );
+      expect({ target, egress, ingress }).toEqual({ target, egress: true, ingress: true });
+    }
+  });
+});

@@ -289,15 +289,25 @@ function productionBehindStagingAndPlan(file: WorkflowFile): string[] {
     const env = environmentName(job);
     // Where a deploy goes: its manifests, cluster and GitHub environment (not e.g. a Dockerfile
     // `target: production`, which names a build stage).
-    const deploysProduction = actionSteps(job).some(
-      (s) =>
-        !isTrue(withOf(s)['dry-run']) &&
-        TARGET_INPUTS.some((name) => {
-          const value = withOf(s)[name];
-          return typeof value === 'string' && /\bproduction\b/.test(value);
-        }),
-    );
+    const targetsProduction = (s: YMap) =>
+      !isTrue(withOf(s)['dry-run']) &&
+      TARGET_INPUTS.some((name) => {
+        const value = withOf(s)[name];
+        return typeof value === 'string' && /\bproduction\b/.test(value);
+      });
+    // `migrations: only` (workflows/migrate.yml) changes no workload: it runs behind its own
+    // environment, production-migrations, whose reviewers approve schema changes.
+    const migratesOnly = (s: YMap) => withOf(s).migrations === 'only';
+    const deploysProduction = actionSteps(job).some((s) => targetsProduction(s) && !migratesOnly(s));
     const chosenByExpression = typeof env === 'string' && env.includes('${{');
+    if (
+      actionSteps(job).some((s) => targetsProduction(s) && migratesOnly(s)) &&
+      env !== 'production-migrations' &&
+      env !== 'production' &&
+      !chosenByExpression
+    ) {
+      out.push(`${job.id}: migrates production outside environment production-migrations (${env ?? 'none'})`);
+    }
     if (deploysProduction && env !== 'production' && !chosenByExpression) {
       out.push(`${job.id}: deploys to production outside environment production (${env ?? 'none'})`);
     }

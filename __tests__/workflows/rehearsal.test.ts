@@ -97,6 +97,7 @@ function run(approveProduction: boolean) {
       'staging-targets': JSON.stringify([{ cluster: STAGING, region }]),
       'production-targets': JSON.stringify(PRODUCTION.map((cluster) => ({ cluster, region }))),
       'migration-job': 'migrate',
+      'staging-post-deploy-jobs': 'smoke-test',
     },
     vars: { AWS_BUILD_ROLE_ARN: role('upload-build'), AWS_REGION: region },
     environments: {

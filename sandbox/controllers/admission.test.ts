@@ -144,6 +144,77 @@ spec:
   });
 });
 
+describe('ResourceQuota and LimitRange through the controllers', () => {
+  const sized = (name: string, namespace: string, replicas: number, memory: string) =>
+    deployment(name, namespace, '')
+      .replace('replicas: 1', `replicas: ${replicas}`)
+      .replace(
+        'securityContext:',
+        `resources: {requests: {cpu: 100m, memory: ${memory}}, limits: {memory: ${memory}}}, securityContext:`,
+      );
+
+  it('reports a quota refusal on the ReplicaSet (FailedCreate event, ReplicaFailure) and the Deployment, with the real text', async () => {
+    await kubectl(['create', 'namespace', 'quota']);
+    expect(
+      (
+        await apply(`apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute, namespace: quota}
+spec: {hard: {pods: "3", requests.memory: 1Gi}}
+`)
+      ).code,
+    ).toBe(0);
+    expect((await apply(sized('api', 'quota', 3, '384Mi'))).code).toBe(0);
+    const rs = await eventually('the ReplicaFailure condition', async () => {
+      const list = await json(['get', 'replicasets', '-n', 'quota', '-l', 'app=api']);
+      return list.items.find((r: Json) => condition(r, 'ReplicaFailure'));
+    });
+    const failure = condition(rs, 'ReplicaFailure');
+    expect(failure).toMatchObject({ status: 'True', reason: 'FailedCreate' });
+    expect(failure.message).toMatch(
+      new RegExp(
+        `^pods "${rs.metadata.name}-[a-z0-9]{5}" is forbidden: exceeded quota: compute, requested: requests.memory=384Mi, used: requests.memory=768Mi, limited: requests.memory=1Gi$`,
+      ),
+    );
+    const events = await failedCreates('quota', 'ReplicaSet', rs.metadata.name);
+    expect(events[0].message).toBe(`Error creating: ${failure.message}`);
+    const onDeployment = await eventually('the Deployment condition', async () =>
+      condition(await json(['get', 'deployment', 'api', '-n', 'quota']), 'ReplicaFailure'),
+    );
+    expect(onDeployment).toMatchObject({ status: 'True', reason: 'FailedCreate', message: failure.message });
+    const quota = await eventually('the quota status', async () => {
+      const q = await json(['get', 'resourcequota', 'compute', '-n', 'quota']);
+      return q.status?.used?.pods === '2' ? q : undefined;
+    });
+    expect(quota.status).toEqual({
+      hard: { pods: '3', 'requests.memory': '1Gi' },
+      used: { pods: '2', 'requests.memory': '768Mi' },
+    });
+  });
+
+  it('refuses pods beyond a LimitRange max, with the plugin text on the ReplicaSet', async () => {
+    await kubectl(['create', 'namespace', 'bounded']);
+    expect(
+      (
+        await apply(`apiVersion: v1
+kind: LimitRange
+metadata: {name: bounds, namespace: bounded}
+spec: {limits: [{type: Container, max: {memory: 256Mi}}]}
+`)
+      ).code,
+    ).toBe(0);
+    expect((await apply(sized('big', 'bounded', 1, '512Mi'))).code).toBe(0);
+    const event = await eventually('a FailedCreate event', async () => {
+      const list = await json(['get', 'replicasets', '-n', 'bounded', '-l', 'app=big']);
+      const rs = list.items[0];
+      return rs && (await failedCreates('bounded', 'ReplicaSet', rs.metadata.name))[0];
+    });
+    expect(event.message).toMatch(
+      /^Error creating: pods "big-[a-z0-9]+-[a-z0-9]{5}" is forbidden: maximum memory usage per Container is 256Mi, but limit is 512Mi\.$/,
+    );
+  });
+});
+
 describe('the size limit of Secrets and ConfigMaps', () => {
   const secret = (name: string, bytes: number) => `apiVersion: v1
 kind: Secret

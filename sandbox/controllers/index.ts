@@ -11,6 +11,7 @@ import { Kubelets } from './kubelet/kubelet.js';
 import { registerNodes } from './nodes.js';
 import { controllerOf } from './objects.js';
 import { startReplicaSetController } from './replicaset.js';
+import { quotaStatusKind, startResourceQuotaController } from './resourcequota.js';
 import { Runtime } from './runtime.js';
 import { observeForServiceAccounts, startServiceAccountController } from './serviceaccounts.js';
 import { startStatefulSetController } from './statefulset.js';
@@ -50,6 +51,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
   startHorizontalPodAutoscalerController(runtime);
   startStorageAndServiceControllers(runtime);
   startEndpointsController(runtime);
+  startResourceQuotaController(runtime);
   startExternalSecretsController(runtime, options.remoteSecrets);
   startArgoRolloutsController(runtime);
 
@@ -71,6 +73,9 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
     if (kind === 'Pod' || kind === 'Service') {
       // One recomputation per namespace and batch of changes, not one per pod and service.
       runtime.enqueueAfter(endpointsKind, undefined, meta.namespace ?? 'default', 0.05);
+    }
+    if (kind === 'Pod' || kind === 'ResourceQuota') {
+      runtime.enqueueAfter(quotaStatusKind, undefined, meta.namespace ?? 'default', 0.05);
     }
     if (kind === 'Node') {
       for (const ds of options.store.list(runtime.kinds.DaemonSet)) {

@@ -17,6 +17,13 @@ const builtIn = {
   Secret: { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
   Service: { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
   Endpoints: { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true },
+  ResourceQuota: {
+    group: '',
+    version: 'v1',
+    resource: 'resourcequotas',
+    kind: 'ResourceQuota',
+    namespaced: true,
+  },
   PersistentVolumeClaim: {
     group: '',
     version: 'v1',

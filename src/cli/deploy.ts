@@ -22,9 +22,9 @@ import { splitImageFlag } from './render.js';
 
 // The same lines as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const DEPLOY_USAGE =
-  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]';
+  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]';
 export const DIFF_USAGE =
-  'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--prune]';
+  'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--prune]';
 
 /** What diff and deploy share: the manifests, the images, the cluster and what plans the set. */
 const PLAN_OPTIONS = {
@@ -35,6 +35,9 @@ const PLAN_OPTIONS = {
   'release-name': { type: 'string' },
   'migration-job': { type: 'string' },
   'migration-timeout': { type: 'string' },
+  migrations: { type: 'string' },
+  'migration-not-needed': { type: 'string' },
+  'post-deploy-jobs': { type: 'string', multiple: true },
   commit: { type: 'string' },
   tag: { type: 'string' },
   prune: { type: 'boolean' },
@@ -95,6 +98,11 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
       'release-name': text('release-name'),
       'migration-job': text('migration-job'),
       'migration-timeout': text('migration-timeout'),
+      migrations: text('migrations'),
+      'migration-not-needed': text('migration-not-needed'),
+      'post-deploy-jobs': Array.isArray(values['post-deploy-jobs'])
+        ? values['post-deploy-jobs'].join('\n')
+        : undefined,
       'rollout-timeout': text('rollout-timeout'),
       'rollout-settle': text('rollout-settle'),
       'crashloop-restarts': text('crashloop-restarts'),
@@ -148,6 +156,9 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
     case 'success':
       if (outcome?.unchanged) {
         return `success: release ${releaseName} v${outcome.release} already has these manifests; nothing changed.`;
+      }
+      if (outcome?.migrationOnly) {
+        return `success: the migration of release ${releaseName} ran (recorded as v${outcome.release ?? '?'}, migrated); no workload was changed.`;
       }
       return `success: release ${releaseName}${outcome?.release !== undefined ? ` v${outcome.release}` : ''} deployed and verified${notRolledOut(outcome)}${onlyApplied(outcome)}.`;
     case 'dry-run': {

@@ -2,14 +2,15 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { loadDefaultCredentials } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import { AWS_REGION, EKS_CLUSTER } from '../aws/names.js';
-import { createEksToken, DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/token.js';
+import { DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/exec-credential.js';
+import { isInside, readCachedToken, tokenCacheKey, writeCachedToken } from '../cluster/token-cache.js';
 import { parseDuration } from '../duration.js';
 import { parseCommandLine } from './command.js';
 
 // The same line as the command table's (src/cli.ts), which `k8s-deploy eks-token --help` shows;
 // a test keeps the two equal.
 export const EKS_TOKEN_USAGE =
-  'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m]';
+  'Usage: k8s-deploy eks-token --cluster-name NAME [--region REGION] [--token-lifetime 14m] [--token-cache DIR]';
 
 export interface EksTokenIo {
   stdout: { write(text: string): unknown };
@@ -27,6 +28,11 @@ export interface EksTokenIo {
  *
  * The lifetime kubectl may cache the token is --token-lifetime, else K8S_DEPLOY_TOKEN_LIFETIME,
  * else 14 minutes (one short of EKS's 15, as aws-iam-authenticator does).
+ *
+ * Every run signs a new token unless --token-cache DIR (or K8S_DEPLOY_TOKEN_CACHE) names a
+ * folder to keep it in: then a token signed for the same cluster and identity is printed again
+ * while it has time left (see cluster/token-cache.ts). The action's kubeconfig asks for it; by
+ * hand, nothing is kept.
  */
 export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> {
   const env = io.env ?? process.env;
@@ -35,7 +41,7 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
     io.stderr.write(`error: ${sentence} ${EKS_TOKEN_USAGE}\n`);
     return 2;
   };
-  let values: { 'cluster-name'?: string; region?: string; 'token-lifetime'?: string };
+  let values: { 'cluster-name'?: string; region?: string; 'token-lifetime'?: string; 'token-cache'?: string };
   try {
     values = parseCommandLine(
       argv,
@@ -43,6 +49,7 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
         'cluster-name': { type: 'string' },
         region: { type: 'string' },
         'token-lifetime': { type: 'string' },
+        'token-cache': { type: 'string' },
       },
       EKS_TOKEN_USAGE,
     );
@@ -72,11 +79,34 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
     );
   }
 
+  const clock = io.clock ?? (() => new Date());
+  const cacheDir = values['token-cache'] || env.K8S_DEPLOY_TOKEN_CACHE || undefined;
+  // Never in the workspace, which a later step may commit or upload: there, no cache.
+  const cache =
+    cacheDir && !isInside(cacheDir, env.GITHUB_WORKSPACE)
+      ? { dir: cacheDir, key: tokenCacheKey(clusterName, region, env) }
+      : undefined;
+  const cached = cache && readCachedToken(cache.dir, cache.key, clock());
+  if (cached) {
+    io.stdout.write(`${JSON.stringify(execCredential(cached))}\n`);
+    return 0;
+  }
   try {
     const credentials = await (io.credentials ?? defaultCredentials)();
-    const now = (io.clock ?? (() => new Date()))();
+    const now = clock();
+    // Loaded only to sign: a token from the cache never loads the signer.
+    const { createEksToken } = await import('../cluster/token.js');
     const token = await createEksToken({ clusterName, region, credentials, now, lifetimeMs });
     io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
+    if (cache) {
+      // Temporary credentials that end sooner end the cached token's reuse with them.
+      const ends = credentials.expiration?.getTime();
+      const expires =
+        ends !== undefined && ends < Date.parse(token.expirationTimestamp)
+          ? { ...token, expirationTimestamp: new Date(ends).toISOString() }
+          : token;
+      writeCachedToken(cache.dir, cache.key, expires, now);
+    }
     return 0;
   } catch (error) {
     const explained = explainAwsError(error, { service: 'sts', operation: 'GetCallerIdentity', region });

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { ProcessRunner } from '../process.js';
 import { describeUsableCluster } from './eks.js';
 import { bundledCliCommand, type CredentialCommand, eksKubeconfig, writeKubeconfig } from './kubeconfig.js';
+import { tokenCacheDirOf } from './token-cache.js';
 
 export type ConnectInputs = Pick<Inputs, 'clusterName' | 'kubeconfig' | 'awsRegion' | 'namespace'>;
 
@@ -20,6 +21,11 @@ export interface ConnectDeps {
   credentialCommand?: () => CredentialCommand;
   /** Extra environment for the credential plugin (e.g. K8S_DEPLOY_TOKEN_LIFETIME in tests). */
   pluginEnv?: Record<string, string>;
+  /**
+   * Have the plugin keep its token in a private folder beside the written kubeconfig, so the
+   * run's kubectl processes share one (the action; the folder goes with the kubeconfig).
+   */
+  tokenCache?: boolean;
   /** A context of the given kubeconfig (the CLI's --context); the current one otherwise. */
   context?: string;
   /** What gave the kubeconfig input, as messages name it (the CLI: "Option --kubeconfig"); default the action's input. */
@@ -57,16 +63,19 @@ export async function connectCluster(
     }
     const eks = await (deps.eks ?? createEksClient)(region);
     const cluster = await describeUsableCluster(eks, inputs.clusterName, region);
-    const content = eksKubeconfig({
-      clusterName: cluster.name,
-      region,
-      endpoint: cluster.endpoint,
-      certificateAuthorityData: cluster.certificateAuthorityData,
-      credentialCommand: (deps.credentialCommand ?? bundledCliCommand)(),
-      env: deps.pluginEnv,
-      namespace: inputs.namespace,
-    });
-    const kubeconfigPath = await writeKubeconfig(env.RUNNER_TEMP || tmpdir(), content);
+    const credentialCommand = (deps.credentialCommand ?? bundledCliCommand)();
+    const kubeconfigPath = await writeKubeconfig(env.RUNNER_TEMP || tmpdir(), (path) =>
+      eksKubeconfig({
+        clusterName: cluster.name,
+        region,
+        endpoint: cluster.endpoint,
+        certificateAuthorityData: cluster.certificateAuthorityData,
+        credentialCommand,
+        env: deps.pluginEnv,
+        namespace: inputs.namespace,
+        ...(deps.tokenCache ? { tokenCache: tokenCacheDirOf(path) } : {}),
+      }),
+    );
     logger.info(
       `Wrote a kubeconfig for EKS cluster '${cluster.name}' (${cluster.endpoint}) to ${kubeconfigPath}.`,
     );

@@ -19,6 +19,8 @@ export interface EksKubeconfig {
   credentialCommand: CredentialCommand;
   /** Extra environment for the plugin (e.g. a token lifetime); names and values, no secrets. */
   env?: Record<string, string>;
+  /** The run's private token cache folder (eks-token --token-cache): one token serves many kubectl processes. */
+  tokenCache?: string;
   namespace?: string;
 }
 
@@ -53,6 +55,7 @@ export function eksKubeconfig(config: EksKubeconfig): string {
               config.clusterName,
               '--region',
               config.region,
+              ...(config.tokenCache ? ['--token-cache', config.tokenCache] : []),
             ],
             ...(env.length > 0 ? { env } : {}),
             interactiveMode: 'Never',
@@ -72,11 +75,17 @@ export function eksKubeconfig(config: EksKubeconfig): string {
   return stringify(doc);
 }
 
-/** Writes the kubeconfig into a fresh private folder under `dir`, readable by its owner only. */
-export async function writeKubeconfig(dir: string, content: string): Promise<string> {
+/**
+ * Writes the kubeconfig into a fresh private folder under `dir`, readable by its owner only;
+ * `content` may be made from the file's path (to name a token cache beside it).
+ */
+export async function writeKubeconfig(
+  dir: string,
+  content: string | ((path: string) => string),
+): Promise<string> {
   const folder = await mkdtemp(join(dir, 'k8s-deploy-'));
   const path = join(folder, 'kubeconfig');
-  await writeFile(path, content, { mode: 0o600 });
+  await writeFile(path, typeof content === 'string' ? content : content(path), { mode: 0o600 });
   await chmod(path, 0o600); // the umask cannot widen it, but be explicit for a reused path
   return path;
 }

@@ -2,23 +2,18 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { DEFAULT_TOKEN_LIFETIME_MS, type EksToken } from './exec-credential.js';
 
 /*
  * An EKS bearer token is a presigned STS GetCallerIdentity URL: EKS calls it and learns who we
  * are. This is what `aws eks get-token` and aws-iam-authenticator produce.
  */
 
+export { DEFAULT_TOKEN_LIFETIME_MS, type EksToken, execCredential } from './exec-credential.js';
+
 export const TOKEN_PREFIX = 'k8s-aws-v1.';
 /** The presigned URL's own expiry; EKS accepts the token for 15 minutes from signing regardless. */
 const PRESIGN_EXPIRES_SECONDS = 60;
-/** Tell kubectl to fetch a new token a minute before EKS's 15 minutes run out. */
-export const DEFAULT_TOKEN_LIFETIME_MS = 14 * 60_000;
-
-export interface EksToken {
-  token: string;
-  /** When kubectl should ask for a new one (RFC 3339). */
-  expirationTimestamp: string;
-}
 
 export interface TokenRequest {
   clusterName: string;
@@ -80,14 +75,4 @@ function encodeRfc3986(text: string): string {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-}
-
-/** The ExecCredential kubectl reads from an exec plugin's standard output. */
-export function execCredential(token: EksToken) {
-  return {
-    kind: 'ExecCredential',
-    apiVersion: 'client.authentication.k8s.io/v1beta1',
-    spec: {},
-    status: { token: token.token, expirationTimestamp: token.expirationTimestamp },
-  };
 }

@@ -34,7 +34,16 @@ export async function dryRunDiff(
     notes.push(
       `# New, in a namespace or of a CRD this set creates: ${deferred.map((o) => describeRef(o.ref)).join(', ')}`,
     );
-  if (plan.migration && !plan.migration.live) outcome.wouldMigrate = plan.migration.ref;
+  if (plan.migration && !plan.migration.live && settings.migrations !== 'skip')
+    outcome.wouldMigrate = plan.migration.ref;
+  const afterVerify = plan.postDeploy.filter((o) => !o.live).map((o) => o.ref);
+  if (afterVerify.length > 0) outcome.wouldRunAfterVerify = afterVerify;
+  for (const job of plan.postDeploy)
+    notes.push(
+      job.live
+        ? `# Post-deploy: ${describeRef(job.ref)} exists already for this tag (not run again unless it failed).`
+        : `# Post-deploy: ${describeRef(job.ref)} would run after the workloads are verified.`,
+    );
   if (plan.migration) {
     notes.push(
       plan.migration.live

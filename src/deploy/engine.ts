@@ -12,7 +12,10 @@ import { dryRunDiff } from './diff.js';
 import { type Identities, identitiesOf } from './identity.js';
 import { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import { runMigration } from './migrate.js';
+import { type MigrationResult, runMigration } from './migrate.js';
+import { migrationPrerequisites } from './migrate-only.js';
+import { guardMigration } from './migration-guard.js';
+import { unnamedReleaseJobWarnings } from './migration-job.js';
 import { describeRef, keyOf, type ObjectRef, refOf, secretValues, uidOf } from './objects.js';
 import {
   dryRun,
@@ -23,7 +26,9 @@ import {
   producedByOperators,
 } from './plan.js';
 import { checkPodSecurity, podSecurityChecks, podSecurityLabels, readNamespaces } from './pod-security.js';
+import { checkPolicy } from './policy.js';
 import { prune } from './prune.js';
+import { checkQuotas } from './quota.js';
 import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
@@ -85,6 +90,8 @@ interface PlannedRelease {
   store: ReleaseStore;
   history: ReleaseRecord[];
   latest?: ReleaseRecord;
+  /** The latest record of a deploy (a `migrations: only` run's record apart): what "already deployed" compares with. */
+  deployed?: ReleaseRecord;
   lastGood?: ReleaseRecord;
   version: number;
   identities: Identities;
@@ -137,6 +144,7 @@ class DeployRun {
       const cluster = this.deps.api ?? (await this.startApi());
       const planned = await this.phase('Plan', () => this.plan(cluster));
       this.takeInPlan(planned);
+      if (settings.migrations === 'only') return await this.migrateOnly(planned, cluster);
       if (settings.dryRun) {
         await this.phase('Diff', () =>
           dryRunDiff(settings, planned.plan, planned.lastGood, this.deps.kubectl, this.deps.logger, outcome),
@@ -145,7 +153,7 @@ class DeployRun {
         return outcome;
       }
       await this.announce(planned);
-      if (planned.plan.unchanged && planned.latest) return this.alreadyDeployed(planned.latest);
+      if (planned.plan.unchanged && planned.deployed) return this.alreadyDeployed(planned.deployed);
       if (this.deps.signal.aborted)
         throw new Error('The run was cancelled before anything was applied; nothing changed.');
       const failure = await this.change(planned, cluster);
@@ -200,6 +208,7 @@ class DeployRun {
     if (!deps.lockHeld) this.lock = await this.takeLock(cluster, namespace);
     const history = await store.history();
     const latest = history[0];
+    const deployed = history.find((record) => record.status !== 'migrated');
     const lastGood = history.find((record) => record.status === 'success');
     await identities.learn(
       cluster,
@@ -221,20 +230,64 @@ class DeployRun {
       {
         rendered,
         migrationJobName: settings.migrationJob,
+        postDeployJobNames: settings.postDeployJobs,
         tag: settings.tag,
         migrationTimeoutMs: settings.migrationTimeoutMs,
-        latest,
+        latest: deployed,
         lastGood,
         identities,
       },
       kubectl,
       logger,
     );
+    for (const warning of unnamedReleaseJobWarnings(plan.objects.map((o) => o.object)))
+      logger.warning(warning);
+    await this.checkMigrationsMode(plan, history, cluster);
+    await checkPolicy(plan, settings.policy ?? 'off', settings.policySkip ?? [], cluster, logger);
     const podSecurityLater = await this.checkPodSecurityNow(plan, cluster);
+    // A migration Job that exists already makes no new pods, nor one this run skips; a migrate-only
+    // run makes only its pods; post-deploy Jobs that do not exist yet are counted with the release.
+    const only = settings.migrations === 'only';
+    const migration =
+      plan.migration && !plan.migration.live && settings.migrations !== 'skip' ? plan.migration : undefined;
+    const afterVerify = only ? [] : plan.postDeploy.filter((o) => !o.live);
+    await checkQuotas(
+      [...(only ? [] : plan.objects), ...(migration ? [migration] : []), ...afterVerify],
+      cluster,
+      logger,
+      migration,
+    );
     const version = (latest?.version ?? 0) + 1;
     // The record must fit in a Secret: find out now, not after the cluster changed.
     encodeRecord(recordOf(settings, plan, version, 'success', this.startedAt, this.now(), lastGood?.version));
-    return { plan, store, history, latest, lastGood, version, identities, podSecurityLater };
+    return { plan, store, history, latest, deployed, lastGood, version, identities, podSecurityLater };
+  }
+
+  /**
+   * `migrations: skip` refuses a release whose migration has not completed here (migration-guard.ts);
+   * `only` needs a migration Job to run. Before any write.
+   */
+  private async checkMigrationsMode(plan: Plan, history: ReleaseRecord[], cluster: KubeApi): Promise<void> {
+    const { settings, deps } = this;
+    const migration = plan.migration;
+    if (settings.migrations === 'skip' && migration) {
+      await guardMigration(
+        {
+          releaseName: settings.releaseName,
+          commit: settings.commit,
+          tag: settings.tag,
+          notNeeded: settings.migrationNotNeeded,
+          history,
+          migration,
+        },
+        cluster,
+        deps.logger,
+      );
+    }
+    if (settings.migrations === 'only') {
+      if (!migration)
+        throw new Error("migrations: only needs 'migration-job' naming the migration Job; expected it set.");
+    }
   }
 
   /**
@@ -243,7 +296,11 @@ class DeployRun {
    * set creates or relabels, which can be judged only once those are applied.
    */
   private async checkPodSecurityNow(plan: Plan, cluster: KubeApi): Promise<PlannedObject[]> {
-    const all = [...plan.objects, ...(plan.migration ? [plan.migration] : [])];
+    const all = [
+      ...(this.settings.migrations === 'only' ? [] : plan.objects),
+      ...(plan.migration ? [plan.migration] : []),
+      ...(this.settings.migrations === 'only' ? [] : plan.postDeploy),
+    ];
     const namespaces = all.flatMap((o) => (o.ref.namespace === undefined ? [] : [o.ref.namespace]));
     const live = await readNamespaces(namespaces, cluster, this.deps.logger);
     const { now, later, laterNamespaces } = podSecurityChecks(all, live);
@@ -312,7 +369,7 @@ class DeployRun {
       if (migrationFailed !== undefined) return migrationFailed;
       if (this.deps.signal.aborted) return 'The run was cancelled before the workloads were applied.';
       await this.applyWorkloads(planned);
-      return await this.verify(planned, cluster);
+      return (await this.verify(planned, cluster)) ?? (await this.runPostDeployJobs(planned, cluster));
     } catch (error) {
       if (this.outcome.nothingChanged) throw error;
       this.outcome.failedAt = locationOf(error);
@@ -324,15 +381,20 @@ class DeployRun {
   private async applyDefinitions(planned: PlannedRelease, cluster: KubeApi): Promise<void> {
     const { objects, migration } = planned.plan;
     const definitions = objects.filter((o) => o.stage === 'definitions');
-    if (definitions.length === 0 && !objects.some((o) => o.deferred)) return;
+    // Definitions the dry run found unchanged (a redeploy into existing namespaces) would be
+    // applied to no effect: no phase, no kubectl process.
+    const pending = definitions.some((o) => o.change !== 'unchanged');
+    if (!pending && !objects.some((o) => o.deferred)) return;
     await this.phase('Apply definitions', async () => {
-      await this.apply(definitions, 'namespace and CRD');
+      if (pending) await this.apply(definitions, 'namespace and CRD');
       await waitForCrds(
         definitions.filter((o) => o.ref.kind === 'CustomResourceDefinition'),
         cluster,
         this.deps.signal,
       );
-      const deferred = [...objects, ...(migration ? [migration] : [])].filter((o) => o.deferred);
+      const deferred = [...objects, ...(migration ? [migration] : []), ...planned.plan.postDeploy].filter(
+        (o) => o.deferred,
+      );
       await dryRun(deferred, this.deps.kubectl, this.deps.logger);
       const later = planned.podSecurityLater;
       if (later.length > 0) {
@@ -399,6 +461,12 @@ class DeployRun {
   private async migrate(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
     const migration = planned.plan.migration;
     if (!migration) return undefined;
+    if (this.settings.migrations === 'skip') {
+      this.deps.logger.info(
+        `migrations: skip: the migration Job ${describeRef(migration.ref)} is not run by this deploy.`,
+      );
+      return undefined;
+    }
     const result = await this.phase('Migrate', () =>
       runMigration(migration, {
         kubectl: this.deps.kubectl,
@@ -477,6 +545,113 @@ class DeployRun {
     return verify.verdict ?? 'Verification failed.';
   }
 
+  /**
+   * The post-deploy Jobs (smoke tests, seeders), one after another once the workloads are
+   * verified, each run like the migration (per-release name, logs, fail-fast, timeout, cleanup);
+   * answers the first failure, which rolls the workloads back like a failed verify.
+   */
+  private async runPostDeployJobs(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
+    const jobs = planned.plan.postDeploy;
+    if (jobs.length === 0) return undefined;
+    const results = await this.phase('Post-deploy jobs', async () => {
+      const done: MigrationResult[] = [];
+      for (const job of jobs) {
+        if (this.deps.signal.aborted) break;
+        const result = await runMigration(job, {
+          kubectl: this.deps.kubectl,
+          api: cluster,
+          logger: this.deps.logger,
+          policy: this.policy,
+          timeoutMs: this.settings.migrationTimeoutMs,
+          signal: this.deps.signal,
+          role: 'post-deploy',
+        });
+        done.push(result);
+        if (result.status === 'failed') break;
+      }
+      return done;
+    });
+    this.outcome.postDeploy = results;
+    const failed = results.find((result) => result.status === 'failed');
+    if (failed === undefined && !this.deps.signal.aborted) return undefined;
+    markLastPhase(this.outcome, this.deps.signal.aborted ? 'cancelled' : 'failed');
+    return failed?.verdict ?? 'The run was cancelled before the post-deploy Jobs completed.';
+  }
+
+  /**
+   * `migrations: only`: the release's migration Job and nothing else — no definitions, no
+   * configuration, no workloads — recorded as a `migrated` release of the commit, which lets a
+   * later `migrations: skip` deploy of it through.
+   */
+  private async migrateOnly(planned: PlannedRelease, cluster: KubeApi): Promise<DeployOutcome> {
+    const { settings, deps, outcome } = this;
+    outcome.migrationOnly = true;
+    outcome.changes = [];
+    if (deps.signal.aborted)
+      throw new Error('The run was cancelled before the migration Job was created; nothing changed.');
+    if (settings.dryRun) return this.wouldMigrateOnly(planned);
+    await this.createMigrationPrerequisites(planned, cluster);
+    outcome.nothingChanged = false;
+    const failure = await this.migrate(planned, cluster);
+    const onlyJob = { ...planned, plan: { ...planned.plan, objects: [] } };
+    const status = failure === undefined ? 'migrated' : 'failed';
+    await this.phase('Record', () =>
+      record(settings, onlyJob, status, failure, this.startedAt, this.now(), deps.logger, outcome),
+    );
+    if (failure === undefined) {
+      deps.logger.info(
+        `migrations: only: the migration of ${settings.commit ?? settings.tag ?? 'this release'} ran; no workload was changed.`,
+      );
+      outcome.result = 'success';
+      return outcome;
+    }
+    outcome.failedAt = planned.plan.migration?.location;
+    logFailureDetails(outcome.migration?.verify, deps.logger);
+    outcome.verdict = failure;
+    outcome.cancelled = deps.signal.aborted;
+    return outcome;
+  }
+
+  /** A migrate-only dry run: what it would create and the Job it would run; no diff of the rest. */
+  private wouldMigrateOnly(planned: PlannedRelease): DeployOutcome {
+    const { outcome, deps } = this;
+    const migration = planned.plan.migration;
+    if (!migration) return outcome;
+    const { objects } = migrationPrerequisites(planned.plan.objects, migration);
+    outcome.changes = objects.map((o) => ({ ref: o.ref, change: o.change }));
+    if (!migration.live) outcome.wouldMigrate = migration.ref;
+    deps.logger.info(
+      `migrations: only: ${migration.live ? `Job ${describeRef(migration.ref)} exists already for this tag (not run again unless it failed)` : `would run Job ${describeRef(migration.ref)}`}${objects.length > 0 ? `, after creating ${objects.map((o) => describeRef(o.ref)).join(', ')}` : ''}; no workload would change.`,
+    );
+    outcome.result = 'dry-run';
+    return outcome;
+  }
+
+  /**
+   * What a migrate-only run's Job needs and the cluster does not have yet — its Namespace and what
+   * lives there when that is new (a first production release migrated on its own), else the new
+   * ServiceAccounts, ConfigMaps and Secrets of its namespace (a hashed ConfigMap name) — is
+   * created; nothing that exists is changed, so no running pod sees a new object or value.
+   */
+  private async createMigrationPrerequisites(planned: PlannedRelease, cluster: KubeApi): Promise<void> {
+    const migration = planned.plan.migration;
+    if (!migration) return;
+    const { objects, kept } = migrationPrerequisites(planned.plan.objects, migration);
+    if (kept.length > 0)
+      this.deps.logger.info(
+        `migrations: only changes nothing that exists; the Job runs with the live ${kept.map(describeRef).join(', ')}, which this release changes.`,
+      );
+    if (objects.length === 0) return;
+    this.deps.logger.info(
+      `migrations: only creates what the migration Job needs and the cluster does not have yet: ${objects.map((o) => describeRef(o.ref)).join(', ')}.`,
+    );
+    this.outcome.changes = objects.map((o) => ({ ref: o.ref, change: o.change }));
+    const prerequisites = { ...planned, plan: { ...planned.plan, objects } };
+    await this.applyDefinitions(prerequisites, cluster);
+    await this.lockCreatedNamespace(prerequisites, cluster);
+    await this.applyStage(prerequisites, 'configuration', 'Apply configuration', 'configuration');
+  }
+
   private async succeed(planned: PlannedRelease): Promise<DeployOutcome> {
     const { settings, deps, outcome } = this;
     const waiting = waitingForPromotion(outcome.verify);
@@ -514,7 +689,11 @@ class DeployRun {
     deps.logger.info(`Deploy failed: ${failure}`);
     // A refusal after the definitions were applied (a Pod Security check deferred until then) carries its own line.
     outcome.failedAt = blame(planned.plan, outcome) ?? outcome.failedAt;
-    logFailureDetails(outcome.verify?.ok === false ? outcome.verify : outcome.migration?.verify, deps.logger);
+    const postDeployFailed = outcome.postDeploy?.find((job) => job.status === 'failed');
+    logFailureDetails(
+      outcome.verify?.ok === false ? outcome.verify : (postDeployFailed?.verify ?? outcome.migration?.verify),
+      deps.logger,
+    );
     outcome.verdict = failure;
     outcome.cancelled = deps.signal.aborted;
     const leftRunning = outcome.migration?.leftRunning === true;
@@ -608,6 +787,8 @@ function blame(plan: Plan, outcome: DeployOutcome): SourceLocation | undefined {
   const failed = outcome.verify?.workloads.find((workload) => workload.state === 'failed');
   if (failed) return plan.objects.find((o) => keyOf(o.ref) === keyOf(failed.ref))?.location;
   if (outcome.migration?.status === 'failed') return plan.migration?.location;
+  const postDeploy = outcome.postDeploy?.find((job) => job.status === 'failed');
+  if (postDeploy) return plan.postDeploy.find((o) => o.ref.name === postDeploy.job.name)?.location;
   return undefined;
 }
 

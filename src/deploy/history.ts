@@ -30,9 +30,16 @@ export function rollbackTarget(
     }
     if (entry.record === undefined)
       throw new RollbackError(`${where}: v${input.to} cannot be restored. ${entry.problem}`);
+    // A migrate-only record holds no manifests: re-applying it (with prune) would delete the release.
+    if (entry.record.status === 'migrated')
+      throw new RollbackError(
+        `${where}: v${input.to} is a migration only (migrations: only) and holds no manifests to re-apply, even with --force; expected --to naming a deployed release (k8s-deploy history lists them).`,
+      );
     return entry.record;
   }
-  const target = history.slice(1).find((entry) => entry.record?.status === 'success')?.record;
+  // What is undone is the latest deploy: a migrate-only record after it changed no workload.
+  const undone = history.findIndex((entry) => entry.record?.status !== 'migrated');
+  const target = history.slice(undone + 1).find((entry) => entry.record?.status === 'success')?.record;
   if (target === undefined) {
     throw new RollbackError(
       `${where} has no successful release before v${latest.version}, so there is nothing to roll back to; expected --to N naming a release to re-apply.`,

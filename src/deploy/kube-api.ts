@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { forgetCachedTokens } from '../cluster/token-cache.js';
 import type { Logger } from '../log.js';
 import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
@@ -66,6 +67,8 @@ export class KubeApi {
     private readonly socketPath: string,
     private readonly stop: () => Promise<void>,
     private readonly logger?: Logger,
+    /** Drops the run's cached EKS token after a 401; true when there was a cache (token-cache.ts). */
+    private readonly forgetTokens: () => boolean = () => false,
   ) {}
 
   static async start(kubectl: Kubectl): Promise<KubeApi> {
@@ -93,6 +96,7 @@ export class KubeApi {
         await rm(dir, { recursive: true, force: true });
       },
       kubectl.options.logger,
+      () => forgetCachedTokens(kubectl.options.kubeconfig),
     );
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -136,6 +140,9 @@ export class KubeApi {
   ): Promise<Json> {
     const retries = options.retries ?? 4;
     const repeatable = method === 'GET' || options.idempotent === true;
+    // After a refused token the proxy's plugin is asked again at once, and with a cache it hands
+    // out the same token: the cache is dropped, and one more 401 lets the proxy fetch a new one.
+    let refusedRetries = 1;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.once(
@@ -149,7 +156,8 @@ export class KubeApi {
       } catch (error) {
         const status = error instanceof ApiError ? error.status : undefined;
         // One 401 is a token that ran out; a second one is a credential that is wrong.
-        const unprocessed = (status === 401 && attempt === 0) || status === 429;
+        if (status === 401 && attempt === 0 && this.forgetTokens()) refusedRetries = 2;
+        const unprocessed = (status === 401 && attempt < refusedRetries) || status === 429;
         const retryable = unprocessed || (repeatable && (status === undefined || status >= 500));
         if (!retryable || attempt >= retries) throw error;
         const delayMs = status === 401 ? 0 : 250 * 2 ** attempt;

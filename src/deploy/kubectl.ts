@@ -1,3 +1,4 @@
+import { forgetCachedTokens } from '../cluster/token-cache.js';
 import type { Logger } from '../log.js';
 import type { ProcessRunner, RunResult } from '../process.js';
 import { isRecord } from '../records.js';
@@ -34,6 +35,9 @@ const TRANSIENT_RETRIES = 3;
  */
 const TRANSIENT =
   /\((InternalError|ServiceUnavailable|Timeout|ServerTimeout|TooManyRequests)\)|connection refused|The connection to the server \S+ was refused|connection reset|Unable to connect to the server|i\/o timeout|TLS handshake timeout|unexpected EOF|: EOF$|http2: server sent GOAWAY/;
+
+/** kubectl's words for a refused token (401). */
+const UNAUTHORIZED = /\bUnauthorized\b|must be logged in to the server/;
 
 export function isTransient(errorLine: string): boolean {
   return TRANSIENT.test(errorLine);
@@ -144,10 +148,25 @@ export class Kubectl {
    */
   private async runRetrying(args: readonly string[], stdin: string): Promise<RunResult> {
     const retries = this.options.transientRetries ?? TRANSIENT_RETRIES;
+    let refused = false;
     for (let attempt = 1; ; attempt++) {
       const result = await this.run(args, { stdin });
       const errors = errorLines(result);
       const signal = this.options.signal;
+      // A token from the run's cache the server refused before its time: once, drop the cache
+      // and run again, so the plugin mints a new one (nothing was done with a refused token).
+      if (
+        !refused &&
+        errors.some((line) => UNAUTHORIZED.test(line)) &&
+        forgetCachedTokens(this.options.kubeconfig)
+      ) {
+        refused = true;
+        attempt--;
+        this.options.logger.info(
+          `kubectl ${args[0]} was refused (401 Unauthorized); running it again with a new EKS token.`,
+        );
+        continue;
+      }
       if (errors.length === 0 || !errors.every(isTransient) || attempt > retries || signal?.aborted) {
         return result;
       }

@@ -4,7 +4,7 @@ import { isRecord } from '../records.js';
 import { sleep } from '../sleep.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
-import { MIGRATION_LABEL } from './migration-job.js';
+import { MIGRATION_LABEL, POST_DEPLOY_LABEL } from './migration-job.js';
 import {
   describeRef,
   type Json,
@@ -20,6 +20,9 @@ import { conditionIs } from './rollout/objects.js';
 import type { RolloutPolicy } from './rollout/status.js';
 import { type VerifyResult, verifyRollout } from './verify.js';
 import { ObjectCache } from './watch.js';
+
+/** Lines of a Job's streamed log kept for a failure's details (the summary's "last log lines"). */
+const LOG_TAIL_LINES = 20;
 
 /** Finished migration Jobs kept for `kubectl logs` and post-mortems; older ones are deleted. */
 export const MIGRATION_JOBS_KEPT = 3;
@@ -68,6 +71,8 @@ export interface MigrationResult {
   verify?: VerifyResult;
   /** The Job was left running (the run was cancelled while it ran). */
   leftRunning?: boolean;
+  /** The last lines its pods logged while the run followed them (the summary shows a migrate-only run's). */
+  logTail?: string[];
 }
 
 export interface MigrationOptions {
@@ -77,6 +82,8 @@ export interface MigrationOptions {
   policy: RolloutPolicy;
   timeoutMs: number;
   signal: AbortSignal;
+  /** A post-deploy Job (smoke test, seeder) runs the same way, under its own label and words. */
+  role?: 'migration' | 'post-deploy';
 }
 
 /**
@@ -90,22 +97,25 @@ export async function runMigration(
   options: MigrationOptions,
 ): Promise<MigrationResult> {
   const { api, logger, kubectl } = options;
+  const postDeploy = options.role === 'post-deploy';
+  const label = postDeploy ? POST_DEPLOY_LABEL : MIGRATION_LABEL;
+  const noun = postDeploy
+    ? `post-deploy Job ${labelsOf(planned.object)[label] ?? planned.ref.name}`
+    : 'migration';
   const started = Date.now();
   const ref = planned.ref;
-  const sourceName = labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name;
+  const sourceName = labelsOf(planned.object)[label] ?? ref.name;
   const namespace = namespaceOf(ref);
   const jobPath = resourcePath('Job', namespace, ref.name);
   for (const warning of migrationWarnings(planned.object)) logger.warning(warning);
   const existing = await api.get(jobPath);
   const condition = existing ? finishedCondition(existing) : undefined;
   if (condition === 'Complete') {
-    logger.info(
-      `Job ${namespace}/${ref.name} already completed for this tag; the migration is not run again.`,
-    );
+    logger.info(`Job ${namespace}/${ref.name} already completed for this tag; the ${noun} is not run again.`);
     return { job: ref, sourceName, status: 'skipped', durationMs: Date.now() - started };
   }
   if (condition === 'Failed') {
-    logger.info(`Job ${namespace}/${ref.name} failed before; deleting it to run the migration again.`);
+    logger.info(`Job ${namespace}/${ref.name} failed before; deleting it to run the ${noun} again.`);
     await deleteAndWait(api, jobPath, options.signal);
   }
   if (!existing || condition === 'Failed') {
@@ -115,7 +125,7 @@ export async function runMigration(
         sourceName,
         status: 'failed',
         durationMs: Date.now() - started,
-        verdict: `The run was cancelled before the migration Job ${namespace}/${ref.name} was created; no migration ran.`,
+        verdict: `The run was cancelled before the ${noun} (Job ${namespace}/${ref.name}) was created; it did not run.`,
       };
     }
     // Not cancelled halfway: a create killed in flight may or may not have started the Job,
@@ -127,7 +137,7 @@ export async function runMigration(
         sourceName,
         status: 'failed',
         durationMs: Date.now() - started,
-        verdict: `The migration Job ${namespace}/${ref.name} could not be created: ${errors.join(' | ')}`,
+        verdict: `The ${noun} (Job ${namespace}/${ref.name}) could not be created: ${errors.join(' | ')}`,
       };
     }
     logger.info(
@@ -149,16 +159,20 @@ export async function runMigration(
   });
   await streams.stop();
   const durationMs = Date.now() - started;
+  // A Job that ran and exited non-zero fails by its condition, with no pod problem to fetch logs
+  // for: its own streamed lines are the last words the log and the summary show.
+  const failedJob = verify.workloads.find((w) => w.state === 'failed');
+  if (failedJob && !failedJob.logs?.length && streams.tail.length > 0) {
+    failedJob.logs = [...streams.tail];
+    failedJob.logsFrom = 'current';
+  }
+  const logTail = streams.tail.length > 0 ? { logTail: [...streams.tail] } : {};
   if (verify.ok) {
-    logger.info(`Migration Job ${namespace}/${ref.name} completed in ${seconds(durationMs)}.`);
-    await cleanUpOldJobs(
-      api,
-      logger,
-      namespace,
-      labelsOf(planned.object)[MIGRATION_LABEL] ?? ref.name,
-      ref.name,
+    logger.info(
+      `${postDeploy ? 'Post-deploy' : 'Migration'} Job ${namespace}/${ref.name} completed in ${seconds(durationMs)}.`,
     );
-    return { job: ref, sourceName, status: 'complete', durationMs, verify };
+    await cleanUpOldJobs(api, logger, namespace, label, sourceName, ref.name);
+    return { job: ref, sourceName, status: 'complete', durationMs, verify, ...logTail };
   }
   if (verify.cancelled) {
     return {
@@ -167,15 +181,17 @@ export async function runMigration(
       status: 'failed',
       durationMs,
       leftRunning: true,
-      verdict: `The run was cancelled during the migration; Job ${namespace}/${ref.name} was left running (stopping a migration halfway is worse than letting it finish) and nothing else was applied.`,
+      verdict: postDeploy
+        ? `The run was cancelled during the ${noun}; Job ${namespace}/${ref.name} was left running.`
+        : `The run was cancelled during the migration; Job ${namespace}/${ref.name} was left running (stopping a migration halfway is worse than letting it finish) and nothing else was applied.`,
       verify,
     };
   }
   const timedOut = verify.verdict?.includes('rollout-timeout') ?? false;
   const verdict = timedOut
-    ? `The migration Job ${namespace}/${ref.name} did not complete within ${seconds(options.timeoutMs)} (migration-timeout); it stops at its activeDeadlineSeconds.`
-    : `The migration failed: ${verify.verdict ?? 'unknown reason'}`;
-  return { job: ref, sourceName, status: 'failed', durationMs, verdict, verify };
+    ? `The ${postDeploy ? 'post-deploy' : 'migration'} Job ${namespace}/${ref.name} did not complete within ${seconds(options.timeoutMs)} (migration-timeout); it stops at its activeDeadlineSeconds.`
+    : `The ${noun} failed: ${verify.verdict ?? 'unknown reason'}`;
+  return { job: ref, sourceName, status: 'failed', durationMs, verdict, verify, ...logTail };
 }
 
 function finishedCondition(job: Json): 'Complete' | 'Failed' | undefined {
@@ -202,6 +218,7 @@ function streamLogs(api: KubeApi, logger: Logger, namespace: string, job: string
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   const following = new Map<string, Promise<void>>();
+  const tail: string[] = [];
   const cache: ObjectCache = new ObjectCache(
     api,
     logger,
@@ -216,7 +233,11 @@ function streamLogs(api: KubeApi, logger: Logger, namespace: string, job: string
             namespace,
             name,
             firstContainer(pod),
-            (line) => logger.info(`[${name}] ${line}`),
+            (line) => {
+              logger.info(`[${name}] ${line}`);
+              tail.push(line);
+              if (tail.length > LOG_TAIL_LINES) tail.shift();
+            },
             stop.signal,
           ),
         );
@@ -225,6 +246,7 @@ function streamLogs(api: KubeApi, logger: Logger, namespace: string, job: string
   );
   const started = cache.start(stop.signal).catch(() => {});
   return {
+    tail,
     async stop() {
       await started;
       // Let the last lines arrive: a finished container's log stream ends by itself.
@@ -250,17 +272,18 @@ function firstContainer(pod: Json): string | undefined {
   return typeof containers[0]?.name === 'string' ? containers[0].name : undefined;
 }
 
-/** Deletes finished migration Jobs of the same source beyond the newest few (their pods go with them). */
+/** Deletes finished Jobs of the same source and role beyond the newest few (their pods go with them). */
 async function cleanUpOldJobs(
   api: KubeApi,
   logger: Logger,
   namespace: string,
+  label: string,
   source: string,
   current: string,
 ) {
   try {
     const { items } = await api.list(resourcePath('Job', namespace), {
-      labelSelector: `${MIGRATION_LABEL}=${source}`,
+      labelSelector: `${label}=${source}`,
     });
     const finished = items
       .filter((job) => finishedCondition(job) !== undefined || metadataOf(job).name === current)
@@ -272,9 +295,9 @@ async function cleanUpOldJobs(
       await api.request('DELETE', resourcePath('Job', namespace, ref.name), {
         body: { propagationPolicy: 'Background' },
       });
-      logger.info(`Deleted the old migration ${describeRef({ ...ref, kind: 'Job' })}.`);
+      logger.info(`Deleted the old ${describeRef({ ...ref, kind: 'Job' })} (${label}=${source}).`);
     }
   } catch (error) {
-    logger.warning(`Old migration Jobs could not be cleaned up: ${(error as Error).message}`);
+    logger.warning(`Old Jobs of ${label}=${source} could not be cleaned up: ${(error as Error).message}`);
   }
 }

@@ -1,4 +1,4 @@
-import type { Inputs } from '../inputs.js';
+import type { Inputs, MigrationsMode } from '../inputs.js';
 import type { ReplicasHandover } from '../manifests/autoscalers.js';
 import type { SourceLocation } from '../manifests/errors.js';
 import type { RenderedObject } from '../manifests/render.js';
@@ -58,6 +58,15 @@ export interface DeploySettings extends EngineInputs {
    * (promotion.ts), which the apply of the same manifest does not touch.
    */
   alsoVerify?: readonly ObjectRef[];
+  /** The `migrations` input (default run); `migration-not-needed`, skip's escape hatch. */
+  migrations?: MigrationsMode;
+  migrationNotNeeded?: string;
+  /** The `post-deploy-jobs` input: Jobs of the manifests run after verify. */
+  postDeployJobs?: readonly string[];
+  /** The `policy` input: what a finding of the built-in rules does (default off: the action's default is warn). */
+  policy?: Inputs['policy'];
+  /** The `policy-skip` input: built-in rules turned off for the run. */
+  policySkip?: Inputs['policySkip'];
 }
 
 export interface DeployOutcome {
@@ -78,6 +87,10 @@ export interface DeployOutcome {
   lastGood?: { version: number; commit?: string; tag?: string };
   changes: { ref: ObjectRef; change: PlannedObject['change'] }[];
   migration?: MigrationResult;
+  /** `migrations: only`: the run ran the migration and changed nothing else. */
+  migrationOnly?: boolean;
+  /** The post-deploy Jobs run after verify, in order; the last one failed when the run failed there. */
+  postDeploy?: MigrationResult[];
   verify?: VerifyResult;
   /**
    * Changed objects applied and not verified, with why: CronJobs (they run at their schedule),
@@ -93,6 +106,8 @@ export interface DeployOutcome {
   wouldPrune?: ObjectRef[];
   /** Dry run: the migration Job that would run before the workloads change (none for a live one). */
   wouldMigrate?: ObjectRef;
+  /** Dry run: the post-deploy Jobs that would run after verify (none that exist for the tag). */
+  wouldRunAfterVerify?: ObjectRef[];
   diff?: string;
   diffPath?: string;
   /** Where the failing object is written in the manifests, when one object is to blame. */

@@ -7,7 +7,7 @@ import type { RenderedObject } from '../manifests/render.js';
 import { isRecord } from '../records.js';
 import type { Identities } from './identity.js';
 import type { Kubectl } from './kubectl.js';
-import { migrationJob } from './migration-job.js';
+import { migrationJob, POST_DEPLOY_LABEL } from './migration-job.js';
 import {
   canonical,
   comparable,
@@ -48,6 +48,8 @@ export interface Plan {
   objects: PlannedObject[];
   /** The migration Job as it will be created (renamed per release). */
   migration?: PlannedObject & { sourceName: string };
+  /** The post-deploy Jobs (post-deploy-jobs), each renamed per release like the migration, in input order. */
+  postDeploy: (PlannedObject & { sourceName: string })[];
   fingerprint: string;
   /** Identical to the deployed release and the cluster still matches it: nothing to do. */
   unchanged: boolean;
@@ -58,6 +60,8 @@ export interface Plan {
 export interface PlanInput {
   rendered: readonly RenderedObject[];
   migrationJobName: string | undefined;
+  /** Jobs run after verify (post-deploy-jobs); none when undefined. */
+  postDeployJobNames?: readonly string[];
   tag: string | undefined;
   migrationTimeoutMs: number;
   latest: ReleaseRecord | undefined;
@@ -84,8 +88,12 @@ export function stageOf(ref: ObjectRef): Stage {
 }
 
 /** Parses the rendered objects and pulls the migration Job out of the set. */
-export function prepareObjects(input: PlanInput): Pick<Plan, 'objects' | 'migration' | 'fingerprint'> {
+export function prepareObjects(
+  input: PlanInput,
+): Pick<Plan, 'objects' | 'migration' | 'postDeploy' | 'fingerprint'> {
   let migration: Plan['migration'];
+  const postDeploy: Plan['postDeploy'] = [];
+  const postDeployNames = input.postDeployJobNames ?? [];
   const objects: PlannedObject[] = [];
   const seen = new Map<string, SourceLocation>();
   for (const rendered of input.rendered) {
@@ -126,6 +134,21 @@ export function prepareObjects(input: PlanInput): Pick<Plan, 'objects' | 'migrat
       migration = { ...planned, ref: jobRef, key: keyOf(jobRef), object: job, sourceName: ref.name };
       continue;
     }
+    if (
+      ref.kind === 'Job' &&
+      postDeployNames.includes(ref.name) &&
+      !postDeploy.some((j) => j.sourceName === ref.name)
+    ) {
+      const job = migrationJob(
+        parsed,
+        input.tag ?? fingerprintOf([parsed]).slice(0, 8),
+        input.migrationTimeoutMs,
+        POST_DEPLOY_LABEL,
+      );
+      const jobRef = refOf(job);
+      postDeploy.push({ ...planned, ref: jobRef, key: keyOf(jobRef), object: job, sourceName: ref.name });
+      continue;
+    }
     objects.push(planned);
   }
   if (input.migrationJobName !== undefined && !migration) {
@@ -133,8 +156,19 @@ export function prepareObjects(input: PlanInput): Pick<Plan, 'objects' | 'migrat
       `Input 'migration-job' names ${input.migrationJobName}, but the manifests hold no Job of that name; expected the name of a Job in the manifests.`,
     );
   }
-  const all = [...objects.map((o) => o.object), ...(migration ? [migration.object] : [])];
-  return { objects, migration, fingerprint: fingerprintOf(all) };
+  const missing = postDeployNames.filter((name) => !postDeploy.some((j) => j.sourceName === name));
+  if (missing.length > 0) {
+    throw new PlanError(
+      `Input 'post-deploy-jobs' names ${missing.join(', ')}, but the manifests hold no Job of that name; expected names of Jobs in the manifests.`,
+    );
+  }
+  postDeploy.sort((a, b) => postDeployNames.indexOf(a.sourceName) - postDeployNames.indexOf(b.sourceName));
+  const all = [
+    ...objects.map((o) => o.object),
+    ...(migration ? [migration.object] : []),
+    ...postDeploy.map((o) => o.object),
+  ];
+  return { objects, migration, postDeploy, fingerprint: fingerprintOf(all) };
 }
 
 export function fingerprintOf(objects: readonly Json[]): string {
@@ -152,7 +186,8 @@ export function fingerprintOf(objects: readonly Json[]): string {
  */
 export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Logger): Promise<Plan> {
   const prepared = prepareObjects(input);
-  const everything = [...prepared.objects, ...(prepared.migration ? [prepared.migration] : [])];
+  const jobs: PlannedObject[] = [...(prepared.migration ? [prepared.migration] : []), ...prepared.postDeploy];
+  const everything = [...prepared.objects, ...jobs];
   const newCrdKinds = new Set(
     prepared.objects
       .filter((o) => o.ref.kind === 'CustomResourceDefinition')
@@ -161,9 +196,20 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
   );
   // Kinds of CRDs this set brings cannot even be read before the CRD exists.
   const readable = everything.filter((o) => !newCrdKinds.has(groupKind(o.ref.apiVersion, o.ref.kind)));
-  const liveObjects = await kubectl.get(readable.map((o) => refManifest(o.ref))).catch((error: Error) => {
-    throw unknownKind(error.message, readable) ?? error;
-  });
+  // The dry run checks what the read below does not defer. On a redeploy that is everything, so
+  // it runs beside the read instead of after it; it only reads, and its answer is used only when
+  // the read shows it checked exactly the objects it would have checked after it. A first
+  // release usually brings its Namespace: no guess, no wasted kubectl process.
+  const guess =
+    input.latest !== undefined && newCrdKinds.size === 0 && jobs.length === 0
+      ? kubectl.apply(toYaml(everything.map((o) => o.object)), { dryRun: true }).catch(() => undefined)
+      : undefined;
+  const liveObjects = await kubectl
+    .get(readable.map((o) => refManifest(o.ref)))
+    .catch(async (error: Error) => {
+      await guess;
+      throw unknownKind(error.message, readable) ?? error;
+    });
   const live = new Map(liveObjects.map((object) => [keyOf(refOf(object)), object]));
   const liveCrds = new Set(
     prepared.objects
@@ -185,8 +231,9 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
       (newCrdKinds.has(kindKey) && !liveCrds.has(kindKey));
   }
   // A migration Job that exists already ran (or runs) for this tag: the migrate phase decides.
-  const checkable = everything.filter((o) => !o.deferred && !(o === prepared.migration && o.live));
-  await dryRun(checkable, kubectl, logger);
+  const checkable = everything.filter((o) => !o.deferred && !(jobs.includes(o) && o.live));
+  const guessed = await guess;
+  await dryRun(checkable, kubectl, logger, checkable.length === everything.length ? guessed : undefined);
   const deferred = everything.filter((o) => o.deferred);
   if (deferred.length > 0) {
     logger.info(
@@ -198,7 +245,7 @@ export async function planDeploy(input: PlanInput, kubectl: Kubectl, logger: Log
     input.latest?.version === input.lastGood.version &&
     input.lastGood.fingerprint === prepared.fingerprint &&
     deferred.length === 0 &&
-    everything.every((o) => o.change === 'unchanged' || o === prepared.migration);
+    everything.every((o) => o.change === 'unchanged' || jobs.includes(o));
   const current = new Set(everything.map((o) => o.key));
   const removed = (input.lastGood?.objects ?? [])
     .map((ref) => input.identities.resolveRef(ref))
@@ -211,15 +258,18 @@ export async function dryRun(
   objects: readonly PlannedObject[],
   kubectl: Kubectl,
   logger: Logger,
+  /** The answer of a dry run of exactly these objects, already made (planDeploy's). */
+  made?: Awaited<ReturnType<Kubectl['apply']>>,
 ): Promise<void> {
   if (objects.length === 0) return;
   const {
     objects: results,
     errors,
     warnings,
-  } = await kubectl.apply(toYaml(objects.map((o) => o.object)), {
+  } = made ??
+  (await kubectl.apply(toYaml(objects.map((o) => o.object)), {
     dryRun: true,
-  });
+  }));
   warnOf(warnings, objects, logger);
   if (errors.length > 0) {
     const missing = missingNamespace(errors, objects);

@@ -41,7 +41,7 @@ function spec(object: Json): Json {
 }
 
 /** A pod template of the set, as the Pod a dry run creates from it. */
-interface TemplateCheck {
+export interface TemplateCheck {
   namespace: string;
   pod: Json;
   /** The objects with this template (identical templates are checked once). */
@@ -49,10 +49,12 @@ interface TemplateCheck {
 }
 
 /** What the dry runs found: refusals fail the plan, warnings become workflow warnings. */
-interface TemplateResult {
+export interface TemplateResult {
   check: TemplateCheck;
   refusal?: string;
   warnings: string[];
+  /** The pod as admission left it (LimitRange defaults filled in), when it was admitted. */
+  pod?: Json;
 }
 
 /**
@@ -164,8 +166,9 @@ export async function checkPodSecurity(
       unauthorised.add(namespace);
       continue;
     }
-    // Not Pod Security (a quota, a webhook): the rollout would meet it too, but the plan leaves
-    // those to the checks that own them.
+    // A quota or a LimitRange: quota.ts owns those (it dry-runs the template itself).
+    if (isQuotaOrLimits(refusal)) continue;
+    // Not Pod Security (a webhook): the rollout would meet it too; said, not failed.
     logger.warning(
       `${formatLocation(owner.location)}: ${describeRef(owner.ref)}: the cluster refused a dry-run pod of its template: ${refusal}; its pods may be refused the same way.`,
       owner.location,
@@ -191,6 +194,13 @@ function namespaceCount(checks: readonly TemplateCheck[]): number {
   return new Set(checks.map((c) => c.namespace)).size;
 }
 
+/** ResourceQuota's and LimitRanger's refusals (their texts: see quota.ts). */
+export function isQuotaOrLimits(refusal: string): boolean {
+  return /(exceeded quota|failed quota|status unknown for quota|insufficient quota): |usage per (Container|Pod) is |max limit to request ratio per /.test(
+    refusal,
+  );
+}
+
 function isPodSecurity(refusal: string): boolean {
   return /violates PodSecurity "/.test(refusal);
 }
@@ -208,7 +218,7 @@ function violationSentence(owner: PlannedObject, refusal: string): string {
 }
 
 /** One check per distinct (namespace, pod metadata, pod spec). */
-function distinctTemplates(objects: readonly PlannedObject[]): TemplateCheck[] {
+export function distinctTemplates(objects: readonly PlannedObject[]): TemplateCheck[] {
   const byKey = new Map<string, TemplateCheck>();
   for (const owner of objects) {
     const template = templateOf(owner);
@@ -240,19 +250,24 @@ function distinctTemplates(objects: readonly PlannedObject[]): TemplateCheck[] {
  * The dry-run create; a namespace created a moment ago may not have its default ServiceAccount
  * yet (a controller makes it): that refusal is retried for a few seconds.
  */
-async function dryRunPod(check: TemplateCheck, api: KubeApi): Promise<TemplateResult> {
+export async function dryRunPod(
+  check: TemplateCheck,
+  api: KubeApi,
+  /** What the dry run is for, as the error says it: `Pod Security`, `Quota and limits`. */
+  purpose = 'Pod Security',
+): Promise<TemplateResult> {
   const path = `/api/v1/namespaces/${encodeURIComponent(check.namespace)}/pods?dryRun=All&fieldValidation=Ignore`;
   for (let attempt = 0; ; attempt++) {
     const warnings: string[] = [];
     try {
-      await api.request('POST', path, { body: check.pod, warnings, idempotent: true });
-      return { check, warnings };
+      const pod = await api.request('POST', path, { body: check.pod, warnings, idempotent: true });
+      return { check, warnings, pod };
     } catch (error) {
       const message = (error as Error).message;
       if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) {
         const owner = check.owners[0];
         throw new PlanError(
-          `Pod Security could not be checked: the dry-run pod of ${owner ? describeRef(owner.ref) : 'a pod template'} got no answer from the API server (${message}).`,
+          `${purpose} could not be checked: the dry-run pod of ${owner ? describeRef(owner.ref) : 'a pod template'} got no answer from the API server (${message}).`,
         );
       }
       if (/error looking up service account/.test(message) && attempt < 10) {

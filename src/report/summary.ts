@@ -126,6 +126,7 @@ function composeShown(result: PipelineResult, diffLines: number, context: Summar
   if (deploy) {
     out.push(...migration(deploy, failure));
     out.push(...rollouts(result, leftOut));
+    out.push(...postDeployJobs(deploy, failure));
     out.push(...notVerified(deploy));
     out.push(...rollback(deploy, leftOut));
     out.push(...pruned(deploy, leftOut));
@@ -152,6 +153,7 @@ const PHASE_WHERE: Record<string, string> = {
   Migrate: 'the migration',
   Apply: 'applying the workloads',
   Verify: 'verification',
+  'Post-deploy jobs': 'the post-deploy Jobs',
   'Roll back': 'the rollback',
   Prune: 'the prune',
   Record: 'recording the release',
@@ -176,6 +178,7 @@ function headline(result: PipelineResult, context: SummaryContext): string {
       if (!deploy)
         return `✅ Rendered ${plural(result.render?.objects.length ?? 0, 'object')}: no cluster given, nothing deployed`;
       if (deploy.unchanged) return `✅ Already deployed: ${subject ?? 'the release'}${at}, nothing changed`;
+      if (deploy.migrationOnly) return `✅ Migrated ${subject ?? 'the release'}${at}: no workload changed`;
       return `✅ Deployed ${subject ?? 'the release'}${place(result, context, 'to')}`;
     }
     case 'dry-run':
@@ -210,6 +213,7 @@ function failedState(result: PipelineResult): string {
   const deploy = result.deploy;
   if (!deploy || deploy.nothingChanged) return 'nothing changed';
   if (deploy.migration?.leftRunning) return 'the migration Job was left running, the workloads unchanged';
+  if (deploy.migrationOnly) return 'the migration failed, the workloads unchanged';
   const r = deploy.rollback;
   if (r) {
     if (r.applied && r.verify?.ok) return `v${r.to} restored`;
@@ -316,7 +320,10 @@ function failedWorkload(result: PipelineResult): WorkloadResult | undefined {
   const deploy = result.deploy;
   return (
     deploy?.migration?.verify?.workloads.find((w) => w.state === 'failed') ??
-    deploy?.verify?.workloads.find((w) => w.state === 'failed')
+    deploy?.verify?.workloads.find((w) => w.state === 'failed') ??
+    deploy?.postDeploy
+      ?.find((job) => job.status === 'failed')
+      ?.verify?.workloads.find((w) => w.state === 'failed')
   );
 }
 
@@ -343,6 +350,10 @@ function wouldChange(deploy: DeployOutcome, leftOut: string[]): string[] {
   const lines = ['### Would change', ''];
   if (deploy.wouldMigrate)
     lines.push(`- **Migration**: Job ${code(describeRef(deploy.wouldMigrate))} would run first`);
+  if (deploy.wouldRunAfterVerify?.length)
+    lines.push(
+      `- **After verify**: ${deploy.wouldRunAfterVerify.map((ref) => `Job ${code(describeRef(ref))}`).join(', ')} would run`,
+    );
   for (const [label, refs] of rows) if (refs.length > 0) lines.push(`- **${label}**: ${list(refs, leftOut)}`);
   if (lines.length === 2) lines.push('Nothing: the cluster already matches the manifests.');
   else if (deploy.diff) lines.push('', 'The server-side diff is below.');
@@ -503,8 +514,30 @@ function migration(deploy: DeployOutcome, failure: boolean): string[] {
   else if (failure) lines.push(`❌ Job ${job} failed after ${time}: the reason and its log are above.`);
   else lines.push(`❌ Job ${job} failed after ${time}: ${text(m.verdict ?? 'no reason given')}`);
   lines.push('');
+  if (deploy.migrationOnly && m.status !== 'failed') {
+    lines.push('`migrations: only`: the migration ran and no workload was changed.', '');
+    if (m.logTail?.length)
+      lines.push(...collapsed(`Last ${plural(m.logTail.length, 'log line')} of the Job`, m.logTail, 'text'));
+  }
   const failed = m.verify?.workloads.find((w) => w.state === 'failed');
   if (failed) lines.push(...podDetails(failed, failure));
+  return lines;
+}
+
+/** The Jobs run after verify (post-deploy-jobs): each one's verdict; a failed one's log is above. */
+function postDeployJobs(deploy: DeployOutcome, failure: boolean): string[] {
+  const jobs = deploy.postDeploy ?? [];
+  if (jobs.length === 0) return [];
+  const lines = ['### Post-deploy Jobs', ''];
+  for (const m of jobs) {
+    const job = code(`${m.job.namespace ? `${m.job.namespace}/` : ''}${m.job.name}`);
+    const time = minutesAndSeconds(m.durationMs);
+    if (m.status === 'complete') lines.push(`- ✅ ${job} completed in ${time}.`);
+    else if (m.status === 'skipped') lines.push(`- ✅ ${job} already completed for this tag: not run again.`);
+    else if (failure) lines.push(`- ❌ ${job} failed after ${time}: the reason and its log are above.`);
+    else lines.push(`- ❌ ${job} failed after ${time}: ${text(m.verdict ?? 'no reason given')}`);
+  }
+  lines.push('');
   return lines;
 }
 

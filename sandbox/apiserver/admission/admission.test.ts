@@ -148,3 +148,69 @@ describe('PodSecurity admission', () => {
     );
   });
 });
+
+function limitRange(...limits: Json[]): Json {
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'bounds', namespace: 'default' },
+    spec: { limits },
+  };
+}
+
+describe('LimitRanger admission', () => {
+  it('fills in unset limits and requests from the Container defaults, a request from its own limit first', () => {
+    const store = storeWith(
+      defaultAccount,
+      limitRange({
+        type: 'Container',
+        default: { cpu: '500m', memory: '256Mi' },
+        defaultRequest: { cpu: '100m' },
+      }),
+    );
+    const admitted = admitPod(store, pod('p', { limits: { cpu: '2' } })) as Json;
+    expect(admitted.spec.containers[0].resources).toEqual({
+      limits: { cpu: '2', memory: '256Mi' },
+      requests: { cpu: '2', memory: '256Mi' },
+    });
+    const bare = admitPod(store, pod('q')) as Json;
+    expect(bare.spec.containers[0].resources).toEqual({
+      limits: { cpu: '500m', memory: '256Mi' },
+      requests: { cpu: '100m', memory: '256Mi' },
+    });
+  });
+
+  it('refuses a container above the max or below the min, as the plugin words it', () => {
+    const store = storeWith(
+      defaultAccount,
+      limitRange({ type: 'Container', max: { cpu: '1' }, min: { memory: '64Mi' } }),
+    );
+    expect(refusal(store, pod('big', { limits: { cpu: '2' }, requests: { memory: '128Mi' } }))).toBe(
+      'pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2.',
+    );
+    expect(refusal(store, pod('small', { limits: { cpu: '1' }, requests: { memory: '32Mi' } }))).toBe(
+      'pods "small" is forbidden: minimum memory usage per Container is 64Mi, but request is 32Mi.',
+    );
+    // max gives the default limit, min the default request: a bare container passes.
+    expect(() => admitPod(store, pod('bare'))).not.toThrow();
+  });
+
+  it('refuses a pod whose containers together exceed a Pod max, and joins several refusals as an aggregate', () => {
+    const store = storeWith(
+      defaultAccount,
+      limitRange(
+        { type: 'Pod', max: { memory: '1Gi' } },
+        { type: 'Container', maxLimitRequestRatio: { cpu: '2' } },
+      ),
+    );
+    const two = pod('two', { limits: { memory: '768Mi', cpu: '1' }, requests: { cpu: '100m' } });
+    (two.spec as Json).containers.push({
+      name: 'side',
+      image: 'b',
+      resources: { limits: { memory: '512Mi', cpu: '1' }, requests: { cpu: '1' } },
+    });
+    expect(refusal(store, two)).toBe(
+      'pods "two" is forbidden: [maximum memory usage per Pod is 1Gi, but limit is 1342177280., cpu max limit to request ratio per Container is 2, but provided ratio is 10.000000.]',
+    );
+  });
+});

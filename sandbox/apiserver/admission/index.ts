@@ -1,13 +1,14 @@
 /**
  * Admission for pod creation: the one function the API server (kubectl's requests) and the
  * simulated controllers (which write to the store directly) both call before storing a pod, so
- * both are refused alike. In a real server's order: ServiceAccount (a mutating plugin, so it
- * sees the pod before its name is generated), then PodSecurity and ResourceQuota (validating,
- * after name generation).
+ * both are refused alike. In a real server's order: LimitRanger's defaults and ServiceAccount
+ * (mutating plugins, so they see the pod before its name is generated), then LimitRanger's
+ * checks, PodSecurity and ResourceQuota (validating, after name generation).
  */
 import type { KubeObject, ObjectStore } from '../../kube/contract.js';
 import { randomSuffix } from '../create-rules.js';
 import { ApiError } from '../http.js';
+import { applyLimitRangeDefaults, limitRangeRefusal } from './limit-range.js';
 import { podSecurityNotes, podSecurityRefusal, podTemplateOf } from './pod-security.js';
 import { quotaRefusal } from './quota.js';
 
@@ -35,6 +36,8 @@ export function admitPod(store: ObjectStore, pod: KubeObject): KubeObject {
   admitted.spec ??= {};
   // biome-ignore lint/suspicious/noExplicitAny: a pod spec is schemaless JSON here.
   const spec: any = admitted.spec;
+  const limitRanges = store.list(typeOf(store, 'LimitRange'), namespace);
+  applyLimitRangeDefaults(limitRanges, admitted);
   const account = spec.serviceAccountName || spec.serviceAccount || 'default';
   if (!store.get(typeOf(store, 'ServiceAccount'), namespace, account)) {
     const shownName = admitted.metadata.name || String(admitted.metadata.generateName ?? '');
@@ -49,6 +52,8 @@ export function admitPod(store: ObjectStore, pod: KubeObject): KubeObject {
     admitted.metadata.name = admitted.metadata.generateName + randomSuffix();
   }
   const name = admitted.metadata.name;
+  const limits = limitRangeRefusal(limitRanges, admitted);
+  if (limits) throw new AdmissionError(name, limits);
   const ns = store.get(typeOf(store, 'Namespace'), undefined, namespace);
   const security = podSecurityRefusal(ns?.metadata.labels, admitted);
   if (security) throw new AdmissionError(name, security);
