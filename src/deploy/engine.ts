@@ -369,7 +369,16 @@ class DeployRun {
       if (migrationFailed !== undefined) return migrationFailed;
       if (this.deps.signal.aborted) return 'The run was cancelled before the workloads were applied.';
       await this.applyWorkloads(planned);
-      return (await this.verify(planned, cluster)) ?? (await this.runPostDeployJobs(planned, cluster));
+      const failed = await this.verify(planned, cluster);
+      if (failed !== undefined) return failed;
+      if (waitingForPromotion(this.outcome.verify).length > 0 && planned.plan.postDeploy.length > 0) {
+        // Against a release half rolled out they would test the canary and the stable pods at once.
+        this.deps.logger.info(
+          `The post-deploy Jobs (${planned.plan.postDeploy.map((o) => o.ref.name).join(', ')}) are not run: the release waits for promotion.`,
+        );
+        return undefined;
+      }
+      return await this.runPostDeployJobs(planned, cluster);
     } catch (error) {
       if (this.outcome.nothingChanged) throw error;
       this.outcome.failedAt = locationOf(error);
