@@ -172,7 +172,7 @@ describe('k8s-deploy render (as a process)', () => {
     [
       ['undeploy'],
       2,
-      /^error: Unknown command "undeploy"\. Expected one of render, eks-token, deploy, diff, history, rollback, unlock \(/,
+      /^error: Unknown command "undeploy"\. Expected one of render, eks-token, deploy, diff, history, rollback, promote, reject, unlock \(/,
     ],
     [[], 2, /^error: No command given\. Expected one of render, eks-token, deploy, diff, history, rollback/],
   ])('%j fails with exit code %i and one line on stderr', async (args, code, message) => {
@@ -213,7 +213,17 @@ describe('k8s-deploy help (as a process)', () => {
   it("shows in each command's help the usage line its usage errors show", async () => {
     const top = await cli(['--help']);
     const names = [...top.stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((match) => match[1] ?? '');
-    expect(names).toEqual(['render', 'eks-token', 'deploy', 'diff', 'history', 'rollback', 'unlock']);
+    expect(names).toEqual([
+      'render',
+      'eks-token',
+      'deploy',
+      'diff',
+      'history',
+      'rollback',
+      'promote',
+      'reject',
+      'unlock',
+    ]);
     for (const name of names) {
       const [help, misuse] = await Promise.all([cli([name, '-h']), cli([name, '--no-such-option'])]);
       expect({ name, code: misuse.code }).toEqual({ name, code: 2 });

@@ -474,3 +474,23 @@ describe('release jobs inputs (migrations, migration-not-needed, post-deploy-job
     expect(rejection(values)).toBe(message);
   });
 });
+
+describe('input action', () => {
+  it('is deploy by default, and promote or reject when asked', () => {
+    expect(parse({}).action).toBe('deploy');
+    expect(parse({ action: 'promote' }).action).toBe('promote');
+    expect(parse({ action: 'reject' }).action).toBe('reject');
+  });
+
+  it('refuses any other value, naming the three', () => {
+    expect(rejection({ action: 'abort' })).toBe(
+      'Invalid value "abort" for input \'action\'. Expected one of deploy, promote, reject.',
+    );
+  });
+
+  it('refuses promote or reject with dry-run, since they change the cluster', () => {
+    expect(rejection({ action: 'promote', 'dry-run': 'true' })).toBe(
+      "Input 'action' is promote and 'dry-run' is true. Expected one of them: promote changes the cluster, a dry run changes nothing.",
+    );
+  });
+});

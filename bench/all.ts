@@ -19,6 +19,7 @@ import { deployMemory, type MemoryRun, mib, printMemory } from './deploy-memory.
 import { deployParallel, printParallel } from './deploy-parallel.js';
 import { median, s, startBenchSandbox } from './deploy-support.js';
 import { deployVerdict, printVerdict } from './deploy-verdict.js';
+import { printRolloutVerdict, rolloutVerdict } from './rollout-verdict.js';
 import { phaseShares, printWholeDeploy, wholeDeploy } from './whole-deploy.js';
 
 const args = process.argv.slice(2);
@@ -239,6 +240,20 @@ try {
       command: `npx tsx bench/deploy-verdict.ts ${runs} ${capSeconds}`,
     });
   }
+
+  say(
+    `1b. Time to verdict on a crash-looping Argo Rollout (${runs} run(s); Argo's deadline ${capSeconds / 2} s)`,
+  );
+  const rollout = await rolloutVerdict(bench, runs, capSeconds / 2);
+  printRolloutVerdict(rollout);
+  table.push({
+    figure: '1b',
+    what: `verdict on a crash-looping Argo Rollout canary (returned, with rollback: ${s(median(rollout.toReturn))})`,
+    measured: s(median(rollout.toVerdict)),
+    peer: `Argo Degraded at progressDeadlineSeconds: ${s(rollout.argoToDegraded)} with ${capSeconds / 2} s (600 s by default)`,
+    ratio: ratio(rollout.argoToDegraded ?? Number.NaN, median(rollout.toVerdict), ''),
+    command: `npx tsx bench/rollout-verdict.ts ${runs} ${capSeconds / 2}`,
+  });
 
   say(`2 and 3. Parallel verification of 1 / 10 / 50 Deployments (${runs} run(s))`);
   const parallel = await deployParallel(bench, runs, readyAfter);

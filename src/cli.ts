@@ -161,6 +161,30 @@ const COMMANDS: readonly CommandEntry[] = [
     ],
     load: async () => (await import('./cli/rollback.js')).rollbackCommand(),
   },
+  ...(['promote', 'reject'] as const).map(
+    (action): CommandEntry => ({
+      name: action,
+      summary:
+        action === 'promote'
+          ? 'Promote the release waiting for promotion (as kubectl argo rollouts promote), then verify and record it.'
+          : 'Abort the release waiting for promotion (as kubectl argo rollouts abort), re-apply the last good release, verify, record.',
+      usage: `Usage: k8s-deploy ${action} [--release-name N] [--namespace NS] [--rollout-timeout D] [--lock-timeout D] [--kubeconfig PATH] [--context CTX]`,
+      options: [
+        RELEASE_NAME,
+        [
+          '--namespace NS',
+          "Where the release records are; default the kubeconfig context's namespace, else `default`.",
+        ],
+        ['--rollout-timeout D', 'One deadline for its workloads to roll out; default 10m.'],
+        [
+          '--lock-timeout D',
+          'How long to wait while another run holds the release; default 5m, 0 fails at once.',
+        ],
+        ...CLUSTER,
+      ],
+      load: async () => (await import('./cli/promote.js')).promotionCommand(action),
+    }),
+  ),
   {
     name: 'unlock',
     summary:

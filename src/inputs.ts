@@ -52,7 +52,11 @@ export interface Inputs {
   environment: string | undefined;
   environmentUrl: string | undefined;
   githubToken: string | undefined;
+  /** `deploy`; `promote` / `reject` continue a release waiting for promotion (deploy/promotion.ts). */
+  action: RunAction;
 }
+
+export type RunAction = 'deploy' | 'promote' | 'reject';
 
 export type BuildMode = 'auto' | 'always' | 'never';
 /** run: migrate before the workloads; skip: do not, refused unless it ran; only: migrate and nothing else. */
@@ -92,6 +96,7 @@ export const INPUT_DEFAULTS = {
   'lock-timeout': '5m',
   'dry-run': 'false',
   policy: 'warn',
+  action: 'deploy',
 } as const;
 
 /**
@@ -193,6 +198,13 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     );
   }
 
+  const action = oneOf('action', raw('action'), ['deploy', 'promote', 'reject'] as const);
+  if (action !== 'deploy' && boolean('dry-run', raw('dry-run'))) {
+    throw new InputError(
+      `Input 'action' is ${action} and 'dry-run' is true. Expected one of them: ${action} changes the cluster, a dry run changes nothing.`,
+    );
+  }
+
   const environmentUrl = optional('environment-url');
   // The URL parser drops line breaks and tabs silently; the raw value would keep them.
   if (environmentUrl !== undefined && (!isHttpUrl(environmentUrl) || /\p{Cc}/u.test(environmentUrl))) {
@@ -253,6 +265,7 @@ export function parseInputs(read: InputReader, env: NodeJS.ProcessEnv = process.
     ),
     environmentUrl,
     githubToken: optional('github-token'),
+    action,
   };
 }
 

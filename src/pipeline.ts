@@ -139,7 +139,10 @@ export async function runPipeline(inputs: Inputs, deps: PipelineDeps): Promise<P
     result.result = 'failed';
     result.failedAt = locationOf(error);
     const message = (error as Error).message;
-    result.verdict = result.deploy ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
+    // A promote or reject stopped part-way says itself what it changed (deploy/promotion.ts).
+    const changed =
+      result.deploy !== undefined || (error as { changedCluster?: boolean }).changedCluster === true;
+    result.verdict = changed ? message : nothingChanged(cancelledBefore(message, result, deps.signal));
     deps.logger.debug((error as Error).stack ?? '');
   }
   // The run's last kubectl has finished: no token stays on disk until the post step.
@@ -169,6 +172,11 @@ async function runPhases(
   timed: <T>(name: string, work: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const { logger, env } = deps;
+  if (inputs.action !== 'deploy') {
+    // promote / reject: no build and no render; the recorded releases say what to apply.
+    const { runPromotion } = await import('./promotion-pipeline.js');
+    return runPromotion(inputs, deps, result, timed);
+  }
   const renderOptions = (images: ImageReplacements): RenderOptions => ({
     images,
     namespace: inputs.namespace,

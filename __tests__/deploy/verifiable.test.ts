@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { verificationOf } from '../../src/deploy/verifiable.js';
+import { isRolloutTarget, verificationOf } from '../../src/deploy/verifiable.js';
 
 const object = (apiVersion: string, kind: string, extra: Record<string, unknown> = {}) => ({
   apiVersion,
@@ -14,6 +14,14 @@ describe('what verify does with each kind', () => {
       expect(verificationOf(object('apps/v1', kind))).toEqual({ by: 'rollout' });
     }
     expect(verificationOf(object('batch/v1', 'Job'))).toEqual({ by: 'rollout' });
+  });
+
+  it('watches the rollout of an Argo Rollout, and only of argoproj.io', () => {
+    expect(verificationOf(object('argoproj.io/v1alpha1', 'Rollout'))).toEqual({ by: 'rollout' });
+    expect(verificationOf(object('example.com/v1', 'Rollout'))).toEqual({ by: 'conditions' });
+    // verify watches it as a workload only when it is Argo's (OpenKruise has a kind Rollout too).
+    expect(isRolloutTarget({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' })).toBe(true);
+    expect(isRolloutTarget({ apiVersion: 'rollouts.kruise.io/v1beta1', kind: 'Rollout' })).toBe(false);
   });
 
   it("judges a custom resource by its conditions (kstatus' generic rules)", () => {

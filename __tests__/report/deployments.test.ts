@@ -437,6 +437,13 @@ describe('the rules', () => {
     expect(finalStatus({ result: 'dry-run' }).state).toBe('inactive');
   });
 
+  it('leaves a release waiting for promotion in progress: promote or reject ends it', () => {
+    expect(finalStatus({ result: 'waiting-for-promotion', release: 7 })).toEqual({
+      state: 'in_progress',
+      description: 'Release v7 waiting for promotion',
+    });
+  });
+
   it('keeps a short description as it is and never cuts inside a character', () => {
     expect(statusDescription('  two\n lines ')).toBe('two lines');
     const cut = statusDescription('🚀'.repeat(200));

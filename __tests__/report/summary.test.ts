@@ -581,6 +581,43 @@ describe('runSummary: workloads that do not roll out by themselves', () => {
   });
 });
 
+describe('runSummary: a release waiting for promotion', () => {
+  const WEB = ref('Rollout', 'web', 'argoproj.io/v1alpha1');
+  const verdict =
+    'Release web v7 is waiting for promotion: Rollout upload-staging/web paused at canary step 2 of 4 (CanaryPauseStep). Promote it with action: promote (k8s-deploy promote), or reject it with action: reject (k8s-deploy reject).';
+  const result = run(
+    outcome({
+      result: 'waiting-for-promotion',
+      release: 7,
+      verdict,
+      verify: {
+        ok: true,
+        workloads: [
+          {
+            ref: WEB,
+            state: 'waiting',
+            summary: 'paused at canary step 2 of 4 (CanaryPauseStep)',
+            durationMs: 4200,
+          },
+        ],
+        updateRevisions: new Map(),
+      },
+    }),
+    { result: 'waiting-for-promotion', verdict },
+  );
+  const summary = runSummary(result);
+
+  it('heads the summary with the wait and what ends it', () => {
+    expect(summary).toContain(
+      'is waiting for promotion: promote it with action: promote, or reject it with action: reject',
+    );
+  });
+
+  it('says in the rollout row where the Rollout waits', () => {
+    expect(summary).toContain('⏸ waiting for promotion: paused at canary step 2 of 4 (CanaryPauseStep) |');
+  });
+});
+
 describe('runSummary: text from the cluster is shown as text, never as markdown or HTML', () => {
   // What a hostile or unlucky container can put in its state message, its events and its log.
   const hostile = [

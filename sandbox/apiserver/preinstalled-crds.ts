@@ -1,6 +1,6 @@
 /**
  * CustomResourceDefinitions the sandbox cluster has from the start, as an EKS cluster running
- * the add-ons the reference deployment uses would: KEDA and External Secrets. Schemas are
+ * the add-ons the reference deployment uses would: KEDA, External Secrets and Argo Rollouts. Schemas are
  * abridged (spec and status are free-form); the kinds, names, scopes and versions are the real ones.
  */
 import type { KubeObject } from '../kube/contract.js';
@@ -106,6 +106,14 @@ export function preinstalledCrds(): KubeObject[] {
       shortNames: ['css'],
       scope: 'Cluster' as const,
       versions: ['v1', 'v1beta1'],
+    },
+    {
+      group: 'argoproj.io',
+      kind: 'Rollout',
+      plural: 'rollouts',
+      shortNames: ['ro'],
+      versions: ['v1alpha1'],
+      scale: true,
     },
   ].map(crdObject);
 }

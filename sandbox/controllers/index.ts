@@ -1,4 +1,5 @@
 import type { ControllerHandle, ControllerOptions, StoreEvent } from '../kube/contract.js';
+import { startArgoRolloutsController } from './argo-rollouts.js';
 import { startCronJobController } from './cronjob.js';
 import { startDaemonSetController } from './daemonset.js';
 import { startDeploymentController } from './deployment.js';
@@ -52,6 +53,7 @@ export function startControllers(options: ControllerOptions): ControllerHandle {
   startEndpointsController(runtime);
   startResourceQuotaController(runtime);
   startExternalSecretsController(runtime, options.remoteSecrets);
+  startArgoRolloutsController(runtime);
 
   const onEvent = (event: StoreEvent) => {
     const { kind } = event.resource;

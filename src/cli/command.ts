@@ -68,7 +68,7 @@ export const EXIT = {
 } as const;
 
 export const EXIT_CODE_MEANINGS: readonly (readonly [code: number, meaning: string])[] = [
-  [EXIT.success, 'success'],
+  [EXIT.success, 'success; for deploy, promote and reject also: waiting for promotion'],
   [EXIT.failed, 'the deploy or command failed; for diff: something would change'],
   [
     EXIT.usage,

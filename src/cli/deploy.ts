@@ -167,6 +167,8 @@ export function verdictLine(result: PipelineResult, releaseName: string, cancell
     }
     case 'rolled-back':
       return `rolled back: ${asSentence(why)} Release v${outcome?.rollback?.to} was restored.`;
+    case 'waiting-for-promotion':
+      return `waiting for promotion: ${why}`;
     default:
       return `failed: ${why}`;
   }
@@ -197,7 +199,7 @@ const DEFAULT_DEPS: ClusterCliDeps = { runner: new NodeProcessRunner(), interrup
 /**
  * `deploy`: the action's pipeline from a terminal, images given as references (nothing is
  * built). Progress on stderr; the verdict is the last line: on stdout when the deploy succeeded
- * (or was a dry run), else on stderr as `error: …`. Exit 0 success or dry run, 1 failed, 3
+ * (or was a dry run), else on stderr as `error: …`. Exit 0 success, dry run or waiting for promotion, 1 failed, 3
  * rolled back, 130 cancelled.
  */
 export function deployCommand(given: Partial<ClusterCliDeps> = {}): CliCommand {

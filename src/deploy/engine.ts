@@ -33,10 +33,12 @@ import { record, recordOf } from './record.js';
 import { encodeRecord, type ReleaseRecord, ReleaseStore } from './release.js';
 import { type HeldLock, type LockOwner, lockForRun, type ReleaseLock } from './release-lock.js';
 import { rollBack } from './rollback.js';
+import { isArgoRollout, workloadRefName } from './rollout/argo.js';
 import { rolloutPolicy } from './rollout/policy.js';
 import type { RolloutPolicy } from './rollout/types.js';
-import { ROLLOUT_KINDS, verificationOf } from './verifiable.js';
+import { isRolloutTarget, verificationOf } from './verifiable.js';
 import { logFailureDetails, type NotVerified, verifyRollout } from './verify.js';
+import { waitingForPromotion, waitingVerdict } from './waiting.js';
 
 export interface DeployDeps {
   kubectl: Kubectl;
@@ -378,7 +380,16 @@ class DeployRun {
       if (migrationFailed !== undefined) return migrationFailed;
       if (this.deps.signal.aborted) return 'The run was cancelled before the workloads were applied.';
       await this.applyWorkloads(planned);
-      return (await this.verify(planned, cluster)) ?? (await this.runPostDeployJobs(planned, cluster));
+      const failed = await this.verify(planned, cluster);
+      if (failed !== undefined) return failed;
+      if (waitingForPromotion(this.outcome.verify).length > 0 && planned.plan.postDeploy.length > 0) {
+        // Against a release half rolled out they would test the canary and the stable pods at once.
+        this.deps.logger.info(
+          `The post-deploy Jobs (${planned.plan.postDeploy.map((o) => o.ref.name).join(', ')}) are not run: the release waits for promotion.`,
+        );
+        return undefined;
+      }
+      return await this.runPostDeployJobs(planned, cluster);
     } catch (error) {
       if (this.outcome.nothingChanged) throw error;
       this.outcome.failedAt = locationOf(error);
@@ -518,14 +529,18 @@ class DeployRun {
    */
   private async verify(planned: PlannedRelease, cluster: KubeApi): Promise<string | undefined> {
     const { settings, deps, outcome } = this;
-    const changed = planned.plan.objects.filter((o) => o.change !== 'unchanged');
+    const also = new Set([
+      ...(settings.alsoVerify ?? []).map(keyOf),
+      ...rolloutsOfChangedDeployments(planned.plan.objects),
+    ]);
+    const changed = planned.plan.objects.filter((o) => o.change !== 'unchanged' || also.has(keyOf(o.ref)));
     const targets: ObjectRef[] = [];
     for (const o of changed) {
       const verification = verificationOf(o.object);
       if (verification.by === 'rollout' || verification.by === 'conditions') targets.push(o.ref);
       else if (verification.by === 'nothing') outcome.notVerified.push({ ref: o.ref, why: verification.why });
     }
-    const workloads = targets.filter((ref) => ROLLOUT_KINDS.has(ref.kind)).length;
+    const workloads = targets.filter(isRolloutTarget).length;
     const others = targets.length - workloads;
     const verify = await this.phase('Verify', async () => {
       deps.logger.info(
@@ -659,6 +674,26 @@ class DeployRun {
 
   private async succeed(planned: PlannedRelease): Promise<DeployOutcome> {
     const { settings, deps, outcome } = this;
+    const waiting = waitingForPromotion(outcome.verify);
+    if (waiting.length > 0) {
+      // Not pruned: until it is promoted, what the last good release had may still serve.
+      outcome.verdict = waitingVerdict(settings.releaseName, planned.version, waiting);
+      deps.logger.info(outcome.verdict);
+      await this.phase('Record', () =>
+        record(
+          settings,
+          planned,
+          'waiting-for-promotion',
+          outcome.verdict,
+          this.startedAt,
+          this.now(),
+          deps.logger,
+          outcome,
+        ),
+      );
+      outcome.result = 'waiting-for-promotion';
+      return outcome;
+    }
     if (settings.prune)
       await this.phase('Prune', () => prune(planned.plan, deps.kubectl, deps.logger, outcome));
     await this.phase('Record', () =>
@@ -754,7 +789,7 @@ class DeployRun {
     const { outcome } = this;
     // Another run took the lock meanwhile: what is live may be its release, not this one's.
     const lost = await this.lock?.release();
-    if (lost !== undefined && outcome.result === 'success')
+    if (lost !== undefined && (outcome.result === 'success' || outcome.result === 'waiting-for-promotion'))
       Object.assign(outcome, { result: 'failed', verdict: lost });
     if (outcome.result === 'success' && !outcome.unchanged) this.sayWhatWasVerified();
     outcome.kubectlProcesses = this.deps.kubectl.processes;
@@ -788,4 +823,24 @@ function crdSpec(rendered: RenderedObject): { spec?: unknown } {
   if (rendered.kind !== 'CustomResourceDefinition') return {};
   const parsed = load(rendered.yaml);
   return isRecord(parsed) ? { spec: parsed.spec } : {};
+}
+
+/**
+ * Argo Rollouts whose `spec.workloadRef` names a Deployment the run changes: the Rollout itself
+ * is unchanged, yet its pods change with that Deployment's template, so it is verified too.
+ */
+function rolloutsOfChangedDeployments(objects: readonly PlannedObject[]): string[] {
+  const changed = new Set(
+    objects.filter((o) => o.ref.kind === 'Deployment' && o.change !== 'unchanged').map((o) => keyOf(o.ref)),
+  );
+  return objects
+    .filter((o) => isArgoRollout(o.ref))
+    .filter((o) => {
+      const name = workloadRefName(o.object);
+      return (
+        name !== undefined &&
+        changed.has(keyOf({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: o.ref.namespace }))
+      );
+    })
+    .map((o) => keyOf(o.ref));
 }

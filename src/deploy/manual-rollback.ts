@@ -199,7 +199,7 @@ function failedRollbackVerdict(
 }
 
 /** A record's manifest as rendered objects, each located at its document in the record. */
-function renderedOf(manifest: string, source: string): RenderedObject[] {
+export function renderedOf(manifest: string, source: string): RenderedObject[] {
   return parseManifest(manifest).map((object, index) => {
     const ref = refOf(object);
     return {

@@ -13,8 +13,12 @@ import type { NotVerified, VerifyResult } from './verify.js';
 
 export type { PhaseTiming };
 
-/** How a run ended: the one result union, which the records, outputs and reports map. */
-export type RunResult = 'success' | 'failed' | 'rolled-back' | 'dry-run';
+/**
+ * How a run ended: the one result union, which the records, outputs and reports map.
+ * `waiting-for-promotion`: verified up to a pause a person ends (waiting.ts says what is
+ * waiting); `action: promote` or `reject` continues it.
+ */
+export type RunResult = 'success' | 'failed' | 'rolled-back' | 'dry-run' | 'waiting-for-promotion';
 export type DeployResult = RunResult;
 
 /** The inputs the engine reads as they are; the rest of DeploySettings is what the run made. */
@@ -49,6 +53,11 @@ export interface DeploySettings extends EngineInputs {
   diffPath: string;
   /** The `allow-paused` input: a paused Deployment's template not rolled out passes verify. */
   allowPaused?: boolean;
+  /**
+   * Objects verified even when the apply leaves them unchanged: the Rollouts a promote moved on
+   * (promotion.ts), which the apply of the same manifest does not touch.
+   */
+  alsoVerify?: readonly ObjectRef[];
   /** The `migrations` input (default run); `migration-not-needed`, skip's escape hatch. */
   migrations?: MigrationsMode;
   migrationNotNeeded?: string;

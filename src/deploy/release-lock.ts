@@ -146,7 +146,7 @@ export interface LockOptions {
   owner: LockOwner;
   /** How long to wait for another run's lock; 0 fails at once. */
   timeoutMs: number;
-  operation: 'deploy' | 'rollback';
+  operation: 'deploy' | 'rollback' | 'promote' | 'reject';
   logger: Logger;
   /** Aborts the wait (the run was cancelled); never the renewal, which lasts until release(). */
   signal: AbortSignal;

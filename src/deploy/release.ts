@@ -3,8 +3,12 @@ import { isRecord } from '../records.js';
 import { ApiError, type KubeApi, resourcePath } from './kube-api.js';
 import { annotationsOf, canonical, type Json, labelsOf, metadataOf, type ObjectRef } from './objects.js';
 
-/** `migrated`: a `migrations: only` run; the migration of the commit ran and no workload changed. */
-export type ReleaseStatus = 'success' | 'failed' | 'rolled-back' | 'migrated';
+/**
+ * `waiting-for-promotion`: applied and verified up to a pause that a person ends (an Argo Rollout
+ * paused at a canary step or before blue-green promotion); never the last good release.
+ * `migrated`: a `migrations: only` run; the migration of the commit ran and no workload changed.
+ */
+export type ReleaseStatus = 'success' | 'failed' | 'rolled-back' | 'migrated' | 'waiting-for-promotion';
 
 /** What one run deployed, kept in the cluster: the source of truth for rollback, prune and history. */
 export interface ReleaseRecord {
@@ -65,7 +69,7 @@ export function encodeRecord(record: ReleaseRecord): string {
 
 /** Output of one record's gzip beyond which it is refused: a tampered record can be a gzip bomb. */
 const MAX_RECORD_EXPANDED_BYTES = 64 * 1024 * 1024;
-const STATUSES: readonly string[] = ['success', 'failed', 'rolled-back', 'migrated'];
+const STATUSES: readonly string[] = ['success', 'failed', 'rolled-back', 'migrated', 'waiting-for-promotion'];
 
 export function decodeRecord(secret: Json): ReleaseRecord {
   const name = String(metadataOf(secret).name ?? '?');

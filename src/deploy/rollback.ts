@@ -17,7 +17,8 @@ import {
 import type { Plan } from './plan.js';
 import type { ReleaseRecord } from './release.js';
 import type { RolloutPolicy } from './rollout/status.js';
-import { VERIFIED_KINDS, type VerifyResult, verifyRollout } from './verify.js';
+import { isRolloutTarget } from './verifiable.js';
+import { type VerifyResult, verifyRollout } from './verify.js';
 
 /** How long a cancelled run waits for its rollback to verify (the runner sends SIGTERM 7.5 s after SIGINT). */
 const CANCELLED_VERIFY_MS = 5000;
@@ -141,7 +142,7 @@ export async function rollBack(
   }
   // A cancelled run has seconds before the runner's SIGTERM and kill: verify briefly, and say so.
   const cancelled = deps.signal.aborted;
-  const targets = result.restored.filter((ref) => VERIFIED_KINDS.has(ref.kind) && ref.kind !== 'Job');
+  const targets = result.restored.filter((ref) => isRolloutTarget(ref) && ref.kind !== 'Job');
   result.verify = await verifyRollout(targets, {
     api,
     logger,
@@ -149,6 +150,7 @@ export async function rollBack(
     timeoutMs: cancelled ? Math.min(input.timeoutMs, CANCELLED_VERIFY_MS) : input.timeoutMs,
     signal: rollbackSignal.signal,
     since: Date.now(),
+    pathOf: (ref) => input.identities.pathOf(ref),
   });
   if (!result.verify.ok && cancelled) {
     result.problem = `The rollback was applied, but the run was cancelled and it did not verify within the ${CANCELLED_VERIFY_MS / 1000} s a cancelled run has.`;

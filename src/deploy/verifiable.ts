@@ -1,3 +1,4 @@
+import { isArgoRollout } from './rollout/argo.js';
 import { str } from './rollout/objects.js';
 import type { Json } from './rollout/types.js';
 
@@ -7,6 +8,8 @@ import type { Json } from './rollout/types.js';
  * | kind                                                   | verify                        | why                                                                 |
  * | ------------------------------------------------------ | ----------------------------- | ------------------------------------------------------------------- |
  * | Deployment, StatefulSet, DaemonSet, Job                | its rollout (rollout/)        | pods of the new revision, the controller's counts                   |
+ * | Rollout (argoproj.io, Argo Rollouts)                   | its rollout (rollout/argo.ts) | its phase, and the pods of its current template; Paused at a step   |
+ * |                                                        |                               |   or before promotion: the release waits for promotion              |
  * | any kind of an API group not built in (custom          | kstatus' generic rules        | operators report Ready / Reconciling / Stalled; one that reports    |
  * |   resources: ExternalSecret, Certificate, ...)         |   (rollout/done.ts)           |   none by the end is listed "applied, not verifiable"               |
  * | CronJob                                                | listed: applied, not verified | its Jobs run at its schedule, after this run                        |
@@ -41,7 +44,16 @@ export type Verification =
   /** In effect once stored (or waited for before): neither verified nor listed. */
   | { by: 'apply' };
 
-export const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+/** Kinds verified by their rollout; Rollout only Argo Rollouts' (argoproj.io, rollout/argo.ts). */
+export const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Rollout']);
+
+/**
+ * Whether verify watches this object's rollout (rather than its conditions): a built-in workload,
+ * or an Argo Rollout — not another group's kind named Rollout (OpenKruise has one).
+ */
+export function isRolloutTarget(ref: { apiVersion: string; kind: string }): boolean {
+  return ref.kind === 'Rollout' ? isArgoRollout(ref) : ROLLOUT_KINDS.has(ref.kind);
+}
 
 /** The API groups Kubernetes itself serves (EKS included); any other group is a custom resource's. */
 const BUILT_IN_GROUPS = new Set([
@@ -88,7 +100,7 @@ export function verificationOf(object: Json): Verification {
   if (verifiable && str(object, 'metadata', 'annotations', VERIFY_ANNOTATION) === 'false') {
     return { by: 'nothing', why: `annotated ${VERIFY_ANNOTATION}: "false"` };
   }
-  if (!builtIn) return { by: 'conditions' };
+  if (!builtIn) return isArgoRollout({ apiVersion, kind }) ? { by: 'rollout' } : { by: 'conditions' };
   if (ROLLOUT_KINDS.has(kind)) return { by: 'rollout' };
   const why = NOT_VERIFIED[kind];
   if (why) return { by: 'nothing', why };

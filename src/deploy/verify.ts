@@ -12,6 +12,7 @@ import {
   type ObjectRef,
   uidOf,
 } from './objects.js';
+import { isArgoRollout, workloadRefName } from './rollout/argo.js';
 import { conditionsVerdict, reportsGeneration } from './rollout/done.js';
 import { FailFastTracker } from './rollout/fail-fast.js';
 import { eventTime } from './rollout/objects.js';
@@ -25,7 +26,7 @@ import {
   rolloutStatus,
   type WorkloadSnapshot,
 } from './rollout/status.js';
-import { ROLLOUT_KINDS } from './verifiable.js';
+import { isRolloutTarget, ROLLOUT_KINDS } from './verifiable.js';
 import { ObjectCache, type WatchSpec } from './watch.js';
 
 /** Kinds whose rollout the verify phase waits for; any other target is judged by its conditions. */
@@ -48,7 +49,8 @@ const NO_STATUS = 'reports no Ready, Reconciling or Stalled condition';
 
 export interface WorkloadResult {
   ref: ObjectRef;
-  state: 'current' | 'failed' | 'in-progress';
+  /** `waiting`: waiting for promotion (an Argo Rollout paused at a step or before promotion). */
+  state: 'current' | 'failed' | 'in-progress' | 'waiting';
   summary: string;
   /** From the start of verify until it was done or failed. */
   durationMs?: number;
@@ -128,7 +130,7 @@ export async function verifyRollout(
   // A custom resource is listed and watched through its kind's list path (from discovery).
   const collections = new Map<string, string>();
   for (const ref of targets) {
-    if (ROLLOUT_KINDS.has(ref.kind)) continue;
+    if (isRolloutTarget(ref) && !isArgoRollout(ref)) continue;
     const path = options.pathOf?.(ref);
     const suffix = `/${encodeURIComponent(ref.name)}`;
     if (path?.endsWith(suffix)) collections.set(describeRef(ref), path.slice(0, -suffix.length));
@@ -139,9 +141,7 @@ export async function verifyRollout(
   }
   if (results.size === 0) return { ok: true, workloads: [], updateRevisions, notVerified };
   const verified = [...results.values()].map((result) => result.ref);
-  const workloadNamespaces = [
-    ...new Set(verified.filter((ref) => ROLLOUT_KINDS.has(ref.kind)).map(namespaceOf)),
-  ];
+  const workloadNamespaces = [...new Set(verified.filter(isRolloutTarget).map(namespaceOf))];
   const eventNamespaces = [
     ...new Set(verified.filter((ref) => ref.namespace !== undefined).map(namespaceOf)),
   ];
@@ -158,7 +158,13 @@ export async function verifyRollout(
         const path = collections.get(describeRef(ref));
         return path === undefined
           ? []
-          : [[path, { kind: ref.kind, namespace: ref.namespace ?? '', path, optional: true }] as const];
+          : // A Rollout is a workload: not being able to list it fails verify, as for a Deployment.
+            [
+              [
+                path,
+                { kind: ref.kind, namespace: ref.namespace ?? '', path, optional: !isArgoRollout(ref) },
+              ] as const,
+            ];
       }),
     ).values(),
   ];
@@ -190,7 +196,11 @@ export async function verifyRollout(
 
   function snapshotOf(ref: ObjectRef): WorkloadSnapshot | undefined {
     const namespace = namespaceOf(ref);
-    const workload = cache.objects(ref.kind, namespace).find((o) => metadataOf(o).name === ref.name);
+    // An Argo Rollout is listed through its kind's path, like any custom resource.
+    const collection = collections.get(describeRef(ref));
+    const workload = (
+      collection === undefined ? cache.objects(ref.kind, namespace) : cache.objectsAt(collection)
+    ).find((o) => metadataOf(o).name === ref.name && metadataOf(o).namespace === namespace);
     if (!workload) return undefined;
     const uid = uidOf(workload);
     const replicaSets = cache.objects('ReplicaSet', namespace).filter((rs) => controllerUid(rs) === uid);
@@ -204,7 +214,19 @@ export async function verifyRollout(
     const controllerRevisions = cache
       .objects('ControllerRevision', namespace)
       .filter((revision) => controllerUid(revision) === uid);
-    return { workload, replicaSets, controllerRevisions, pods, events };
+    const refName = workloadRefName(workload);
+    const workloadRef =
+      refName === undefined
+        ? undefined
+        : cache.objects('Deployment', namespace).find((d) => metadataOf(d).name === refName);
+    return {
+      workload,
+      replicaSets,
+      controllerRevisions,
+      pods,
+      events,
+      ...(workloadRef ? { workloadRef } : {}),
+    };
   }
 
   // OnDelete workloads: the pod verify asked to delete, until the cache shows it gone.
@@ -252,8 +274,9 @@ export async function verifyRollout(
     }
     const present = new Set<string>();
     for (const result of results.values()) {
-      if (result.state !== 'in-progress') continue;
-      if (!ROLLOUT_KINDS.has(result.ref.kind)) {
+      // Waiting for promotion is looked at again while others roll out: its canary may crash yet.
+      if (result.state !== 'in-progress' && result.state !== 'waiting') continue;
+      if (!isRolloutTarget(result.ref)) {
         if (judgeResource(result)) return;
         continue;
       }
@@ -296,7 +319,16 @@ export async function verifyRollout(
         failedStatus = status;
         settle({ ok: false, verdict: status.summary });
         return;
+      } else if (status.state === 'waiting') {
+        if (result.state !== 'waiting') {
+          result.durationMs = now() - started;
+          logger.info(
+            `${describeRef(result.ref)}: waiting for promotion (${status.summary}) after ${seconds(result.durationMs)}.`,
+          );
+        }
+        result.state = 'waiting';
       } else {
+        result.state = 'in-progress';
         for (const problem of status.problems) present.add(problem.key);
         if (replacesPods(snapshot.workload)) replaceNextPod(result, snapshot);
       }
@@ -304,7 +336,9 @@ export async function verifyRollout(
     tracker.forget(present);
     const looked = now() - started >= NO_STATUS_WAIT_MS;
     const done = (result: WorkloadResult) =>
-      result.state === 'current' || (looked && noStatus.has(describeRef(result.ref)));
+      result.state === 'current' ||
+      result.state === 'waiting' ||
+      (looked && noStatus.has(describeRef(result.ref)));
     if ([...results.values()].every(done)) settle({ ok: true });
   }
 
@@ -488,6 +522,7 @@ function readiness(workload: Json): { ready?: number; desired?: number } {
   switch (workload.kind) {
     case 'Deployment':
     case 'StatefulSet':
+    case 'Rollout':
       return {
         ready: count(status.readyReplicas),
         desired: typeof spec.replicas === 'number' ? spec.replicas : 1,

@@ -86,7 +86,7 @@ export interface DeploymentTarget {
 }
 
 export interface DeploymentFinish {
-  result: 'success' | 'failed' | 'rolled-back' | 'dry-run';
+  result: 'success' | 'failed' | 'rolled-back' | 'dry-run' | 'waiting-for-promotion';
   verdict?: string;
   cancelled?: boolean;
   /** Nothing reached the cluster (the engine's `nothingChanged`): a cancelled run is then `inactive`. */
@@ -226,7 +226,7 @@ export class DeploymentReporter {
   }
 }
 
-export type FinalState = 'success' | 'failure' | 'error' | 'inactive';
+export type FinalState = 'success' | 'failure' | 'error' | 'inactive' | 'in_progress';
 
 /**
  * The final status of a run:
@@ -235,6 +235,7 @@ export type FinalState = 'success' | 'failure' | 'error' | 'inactive';
  * - failed → `failure` with the verdict's first line.
  * - rolled-back → `failure` "Rolled back to vN: <verdict>".
  * - dry-run → `inactive` "Dry run: nothing was changed" (only GitHub's own deployment gets one).
+ * - waiting-for-promotion → `in_progress` "Release vN waiting for promotion": promote or reject ends it.
  * - cancelled, nothing reached the cluster or it was rolled back → `inactive`: the previous
  *   deployment is still what runs.
  * - cancelled with the cluster part-way (e.g. the migration Job left running) → `error`: someone
@@ -254,6 +255,11 @@ export function finalStatus(outcome: DeploymentFinish): { state: FinalState; des
     };
   }
   if (outcome.result === 'dry-run') return { state: 'inactive', description: 'Dry run: nothing was changed' };
+  if (outcome.result === 'waiting-for-promotion') {
+    // Still in progress for GitHub: promote or reject ends it.
+    const release = outcome.release !== undefined ? `Release v${outcome.release}` : 'Release';
+    return { state: 'in_progress', description: statusDescription(`${release} waiting for promotion`) };
+  }
   if (outcome.cancelled) {
     if (outcome.result === 'rolled-back') {
       return { state: 'inactive', description: statusDescription(`Cancelled; ${rolledBack.toLowerCase()}`) };

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import type { DeployOutcome, PhaseTiming } from '../deploy/engine.js';
 import { describeRef, type ObjectRef, RUN_ANNOTATIONS, redact, secretValues } from '../deploy/objects.js';
-import { ROLLOUT_KINDS } from '../deploy/verifiable.js';
+import { isRolloutTarget } from '../deploy/verifiable.js';
 import type { WorkloadResult } from '../deploy/verify.js';
 import { minutesAndSeconds } from '../duration.js';
 import { formatLocation } from '../manifests/errors.js';
@@ -183,6 +183,8 @@ function headline(result: PipelineResult, context: SummaryContext): string {
     }
     case 'dry-run':
       return `📝 Dry run${release ? ` of ${code(release)}` : ''}${at}: the cluster was not changed`;
+    case 'waiting-for-promotion':
+      return `⏸ ${subject ?? 'The release'}${at} is waiting for promotion: promote it with action: promote, or reject it with action: reject`;
     case 'rolled-back': {
       const to = deploy?.rollback?.to;
       const unverified = deploy?.rollback?.verify?.ok !== true ? ' (the rollback did not verify)' : '';
@@ -375,7 +377,7 @@ function verdictSentence(result: PipelineResult): string | undefined {
   if (deploy.unchanged)
     return `v${deploy.release} already has exactly these manifests and the cluster matches them: nothing was applied.`;
   const verified = deploy.verify?.workloads ?? [];
-  const workloads = verified.filter((w) => ROLLOUT_KINDS.has(w.ref.kind));
+  const workloads = verified.filter((w) => isRolloutTarget(w.ref));
   const others = verified.length - workloads.length;
   const slowest = Math.max(0, ...verified.map((w) => w.durationMs ?? 0));
   const what = [
@@ -589,10 +591,11 @@ function workloadVerdict(w: WorkloadResult, cancelled: boolean, stoppedAtFailure
   if (w.state === 'current') {
     if (w.ref.kind === 'Job') return '✅ complete';
     // A custom resource judged by its conditions is ready, not rolled out.
-    return ROLLOUT_KINDS.has(w.ref.kind) ? '✅ rolled out' : `✅ ready: ${w.summary}`;
+    return isRolloutTarget(w.ref) ? '✅ rolled out' : `✅ ready: ${w.summary}`;
   }
   // The verdict above says it in full; the row names the reason.
   if (w.state === 'failed') return `❌ ${w.problem?.reason ?? 'failed'}`;
+  if (w.state === 'waiting') return `⏸ waiting for promotion: ${w.summary}`;
   if (cancelled) return `⏹ not finished (cancelled): ${w.summary}`;
   return stoppedAtFailure
     ? `not waited for (verify stopped at the first failure): ${w.summary}`

@@ -1,4 +1,5 @@
 import { plural } from '../../text.js';
+import { argoRolloutVerdict } from './argo.js';
 import { condition, conditionIs, field, num, records, str } from './objects.js';
 import { generationObserved } from './revisions.js';
 import type { Json } from './types.js';
@@ -21,6 +22,7 @@ import type { Json } from './types.js';
  * | DaemonSet   | observedGeneration present; desiredNumberScheduled <=    | never by itself (pods decide)     |
  * |             | current, updated, available, ready (OnDelete too)        |                                   |
  * | Job         | Complete=True only (kstatus: any started Job)            | Failed=True or FailureTarget=True |
+ * | Rollout     | phase Healthy (argo.ts; Paused: waiting for promotion)    | Degraded, or status.abort         |
  * | other       | kstatus' generic rules (conditionsVerdict below)         | Stalled=True                      |
  *
  * A paused Deployment is judged by these counts only once its template is the one that runs
@@ -32,6 +34,8 @@ import type { Json } from './types.js';
 export type KindVerdict =
   | { state: 'current'; summary: string }
   | { state: 'in-progress'; summary: string }
+  /** Neither done nor failed: a person decides (an Argo Rollout paused at a step or before promotion). */
+  | { state: 'waiting'; summary: string }
   | { state: 'failed'; reason: string; message: string };
 
 const current = (summary: string): KindVerdict => ({ state: 'current', summary });
@@ -43,6 +47,7 @@ const RULES: Record<string, (workload: Json) => KindVerdict> = {
   StatefulSet: statefulSet,
   DaemonSet: daemonSet,
   Job: job,
+  Rollout: argoRolloutVerdict,
 };
 
 export function workloadVerdict(workload: Json): KindVerdict {

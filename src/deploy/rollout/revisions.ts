@@ -1,3 +1,4 @@
+import { rolloutRevisionPods } from './argo.js';
 import { labelOf, nameOf, num, records, str } from './objects.js';
 import type { Json, WorkloadSnapshot } from './types.js';
 
@@ -11,6 +12,7 @@ import type { Json, WorkloadSnapshot } from './types.js';
  * | StatefulSet | status.updateRevision (a ControllerRevision name)           | controller-revision-hash label = that name |
  * | DaemonSet   | ControllerRevision with the highest .revision               | controller-revision-hash label = its hash  |
  * | Job         | the Job                                                     | all of them                                |
+ * | Rollout     | status.currentPodHash (argo.ts)                             | rollouts-pod-template-hash = that hash     |
  *
  * Until the controller has observed the latest generation its status and newest revision describe
  * the previous spec, so there is no new revision yet: no pods.
@@ -58,6 +60,8 @@ export function newRevisionPods(snapshot: WorkloadSnapshot): Json[] {
     }
     case 'Job':
       return pods;
+    case 'Rollout':
+      return rolloutRevisionPods(workload, pods);
     default:
       return [];
   }

@@ -1,3 +1,4 @@
+import { workloadRefPending } from './argo.js';
 import { workloadVerdict } from './done.js';
 import { failedCreateProblems } from './failed-create.js';
 import { nameOf, str } from './objects.js';
@@ -19,7 +20,10 @@ import type { PodProblem, RolloutPolicy, RolloutStatus, WorkloadSnapshot } from 
  *    that creates them (failed-create.ts), each put to `fatal` (the FailFastTracker, or
  *    `() => false` to tolerate failures until the deadline);
  * 3. a workload otherwise current stays in progress until its new pods have run for
- *    `policy.settleMs` (settle.ts), its pods classified as in 2. meanwhile.
+ *    `policy.settleMs` (settle.ts), its pods classified as in 2. meanwhile;
+ * 4. one waiting for promotion (an Argo Rollout paused, argo.ts) is waiting only once its new
+ *    pods settled and show no problem at all: Argo pauses after a canary whose container was
+ *    ready for a moment, so a crash loop seen at the pause is a failure, not a wait.
  * Every problem goes through `fatal` on every call, so the tracker's clock starts for each one
  * when it is first seen. Of several fatal problems, one fatal at once is named first.
  */
@@ -30,7 +34,7 @@ export function rolloutStatus(
   now: number = Date.now(),
 ): RolloutStatus {
   const subject = workloadName(snapshot);
-  const held = pausedVerdict(snapshot, policy) ?? keptPodsVerdict(snapshot);
+  const held = pausedVerdict(snapshot, policy) ?? keptPodsVerdict(snapshot) ?? workloadRefPending(snapshot);
   if (held) return held;
   let verdict = workloadVerdict(snapshot.workload);
   if (verdict.state === 'failed') {
@@ -45,10 +49,13 @@ export function rolloutStatus(
     };
   }
   const newPods = newRevisionPods(snapshot);
-  if (verdict.state === 'current') {
+  /** Waiting for promotion, once its new pods settled (and then only if they show no problem). */
+  let waiting: Extract<RolloutStatus, { state: 'waiting' }> | undefined;
+  if (verdict.state === 'current' || verdict.state === 'waiting') {
     const wait = settling(snapshot.workload, newPods, policy.settleMs ?? 0, now);
-    if (!wait) return verdict;
-    verdict = { state: 'in-progress', summary: wait.summary };
+    if (!wait && verdict.state === 'current') return verdict;
+    if (!wait && verdict.state === 'waiting') waiting = verdict;
+    verdict = { state: 'in-progress', summary: wait ? wait.summary : verdict.summary };
   }
   const problems = [
     ...failedCreateProblems(snapshot, policy),
@@ -69,6 +76,7 @@ export function rolloutStatus(
       problem,
     };
   }
+  if (waiting && problems.length === 0) return waiting;
   return { state: 'in-progress', summary: verdict.summary, problems };
 }
 

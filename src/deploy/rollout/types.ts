@@ -3,9 +3,9 @@ export type Json = Record<string, unknown>;
 
 /** What the deploy engine has seen of one workload; every list is already filtered to that workload. */
 export interface WorkloadSnapshot {
-  /** The live Deployment | StatefulSet | DaemonSet | Job (apps/v1, batch/v1). */
+  /** The live Deployment | StatefulSet | DaemonSet | Job (apps/v1, batch/v1) | Rollout (argoproj.io). */
   workload: Json;
-  /** (Deployment) ReplicaSets whose controller ownerReference is the Deployment. */
+  /** (Deployment, Rollout) ReplicaSets whose controller ownerReference is the workload. */
   replicaSets: Json[];
   /** (StatefulSet, DaemonSet) ControllerRevisions whose controller ownerReference is the workload. */
   controllerRevisions: Json[];
@@ -13,6 +13,8 @@ export interface WorkloadSnapshot {
   pods: Json[];
   /** Warning Events about the workload, its ReplicaSets or its pods, newer than the deploy's start. */
   events: Json[];
+  /** (Rollout with spec.workloadRef) the Deployment it takes its pod template from, when seen. */
+  workloadRef?: Json;
 }
 
 export interface RolloutPolicy {
@@ -68,4 +70,6 @@ export type RolloutStatus =
   | { state: 'current'; summary: string; notRolledOut?: boolean }
   /** `problems`: every problem seen now, none fatal yet (the engine shows them and forgets the other keys). */
   | { state: 'in-progress'; summary: string; problems: PodProblem[] }
+  /** Waiting for promotion (an Argo Rollout paused): its new pods showed no problem and settled. */
+  | { state: 'waiting'; summary: string }
   | { state: 'failed'; summary: string; reason: string; problem?: PodProblem };
