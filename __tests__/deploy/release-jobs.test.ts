@@ -134,9 +134,9 @@ describe('migrations: only and skip', () => {
     const ns = 'rj-only-policy';
     // The Deployment has no readinessProbe; the Job breaks only rules skipped here.
     const policy = {
-      policy: 'enforce',
-      policySkip: ['resources', 'privilege-escalation', 'image-tag'],
-    } as const;
+      policy: 'enforce' as const,
+      policySkip: ['resources' as const, 'privilege-escalation' as const, 'image-tag' as const],
+    };
     const first = await deployYaml(ctx.sandbox, app(ns, { config: 'one' }), {
       releaseName: 'shop',
       ...mig,
