@@ -1,6 +1,6 @@
 import { connectCluster } from './cluster/connect.js';
 import type { Inputs } from './inputs.js';
-import type { PipelineDeps, PipelineResult } from './pipeline.js';
+import type { PipelineDeps, PipelineResult } from './pipeline-types.js';
 
 /**
  * The action's run for `action: promote` / `reject`: the cluster, then the release waiting for
