@@ -7,6 +7,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,17 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 async function token(
   atMs: number,
-  options: { args?: string[]; env?: NodeJS.ProcessEnv; cluster?: string; expiration?: Date } = {},
+  options: {
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    cluster?: string;
+    expiration?: Date;
+    /** How long the credentials take to come (the chain's STS or SSO calls). */
+    slowMs?: number;
+    /** The credentials fail (after slowMs). */
+    fail?: boolean;
+    waitMs?: number;
+  } = {},
 ): Promise<{ token: string; expirationTimestamp: string }> {
   let stdout = '';
   let stderr = '';
@@ -53,11 +64,18 @@ async function token(
       env: options.env ?? { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE' },
       credentials: async () => {
         signed++;
+        if (options.slowMs) await new Promise((resolve) => setTimeout(resolve, options.slowMs));
+        if (options.fail) throw new Error('The security token included in the request is expired');
         return { ...credentials, ...(options.expiration ? { expiration: options.expiration } : {}) };
       },
       clock: () => new Date(atMs),
+      mintLock: { waitMs: options.waitMs ?? 5_000, pollMs: 5 },
     },
   );
+  if (options.fail) {
+    expect(code).toBe(1);
+    return { token: '', expirationTimestamp: '' };
+  }
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   return JSON.parse(stdout).status;
 }
@@ -69,6 +87,52 @@ describe('eks-token --token-cache', () => {
     expect(signed).toBe(1);
     for (const t of again) expect(t).toEqual(first);
     expect(first.expirationTimestamp).toBe('2026-03-04T05:20:07Z');
+  });
+
+  it('signs one token for kubectl processes that miss the cache together (one signs, the others wait for it)', async () => {
+    const all = await Promise.all([0, 1, 2, 3, 4].map((s) => token(T0 + s, { slowMs: 100 })));
+    expect(signed).toBe(1);
+    for (const t of all) expect(t).toEqual(all[0]);
+    expect(readdirSync(cache).filter((name) => !name.endsWith('.json'))).toEqual([]); // no lock left
+  });
+
+  it('takes over a lock a killed start left behind and signs', async () => {
+    await token(T0); // learn the key's file name
+    const [file] = readdirSync(cache);
+    rmSync(join(cache, file as string));
+    const lockFile = join(cache, (file as string).replace(/\.json$/, '.lock'));
+    writeFileSync(lockFile, '', { mode: 0o600 });
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockFile, old, old);
+    signed = 0;
+    const t = await token(T0 + 1000, { waitMs: 60_000 });
+    expect(signed).toBe(1);
+    expect(t.token).toMatch(/^k8s-aws-v1\./);
+  });
+
+  it('signs its own token when the start holding the lock gives none in time, and when its signing failed', async () => {
+    await token(T0); // learn the key's file name
+    const [file] = readdirSync(cache);
+    rmSync(join(cache, file as string));
+    writeFileSync(join(cache, (file as string).replace(/\.json$/, '.lock')), '', { mode: 0o600 });
+    signed = 0;
+    const t = await token(T0 + 1000, { waitMs: 50 });
+    expect(signed).toBe(1);
+    expect(t.token).toMatch(/^k8s-aws-v1\./);
+    rmSync(cache, { recursive: true, force: true });
+
+    // The signer fails: its lock goes with it, and a start waiting behind it signs for itself.
+    signed = 0;
+    const [failed, waited] = await Promise.all([
+      token(T0 + 2000, { slowMs: 50, fail: true }),
+      (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return token(T0 + 2000);
+      })(),
+    ]);
+    expect(failed.token).toBe('');
+    expect(waited.token).toMatch(/^k8s-aws-v1\./);
+    expect(signed).toBe(2);
   });
 
   it('signs a new token a minute before the cached one expires, not after', async () => {

@@ -3,7 +3,14 @@ import { loadDefaultCredentials } from '../aws/clients.js';
 import { explainAwsError } from '../aws/errors.js';
 import { AWS_REGION, EKS_CLUSTER } from '../aws/names.js';
 import { DEFAULT_TOKEN_LIFETIME_MS, execCredential } from '../cluster/exec-credential.js';
-import { isInside, readCachedToken, tokenCacheKey, writeCachedToken } from '../cluster/token-cache.js';
+import {
+  isInside,
+  type MintLockOptions,
+  mintShared,
+  readCachedToken,
+  tokenCacheKey,
+  writeCachedToken,
+} from '../cluster/token-cache.js';
 import { parseDuration } from '../duration.js';
 import { parseCommandLine } from './command.js';
 
@@ -19,6 +26,8 @@ export interface EksTokenIo {
   /** The default AWS provider chain unless replaced (tests). */
   credentials?: () => Promise<AwsCredentialIdentity>;
   clock?: () => Date;
+  /** How starts that miss the cache together wait for one signer (tests shorten it). */
+  mintLock?: MintLockOptions;
 }
 
 /**
@@ -91,13 +100,13 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
     io.stdout.write(`${JSON.stringify(execCredential(cached))}\n`);
     return 0;
   }
-  try {
+  // Signs one token; with a cache, keeps it for the run's next kubectl.
+  const sign = async () => {
     const credentials = await (io.credentials ?? defaultCredentials)();
     const now = clock();
     // Loaded only to sign: a token from the cache never loads the signer.
     const { createEksToken } = await import('../cluster/token.js');
     const token = await createEksToken({ clusterName, region, credentials, now, lifetimeMs });
-    io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
     if (cache) {
       // Temporary credentials that end sooner end the cached token's reuse with them.
       const ends = credentials.expiration?.getTime();
@@ -107,6 +116,11 @@ export async function eksToken(argv: string[], io: EksTokenIo): Promise<number> 
           : token;
       writeCachedToken(cache.dir, cache.key, expires, now);
     }
+    return token;
+  };
+  try {
+    const token = cache ? await mintShared(cache.dir, cache.key, clock, sign, io.mintLock) : await sign();
+    io.stdout.write(`${JSON.stringify(execCredential(token))}\n`);
     return 0;
   } catch (error) {
     const explained = explainAwsError(error, { service: 'sts', operation: 'GetCallerIdentity', region });

@@ -9,6 +9,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -123,6 +124,82 @@ export function writeCachedToken(dir: string, key: string, token: EksToken, issu
     try {
       unlinkSync(temporary);
     } catch {}
+  }
+}
+
+export interface MintLockOptions {
+  /** How long a start waits for the token another start is signing before it signs its own. */
+  waitMs?: number;
+  pollMs?: number;
+  /** A lock older than this was left by a start that was killed: taken over. */
+  staleMs?: number;
+}
+
+/**
+ * Signs through the cache's lock, so that kubectl processes starting together (the plan's read
+ * and dry run beside the API proxy) share one token instead of each signing on the same miss: the
+ * start that creates `<key>.lock` signs (`mint` writes the cache); the others wait for its token,
+ * and sign their own only when it does not come (the signer failed or hangs) or the cache cannot
+ * be used. The lock is a file the signer removes; one older than `staleMs` is taken over.
+ */
+export async function mintShared(
+  dir: string,
+  key: string,
+  now: () => Date,
+  mint: () => Promise<EksToken>,
+  options: MintLockOptions = {},
+): Promise<EksToken> {
+  const { waitMs = 5_000, pollMs = 20, staleMs = 15_000 } = options;
+  const lock = join(dir, `${key}.lock`);
+  const acquire = (): number | undefined => {
+    try {
+      return openSync(
+        lock,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
+    } catch {
+      return undefined;
+    }
+  };
+  const signHolding = async (fd: number): Promise<EksToken> => {
+    try {
+      return await mint();
+    } finally {
+      closeSync(fd);
+      try {
+        unlinkSync(lock);
+      } catch {}
+    }
+  };
+  if (!privateFolder(dir)) return mint();
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    // The cache first: a signer writes the token before it lets go of the lock.
+    const cached = readCachedToken(dir, key, now());
+    if (cached) return cached;
+    const fd = acquire();
+    if (fd !== undefined) return signHolding(fd);
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > staleMs) unlinkSync(lock);
+    } catch {}
+    if (Date.now() >= deadline) return mint();
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Makes the cache folder (0700) when missing; true when it is a folder only its owner can open. */
+function privateFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+  }
+  try {
+    const folder = lstatSync(dir);
+    return folder.isDirectory() && ownedPrivately(folder);
+  } catch {
+    return false;
   }
 }
 
