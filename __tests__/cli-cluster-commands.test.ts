@@ -122,6 +122,21 @@ describe('k8s-deploy deploy and diff: the command line', () => {
     );
   });
 
+  it('takes --policy and --policy-skip as the action takes policy and policy-skip, and refuses an unknown rule', () => {
+    const base = ['--manifests', 'k8s', '--release-name', 'shop'];
+    expect(parseDeployArgs(base, {}, 'deploy').inputs).toMatchObject({ policy: 'warn', policySkip: [] });
+    const set = parseDeployArgs(
+      [...base, '--policy', 'enforce', '--policy-skip', 'resources', '--policy-skip', 'host-path'],
+      {},
+      'diff',
+    );
+    expect(set.inputs).toMatchObject({ policy: 'enforce', policySkip: ['resources', 'host-path'] });
+    expect(() => parseDeployArgs([...base, '--policy', 'strict'], {}, 'deploy')).toThrow(/policy/);
+    expect(() => parseDeployArgs([...base, '--policy-skip', 'no-such-rule'], {}, 'deploy')).toThrow(
+      /no-such-rule/,
+    );
+  });
+
   it('turns every flag into the input of the same name, with the action defaults for the rest', () => {
     const parsed = parseDeployArgs(
       [

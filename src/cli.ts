@@ -38,6 +38,11 @@ const MANIFEST_OPTIONS: readonly Option[] = [
     'A Job of the manifests to run after the workloads are verified (smoke test, seeder); repeat for more.',
   ],
   [
+    '--policy warn|enforce|off',
+    'The built-in policy rules: warn (default) prints each finding at its file:line; enforce fails the plan before any write; off.',
+  ],
+  ['--policy-skip RULE', 'A built-in rule not to check in this run (README, Policy rules); repeat for more.'],
+  [
     '--prune',
     'Delete what the previous release had and the manifests no longer do (never data-bearing kinds).',
   ],
@@ -88,7 +93,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summary:
       'Deploy the manifests as the action does: render, migrate, apply, verify, roll back, record the release.',
     usage:
-      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]',
+      'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--policy warn|enforce|off] [--policy-skip RULE ...] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]',
     options: [
       ...MANIFEST_OPTIONS,
       ['--rollout-timeout D', 'One deadline for all workloads to roll out; default 10m.'],
@@ -118,7 +123,7 @@ const COMMANDS: readonly CommandEntry[] = [
     name: 'diff',
     summary: 'Show what deploy would change (its dry run): exit 0 nothing, 1 something, as kubectl diff.',
     usage:
-      'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--prune]',
+      'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--policy warn|enforce|off] [--policy-skip RULE ...] [--prune]',
     options: MANIFEST_OPTIONS,
     load: async () => (await import('./cli/deploy.js')).diffCommand(),
   },

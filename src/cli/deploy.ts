@@ -22,9 +22,9 @@ import { splitImageFlag } from './render.js';
 
 // The same lines as the command table's (src/cli.ts), which `--help` shows; a test keeps them equal.
 export const DEPLOY_USAGE =
-  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]';
+  'Usage: k8s-deploy deploy --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--policy warn|enforce|off] [--policy-skip RULE ...] [--rollout-timeout D] [--rollout-settle D] [--crashloop-restarts N] [--allow-paused] [--no-rollback] [--prune] [--dry-run] [--history-limit N] [--lock-timeout D]';
 export const DIFF_USAGE =
-  'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--prune]';
+  'Usage: k8s-deploy diff --manifests PATH [--manifests PATH ...] [--image NAME=REF ...] [--commit SHA] [--tag T] [--kubeconfig PATH] [--context CTX] [--namespace NS] [--release-name N] [--migration-job J] [--migration-timeout D] [--migrations run|skip|only] [--migration-not-needed SHA] [--post-deploy-jobs J ...] [--policy warn|enforce|off] [--policy-skip RULE ...] [--prune]';
 
 /** What diff and deploy share: the manifests, the images, the cluster and what plans the set. */
 const PLAN_OPTIONS = {
@@ -38,6 +38,8 @@ const PLAN_OPTIONS = {
   migrations: { type: 'string' },
   'migration-not-needed': { type: 'string' },
   'post-deploy-jobs': { type: 'string', multiple: true },
+  policy: { type: 'string' },
+  'policy-skip': { type: 'string', multiple: true },
   commit: { type: 'string' },
   tag: { type: 'string' },
   prune: { type: 'boolean' },
@@ -103,6 +105,8 @@ export function parseDeployArgs(args: string[], env: NodeJS.ProcessEnv, mode: 'd
       'post-deploy-jobs': Array.isArray(values['post-deploy-jobs'])
         ? values['post-deploy-jobs'].join('\n')
         : undefined,
+      policy: text('policy'),
+      'policy-skip': Array.isArray(values['policy-skip']) ? values['policy-skip'].join('\n') : undefined,
       'rollout-timeout': text('rollout-timeout'),
       'rollout-settle': text('rollout-settle'),
       'crashloop-restarts': text('crashloop-restarts'),
