@@ -10,6 +10,7 @@ import {
   lockOwner,
   microTime,
   ReleaseLock,
+  underReleaseLock,
 } from '../../src/deploy/release-lock.js';
 import { unlockRelease } from '../../src/deploy/release-unlock.js';
 import { RecordingLogger } from '../fakes.js';
@@ -273,6 +274,32 @@ describe('ReleaseLock', () => {
       'Another run took the lock of release shop while this one worked (now held by human-override-run), so this run cannot vouch for what is live.',
     );
     expect(holderOf(fake)).toBe('human-override-run');
+  });
+
+  it('under the lock, a body whose lock another run took meanwhile is told so; one that kept it is not', async () => {
+    const marked: string[] = [];
+    const mark = (result: string, reason: string) => marked.push(`${result}: ${reason}`);
+    const fake = new FakeLeases();
+    const kept = await underReleaseLock(fake.api, options('run-b'), async () => 'success', mark);
+    expect({ kept, marked }).toEqual({ kept: 'success', marked: [] });
+
+    const taken = await underReleaseLock(
+      fake.api,
+      options('run-b'),
+      async () => {
+        fake.put(held('human-override-run', 0));
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return 'success';
+      },
+      mark,
+    );
+    expect(taken).toBe('success');
+    expect(marked).toEqual([
+      'success: Another run took the lock of release shop while this one worked (now held by human-override-run), so this run cannot vouch for what is live.',
+    ]);
+    await expect(underReleaseLock(fake.api, options('run-c'), async () => 'never', mark)).rejects.toThrow(
+      /locked by another run/,
+    );
   });
 
   it('stops waiting when the run is cancelled', async () => {

@@ -10,7 +10,7 @@ import type { KubeApi } from './kube-api.js';
 import type { Kubectl } from './kubectl.js';
 import { refOf } from './objects.js';
 import { readHistory } from './release.js';
-import { type LockOwner, lockForRun } from './release-lock.js';
+import { type LockOwner, underReleaseLock } from './release-lock.js';
 import { DEFAULT_SETTLE_MS } from './rollout/policy.js';
 
 export interface ManualRollbackInput {
@@ -83,27 +83,24 @@ export async function manualRollback(
 ): Promise<ManualRollbackResult> {
   const { api, logger, signal } = deps;
   // The lock first: the target is chosen from the history another run may still be writing.
-  const lock = await lockForRun(api, {
-    namespace: input.namespace,
-    release: input.releaseName,
-    timeoutMs: input.lockTimeoutMs,
-    dryRun: false,
-    operation: 'rollback',
-    owner: deps.lockOwner,
-    logger,
-    signal,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
-  let result: ManualRollbackResult | undefined;
-  try {
-    result = await rollBackLocked(input, deps);
-    return result;
-  } finally {
+  return underReleaseLock(
+    api,
+    {
+      namespace: input.namespace,
+      release: input.releaseName,
+      timeoutMs: input.lockTimeoutMs,
+      operation: 'rollback',
+      owner: deps.lockOwner,
+      logger,
+      signal,
+      ...(deps.now ? { now: deps.now } : {}),
+    },
+    () => rollBackLocked(input, deps),
     // Another run took the lock meanwhile: what is live may be its release, not this one's.
-    const lost = await lock?.release();
-    if (lost !== undefined && result?.status === 'success')
-      Object.assign(result, { status: 'failed', verdict: lost });
-  }
+    (result, lost) => {
+      if (result.status === 'success') Object.assign(result, { status: 'failed', verdict: lost });
+    },
+  );
 }
 
 /** The rollback itself, under the release's lock. */

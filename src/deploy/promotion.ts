@@ -9,7 +9,7 @@ import type { Kubectl } from './kubectl.js';
 import { renderedOf } from './manual-rollback.js';
 import { describeRef, type Json, type ObjectRef } from './objects.js';
 import { type ReleaseRecord, ReleaseStore } from './release.js';
-import { type HeldLock, type LockOwner, lockForRun } from './release-lock.js';
+import { type HeldLock, type LockOwner, underReleaseLock } from './release-lock.js';
 import { argoRolloutVerdict, isArgoRollout } from './rollout/argo.js';
 import { field, str } from './rollout/objects.js';
 import { DEFAULT_SETTLE_MS } from './rollout/policy.js';
@@ -71,27 +71,25 @@ export class PartlyPatchedError extends Error {
  */
 export async function continueRelease(input: PromotionInput, deps: PromotionDeps): Promise<DeployOutcome> {
   const { api, logger, signal } = deps;
-  const lock = await lockForRun(api, {
-    namespace: input.namespace,
-    release: input.releaseName,
-    timeoutMs: input.lockTimeoutMs,
-    dryRun: false,
-    operation: input.action,
-    owner: deps.lockOwner,
-    onChange: deps.onLock,
-    logger,
-    signal,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
-  let outcome: DeployOutcome | undefined;
-  try {
-    outcome = await continueLocked(input, deps);
-    return outcome;
-  } finally {
-    const lost = await lock?.release();
-    if (lost !== undefined && (outcome?.result === 'success' || outcome?.result === 'waiting-for-promotion'))
-      Object.assign(outcome, { result: 'failed', verdict: lost });
-  }
+  return underReleaseLock(
+    api,
+    {
+      namespace: input.namespace,
+      release: input.releaseName,
+      timeoutMs: input.lockTimeoutMs,
+      operation: input.action,
+      owner: deps.lockOwner,
+      onChange: deps.onLock,
+      logger,
+      signal,
+      ...(deps.now ? { now: deps.now } : {}),
+    },
+    () => continueLocked(input, deps),
+    (outcome, lost) => {
+      if (outcome.result === 'success' || outcome.result === 'waiting-for-promotion')
+        Object.assign(outcome, { result: 'failed', verdict: lost });
+    },
+  );
 }
 
 async function continueLocked(input: PromotionInput, deps: PromotionDeps): Promise<DeployOutcome> {

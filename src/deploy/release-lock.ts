@@ -414,3 +414,25 @@ export async function lockForRun(
   }
   return ReleaseLock.acquire(api, { ...options, owner: options.owner ?? lockOwner({}) });
 }
+
+/**
+ * `body` under the release's lock, taken for a run that writes (lockForRun), released when it
+ * ends. When another run took the lock meanwhile, what is live may be that run's release, not
+ * this one's: `lost` is told the body's result and the reason, to turn a success into a failure.
+ */
+export async function underReleaseLock<T>(
+  api: KubeApi,
+  options: Omit<LockOptions, 'owner'> & { owner?: LockOwner },
+  body: () => Promise<T>,
+  lost: (result: T, reason: string) => void,
+): Promise<T> {
+  const lock = await lockForRun(api, { ...options, dryRun: false });
+  let result: { value: T } | undefined;
+  try {
+    result = { value: await body() };
+    return result.value;
+  } finally {
+    const reason = await lock?.release();
+    if (reason !== undefined && result !== undefined) lost(result.value, reason);
+  }
+}
